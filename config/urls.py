@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("vrijwilliger/", include("volunteers.urls")),
+    path("", include("neighbourhoods.urls")),
+    path("admin/", admin.site.urls),
+]

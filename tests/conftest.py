@@ -1,0 +1,80 @@
+"""Test settings and shared fixtures.
+
+Fast settings: MD5 password hashing, locmem e-mail and cache. The
+same suite runs on SQLite (default) and on PostgreSQL (DATABASE_URL set).
+"""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.GEOCODER = "offline"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+# --- Personas (healthchecks-style): who may see what -------------------------
+
+
+@pytest.fixture
+def region(db):
+    """Two municipalities, each with a village, served by organisation A; a third
+    municipality served by organisation B."""
+    from common.factories import MunicipalityFactory, NeighbourhoodFactory, OrganisationFactory
+
+    arnhem = MunicipalityFactory(name="Arnhem")
+    rheden = MunicipalityFactory(name="Rheden")
+    ede = MunicipalityFactory(name="Ede")
+    areas = {
+        "Arnhem": NeighbourhoodFactory(
+            municipality=arnhem, name="Centrum", kind="wijk", latitude=51.98, longitude=5.91
+        ),
+        "Velp": NeighbourhoodFactory(municipality=rheden, name="Velp", latitude=51.995, longitude=5.97361),
+        "Ede": NeighbourhoodFactory(municipality=ede, name="Ede", latitude=52.04, longitude=5.67),
+    }
+    org_a = OrganisationFactory(slug="org-a", name="Centrale A", municipalities=[arnhem, rheden])
+    org_b = OrganisationFactory(slug="org-b", name="Centrale B", municipalities=[ede])
+    return {"arnhem": arnhem, "rheden": rheden, "ede": ede, "areas": areas, "org_a": org_a, "org_b": org_b}
+
+
+@pytest.fixture
+def personas(region):
+    from common.factories import (
+        HelpRequestFactory,
+        MantelzorgerFactory,
+        StaffMembershipFactory,
+        UserFactory,
+        VolunteerFactory,
+    )
+    from neighbourhoods.models import StaffMembership
+
+    org_a, org_b = region["org_a"], region["org_b"]
+    people = {
+        "volunteer": UserFactory(email="vera@example.nl", first_name="Vera"),
+        "mantelzorger": UserFactory(email="mark@example.nl", first_name="Mark"),
+        "broker_a": UserFactory(email="bea@example.nl", first_name="Bea"),
+        "broker_b": UserFactory(email="bob@example.nl", first_name="Bob"),
+        "admin_a": UserFactory(email="ada@example.nl", first_name="Ada"),
+        "municipality": UserFactory(email="gemeente@example.nl", first_name="Gert"),
+        "nobody": UserFactory(email="nina@example.nl", first_name="Nina"),
+    }
+    VolunteerFactory(user=people["volunteer"], organisation=org_a, neighbourhood=region["areas"]["Velp"])
+    mz = MantelzorgerFactory(user=people["mantelzorger"], organisation=org_a)
+    HelpRequestFactory(requester=people["mantelzorger"], mantelzorger=mz, organisation=org_a, kind="respite")
+    StaffMembershipFactory(user=people["broker_a"], organisation=org_a, role=StaffMembership.Role.BROKER)
+    StaffMembershipFactory(user=people["broker_b"], organisation=org_b, role=StaffMembership.Role.BROKER)
+    StaffMembershipFactory(user=people["admin_a"], organisation=org_a, role=StaffMembership.Role.ADMIN)
+    StaffMembershipFactory(
+        user=people["municipality"],
+        organisation=org_a,
+        role=StaffMembership.Role.MUNICIPALITY,
+        municipality=region["arnhem"],
+    )
+    return people

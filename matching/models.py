@@ -1,0 +1,69 @@
+"""Matches between a volunteer and a help request, and their recorded history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Match(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("voorgesteld")
+        ACCEPTED_BY_VOLUNTEER = "accepted_by_volunteer", _("vrijwilliger zegt ja")
+        ACTIVE = "active", _("loopt")
+        ENDED = "ended", _("afgerond")
+        DECLINED = "declined", _("afgewezen")
+        CANCELLED = "cancelled", _("geannuleerd")
+
+    # States that take a place of the volunteer's capacity.
+    OPEN_STATES = (Status.PROPOSED, Status.ACCEPTED_BY_VOLUNTEER, Status.ACTIVE)
+
+    organisation = models.ForeignKey("neighbourhoods.Organisation", on_delete=models.PROTECT, related_name="matches")
+    request = models.ForeignKey("caregivers.HelpRequest", on_delete=models.CASCADE, related_name="matches")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="matches")
+    status = models.CharField(_("stand van zaken"), max_length=30, choices=Status.choices, default=Status.PROPOSED)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    distance_km = models.FloatField(_("afstand (km)"), null=True, blank=True)
+    reasons = models.JSONField(_("redenen"), default=list, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open match per pair; history of closed ones may repeat.
+            models.UniqueConstraint(
+                fields=["request", "volunteer"],
+                condition=models.Q(status__in=["proposed", "accepted_by_volunteer", "active"]),
+                name="one_open_match_per_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["volunteer", "status"])]
+        verbose_name = _("koppeling")
+        verbose_name_plural = _("koppelingen")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} ↔ {self.request}"
+
+
+class MatchEvent(models.Model):
+    """One transition of a match: who, when, from which state to which, and why."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"

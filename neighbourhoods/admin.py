@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "province"]
+    search_fields = ["name"]
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "latitude", "longitude"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["name", "municipality__name"]
+    autocomplete_fields = ["municipality", "parent"]
+
+
+class StaffMembershipInline(admin.TabularInline):
+    model = StaffMembership
+    extra = 0
+    autocomplete_fields = ["user", "municipality"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["municipalities"]
+    search_fields = ["name", "slug"]
+    inlines = [StaffMembershipInline]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NeighbourhoodsConfig(AppConfig):
+    name = "neighbourhoods"
+    verbose_name = _("Buurten en organisaties")

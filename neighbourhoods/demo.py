@@ -1,0 +1,257 @@
+"""The demo: regio Arnhem with one volunteer centre, demo accounts for every role
+and a few hundred realistic volunteers and requests. Deterministic (seeded) and
+idempotent: running it again changes nothing that is already there."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from faker import Faker
+
+from accounts.models import User
+from caregivers.models import HelpRequest, Mantelzorger
+from neighbourhoods.geo import Point
+from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
+from neighbourhoods.services import REGIO_ARNHEM, geography_load_region, postcode_near
+from volunteers.models import Skill, Volunteer
+from volunteers.services import skills_ensure_defaults
+
+DEMO_ORGANISATION_SLUG = "regio-arnhem"
+DEMO_DOMAIN = "buurtmakelaar.demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: str
+    description: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount(f"beheer@{DEMO_DOMAIN}", "superuser", "Django-beheer (alles)"),
+    DemoAccount(f"coordinator@{DEMO_DOMAIN}", "admin", "Beheerder van de vrijwilligerscentrale"),
+    DemoAccount(f"makelaar@{DEMO_DOMAIN}", "broker", "Makelaar (broker) van Vrijwilligerscentrale Regio Arnhem"),
+    DemoAccount(f"gemeente.arnhem@{DEMO_DOMAIN}", "municipality", "Gemeente Arnhem (alleen cijfers)"),
+    DemoAccount(f"vrijwilliger@{DEMO_DOMAIN}", "volunteer", "Vrijwilliger in Velp"),
+    DemoAccount(f"mantelzorger@{DEMO_DOMAIN}", "mantelzorger", "Mantelzorger in Huissen, vraagt respijtzorg"),
+    DemoAccount(f"hulpvrager@{DEMO_DOMAIN}", "help_seeker", "Hulpvrager in Arnhem, vraagt hulp bij boodschappen"),
+]
+
+# Skills per kind of request, to make the demo requests plausible.
+REQUEST_SKILLS = {
+    HelpRequest.Kind.RESPITE: ["respite"],
+    HelpRequest.Kind.PRACTICAL: ["shopping", "odd_jobs", "gardening", "paperwork", "digital", "cooking"],
+    HelpRequest.Kind.COMPANIONSHIP: ["companionship", "walking", "language"],
+    HelpRequest.Kind.TRANSPORT: ["transport"],
+    HelpRequest.Kind.OTHER: ["digital", "paperwork"],
+}
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+LETTERS = "ABCDEFGHJKLMNPRTVWXZ"
+
+
+def _jitter(rng: random.Random, centre: Point, max_m: float) -> Point:
+    """A point within ``max_m`` metres of ``centre`` (uniform over the disc)."""
+    r = max_m * math.sqrt(rng.random())
+    angle = rng.random() * 2 * math.pi
+    dlat = (r * math.cos(angle)) / 111_320
+    dlon = (r * math.sin(angle)) / (111_320 * math.cos(math.radians(centre.lat)))
+    return Point(centre.lat + dlat, centre.lon + dlon)
+
+
+def _postcode(rng: random.Random, pc4: str) -> str:
+    return f"{pc4} {rng.choice(LETTERS)}{rng.choice(LETTERS)}"
+
+
+def _schedule(rng: random.Random, slots: int) -> str:
+    days = rng.sample(DAYS[:6], slots)
+    parts = []
+    for day in sorted(days, key=DAYS.index):
+        start = rng.choice([9, 10, 13, 14, 18])
+        parts.append(f"{day} {start:02d}:00-{start + rng.choice([2, 3, 4]):02d}:00")
+    return "; ".join(parts)
+
+
+def _account(email: str, first_name: str, last_name: str, password: str) -> User:
+    user, _ = User.objects.get_or_create(email=email, defaults={"first_name": first_name, "last_name": last_name})
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150, seed: int = 2026) -> dict:
+    """Create (or complete) the demo. Returns counts for the command to print."""
+    geography_load_region(REGIO_ARNHEM)
+    skills_ensure_defaults()
+    municipalities = list(Municipality.objects.filter(name__in=REGIO_ARNHEM.municipalities))
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=DEMO_ORGANISATION_SLUG,
+        defaults={
+            "name": "Vrijwilligerscentrale Regio Arnhem",
+            "email": f"info@{DEMO_DOMAIN}",
+            "phone": "026 000 00 00",
+        },
+    )
+    organisation.municipalities.set(municipalities)
+
+    password = settings.DEMO_PASSWORD
+    users = {}
+    for account in DEMO_ACCOUNTS:
+        first, last = {
+            "superuser": ("Beheer", ""),
+            "admin": ("Ingrid", "Jansen"),
+            "broker": ("Samira", "El Amrani"),
+            "municipality": ("Pieter", "de Gemeente"),
+            "volunteer": ("Zoë", "van 't Hof"),
+            "mantelzorger": ("Henk", "Willemsen"),
+            "help_seeker": ("Fatma", "Özdemir-Bakker"),
+        }[account.role]
+        users[account.role] = _account(account.email, first, last, password)
+    superuser = users["superuser"]
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save(update_fields=["is_staff", "is_superuser"])
+    arnhem = Municipality.objects.get(name="Arnhem")
+    for role, municipality in [("admin", None), ("broker", None), ("municipality", arnhem)]:
+        StaffMembership.objects.get_or_create(
+            user=users[role], organisation=organisation, role=role, defaults={"municipality": municipality}
+        )
+
+    rng = random.Random(seed)
+    fake = Faker("nl_NL")
+    fake.seed_instance(seed)
+    skills = {s.code: s for s in Skill.objects.filter(organisation__isnull=True)}
+    areas = list(Neighbourhood.objects.filter(municipality__in=municipalities).select_related("municipality"))
+
+    def located(area: Neighbourhood) -> dict:
+        point = _jitter(rng, area.centroid, 700 if area.kind == Neighbourhood.Kind.WIJK else 1200)
+        pc4 = postcode_near(municipality=area.municipality.name, point=point) or "6811"
+        return {
+            "postcode": _postcode(rng, pc4),
+            "house_number": str(rng.randint(1, 180)),
+            "place": area.name if area.kind == Neighbourhood.Kind.KERN else area.municipality.name,
+            "latitude": round(point.lat, 6),
+            "longitude": round(point.lon, 6),
+            "neighbourhood": area,
+        }
+
+    def area_named(name: str) -> Neighbourhood:
+        return next(a for a in areas if a.name == name)
+
+    # The personal demo accounts, each with its own profile.
+    if not Volunteer.objects.filter(user=users["volunteer"]).exists():
+        zoe = Volunteer.objects.create(
+            organisation=organisation,
+            user=users["volunteer"],
+            first_name="Zoë",
+            last_name="van 't Hof",
+            email=users["volunteer"].email,
+            max_distance_km=8,
+            max_active_matches=2,
+            languages="nl;en",
+            **located(area_named("Velp")),
+        )
+        zoe.skills.set([skills[c] for c in ("shopping", "companionship", "walking", "digital")])
+    if not Mantelzorger.objects.filter(user=users["mantelzorger"]).exists():
+        henk = Mantelzorger.objects.create(
+            organisation=organisation,
+            user=users["mantelzorger"],
+            first_name="Henk",
+            last_name="Willemsen",
+            email=users["mantelzorger"].email,
+            relation=Mantelzorger.Relation.PARTNER,
+            **located(area_named("Huissen")),
+        )
+        request = HelpRequest.objects.create(
+            organisation=organisation,
+            requester=users["mantelzorger"],
+            mantelzorger=henk,
+            requester_first_name="Henk",
+            requester_last_name="Willemsen",
+            kind=HelpRequest.Kind.RESPITE,
+            urgency=HelpRequest.Urgency.HIGH,
+            description="Mijn vrouw heeft dementie. Ik wil op dinsdagmiddag even naar de biljartclub.",
+            schedule="tue 13:00-17:00",
+            postcode=henk.postcode,
+            house_number=henk.house_number,
+            place=henk.place,
+            latitude=henk.latitude,
+            longitude=henk.longitude,
+            neighbourhood=henk.neighbourhood,
+        )
+        request.skills.set([skills["respite"], skills["dementia"]])
+    if not HelpRequest.objects.filter(requester=users["help_seeker"]).exists():
+        request = HelpRequest.objects.create(
+            organisation=organisation,
+            requester=users["help_seeker"],
+            requester_first_name="Fatma",
+            requester_last_name="Özdemir-Bakker",
+            kind=HelpRequest.Kind.PRACTICAL,
+            description="Ik ben slecht ter been. Wie doet op vrijdag boodschappen met mij?",
+            schedule="fri 10:00-12:00",
+            **located(area_named("Presikhaaf") if any(a.name == "Presikhaaf" for a in areas) else areas[0]),
+        )
+        request.skills.set([skills["shopping"]])
+
+    created_volunteers = created_requests = 0
+    if people and not Volunteer.objects.filter(organisation=organisation, user__isnull=True).exists():
+        # Weight areas: Arnhem's wijken and the larger villages get more people.
+        weights = [3 if a.municipality.name == "Arnhem" else 1 for a in areas]
+        skill_codes = list(skills)
+        for i in range(volunteers):
+            area = rng.choices(areas, weights)[0]
+            first, last = fake.first_name(), fake.last_name()
+            vog = None
+            if rng.random() < 0.45:
+                vog = fake.date_between(start_date="-2y", end_date="+3y")
+            volunteer = Volunteer.objects.create(
+                organisation=organisation,
+                external_id=f"DEMO-V{i + 1:04d}",
+                first_name=first,
+                last_name=last,
+                email=f"vrijwilliger{i + 1}@example.nl",
+                phone=fake.phone_number(),
+                max_distance_km=rng.choice([2, 3, 5, 5, 8, 10, 15]),
+                max_active_matches=rng.choice([1, 1, 1, 2, 3]),
+                languages=rng.choice(["nl", "nl", "nl", "nl;en", "nl;tr", "nl;ar", "nl;de"]),
+                vog_valid_until=vog,
+                paused_until=fake.date_between(start_date="today", end_date="+2m") if rng.random() < 0.05 else None,
+                **located(area),
+            )
+            chosen = rng.sample(skill_codes, rng.randint(1, 4))
+            if vog and "respite" not in chosen and rng.random() < 0.6:
+                chosen.append("respite")
+            volunteer.skills.set([skills[c] for c in chosen])
+            created_volunteers += 1
+        kinds = list(REQUEST_SKILLS)
+        kind_weights = [3, 4, 3, 2, 1]
+        statuses = [HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY]
+        for i in range(requests):
+            area = rng.choices(areas, weights)[0]
+            kind = rng.choices(kinds, kind_weights)[0]
+            request = HelpRequest.objects.create(
+                organisation=organisation,
+                external_id=f"DEMO-R{i + 1:04d}",
+                requester_first_name=fake.first_name(),
+                requester_last_name=fake.last_name(),
+                phone=fake.phone_number(),
+                kind=kind,
+                status=rng.choices(statuses, [2, 1, 3])[0],
+                urgency=rng.choices(list(HelpRequest.Urgency), [2, 6, 2])[0],
+                schedule=_schedule(rng, rng.choice([1, 1, 2])),
+                **located(area),
+            )
+            request.skills.set([skills[rng.choice(REQUEST_SKILLS[kind])]])
+            created_requests += 1
+    return {
+        "organisation": organisation,
+        "municipalities": len(municipalities),
+        "neighbourhoods": len(areas),
+        "volunteers_created": created_volunteers,
+        "requests_created": created_requests,
+    }

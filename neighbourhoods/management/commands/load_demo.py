@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from neighbourhoods.demo import DEMO_ACCOUNTS, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo: regio Arnhem, one volunteer centre, demo accounts and demo people. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-people", action="store_true", help="Only geography, organisation, skills and accounts."
+        )
+        parser.add_argument("--volunteers", type=int, default=300)
+        parser.add_argument("--requests", type=int, default=150)
+
+    def handle(self, *args, **options):
+        if options["volunteers"] < 0 or options["requests"] < 0:
+            self.stderr.write("--volunteers and --requests must be 0 or more")
+            raise SystemExit(2)
+        result = demo_load(
+            people=not options["no_people"], volunteers=options["volunteers"], requests=options["requests"]
+        )
+        self.stdout.write(
+            f"Demo: {result['organisation'].name}, {result['municipalities']} gemeenten, "
+            f"{result['neighbourhoods']} buurten en kernen; "
+            f"{result['volunteers_created']} vrijwilligers en {result['requests_created']} hulpvragen nieuw."
+        )
+        if settings.DEBUG:
+            # The demo passwords are printed only in the local run (DEBUG on).
+            self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {settings.DEMO_PASSWORD})")
+            for account in DEMO_ACCOUNTS:
+                self.stdout.write(f"  {account.email:<36} {account.description}")
+            self.stdout.write("  Django-beheer: http://127.0.0.1:8000/admin/")

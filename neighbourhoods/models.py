@@ -1,0 +1,133 @@
+"""Geography (municipalities, neighbourhoods, villages) and the organisations that
+serve them, with their staff."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from neighbourhoods.geo import Point
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    province = models.CharField(_("provincie"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Neighbourhood(models.Model):
+    """The organising scale: a wijk or buurt in a town, or a village (kern)."""
+
+    class Kind(models.TextChoices):
+        WIJK = "wijk", _("wijk")
+        BUURT = "buurt", _("buurt")
+        KERN = "kern", _("dorp of kern")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="neighbourhoods")
+    name = models.CharField(_("naam"), max_length=100)
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices, default=Kind.KERN)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name=_("ligt in")
+    )
+    latitude = models.FloatField(_("breedtegraad"))
+    longitude = models.FloatField(_("lengtegraad"))
+    # Optional GeoJSON Polygon or MultiPolygon (lon, lat order, as GeoJSON says).
+    boundary = models.JSONField(_("grens (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name", "kind"], name="unique_neighbourhood_name"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="neighbourhood_coordinates_in_range",
+            ),
+        ]
+        verbose_name = _("buurt")
+        verbose_name_plural = _("buurten")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality.name})"
+
+    @property
+    def centroid(self) -> Point:
+        return Point(self.latitude, self.longitude)
+
+    def clean(self) -> None:
+        if self.boundary is not None:
+            kind = self.boundary.get("type") if isinstance(self.boundary, dict) else None
+            if kind not in {"Polygon", "MultiPolygon"}:
+                raise ValidationError({"boundary": _("De grens moet een GeoJSON Polygon of MultiPolygon zijn.")})
+
+
+class Organisation(models.Model):
+    """A volunteer centre (vrijwilligerscentrale, welzijnsorganisatie)."""
+
+    name = models.CharField(_("naam"), max_length=150)
+    slug = models.SlugField(_("korte naam"), max_length=60, unique=True)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="organisations", blank=True, verbose_name=_("werkgebied (gemeenten)")
+    )
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMembership(models.Model):
+    """A person's role at an organisation. Every staff view is scoped by these rows."""
+
+    class Role(models.TextChoices):
+        BROKER = "broker", _("makelaar")
+        ADMIN = "admin", _("beheerder")
+        MUNICIPALITY = "municipality", _("gemeente (alleen cijfers)")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    # A municipality viewer sees the figures of one municipality only.
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("gemeente")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+            models.CheckConstraint(
+                condition=~models.Q(role="municipality") | models.Q(municipality__isnull=False),
+                name="municipality_viewer_has_municipality",
+            ),
+        ]
+        verbose_name = _("medewerker")
+        verbose_name_plural = _("medewerkers")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+    def clean(self) -> None:
+        if self.role == self.Role.MUNICIPALITY and not self.municipality_id:
+            raise ValidationError({"municipality": _("Kies de gemeente waarvan deze persoon de cijfers ziet.")})
+        if (
+            self.municipality_id
+            and self.organisation_id
+            and not self.organisation.municipalities.filter(pk=self.municipality_id).exists()
+        ):
+            raise ValidationError({"municipality": _("Deze gemeente hoort niet bij het werkgebied.")})

@@ -1,0 +1,54 @@
+"""Reads about places, neighbourhoods and organisations."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from neighbourhoods.geo import Point
+from neighbourhoods.locate import Area, nearest_area
+from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
+
+
+def neighbourhood_for_point(*, point: Point, municipality: Municipality | None = None) -> Neighbourhood | None:
+    """The neighbourhood or village a point lies in: inside a boundary where we
+    have one, else the nearest centre (within a few km) in the municipality."""
+    qs = Neighbourhood.objects.all()
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    areas = [
+        Area(id=n.pk, kind=n.kind, centroid=Point(n.latitude, n.longitude), boundary=n.boundary)
+        for n in qs.only("pk", "kind", "latitude", "longitude", "boundary")
+    ]
+    found = nearest_area(point, areas)
+    if found is None:
+        return None
+    return Neighbourhood.objects.select_related("municipality").get(pk=found.id)
+
+
+def municipality_by_name(name: str) -> Municipality | None:
+    return Municipality.objects.filter(name__iexact=name.strip()).first() if name else None
+
+
+def organisations_serving(*, municipality: Municipality) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(municipalities=municipality)
+
+
+def staff_organisation(*, user, slug: str, roles: set[str]) -> Organisation:
+    """The organisation ``slug`` if ``user`` holds one of ``roles`` there.
+
+    Answers 404 rather than 403 for other organisations, so that staff pages do
+    not reveal which organisations exist.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    organisation = Organisation.objects.filter(slug=slug, memberships__user=user, memberships__role__in=roles).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def municipality_memberships(*, user, organisation: Organisation) -> QuerySet[StaffMembership]:
+    return StaffMembership.objects.filter(
+        user=user, organisation=organisation, role=StaffMembership.Role.MUNICIPALITY
+    ).select_related("municipality")

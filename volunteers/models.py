@@ -1,0 +1,113 @@
+"""Volunteers and the skills catalogue."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.models import Located
+
+# The default catalogue. Codes are stable (imports and the API use them); labels
+# are translated.
+DEFAULT_SKILLS: dict[str, str] = {
+    "companionship": _("gezelschap"),
+    "respite": _("respijtzorg (oppassen bij de zorgvrager)"),
+    "shopping": _("boodschappen"),
+    "transport": _("vervoer"),
+    "odd_jobs": _("klussen"),
+    "gardening": _("tuin"),
+    "paperwork": _("administratie"),
+    "digital": _("digitale hulp"),
+    "walking": _("wandelen"),
+    "cooking": _("maaltijden"),
+    "language": _("taalmaatje"),
+    "dementia": _("ervaring met dementie"),
+}
+
+
+class Skill(models.Model):
+    """Something a volunteer likes to do. ``organisation`` empty = default catalogue."""
+
+    organisation = models.ForeignKey(
+        "neighbourhoods.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="skills"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("omschrijving"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="unique_skill_code_per_organisation"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(organisation__isnull=True), name="unique_default_skill_code"
+            ),
+        ]
+        verbose_name = _("vaardigheid")
+        verbose_name_plural = _("vaardigheden")
+
+    def __str__(self) -> str:
+        return str(self.display_label)
+
+    @property
+    def display_label(self) -> str:
+        """The translated label for default codes, the organisation's own text otherwise."""
+        if self.organisation_id is None and self.code in DEFAULT_SKILLS:
+            return str(DEFAULT_SKILLS[self.code])
+        return self.label
+
+
+class Volunteer(Located):
+    """A person who offers help. May exist without a login (imported or entered
+    by a broker); ``user`` links the profile to an account."""
+
+    organisation = models.ForeignKey("neighbourhoods.Organisation", on_delete=models.PROTECT, related_name="volunteers")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="volunteer"
+    )
+    external_id = models.CharField(_("extern nummer"), max_length=64, blank=True)
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    last_name = models.CharField(_("achternaam"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    max_distance_km = models.FloatField(
+        _("maximale reisafstand (km)"), default=5, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="volunteers", verbose_name=_("wat ik graag doe"))
+    max_active_matches = models.PositiveSmallIntegerField(
+        _("hoeveel koppelingen tegelijk"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    languages = models.CharField(_("talen (ISO 639-1, ';' ertussen)"), max_length=100, blank=True, default="nl")
+    vog_valid_until = models.DateField(_("VOG geldig tot"), null=True, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+    paused_until = models.DateField(_("gepauzeerd tot"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_volunteer_external_id",
+            ),
+            models.CheckConstraint(condition=models.Q(max_distance_km__gte=0), name="volunteer_distance_not_negative"),
+        ]
+        indexes = [models.Index(fields=["organisation", "is_active"])]
+        verbose_name = _("vrijwilliger")
+        verbose_name_plural = _("vrijwilligers")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def is_paused(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.paused_until is not None and self.paused_until >= on
+
+    def language_codes(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(";") if code.strip()]

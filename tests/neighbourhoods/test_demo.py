@@ -1,0 +1,84 @@
+"""The demo region: real places, every role, idempotent."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from accounts.roles import roles_for
+from caregivers.models import HelpRequest
+from neighbourhoods.demo import DEMO_ACCOUNTS, DEMO_ORGANISATION_SLUG
+from neighbourhoods.models import Municipality, Neighbourhood, Organisation
+from neighbourhoods.services import REGIO_ARNHEM
+from volunteers.models import Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    call_command("load_demo", "--volunteers", "40", "--requests", "20", stdout=open("/dev/null", "w"))
+
+
+def test_demo_region_has_the_twelve_municipalities_with_real_places(demo):
+    assert set(Municipality.objects.values_list("name", flat=True)) == set(REGIO_ARNHEM.municipalities)
+    organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
+    assert organisation.municipalities.count() == 12
+    places = {(n.municipality.name, n.name) for n in Neighbourhood.objects.select_related("municipality")}
+    for expected in [
+        ("Rheden", "Velp"),
+        ("Lingewaard", "Huissen"),
+        ("Rijnwaarden", "Lobith"),
+        ("Renkum", "Oosterbeek"),
+    ]:
+        assert expected in places
+    velp = Neighbourhood.objects.get(name="Velp")
+    assert 51.9 < velp.latitude < 52.1 and 5.9 < velp.longitude < 6.1  # not swapped
+
+
+def test_demo_accounts_log_in_and_hold_their_roles(demo, settings):
+    for account in DEMO_ACCOUNTS:
+        user = authenticate(email=account.email, password=settings.DEMO_PASSWORD)
+        assert user is not None, account.email
+        roles = roles_for(user)
+        expected = {
+            "superuser": user.is_superuser,
+            "admin": bool(roles.admin_of),
+            "broker": bool(roles.broker_of),
+            "municipality": bool(roles.municipality_of),
+            "volunteer": roles.is_volunteer,
+            "mantelzorger": roles.is_mantelzorger,
+            "help_seeker": roles.is_help_seeker,
+        }[account.role]
+        assert expected, account.role
+
+
+def test_demo_people_are_located_in_their_neighbourhoods(demo):
+    assert Volunteer.objects.count() == 41  # 40 + the demo volunteer account
+    assert HelpRequest.objects.count() == 22  # 20 + two demo requests
+    for volunteer in Volunteer.objects.select_related("neighbourhood__municipality")[:40]:
+        assert volunteer.neighbourhood is not None
+        assert volunteer.postcode[:4].isdigit() and volunteer.postcode[4] == " "
+    assert Volunteer.objects.get(email="vrijwilliger@buurtmakelaar.demo").last_name == "van 't Hof"
+    respite = HelpRequest.objects.get(requester__email="mantelzorger@buurtmakelaar.demo")
+    assert respite.needs_vog and respite.neighbourhood.name == "Huissen"
+
+
+def test_demo_is_idempotent(demo):
+    counts = (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count())
+    call_command("load_demo", "--volunteers", "40", "--requests", "20", stdout=open("/dev/null", "w"))
+    assert (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count()) == counts
+
+
+def test_demo_passwords_are_printed_only_in_debug(settings, capsys):
+    settings.DEBUG = False
+    call_command("load_demo", "--no-people")
+    assert settings.DEMO_PASSWORD not in capsys.readouterr().out
+    settings.DEBUG = True
+    call_command("load_demo", "--no-people")
+    out = capsys.readouterr().out
+    assert settings.DEMO_PASSWORD in out and "makelaar@buurtmakelaar.demo" in out
+
+
+def test_demo_rejects_negative_counts():
+    with pytest.raises(SystemExit):
+        call_command("load_demo", "--volunteers", "-1", stderr=open("/dev/null", "w"))

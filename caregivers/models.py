@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import Located
+from common.models import Located, WeeklySlot
 
 
 class Mantelzorger(Located):
@@ -32,6 +32,9 @@ class Mantelzorger(Located):
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     relation = models.CharField(_("ik zorg voor mijn"), max_length=20, choices=Relation.choices, blank=True)
+    care_hours_per_week = models.PositiveSmallIntegerField(
+        _("uren zorg per week"), null=True, blank=True, validators=[MaxValueValidator(168)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,6 +44,94 @@ class Mantelzorger(Located):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class CareRecipient(models.Model):
+    """The person a mantelzorger cares for: the minimum a broker needs, nothing more.
+    Health data: visible only to the mantelzorger and their organisation's brokers."""
+
+    class AgeBand(models.TextChoices):
+        CHILD = "0-17", _("jonger dan 18")
+        ADULT = "18-64", _("18 tot 65 jaar")
+        SENIOR = "65-79", _("65 tot 80 jaar")
+        ELDERLY = "80+", _("80 jaar of ouder")
+
+    class Situation(models.TextChoices):
+        DEMENTIA = "dementia", _("dementie")
+        PHYSICAL = "physical", _("lichamelijke beperking of ziekte")
+        PSYCHIATRIC = "psychiatric", _("psychische problemen")
+        END_OF_LIFE = "end_of_life", _("laatste levensfase")
+        OTHER = "other", _("anders")
+
+    mantelzorger = models.ForeignKey(Mantelzorger, on_delete=models.CASCADE, related_name="care_recipients")
+    name = models.CharField(_("voornaam of roepnaam"), max_length=50)
+    age_band = models.CharField(_("leeftijd"), max_length=10, choices=AgeBand.choices)
+    situation = models.CharField(_("situatie"), max_length=20, choices=Situation.choices)
+    notes = models.TextField(_("wat moet de vrijwilliger weten?"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("zorgvrager")
+        verbose_name_plural = _("zorgvragers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BurdenCheckIn(models.Model):
+    """How heavy care feels, asked again over time so a broker sees the trend.
+
+    A 0-10 scale ("hoe zwaar voelt de zorg?", after the EDIZ/thermometer style
+    checks used in Dutch carer support) plus a few yes/no signals."""
+
+    SIGNALS = ("sleeps_badly", "no_time_for_self", "health_suffers", "feels_alone")
+    HIGH_SCORE = 7
+
+    mantelzorger = models.ForeignKey(Mantelzorger, on_delete=models.CASCADE, related_name="checkins")
+    score = models.PositiveSmallIntegerField(
+        _("hoe zwaar voelt de zorg? (0 = niet zwaar, 10 = veel te zwaar)"),
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    sleeps_badly = models.BooleanField(_("ik slaap slecht door de zorg"), default=False)
+    no_time_for_self = models.BooleanField(_("ik heb geen tijd meer voor mezelf"), default=False)
+    health_suffers = models.BooleanField(_("mijn eigen gezondheid gaat achteruit"), default=False)
+    feels_alone = models.BooleanField(_("ik sta er alleen voor"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(score__lte=10), name="burden_score_at_most_10")]
+        verbose_name = _("belasting-check")
+        verbose_name_plural = _("belasting-checks")
+
+    def __str__(self) -> str:
+        return f"{self.score}/10"
+
+    @property
+    def signal_count(self) -> int:
+        return sum(bool(getattr(self, name)) for name in self.SIGNALS)
+
+    @property
+    def is_high(self) -> bool:
+        return self.score >= self.HIGH_SCORE or self.signal_count >= 2
+
+
+class CareFileAccess(models.Model):
+    """Who opened a mantelzorger's care file, and when (privacy log)."""
+
+    mantelzorger = models.ForeignKey(Mantelzorger, on_delete=models.CASCADE, related_name="file_accesses")
+    viewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("inzage dossier")
+        verbose_name_plural = _("inzage dossiers")
+
+    def __str__(self) -> str:
+        return f"{self.viewed_by} – {self.at:%Y-%m-%d %H:%M}"
 
 
 class HelpRequest(Located):
@@ -94,8 +185,26 @@ class HelpRequest(Located):
     skills = models.ManyToManyField(
         "volunteers.Skill", blank=True, related_name="help_requests", verbose_name=_("nodig")
     )
-    # Weekly wall-clock slots, written as in DESIGN.md: "tue 13:00-17:00; thu 09:00-12:00".
-    schedule = models.CharField(_("wanneer"), max_length=500, blank=True)
+    care_recipient = models.ForeignKey(
+        CareRecipient, null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ingevoerd door"),
+    )
+    # When: weekly slots (RequestSlot) for recurring help, or dates (RequestDate).
+    recurring = models.BooleanField(_("elke week"), default=True)
+    # Intake (vraagverheldering): the question behind the question, and what the
+    # person and their own network can do themselves.
+    question_behind = models.TextField(_("de vraag achter de vraag"), max_length=2000, blank=True)
+    own_network = models.TextField(_("wat kunnen de persoon en het eigen netwerk zelf?"), max_length=2000, blank=True)
+    referred_to = models.CharField(_("doorverwezen naar"), max_length=200, blank=True)
+    referral_reason = models.TextField(_("waarom doorverwezen"), max_length=2000, blank=True)
+    status_changed_at = models.DateTimeField(_("stand gewijzigd op"), null=True, blank=True)
     needs_vog = models.BooleanField(_("VOG nodig"), default=False)
     max_distance_km = models.FloatField(
         _("maximale afstand (km)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -124,3 +233,55 @@ class HelpRequest(Located):
         if self.kind == self.Kind.RESPITE:
             self.needs_vog = True
         super().save(*args, **kwargs)
+
+
+class RequestSlot(WeeklySlot):
+    """A weekly time the volunteer must fully cover."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="slots")
+
+    class Meta(WeeklySlot.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="request_slot_end_after_start"),
+        ]
+        verbose_name = _("vast tijdvak")
+        verbose_name_plural = _("vaste tijdvakken")
+
+
+class RequestDate(models.Model):
+    """A specific date and time for one-off help."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="dates")
+    date = models.DateField(_("datum"))
+    start = models.TimeField(_("van"))
+    end = models.TimeField(_("tot"))
+
+    class Meta:
+        ordering = ["date", "start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="request_date_end_after_start"),
+        ]
+        verbose_name = _("datum")
+        verbose_name_plural = _("data")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class RequestEvent(models.Model):
+    """One step in a request's life: who, when, from which state to which, and why."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"

@@ -6,7 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.slots import DAYS, Slot
 from neighbourhoods.geo import Point
+
+WEEKDAY_CHOICES = [(i, day) for i, day in enumerate(DAYS)]
 
 
 class Located(models.Model):
@@ -34,3 +37,22 @@ class Located(models.Model):
         if self.latitude is None or self.longitude is None:
             return None
         return Point(self.latitude, self.longitude)
+
+
+class WeeklySlot(models.Model):
+    """A weekday with a wall-clock start and end (Europe/Amsterdam), never across
+    midnight. Overlaps between the slots of one owner are refused by the services."""
+
+    weekday = models.PositiveSmallIntegerField(_("dag"), choices=WEEKDAY_CHOICES)
+    start = models.TimeField(_("van"))
+    end = models.TimeField(_("tot"))
+
+    class Meta:
+        abstract = True
+        ordering = ["weekday", "start"]
+
+    def __str__(self) -> str:
+        return self.as_slot().label()
+
+    def as_slot(self) -> Slot:
+        return Slot(self.weekday, self.start, self.end)

@@ -14,11 +14,12 @@ from django.db import transaction
 from faker import Faker
 
 from accounts.models import User
-from caregivers.models import HelpRequest, Mantelzorger
+from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestSlot
+from common.slots import parse_slots
 from neighbourhoods.geo import Point
 from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
 from neighbourhoods.services import REGIO_ARNHEM, geography_load_region, postcode_near
-from volunteers.models import Skill, Volunteer
+from volunteers.models import AvailabilitySlot, Skill, Volunteer
 from volunteers.services import skills_ensure_defaults
 
 DEMO_ORGANISATION_SLUG = "regio-arnhem"
@@ -74,6 +75,27 @@ def _schedule(rng: random.Random, slots: int) -> str:
         start = rng.choice([9, 10, 13, 14, 18])
         parts.append(f"{day} {start:02d}:00-{start + rng.choice([2, 3, 4]):02d}:00")
     return "; ".join(parts)
+
+
+def _set_schedule(request: HelpRequest, text: str) -> None:
+    RequestSlot.objects.bulk_create(
+        RequestSlot(request=request, weekday=s.weekday, start=s.start, end=s.end) for s in parse_slots(text)
+    )
+
+
+def _set_availability(volunteer: Volunteer, text: str) -> None:
+    AvailabilitySlot.objects.bulk_create(
+        AvailabilitySlot(volunteer=volunteer, weekday=s.weekday, start=s.start, end=s.end) for s in parse_slots(text)
+    )
+
+
+def _availability(rng: random.Random) -> str:
+    """Two to five half-days a week, morning (09-12:30), afternoon (13-17:30) or evening."""
+    blocks = {"morning": ("09:00", "12:30"), "afternoon": ("13:00", "17:30"), "evening": ("18:30", "21:00")}
+    chosen = set()
+    for _ in range(rng.randint(2, 5)):
+        chosen.add((rng.randrange(7 if rng.random() < 0.2 else 5), rng.choice(list(blocks))))
+    return "; ".join(f"{DAYS[day]} {blocks[part][0]}-{blocks[part][1]}" for day, part in sorted(chosen))
 
 
 def _account(email: str, first_name: str, last_name: str, password: str) -> User:
@@ -157,6 +179,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             **located(area_named("Velp")),
         )
         zoe.skills.set([skills[c] for c in ("shopping", "companionship", "walking", "digital")])
+        _set_availability(zoe, "tue 13:00-17:30; thu 09:00-12:30; sat 10:00-16:00")
     if not Mantelzorger.objects.filter(user=users["mantelzorger"]).exists():
         henk = Mantelzorger.objects.create(
             organisation=organisation,
@@ -165,18 +188,27 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             last_name="Willemsen",
             email=users["mantelzorger"].email,
             relation=Mantelzorger.Relation.PARTNER,
+            care_hours_per_week=40,
             **located(area_named("Huissen")),
         )
+        recipient = CareRecipient.objects.create(
+            mantelzorger=henk,
+            name="Ans",
+            age_band=CareRecipient.AgeBand.ELDERLY,
+            situation=CareRecipient.Situation.DEMENTIA,
+            notes="Houdt van oude liedjes en een kopje thee.",
+        )
+        BurdenCheckIn.objects.create(mantelzorger=henk, score=8, sleeps_badly=True, no_time_for_self=True)
         request = HelpRequest.objects.create(
             organisation=organisation,
             requester=users["mantelzorger"],
             mantelzorger=henk,
+            care_recipient=recipient,
             requester_first_name="Henk",
             requester_last_name="Willemsen",
             kind=HelpRequest.Kind.RESPITE,
             urgency=HelpRequest.Urgency.HIGH,
             description="Mijn vrouw heeft dementie. Ik wil op dinsdagmiddag even naar de biljartclub.",
-            schedule="tue 13:00-17:00",
             postcode=henk.postcode,
             house_number=henk.house_number,
             place=henk.place,
@@ -185,6 +217,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             neighbourhood=henk.neighbourhood,
         )
         request.skills.set([skills["respite"], skills["dementia"]])
+        _set_schedule(request, "tue 13:00-17:00")
     if not HelpRequest.objects.filter(requester=users["help_seeker"]).exists():
         request = HelpRequest.objects.create(
             organisation=organisation,
@@ -193,10 +226,10 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             requester_last_name="Özdemir-Bakker",
             kind=HelpRequest.Kind.PRACTICAL,
             description="Ik ben slecht ter been. Wie doet op vrijdag boodschappen met mij?",
-            schedule="fri 10:00-12:00",
             **located(area_named("Presikhaaf") if any(a.name == "Presikhaaf" for a in areas) else areas[0]),
         )
         request.skills.set([skills["shopping"]])
+        _set_schedule(request, "fri 10:00-12:00")
 
     created_volunteers = created_requests = 0
     if people and not Volunteer.objects.filter(organisation=organisation, user__isnull=True).exists():
@@ -227,6 +260,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             if vog and "respite" not in chosen and rng.random() < 0.6:
                 chosen.append("respite")
             volunteer.skills.set([skills[c] for c in chosen])
+            _set_availability(volunteer, _availability(rng))
             created_volunteers += 1
         kinds = list(REQUEST_SKILLS)
         kind_weights = [3, 4, 3, 2, 1]
@@ -243,10 +277,10 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
                 kind=kind,
                 status=rng.choices(statuses, [2, 1, 3])[0],
                 urgency=rng.choices(list(HelpRequest.Urgency), [2, 6, 2])[0],
-                schedule=_schedule(rng, rng.choice([1, 1, 2])),
                 **located(area),
             )
             request.skills.set([skills[rng.choice(REQUEST_SKILLS[kind])]])
+            _set_schedule(request, _schedule(rng, rng.choice([1, 1, 2])))
             created_requests += 1
     return {
         "organisation": organisation,

@@ -22,16 +22,18 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 from neighbourhoods.geo import Gazetteer, InvalidPostcode, Point, get_gazetteer, normalise_name, normalise_postcode
 
 logger = logging.getLogger(__name__)
 
-UNKNOWN_POSTCODE = "Deze postcode kennen we niet."
-UNKNOWN_PLACE = "We kennen geen plaats met de naam “{name}”."
-NOTHING_GIVEN = "Vul een postcode of een plaats in."
-NOT_FOUND_ONLINE = "We konden dit adres niet vinden."
-FALLBACK_POSTCODE = "De online adreszoeker gaf geen antwoord; we gebruiken de plaats van uw postcode."
-FALLBACK_PLACE = "De online adreszoeker gaf geen antwoord; we gebruiken het midden van de plaats."
+UNKNOWN_POSTCODE = _("Deze postcode kennen we niet.")
+UNKNOWN_PLACE = _("We kennen geen plaats met de naam “{name}”.")
+NOTHING_GIVEN = _("Vul een postcode of een plaats in.")
+NOT_FOUND_ONLINE = _("We konden dit adres niet vinden.")
+FALLBACK_POSTCODE = _("De online adreszoeker gaf geen antwoord; we gebruiken de plaats van uw postcode.")
+FALLBACK_PLACE = _("De online adreszoeker gaf geen antwoord; we gebruiken het midden van de plaats.")
 
 USER_AGENT = "buurtmakelaar"
 CACHE_SECONDS = 30 * 24 * 3600  # addresses hardly move; Nominatim asks clients to cache

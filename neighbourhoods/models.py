@@ -80,6 +80,12 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
+    vog_valid_years = models.PositiveSmallIntegerField(
+        _("VOG geldig (jaren)"), default=3, help_text=_("Hoe lang een VOG geldig blijft na de datum van afgifte.")
+    )
+    waiting_flag_days = models.PositiveSmallIntegerField(
+        _("lang wachten na (dagen)"), default=14, help_text=_("Vragen die langer wachten krijgen een markering.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

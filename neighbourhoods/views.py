@@ -61,6 +61,15 @@ def organisation_dashboard(request, slug):
         if volunteer_counts.get(n.pk) or request_counts.get(n.pk)
     ]
     rows.sort(key=lambda r: (-(r["requests"] - r["volunteers"]), r["neighbourhood"].name))
+    if volunteer_counts.get(None) or request_counts.get(None):
+        # People whose address fell outside every known neighbourhood still count.
+        rows.append(
+            {
+                "neighbourhood": None,
+                "volunteers": volunteer_counts.get(None, 0),
+                "requests": request_counts.get(None, 0),
+            }
+        )
     status_counts = dict(
         HelpRequest.objects.filter(organisation=organisation)
         .values_list("status")

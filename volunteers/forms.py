@@ -45,7 +45,9 @@ class VolunteerStartForm(AddressForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Organisation-specific skills follow once the organisation is known (issue #3).
-        self.fields["skills"].queryset = Skill.objects.filter(Q(organisation__isnull=True)).order_by("code")
+        self.fields["skills"].queryset = Skill.objects.filter(Q(organisation__isnull=True)).order_by("label")
         self.fields["postcode"].required = True
         self.fields["postcode"].error_messages["required"] = _("Vul uw postcode in.")
+        self.fields["house_number"].required = True
+        self.fields["house_number"].error_messages["required"] = _("Vul ook uw huisnummer in.")
         del self.fields["place"]

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.models import Located
+from common.models import Located, WeeklySlot
 
 # The default catalogue. Codes are stable (imports and the API use them); labels
 # are translated.
@@ -85,6 +85,9 @@ class Volunteer(Located):
     vog_valid_until = models.DateField(_("VOG geldig tot"), null=True, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     paused_until = models.DateField(_("gepauzeerd tot"), null=True, blank=True)
+    wants_one_off = models.BooleanField(_("eenmalige hulp"), default=True)
+    wants_recurring = models.BooleanField(_("vaste hulp (elke week)"), default=True)
+    target_groups = models.JSONField(_("voor wie"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,3 +114,63 @@ class Volunteer(Located):
 
     def language_codes(self) -> list[str]:
         return [code.strip() for code in self.languages.split(";") if code.strip()]
+
+    def has_valid_vog(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.vog_valid_until is not None and self.vog_valid_until >= on
+
+
+TARGET_GROUPS: dict[str, str] = {
+    "elderly": _("ouderen"),
+    "dementia": _("mensen met dementie"),
+    "disability": _("mensen met een beperking"),
+    "psychiatric": _("mensen met psychische klachten"),
+    "children": _("kinderen en gezinnen"),
+    "newcomers": _("nieuwkomers"),
+}
+
+
+class AvailabilitySlot(WeeklySlot):
+    """When a volunteer can help, every week (wall-clock, Europe/Amsterdam)."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="availability")
+
+    class Meta(WeeklySlot.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="availability_end_after_start"),
+            models.UniqueConstraint(fields=["volunteer", "weekday", "start"], name="unique_availability_start"),
+        ]
+        verbose_name = _("beschikbaarheid")
+        verbose_name_plural = _("beschikbaarheid")
+
+
+class VogCheck(models.Model):
+    """A broker's record of a volunteer's VOG (certificate of conduct). We keep
+    the status and dates, never the document itself."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("aangevraagd")
+        VALID = "valid", _("in orde")
+        REFUSED = "refused", _("niet afgegeven")
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="vog_checks")
+    status = models.CharField(_("stand van zaken"), max_length=20, choices=Status.choices)
+    issued_on = models.DateField(_("datum van afgifte"), null=True, blank=True)
+    valid_until = models.DateField(_("geldig tot"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gecontroleerd door"),
+    )
+    checked_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    note = models.CharField(_("opmerking"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("VOG-controle")
+        verbose_name_plural = _("VOG-controles")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} – {self.get_status_display()}"

@@ -60,4 +60,7 @@ def volunteer_register(
     with transaction.atomic():
         volunteer.save()
         volunteer.skills.set(skills)
+        if not user.first_name:
+            user.first_name, user.last_name = first_name, last_name
+            user.save(update_fields=["first_name", "last_name"])
     return volunteer

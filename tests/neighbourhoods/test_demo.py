@@ -1,5 +1,7 @@
 """The demo region: real places, every role, idempotent."""
 
+import io
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(settings):
-    call_command("load_demo", "--volunteers", "40", "--requests", "20", stdout=open("/dev/null", "w"))
+    call_command("load_demo", "--volunteers", "40", "--requests", "20", stdout=io.StringIO())
 
 
 def test_demo_region_has_the_twelve_municipalities_with_real_places(demo):
@@ -65,7 +67,7 @@ def test_demo_people_are_located_in_their_neighbourhoods(demo):
 
 def test_demo_is_idempotent(demo):
     counts = (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count())
-    call_command("load_demo", "--volunteers", "40", "--requests", "20", stdout=open("/dev/null", "w"))
+    call_command("load_demo", "--volunteers", "40", "--requests", "20", stdout=io.StringIO())
     assert (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count()) == counts
 
 
@@ -81,4 +83,4 @@ def test_demo_passwords_are_printed_only_in_debug(settings, capsys):
 
 def test_demo_rejects_negative_counts():
     with pytest.raises(SystemExit):
-        call_command("load_demo", "--volunteers", "-1", stderr=open("/dev/null", "w"))
+        call_command("load_demo", "--volunteers", "-1", stderr=io.StringIO())

@@ -10,6 +10,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("vrijwilliger/", include("volunteers.urls")),
+    path("hulp/", include("caregivers.urls")),
+    # Broker pages of one organisation (scoped by the slug and the user's membership).
+    path("organisatie/<slug:slug>/vrijwilligers/", include("volunteers.broker_urls")),
+    path("organisatie/<slug:slug>/vragen/", include("caregivers.broker_urls")),
     path("", include("neighbourhoods.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,4 +31,4 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {settings.DEMO_PASSWORD})")
             for account in DEMO_ACCOUNTS:
                 self.stdout.write(f"  {account.email:<36} {account.description}")
-            self.stdout.write("  Django-beheer: http://127.0.0.1:8000/admin/")
+            self.stdout.write("  Django-beheer: /admin/ (met beheer@)")

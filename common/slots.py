@@ -12,11 +12,34 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 DAY_SHORT_NL = ("ma", "di", "wo", "do", "vr", "za", "zo")
+# Shown to people: translated (Dutch source, English via i18n). Written out so
+# that makemessages finds them.
+DAY_NAMES = (
+    gettext_lazy("maandag"),
+    gettext_lazy("dinsdag"),
+    gettext_lazy("woensdag"),
+    gettext_lazy("donderdag"),
+    gettext_lazy("vrijdag"),
+    gettext_lazy("zaterdag"),
+    gettext_lazy("zondag"),
+)
+DAY_SHORT = (
+    gettext_lazy("ma"),
+    gettext_lazy("di"),
+    gettext_lazy("wo"),
+    gettext_lazy("do"),
+    gettext_lazy("vr"),
+    gettext_lazy("za"),
+    gettext_lazy("zo"),
+)
 
-_SLOT_RE = re.compile(r"^\s*([a-z]{3})\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$", re.IGNORECASE)
+_SLOT_RE = re.compile(r"^\s*([a-z]{2,9})\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$", re.IGNORECASE)
 
 
 class SlotError(ValueError):
@@ -31,11 +54,14 @@ class Slot:
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
-            raise SlotError("Een dag moet tussen maandag en zondag liggen.")
+            raise SlotError(_("Een dag moet tussen maandag en zondag liggen."))
         if self.end <= self.start:
             raise SlotError(
-                f"{DAY_NAMES_NL[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}: de eindtijd moet na de "
-                "begintijd liggen. Gaat het over middernacht? Maak dan twee tijdvakken."
+                _(
+                    "%(slot)s: de eindtijd moet na de begintijd liggen. "
+                    "Gaat het over middernacht? Maak dan twee tijdvakken."
+                )
+                % {"slot": f"{DAY_NAMES[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}"}
             )
 
     @property
@@ -52,7 +78,7 @@ class Slot:
         return f"{DAYS[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}"
 
     def label(self) -> str:
-        return f"{DAY_SHORT_NL[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{DAY_SHORT[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
 def _time(hours: str, minutes: str, text: str) -> datetime.time:
@@ -61,22 +87,27 @@ def _time(hours: str, minutes: str, text: str) -> datetime.time:
         # "24:00" is the end of the day; we store the last minute.
         return datetime.time(23, 59)
     if h > 23 or m > 59:
-        raise SlotError(f"'{text}': {hours}:{minutes} is geen geldige tijd.")
+        raise SlotError(
+            _("'%(text)s': %(time)s is geen geldige tijd.") % {"text": text.strip()[:40], "time": f"{hours}:{minutes}"}
+        )
     return datetime.time(h, m)
 
 
 def parse_slot(text: str) -> Slot:
     match = _SLOT_RE.match(text)
     if not match:
-        raise SlotError(f"'{text.strip()[:40]}' is geen tijdvak. Schrijf het zo: di 13:00-17:00 (of tue 13:00-17:00).")
+        raise SlotError(
+            _("'%(text)s' is geen tijdvak. Schrijf het zo: di 13:00-17:00 (of tue 13:00-17:00).")
+            % {"text": text.strip()[:40]}
+        )
     day, sh, sm, eh, em = match.groups()
     day = day.lower()
-    if day in DAYS:
-        weekday = DAYS.index(day)
+    if day[:3] in DAYS:  # mon, tue, ... and monday, tuesday, ...
+        weekday = DAYS.index(day[:3])
     else:
         short = {name[:2]: i for i, name in enumerate(DAY_NAMES_NL)} | {name: i for i, name in enumerate(DAY_SHORT_NL)}
         if day[:2] not in short:
-            raise SlotError(f"'{day}' is geen dag. Gebruik mon, tue, wed, thu, fri, sat of sun.")
+            raise SlotError(_("'%(day)s' is geen dag. Gebruik ma, di, wo, do, vr, za of zo.") % {"day": day})
         weekday = short[day[:2]]
     return Slot(weekday, _time(sh, sm, text), _time(eh, em, text))
 
@@ -85,7 +116,10 @@ def check_no_overlap(slots: Iterable[Slot]) -> list[Slot]:
     ordered = sorted(slots)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if a.overlaps(b):
-            raise SlotError(f"De tijdvakken {a.label()} en {b.label()} overlappen. Maak er één tijdvak van.")
+            raise SlotError(
+                _("De tijdvakken %(a)s en %(b)s overlappen. Maak er één tijdvak van.")
+                % {"a": a.label(), "b": b.label()}
+            )
     return ordered
 
 

@@ -109,14 +109,26 @@ def switch_language(page: Page, code: str) -> None:
 
 
 def fill_volunteer_form(page: Page, *, postcode: str, first_name: str, last_name: str) -> Locator:
-    form = form_with(page, "skills")
+    """Step 1 of the volunteer wizard: who and where."""
+    form = form_with(page, "postcode")
     form.get_by_label("Voornaam").fill(first_name)
     form.get_by_label("Achternaam").fill(last_name)
     form.get_by_label("Postcode").fill(postcode)
     form.get_by_label("Huisnummer").fill("12")
     form.get_by_label(re.compile(r"Hoe ver wilt u reizen", re.I)).fill("8")
-    form.get_by_role("checkbox", name="boodschappen", exact=True).check()
     return form
+
+
+def finish_volunteer_wizard(page: Page) -> None:
+    """Steps 2-4: what (a skill), when (the week grid), preferences (defaults)."""
+    expect(page).to_have_url(re.compile(r"/vrijwilliger/aanmelden/wat/$"))
+    expect(page.get_by_text("U woont in Velp, gemeente Rheden.")).to_be_visible()
+    page.get_by_role("checkbox", name="boodschappen", exact=True).check()
+    page.get_by_role("button", name="Volgende stap").click()
+    page.get_by_label("dinsdag middag, 13:00 tot 17:30").check()
+    shot(page, "journey1-3a-week-grid")
+    page.get_by_role("button", name="Volgende stap").click()
+    page.get_by_role("button", name="Aanmelden als vrijwilliger").click()
 
 
 # -- journeys ------------------------------------------------------------------
@@ -158,6 +170,7 @@ def test_sign_up_confirm_and_become_a_volunteer_in_velp(page: Page, demo, mail):
 
     form = fill_volunteer_form(page, postcode="6881 AB", first_name="Zoë", last_name="van 't Hof-Özdemir")
     submit(form)
+    finish_volunteer_wizard(page)
 
     expect(page).to_have_url(re.compile(r"/vrijwilliger/$"))
     main = page.get_by_role("main")
@@ -175,6 +188,7 @@ def test_sign_up_confirm_and_become_a_volunteer_in_velp(page: Page, demo, mail):
     assert volunteer.neighbourhood.municipality.name == "Rheden"
     assert volunteer.organisation.slug == "regio-arnhem"
     assert {s.code for s in volunteer.skills.all()} == {"shopping"}
+    assert [str(slot) for slot in volunteer.availability.all()] == ["di 13:00-17:30"]
 
     log_out(page)
     page.goto("/vrijwilliger/")
@@ -194,18 +208,18 @@ def test_bad_postcode_shows_dutch_error_and_keeps_what_was_typed(page: Page, dem
 
     expect(page).to_have_url(re.compile(r"/vrijwilliger/aanmelden/$"))
     expect(page.get_by_text(POSTCODE_ERROR).first).to_be_visible()
-    form = form_with(page, "skills")
+    form = form_with(page, "postcode")
     postcode = form.get_by_label("Postcode")
     expect(postcode).to_have_attribute("aria-invalid", "true")
     expect(form.get_by_label("Voornaam")).to_have_value("Sem")
     expect(form.get_by_label("Achternaam")).to_have_value("de Jong")
-    expect(form.get_by_role("checkbox", name="boodschappen", exact=True)).to_be_checked()
     shot(page, "journey2-1-postcode-error")
     assert not Volunteer.objects.filter(user=user).exists()
 
     # Corrected (written without the space), it goes through.
     postcode.fill("6881ab")
     submit(form)
+    finish_volunteer_wizard(page)
     expect(page).to_have_url(re.compile(r"/vrijwilliger/$"))
     assert Volunteer.objects.get(user=user).postcode == "6881 AB"
 

@@ -1,0 +1,494 @@
+"""Forms for mantelzorgers and help seekers: registration, the person cared for,
+the burden check-in, requests (with their times) and withdrawing a request.
+
+Forms check what a person can fix on the page (formats, required fields, times
+that make sense); the services check the rules again before storing anything.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+from caregivers.models import CareRecipient, HelpRequest, Mantelzorger
+from caregivers.services import DESCRIPTION_MAX, MAX_CARE_HOURS, MAX_DAYS_AHEAD, NOTES_MAX, REASON_MAX
+from common.slots import Slot, SlotError, check_no_overlap, parse_slots
+from neighbourhoods.forms import AddressForm
+
+SLOT_ROWS = 3
+DATE_ROWS = 5
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,22}$")
+
+TOO_LONG = _("Schrijf hoogstens %(limit_value)s tekens. Nu zijn het er %(show_value)s.")
+
+
+class PhoneField(forms.CharField):
+    default_error_messages = {"invalid": _("Vul een telefoonnummer in, bijvoorbeeld 026 123 45 67 of 06 12345678.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Telefoonnummer"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and (not PHONE_RE.match(value) or sum(c.isdigit() for c in value) < 6):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+def _text_field(*, label, limit: int, required: bool = False, help_text="", rows: int = 4) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+
+class _StrictAddressForm(AddressForm):
+    """Postcode and house number, both required (no place-only look-up)."""
+
+    require_house_number = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].required = True
+        self.fields["postcode"].error_messages["required"] = _("Vul de postcode in.")
+        self.fields["house_number"].required = True
+        self.fields["house_number"].error_messages["required"] = _("Vul ook het huisnummer in.")
+        del self.fields["place"]
+
+
+# --- Mantelzorger -----------------------------------------------------------------
+
+
+class MantelzorgerForm(_StrictAddressForm):
+    """About the carer: name, where they live, how to reach them, for whom they care."""
+
+    first_name = forms.CharField(
+        label=_("Uw voornaam"),
+        max_length=100,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+        error_messages={"required": _("Vul uw voornaam in.")},
+    )
+    last_name = forms.CharField(
+        label=_("Uw achternaam"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+    phone = PhoneField(help_text=_("Dan kan de makelaar u bellen."))
+    relation = forms.ChoiceField(
+        label=_("Voor wie zorgt u?"),
+        choices=Mantelzorger.Relation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies voor wie u zorgt.")},
+    )
+    care_hours_per_week = forms.IntegerField(
+        label=_("Hoeveel uur per week zorgt u ongeveer?"),
+        required=False,
+        min_value=0,
+        max_value=MAX_CARE_HOURS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 4}),
+        error_messages={
+            "min_value": _("Vul een aantal uren in van 0 tot en met 168."),
+            "max_value": _("Vul een aantal uren in van 0 tot en met 168. Zoveel uren heeft een week."),
+            "invalid": _("Vul een heel getal in, bijvoorbeeld 20."),
+        },
+    )
+
+    field_order = ["first_name", "last_name", "postcode", "house_number", "phone", "relation", "care_hours_per_week"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].error_messages["required"] = _("Vul uw postcode in.")
+        self.fields["house_number"].error_messages["required"] = _("Vul ook uw huisnummer in.")
+
+
+class CareRecipientForm(forms.Form):
+    """The person cared for, kept minimal: this is health data."""
+
+    name = forms.CharField(
+        label=_("Voornaam of roepnaam"),
+        max_length=50,
+        help_text=_("Alleen een voornaam of roepnaam. Meer hoeven we niet te weten."),
+        error_messages={"required": _("Vul een voornaam of roepnaam in."), "max_length": TOO_LONG},
+    )
+    age_band = forms.ChoiceField(
+        label=_("Leeftijd"),
+        choices=CareRecipient.AgeBand.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies een leeftijd."), "invalid_choice": _("Kies een leeftijd.")},
+    )
+    situation = forms.ChoiceField(
+        label=_("Wat past het best bij de situatie?"),
+        choices=CareRecipient.Situation.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies wat het best past."),
+            "invalid_choice": _("Kies wat het best past."),
+        },
+    )
+    notes = _text_field(
+        label=_("Wat moet een vrijwilliger weten?"),
+        limit=NOTES_MAX,
+        help_text=_("Kort, hoogstens 500 tekens. Bijvoorbeeld: houdt van muziek, loopt met een rollator."),
+        rows=3,
+    )
+
+
+class BurdenCheckInForm(forms.Form):
+    """How heavy does care feel? A 0-10 scale and four yes/no signals."""
+
+    score = forms.TypedChoiceField(
+        label=_("Hoe zwaar voelt de zorg nu?"),
+        help_text=_("0 is helemaal niet zwaar. 10 is veel te zwaar."),
+        choices=[
+            (0, _("0 – niet zwaar")),
+            *((i, str(i)) for i in range(1, 10)),
+            (10, _("10 – veel te zwaar")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "scale"}),
+        error_messages={
+            "required": _("Kies een getal van 0 tot en met 10."),
+            "invalid_choice": _("Kies een getal van 0 tot en met 10."),
+        },
+    )
+    sleeps_badly = forms.BooleanField(label=_("Ik slaap slecht door de zorg"), required=False)
+    no_time_for_self = forms.BooleanField(label=_("Ik heb geen tijd meer voor mezelf"), required=False)
+    health_suffers = forms.BooleanField(label=_("Mijn eigen gezondheid gaat achteruit"), required=False)
+    feels_alone = forms.BooleanField(label=_("Ik sta er alleen voor"), required=False)
+
+
+# --- When: weekly times or dates ----------------------------------------------------
+
+
+def _time_field(label) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
+        error_messages={"invalid": _("Vul een tijd in, bijvoorbeeld 13:30.")},
+    )
+
+
+class ScheduleForm(forms.Form):
+    """When help is wanted: up to three weekly rows (day, from, to) or the slot
+    text ("di 13:00-17:00"), or up to five dates with a time. After is_valid():
+    ``cleaned_data["weekly_slots"]`` (list of Slot) and ``cleaned_data["dates"]``
+    (list of (date, start, end))."""
+
+    slots_text = forms.CharField(
+        label=_("Of schrijf de tijden per week zo"),
+        required=False,
+        max_length=300,
+        help_text=_("Bijvoorbeeld: di 13:00-17:00; do 09:00-12:00"),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = [("", _("– kies een dag –")), *((str(i), WEEKDAYS[i]) for i in range(7))]
+        today = timezone.localdate()
+        for i in range(1, SLOT_ROWS + 1):
+            self.fields[f"slot_{i}_day"] = forms.ChoiceField(
+                label=_("Dag"),
+                choices=days,
+                required=False,
+                error_messages={"invalid_choice": _("Kies een dag van maandag tot en met zondag.")},
+            )
+            self.fields[f"slot_{i}_start"] = _time_field(_("Van"))
+            self.fields[f"slot_{i}_end"] = _time_field(_("Tot"))
+            for part, text in (("day", _("dag")), ("start", _("van")), ("end", _("tot"))):
+                self.fields[f"slot_{i}_{part}"].summary_label = _("Tijd %(n)s, %(part)s") % {"n": i, "part": text}
+        for i in range(1, DATE_ROWS + 1):
+            self.fields[f"date_{i}"] = forms.DateField(
+                label=_("Datum"),
+                required=False,
+                widget=forms.DateInput(
+                    attrs={
+                        "type": "date",
+                        "min": today.isoformat(),
+                        "max": (today + datetime.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
+                    },
+                    format="%Y-%m-%d",
+                ),
+                input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+                error_messages={"invalid": _("Vul een datum in, bijvoorbeeld 24-06-2025.")},
+            )
+            self.fields[f"date_{i}_start"] = _time_field(_("Van"))
+            self.fields[f"date_{i}_end"] = _time_field(_("Tot"))
+            for part, text in (("", _("datum")), ("_start", _("van")), ("_end", _("tot"))):
+                self.fields[f"date_{i}{part}"].summary_label = _("Datum %(n)s, %(part)s") % {"n": i, "part": text}
+        self.fields["slots_text"].summary_label = self.fields["slots_text"].label
+
+    @property
+    def slot_rows(self):
+        return [
+            (self[f"slot_{i}_day"], self[f"slot_{i}_start"], self[f"slot_{i}_end"]) for i in range(1, SLOT_ROWS + 1)
+        ]
+
+    @property
+    def date_rows(self):
+        return [(self[f"date_{i}"], self[f"date_{i}_start"], self[f"date_{i}_end"]) for i in range(1, DATE_ROWS + 1)]
+
+    def _rows_in_use(self, names: list[str]) -> bool:
+        """Whether any of these fields holds a value or an error (then their rows are shown)."""
+        if not self.is_bound:
+            return False
+        return any(self.data.get(self.add_prefix(name)) or name in self.errors for name in names)
+
+    @property
+    def extra_slot_rows_open(self) -> bool:
+        names = [f"slot_{i}_{part}" for i in range(2, SLOT_ROWS + 1) for part in ("day", "start", "end")]
+        return self._rows_in_use([*names, "slots_text"])
+
+    @property
+    def extra_date_rows_open(self) -> bool:
+        return self._rows_in_use(
+            [f"date_{i}{part}" for i in range(2, DATE_ROWS + 1) for part in ("", "_start", "_end")]
+        )
+
+    def _row_has_errors(self, names: list[str]) -> bool:
+        return any(name in self.errors for name in names)
+
+    def _weekly_rows(self) -> list[Slot]:
+        slots: list[Slot] = []
+        for i in range(1, SLOT_ROWS + 1):
+            names = [f"slot_{i}_day", f"slot_{i}_start", f"slot_{i}_end"]
+            if self._row_has_errors(names):
+                continue
+            day, start, end = (self.cleaned_data.get(name) for name in names)
+            if not day and start is None and end is None:
+                continue
+            if not day:
+                self.add_error(names[0], _("Kies een dag."))
+            if start is None:
+                self.add_error(names[1], _("Vul de begintijd in."))
+            if end is None:
+                self.add_error(names[2], _("Vul de eindtijd in."))
+            if day and start is not None and end is not None:
+                try:
+                    slots.append(Slot(int(day), start, end))
+                except SlotError as error:
+                    self.add_error(names[2], str(error))
+        return slots
+
+    def _date_rows(self, today: datetime.date) -> list[tuple[datetime.date, datetime.time, datetime.time]]:
+        rows = []
+        for i in range(1, DATE_ROWS + 1):
+            names = [f"date_{i}", f"date_{i}_start", f"date_{i}_end"]
+            if self._row_has_errors(names):
+                continue
+            day, start, end = (self.cleaned_data.get(name) for name in names)
+            if day is None and start is None and end is None:
+                continue
+            if day is None:
+                self.add_error(names[0], _("Vul de datum in."))
+            elif day < today:
+                self.add_error(names[0], _("Deze datum is al voorbij. Kies vandaag of een latere datum."))
+            elif day > today + datetime.timedelta(days=MAX_DAYS_AHEAD):
+                self.add_error(names[0], _("Kies een datum binnen een jaar."))
+            if start is None:
+                self.add_error(names[1], _("Vul de begintijd in."))
+            if end is None:
+                self.add_error(names[2], _("Vul de eindtijd in."))
+            elif start is not None and end <= start:
+                self.add_error(
+                    names[2],
+                    _(
+                        "De eindtijd moet na de begintijd liggen. Gaat het over middernacht? "
+                        "Vul dan twee data in: tot 23:59 en vanaf 00:00 de dag erna."
+                    ),
+                )
+            if day is not None and start is not None and end is not None and not self._row_has_errors(names):
+                rows.append((day, start, end))
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        slots = self._weekly_rows()
+        if "slots_text" not in self.errors and data.get("slots_text"):
+            try:
+                slots += parse_slots(data["slots_text"])
+            except SlotError as error:
+                self.add_error("slots_text", str(error))
+        try:
+            slots = check_no_overlap(slots)
+        except SlotError as error:
+            self.add_error(None, str(error))
+        dates = self._date_rows(timezone.localdate())
+        if not self.errors:
+            if slots and dates:
+                self.add_error(
+                    None, _("Kies óf vaste tijden per week, óf losse data. Niet allebei. Haal één van de twee weg.")
+                )
+            elif not slots and not dates:
+                self.add_error(
+                    None, _("Vul in wanneer u hulp wilt: elke week op een vaste tijd, of op een of meer data.")
+                )
+        data["weekly_slots"] = slots
+        data["dates"] = dates
+        return data
+
+
+# --- Requests -----------------------------------------------------------------------
+
+
+class UrgencyField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Hoe snel is de hulp nodig?"))
+        kwargs.setdefault(
+            "choices",
+            [
+                (HelpRequest.Urgency.LOW, _("Het kan wachten")),
+                (HelpRequest.Urgency.NORMAL, _("Binnen een paar weken")),
+                (HelpRequest.Urgency.HIGH, _("Het is dringend")),
+            ],
+        )
+        kwargs.setdefault("initial", HelpRequest.Urgency.NORMAL)
+        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault(
+            "error_messages",
+            {"required": _("Kies hoe snel de hulp nodig is."), "invalid_choice": _("Kies hoe snel de hulp nodig is.")},
+        )
+        super().__init__(**kwargs)
+
+
+class CareRecipientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CareRecipient) -> str:
+        return f"{obj.name} ({obj.get_situation_display()})"
+
+
+class RespiteRequestForm(_StrictAddressForm):
+    """Respite (respijtzorg): a volunteer takes over for a few hours."""
+
+    care_recipient = CareRecipientChoiceField(
+        label=_("Voor wie zorgt de vrijwilliger?"),
+        queryset=CareRecipient.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Kies voor wie de vrijwilliger zorgt."),
+            "invalid_choice": _("Kies iemand uit de lijst. Die persoon kennen we niet bij u."),
+        },
+    )
+    description = _text_field(
+        label=_("Wat moet de vrijwilliger weten?"),
+        limit=DESCRIPTION_MAX,
+        help_text=_("Bijvoorbeeld: wat hij of zij fijn vindt, waar u op moet letten, of er een huisdier is."),
+    )
+    urgency = UrgencyField()
+
+    field_order = ["care_recipient", "postcode", "house_number", "description", "urgency"]
+
+    def __init__(self, *args, mantelzorger: Mantelzorger, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["care_recipient"].queryset = CareRecipient.objects.filter(mantelzorger=mantelzorger).order_by("pk")
+        self.fields["postcode"].help_text = _("Het adres waar de vrijwilliger komt. Meestal is dat uw eigen adres.")
+
+
+# What someone needs help with, in plain words: the kind of request and the skill
+# a volunteer needs for it.
+HELP_WITH: dict[str, tuple[str, str | None, str]] = {
+    "shopping": (HelpRequest.Kind.PRACTICAL, "shopping", _("Boodschappen doen")),
+    "odd_jobs": (HelpRequest.Kind.PRACTICAL, "odd_jobs", _("Een klusje in huis")),
+    "gardening": (HelpRequest.Kind.PRACTICAL, "gardening", _("De tuin")),
+    "paperwork": (HelpRequest.Kind.PRACTICAL, "paperwork", _("Post en administratie")),
+    "digital": (HelpRequest.Kind.PRACTICAL, "digital", _("Computer, tablet of telefoon")),
+    "cooking": (HelpRequest.Kind.PRACTICAL, "cooking", _("Een maaltijd")),
+    "companionship": (HelpRequest.Kind.COMPANIONSHIP, "companionship", _("Gezelschap, een praatje")),
+    "walking": (HelpRequest.Kind.COMPANIONSHIP, "walking", _("Samen wandelen")),
+    "transport": (HelpRequest.Kind.TRANSPORT, "transport", _("Vervoer, bijvoorbeeld naar de dokter")),
+    "language": (HelpRequest.Kind.OTHER, "language", _("Nederlands leren of oefenen")),
+    "other": (HelpRequest.Kind.OTHER, None, _("Iets anders")),
+}
+
+
+class HelpRequestForm(_StrictAddressForm):
+    """A practical, companionship, transport or other request from anyone, for
+    themselves or for someone else."""
+
+    help_with = forms.ChoiceField(
+        label=_("Waarbij zoekt u hulp?"),
+        choices=[(code, label) for code, (_kind, _skill, label) in HELP_WITH.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies waarbij u hulp zoekt."), "invalid_choice": _("Kies waarbij u hulp zoekt.")},
+    )
+    description = _text_field(
+        label=_("Wat is er nodig?"),
+        limit=DESCRIPTION_MAX,
+        required=True,
+        help_text=_("Vertel kort wat u nodig heeft. Bijvoorbeeld: elke week boodschappen bij de supermarkt."),
+    )
+    for_someone_else = forms.BooleanField(
+        label=_("Ik vraag hulp voor iemand anders"),
+        required=False,
+        help_text=_("Vul dan hieronder de naam en het adres van die persoon in."),
+    )
+    first_name = forms.CharField(
+        label=_("Voornaam van wie de hulp krijgt"),
+        max_length=100,
+        error_messages={"required": _("Vul de voornaam in van wie de hulp krijgt.")},
+    )
+    last_name = forms.CharField(label=_("Achternaam van wie de hulp krijgt"), max_length=150, required=False)
+    phone = PhoneField(help_text=_("Dan kan de makelaar u bellen."))
+    urgency = UrgencyField()
+
+    field_order = [
+        "help_with",
+        "description",
+        "for_someone_else",
+        "first_name",
+        "last_name",
+        "postcode",
+        "house_number",
+        "phone",
+        "urgency",
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["description"].error_messages["required"] = _("Vertel kort wat er nodig is.")
+        self.fields["postcode"].help_text = _("Waar de hulp nodig is.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("for_someone_else") and data.get("first_name"):
+            same_first = data["first_name"].strip().casefold() == (self.user.first_name or "").strip().casefold()
+            same_last = (data.get("last_name") or "").strip().casefold() == (
+                self.user.last_name or ""
+            ).strip().casefold()
+            if same_first and same_last:
+                self.add_error("first_name", _("Vul de naam in van degene voor wie u hulp vraagt, niet uw eigen naam."))
+        return data
+
+    @property
+    def kind(self) -> str:
+        return HELP_WITH[self.cleaned_data["help_with"]][0]
+
+    @property
+    def skill_code(self) -> str | None:
+        return HELP_WITH[self.cleaned_data["help_with"]][1]
+
+
+class WithdrawForm(forms.Form):
+    reason = _text_field(
+        label=_("Waarom trekt u de vraag in?"),
+        limit=REASON_MAX,
+        help_text=_("Dat helpt ons. U hoeft het niet te zeggen."),
+        rows=3,
+    )

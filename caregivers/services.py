@@ -1,0 +1,597 @@
+"""Writes for mantelzorgers and help requests: registration, the person cared for,
+burden check-ins, submitting and withdrawing a request.
+
+Every function takes keyword-only arguments, checks its input and raises
+:class:`common.errors.DomainError` with a Dutch message (and the field it is about)
+before anything is stored; what is stored in one call is stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caregivers.models import (
+    BurdenCheckIn,
+    CareRecipient,
+    HelpRequest,
+    Mantelzorger,
+    RequestDate,
+    RequestEvent,
+    RequestSlot,
+)
+from caregivers.selectors import WITHDRAWABLE_STATUSES, serving_area, withdraw_refusal
+from common.errors import DomainError
+from common.slots import Slot, SlotError, check_no_overlap
+from matching.models import Match, MatchEvent
+from neighbourhoods.geocoding import GeocodeResult
+from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
+from neighbourhoods.selectors import municipality_by_name, neighbourhood_for_point
+from volunteers.models import DEFAULT_SKILLS, Skill
+
+MAX_CARE_RECIPIENTS = 5
+MAX_CARE_HOURS = 168  # hours in a week
+MAX_WEEKLY_SLOTS = 21
+MAX_DATES = 31
+MAX_DAYS_AHEAD = 366
+DESCRIPTION_MAX = 2000
+NOTES_MAX = 500
+REASON_MAX = 1000
+
+# A request entered by someone themselves always starts here; a broker may enter
+# one that is already clarified (intake) or ready to match.
+INITIAL_STATUSES = (HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY)
+
+DateRow = tuple[datetime.date, datetime.time, datetime.time]
+
+
+@dataclass(frozen=True)
+class CareRecipientDetails:
+    """The minimal record of the person cared for, as typed at registration."""
+
+    name: str
+    age_band: str
+    situation: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class BurdenAnswers:
+    """One burden check-in: the 0-10 score and the yes/no signals."""
+
+    score: int
+    sleeps_badly: bool = False
+    no_time_for_self: bool = False
+    health_suffers: bool = False
+    feels_alone: bool = False
+
+
+# --- Helpers -----------------------------------------------------------------------
+
+
+def _raise_from_validation_error(error: ValidationError) -> None:
+    """Turn a model's full_clean() error into one DomainError (first message, its field)."""
+    if hasattr(error, "error_dict"):
+        field, errors = next(iter(error.error_dict.items()))
+        raise DomainError(errors[0].messages[0], field=None if field == "__all__" else field)
+    raise DomainError(" ".join(error.messages))
+
+
+def _full_clean(instance, *, exclude: Sequence[str]) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        _raise_from_validation_error(error)
+
+
+def _is_broker(user, organisation: Organisation) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return StaffMembership.objects.filter(
+        user=user,
+        organisation=organisation,
+        role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN],
+    ).exists()
+
+
+def _text(value: str | None, *, limit: int, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise DomainError(message % {"limit": limit, "count": len(text)}, field=field)
+    return text
+
+
+def _default_skill(code: str) -> Skill:
+    skill, _created = Skill.objects.get_or_create(
+        organisation=None, code=code, defaults={"label": str(DEFAULT_SKILLS[code])}
+    )
+    return skill
+
+
+def default_skills(*codes: str) -> list[Skill]:
+    """The default-catalogue skills with these codes (created when missing, so a
+    fresh database without the catalogue still works)."""
+    unknown = [code for code in codes if code not in DEFAULT_SKILLS]
+    if unknown:
+        raise DomainError(_("Deze vaardigheid kennen we niet: %(skill)s.") % {"skill": unknown[0]}, field="skills")
+    return [_default_skill(code) for code in codes]
+
+
+def _start_of_today() -> datetime.datetime:
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+
+
+# --- Mantelzorgers ----------------------------------------------------------------
+
+
+def _check_care_hours(hours: int | None) -> int | None:
+    if hours is None:
+        return None
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 0 <= hours <= MAX_CARE_HOURS:
+        raise DomainError(
+            _("Vul een aantal uren in van 0 tot en met %(max)s. Zoveel uren heeft een week.") % {"max": MAX_CARE_HOURS},
+            field="care_hours_per_week",
+        )
+    return hours
+
+
+def mantelzorger_register(
+    *,
+    user,
+    first_name: str,
+    location: GeocodeResult,
+    last_name: str = "",
+    postcode: str = "",
+    house_number: str = "",
+    phone: str = "",
+    email: str | None = None,
+    relation: str = "",
+    care_hours_per_week: int | None = None,
+    care_recipient: CareRecipientDetails | None = None,
+    burden: BurdenAnswers | None = None,
+) -> Mantelzorger:
+    """Create the mantelzorger record of ``user`` at the organisation serving
+    their municipality, with (optionally) the person they care for and a first
+    burden check-in, all in one transaction: nothing is kept if one part is wrong."""
+    if user is not None and Mantelzorger.objects.filter(user=user).exists():
+        raise DomainError(_("U bent al aangemeld als mantelzorger."))
+    first_name = (first_name or "").strip()
+    if not first_name:
+        raise DomainError(_("Vul uw voornaam in."), field="first_name")
+    if relation and relation not in Mantelzorger.Relation.values:
+        raise DomainError(_("Kies voor wie u zorgt."), field="relation")
+    area = serving_area(location=location, postcode=postcode)
+    mantelzorger = Mantelzorger(
+        organisation=area.organisation,
+        user=user,
+        first_name=first_name,
+        last_name=(last_name or "").strip(),
+        email=(email if email is not None else getattr(user, "email", "")) or "",
+        phone=(phone or "").strip(),
+        relation=relation,
+        care_hours_per_week=_check_care_hours(care_hours_per_week),
+        postcode=postcode or (location.postcode or ""),
+        house_number=(house_number or "").strip(),
+        place=location.place or "",
+        latitude=location.point.lat,
+        longitude=location.point.lon,
+        neighbourhood=area.neighbourhood,
+    )
+    _full_clean(mantelzorger, exclude=["user", "organisation", "neighbourhood"])
+    with transaction.atomic():
+        mantelzorger.save()
+        if care_recipient is not None:
+            care_recipient_add(
+                mantelzorger=mantelzorger,
+                name=care_recipient.name,
+                age_band=care_recipient.age_band,
+                situation=care_recipient.situation,
+                notes=care_recipient.notes,
+            )
+        if burden is not None:
+            burden_checkin_add(
+                mantelzorger=mantelzorger,
+                score=burden.score,
+                sleeps_badly=burden.sleeps_badly,
+                no_time_for_self=burden.no_time_for_self,
+                health_suffers=burden.health_suffers,
+                feels_alone=burden.feels_alone,
+            )
+        if user is not None and not user.first_name:
+            user.first_name, user.last_name = mantelzorger.first_name, mantelzorger.last_name
+            user.save(update_fields=["first_name", "last_name"])
+    return mantelzorger
+
+
+def _check_care_recipient(*, name: str, age_band: str, situation: str, notes: str) -> tuple[str, str]:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Vul de voornaam of roepnaam in van degene voor wie u zorgt."), field="name")
+    if age_band not in CareRecipient.AgeBand.values:
+        raise DomainError(_("Kies een leeftijd."), field="age_band")
+    if situation not in CareRecipient.Situation.values:
+        raise DomainError(_("Kies wat het beste past bij de situatie."), field="situation")
+    notes = _text(
+        notes,
+        limit=NOTES_MAX,
+        field="notes",
+        message=_("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s."),
+    )
+    return name, notes
+
+
+def care_recipient_add(
+    *, mantelzorger: Mantelzorger, name: str, age_band: str, situation: str, notes: str = ""
+) -> CareRecipient:
+    """Add the person a mantelzorger cares for: first name or nickname, age band,
+    situation and a short note. Nothing more: this is health data."""
+    name, notes = _check_care_recipient(name=name, age_band=age_band, situation=situation, notes=notes)
+    if CareRecipient.objects.filter(mantelzorger=mantelzorger).count() >= MAX_CARE_RECIPIENTS:
+        raise DomainError(
+            _("U kunt hoogstens %(max)s personen toevoegen. Neem contact op met de makelaar.")
+            % {"max": MAX_CARE_RECIPIENTS}
+        )
+    recipient = CareRecipient(mantelzorger=mantelzorger, name=name, age_band=age_band, situation=situation, notes=notes)
+    _full_clean(recipient, exclude=["mantelzorger"])
+    recipient.save()
+    return recipient
+
+
+def care_recipient_update(
+    *, care_recipient: CareRecipient, name: str, age_band: str, situation: str, notes: str = ""
+) -> CareRecipient:
+    name, notes = _check_care_recipient(name=name, age_band=age_band, situation=situation, notes=notes)
+    care_recipient.name, care_recipient.age_band = name, age_band
+    care_recipient.situation, care_recipient.notes = situation, notes
+    _full_clean(care_recipient, exclude=["mantelzorger"])
+    care_recipient.save(update_fields=["name", "age_band", "situation", "notes"])
+    return care_recipient
+
+
+def burden_checkin_add(
+    *,
+    mantelzorger: Mantelzorger,
+    score: int,
+    sleeps_badly: bool = False,
+    no_time_for_self: bool = False,
+    health_suffers: bool = False,
+    feels_alone: bool = False,
+) -> BurdenCheckIn:
+    """Record how heavy care feels now. At most one check-in per (local) day, so
+    the trend shows days, not a burst of clicks."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
+        raise DomainError(_("Kies een getal van 0 tot en met 10."), field="score")
+    with transaction.atomic():
+        # Lock the carer so two clicks at the same moment cannot both pass the daily check.
+        Mantelzorger.objects.select_for_update().filter(pk=mantelzorger.pk).first()
+        if BurdenCheckIn.objects.filter(mantelzorger=mantelzorger, created_at__gte=_start_of_today()).exists():
+            raise DomainError(
+                _("U heeft vandaag al ingevuld hoe het gaat. Morgen kunt u het opnieuw invullen."), field="score"
+            )
+        return BurdenCheckIn.objects.create(
+            mantelzorger=mantelzorger,
+            score=score,
+            sleeps_badly=bool(sleeps_badly),
+            no_time_for_self=bool(no_time_for_self),
+            health_suffers=bool(health_suffers),
+            feels_alone=bool(feels_alone),
+        )
+
+
+# --- Help requests ------------------------------------------------------------------
+
+
+def _check_weekly_slots(weekly_slots: Iterable[Slot]) -> list[Slot]:
+    slots = list(weekly_slots)
+    if any(not isinstance(slot, Slot) for slot in slots):
+        raise DomainError(_("Deze tijd per week klopt niet."), field="weekly_slots")
+    if len(slots) > MAX_WEEKLY_SLOTS:
+        raise DomainError(
+            _("Kies hoogstens %(max)s tijden per week.") % {"max": MAX_WEEKLY_SLOTS}, field="weekly_slots"
+        )
+    try:
+        return check_no_overlap(slots)
+    except SlotError as error:
+        raise DomainError(str(error), field="weekly_slots") from None
+
+
+def _check_dates(dates: Iterable[DateRow]) -> list[DateRow]:
+    rows = list(dates)
+    if len(rows) > MAX_DATES:
+        raise DomainError(_("Kies hoogstens %(max)s data.") % {"max": MAX_DATES}, field="dates")
+    now = timezone.localtime()
+    today = now.date()
+    checked: list[DateRow] = []
+    for row in rows:
+        try:
+            day, start, end = row
+        except (TypeError, ValueError):
+            raise DomainError(_("Deze datum klopt niet."), field="dates") from None
+        if (
+            not isinstance(day, datetime.date)
+            or isinstance(day, datetime.datetime)
+            or not isinstance(start, datetime.time)
+            or not isinstance(end, datetime.time)
+        ):
+            raise DomainError(_("Deze datum klopt niet."), field="dates")
+        label = day.strftime("%d-%m-%Y")
+        if day < today:
+            raise DomainError(
+                _("%(date)s is al voorbij. Kies vandaag of een latere datum.") % {"date": label}, field="dates"
+            )
+        if day > today + datetime.timedelta(days=MAX_DAYS_AHEAD):
+            raise DomainError(
+                _("%(date)s ligt te ver vooruit. Kies een datum binnen een jaar.") % {"date": label}, field="dates"
+            )
+        if end <= start:
+            raise DomainError(
+                _(
+                    "%(date)s %(start)s-%(end)s: de eindtijd moet na de begintijd liggen. "
+                    "Gaat het over middernacht? Maak dan twee tijden: tot 23:59 en vanaf 00:00 de dag erna."
+                )
+                % {"date": label, "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")},
+                field="dates",
+            )
+        if day == today and end <= now.time():
+            raise DomainError(
+                _("Vandaag %(start)s-%(end)s is al voorbij. Kies een latere tijd of datum.")
+                % {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")},
+                field="dates",
+            )
+        checked.append((day, start, end))
+    checked.sort()
+    for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in zip(checked, checked[1:], strict=False):
+        if day_a == day_b and start_b < end_a:
+            raise DomainError(
+                _("De tijden op %(date)s overlappen. Maak er één tijd van.") % {"date": day_a.strftime("%d-%m-%Y")},
+                field="dates",
+            )
+    return checked
+
+
+def _check_skills(skills: Iterable[Skill], organisation: Organisation) -> list[Skill]:
+    skills = list(dict.fromkeys(skills))
+    for skill in skills:
+        if not isinstance(skill, Skill) or skill.pk is None or skill.organisation_id not in (None, organisation.pk):
+            raise DomainError(_("Deze vaardigheid kennen we niet: %(skill)s.") % {"skill": skill}, field="skills")
+    return skills
+
+
+def _check_people(
+    *,
+    kind: str,
+    organisation: Organisation,
+    requester,
+    mantelzorger: Mantelzorger | None,
+    care_recipient: CareRecipient | None,
+    entered_by,
+) -> Mantelzorger | None:
+    """Who the request is for must belong together; returns the mantelzorger
+    (taken from the care recipient when only that was given)."""
+    if care_recipient is not None:
+        if mantelzorger is None:
+            mantelzorger = care_recipient.mantelzorger
+        elif care_recipient.mantelzorger_id != mantelzorger.pk:
+            raise DomainError(_("Kies iemand voor wie u zorgt."), field="care_recipient")
+    if mantelzorger is not None and mantelzorger.organisation_id != organisation.pk:
+        raise DomainError(_("Deze mantelzorger hoort bij een andere organisatie."), field="mantelzorger")
+    self_entered = entered_by is None and requester is not None
+    if self_entered and mantelzorger is not None and mantelzorger.user_id != requester.pk:
+        # Only a broker may enter a request in someone else's care file.
+        raise DomainError(
+            _("U kunt alleen hulp vragen voor uzelf of voor iemand voor wie u zelf zorgt."), field="mantelzorger"
+        )
+    if kind == HelpRequest.Kind.RESPITE and self_entered:
+        if mantelzorger is None:
+            raise DomainError(
+                _("Respijtzorg kunt u aanvragen als u bij ons bekend bent als mantelzorger."), field="mantelzorger"
+            )
+        if care_recipient is None:
+            raise DomainError(_("Kies voor wie u zorgt."), field="care_recipient")
+    return mantelzorger
+
+
+def _neighbourhood_in(*, organisation: Organisation, location: GeocodeResult) -> Neighbourhood | None:
+    """The neighbourhood of ``location``; DomainError when the organisation does
+    not work in that municipality (then the person belongs to another centre)."""
+    municipality = municipality_by_name(location.municipality or "")
+    if municipality is None:
+        # A geocoder may name a municipality we do not know; the broker places it.
+        return None
+    if not organisation.municipalities.filter(pk=municipality.pk).exists():
+        raise DomainError(
+            _("Dit adres ligt in %(municipality)s. Daar werkt %(organisation)s niet.")
+            % {"municipality": municipality.name, "organisation": organisation.name},
+            field="postcode",
+        )
+    return neighbourhood_for_point(point=location.point, municipality=municipality)
+
+
+def request_submit(
+    *,
+    organisation: Organisation,
+    kind: str,
+    requester_first_name: str,
+    location: GeocodeResult,
+    requester_last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    postcode: str = "",
+    house_number: str = "",
+    description: str = "",
+    skills: Iterable[Skill] = (),
+    weekly_slots: Iterable[Slot] = (),
+    dates: Iterable[DateRow] = (),
+    urgency: str = HelpRequest.Urgency.NORMAL,
+    max_distance_km: float | None = None,
+    requester=None,
+    mantelzorger: Mantelzorger | None = None,
+    care_recipient: CareRecipient | None = None,
+    entered_by=None,
+    status: str = HelpRequest.Status.NEW,
+) -> HelpRequest:
+    """Store a new help request with its times, skills and first event.
+
+    ``weekly_slots`` (wall-clock :class:`Slot`) make it recurring; ``dates`` are
+    ``(date, start, end)`` rows for one-off help; at least one of them is needed.
+    ``requester`` is the account that asked (also when asking for someone else);
+    ``entered_by`` is the broker who typed it in for someone (phone or desk
+    intake). Respite asked by the carer themselves needs their own mantelzorger
+    record and care recipient; a broker may leave the care recipient out.
+
+    DomainError fields: kind, status, urgency, requester_first_name, description,
+    mantelzorger, care_recipient, weekly_slots, dates, when (no time at all),
+    postcode, skills, email, phone, max_distance_km, entered_by.
+    """
+    if kind not in HelpRequest.Kind.values:
+        raise DomainError(_("Kies wat voor hulp u zoekt."), field="kind")
+    if urgency not in HelpRequest.Urgency.values:
+        raise DomainError(_("Kies hoe snel de hulp nodig is."), field="urgency")
+    if status not in INITIAL_STATUSES:
+        raise DomainError(_("Een nieuwe vraag begint als nieuw, in gesprek of klaar om te koppelen."), field="status")
+    if entered_by is not None and not _is_broker(entered_by, organisation):
+        raise DomainError(_("Alleen een makelaar van deze organisatie kan een vraag voor iemand invoeren."))
+    if entered_by is None and status != HelpRequest.Status.NEW:
+        raise DomainError(_("Een nieuwe vraag begint altijd als nieuw."), field="status")
+    first_name = (requester_first_name or "").strip()
+    if not first_name:
+        raise DomainError(_("Vul de voornaam in van wie de hulp krijgt."), field="requester_first_name")
+    description = _text(
+        description,
+        limit=DESCRIPTION_MAX,
+        field="description",
+        message=_("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s."),
+    )
+    mantelzorger = _check_people(
+        kind=kind,
+        organisation=organisation,
+        requester=requester,
+        mantelzorger=mantelzorger,
+        care_recipient=care_recipient,
+        entered_by=entered_by,
+    )
+    slots = _check_weekly_slots(weekly_slots)
+    request_dates = _check_dates(dates)
+    if not slots and not request_dates:
+        raise DomainError(
+            _("Vul in wanneer u hulp wilt: elke week op een vaste tijd, of op een of meer data."), field="when"
+        )
+    required_skills = _check_skills(skills, organisation)
+    if kind == HelpRequest.Kind.RESPITE:
+        # Respite is its own skill; dementia asks for experience with it.
+        required_skills.append(_default_skill("respite"))
+        if care_recipient is not None and care_recipient.situation == CareRecipient.Situation.DEMENTIA:
+            required_skills.append(_default_skill("dementia"))
+    neighbourhood = _neighbourhood_in(organisation=organisation, location=location)
+    now = timezone.now()
+    help_request = HelpRequest(
+        organisation=organisation,
+        requester=requester,
+        mantelzorger=mantelzorger,
+        care_recipient=care_recipient,
+        entered_by=entered_by,
+        requester_first_name=first_name,
+        requester_last_name=(requester_last_name or "").strip(),
+        email=(email or "").strip(),
+        phone=(phone or "").strip(),
+        kind=kind,
+        status=status,
+        urgency=urgency,
+        description=description,
+        recurring=bool(slots),
+        needs_vog=kind == HelpRequest.Kind.RESPITE,
+        max_distance_km=max_distance_km,
+        status_changed_at=now,
+        postcode=postcode or (location.postcode or ""),
+        house_number=(house_number or "").strip(),
+        place=location.place or "",
+        latitude=location.point.lat,
+        longitude=location.point.lon,
+        neighbourhood=neighbourhood,
+    )
+    _full_clean(
+        help_request,
+        exclude=["organisation", "requester", "mantelzorger", "care_recipient", "entered_by", "neighbourhood"],
+    )
+    with transaction.atomic():
+        help_request.save()
+        help_request.skills.set(dict.fromkeys(required_skills))
+        RequestSlot.objects.bulk_create(
+            RequestSlot(request=help_request, weekday=s.weekday, start=s.start, end=s.end) for s in slots
+        )
+        RequestDate.objects.bulk_create(
+            RequestDate(request=help_request, date=day, start=start, end=end) for day, start, end in request_dates
+        )
+        RequestEvent.objects.create(
+            request=help_request,
+            from_status="",
+            to_status=status,
+            by=entered_by or requester,
+            note=_("Ingevoerd door makelaar") if entered_by is not None else _("Aangevraagd"),
+        )
+    return help_request
+
+
+def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpRequest:
+    """The requester (or the carer it is for, or a broker of the organisation)
+    takes a request back while nothing has been arranged yet (new, intake, ready).
+
+    Proposals to volunteers that were not yet active are cancelled, so their
+    place frees up."""
+    if by is None or not by.is_authenticated:
+        raise DomainError(_("U moet ingelogd zijn om een vraag in te trekken."))
+    reason = _text(
+        reason,
+        limit=REASON_MAX,
+        field="reason",
+        message=_("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s."),
+    )
+    is_broker = _is_broker(by, request.organisation)
+    is_own = by.pk == request.requester_id or (
+        request.mantelzorger_id is not None
+        and Mantelzorger.objects.filter(pk=request.mantelzorger_id, user=by).exists()
+    )
+    if not (is_own or is_broker):
+        raise DomainError(_("U mag deze vraag niet intrekken."))
+    with transaction.atomic():
+        # The status is read under a row lock: a broker matching the request at the
+        # same moment either goes first (and withdrawing is refused) or waits.
+        locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in WITHDRAWABLE_STATUSES:
+            request.status = locked.status
+            raise DomainError(withdraw_refusal(locked.status))
+        from_status = locked.status
+        now = timezone.now()
+        HelpRequest.objects.filter(pk=locked.pk).update(
+            status=HelpRequest.Status.WITHDRAWN, status_changed_at=now, updated_at=now
+        )
+        for match in Match.objects.select_for_update().filter(
+            request=locked, status__in=[Match.Status.PROPOSED, Match.Status.ACCEPTED_BY_VOLUNTEER]
+        ):
+            MatchEvent.objects.create(
+                match=match,
+                from_status=match.status,
+                to_status=Match.Status.CANCELLED,
+                by=by,
+                note=_("De hulpvraag is ingetrokken."),
+            )
+            match.status = Match.Status.CANCELLED
+            match.save(update_fields=["status", "updated_at"])
+        prefix = _("Ingetrokken door makelaar") if is_broker and not is_own else _("Ingetrokken door aanvrager")
+        RequestEvent.objects.create(
+            request=locked,
+            from_status=from_status,
+            to_status=HelpRequest.Status.WITHDRAWN,
+            by=by,
+            note=f"{prefix}: {reason}" if reason else prefix,
+        )
+    request.status = HelpRequest.Status.WITHDRAWN
+    request.status_changed_at = now
+    return request

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from neighbourhoods.models import Organisation, StaffMembership
 
 
@@ -37,7 +39,7 @@ def roles_for(user) -> Roles:
     return Roles(
         is_volunteer=Volunteer.objects.filter(user=user).exists(),
         is_mantelzorger=Mantelzorger.objects.filter(user=user).exists(),
-        is_help_seeker=HelpRequest.objects.filter(requester=user).exists(),
+        is_help_seeker=HelpRequest.objects.filter(Q(requester=user) | Q(mantelzorger__user=user)).exists(),
         broker_of=tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.BROKER),
         admin_of=tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.ADMIN),
         municipality_of=tuple(m for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY),

@@ -49,3 +49,33 @@ def test_one_person_holds_several_roles(personas, region):
 def test_volunteer_profile_of_other_user_does_not_count(personas, region):
     VolunteerFactory(organisation=region["org_b"])  # no user
     assert not roles_for(personas["nobody"]).is_volunteer
+
+
+def test_request_entered_by_broker_for_a_mantelzorger_counts_as_help_seeker(personas, region):
+    from common.factories import MantelzorgerFactory, UserFactory
+
+    carer = UserFactory(email="carer@example.nl")
+    profile = MantelzorgerFactory(user=carer, organisation=region["org_a"])
+    assert not roles_for(carer).is_help_seeker
+    HelpRequestFactory(requester=None, mantelzorger=profile, organisation=region["org_a"], kind="respite")
+    assert roles_for(carer).is_help_seeker
+
+
+@pytest.mark.parametrize(
+    "persona, present, absent",
+    [
+        ("volunteer", ["/vrijwilliger/"], ["/hulp/mantelzorger/", "/organisatie/org-a/"]),
+        ("mantelzorger", ["/hulp/mantelzorger/", "/hulp/"], ["/vrijwilliger/", "/organisatie/org-a/"]),
+        ("broker_a", ["/organisatie/org-a/"], ["/organisatie/org-a/team/", "/hulp/mantelzorger/"]),
+        ("admin_a", ["/organisatie/org-a/", "/organisatie/org-a/team/"], ["/organisatie/org-b/"]),
+        ("municipality", ["/organisatie/org-a/gemeente/"], ['href="/organisatie/org-a/"']),
+    ],
+)
+def test_navigation_follows_roles(client, personas, persona, present, absent):
+    client.force_login(personas[persona])
+    nav = client.get("/").content.decode().split("<main", 1)[0]
+    for href in present:
+        assert f'href="{href}"' in nav, href
+    for href in absent:
+        needle = href if href.startswith("href=") else f'href="{href}"'
+        assert needle not in nav, href

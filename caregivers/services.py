@@ -288,7 +288,7 @@ def burden_checkin_add(
 # --- Help requests ------------------------------------------------------------------
 
 
-def _check_weekly_slots(weekly_slots: Iterable[Slot]) -> list[Slot]:
+def request_slots_check(weekly_slots: Iterable[Slot]) -> list[Slot]:
     slots = list(weekly_slots)
     if any(not isinstance(slot, Slot) for slot in slots):
         raise DomainError(_("Deze tijd per week klopt niet."), field="weekly_slots")
@@ -302,7 +302,7 @@ def _check_weekly_slots(weekly_slots: Iterable[Slot]) -> list[Slot]:
         raise DomainError(str(error), field="weekly_slots") from None
 
 
-def _check_dates(dates: Iterable[DateRow]) -> list[DateRow]:
+def request_dates_check(dates: Iterable[DateRow]) -> list[DateRow]:
     rows = list(dates)
     if len(rows) > MAX_DATES:
         raise DomainError(_("Kies hoogstens %(max)s data.") % {"max": MAX_DATES}, field="dates")
@@ -477,8 +477,8 @@ def request_submit(
         care_recipient=care_recipient,
         entered_by=entered_by,
     )
-    slots = _check_weekly_slots(weekly_slots)
-    request_dates = _check_dates(dates)
+    slots = request_slots_check(weekly_slots)
+    request_dates = request_dates_check(dates)
     if not slots and not request_dates:
         raise DomainError(
             _("Vul in wanneer u hulp wilt: elke week op een vaste tijd, of op een of meer data."), field="when"

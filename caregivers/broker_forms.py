@@ -1,0 +1,381 @@
+"""Forms of the broker's intake desk: the intake itself, the transitions that need
+words (refer, withdraw, a note), and entering a request on someone's behalf."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from caregivers.models import HelpRequest
+from caregivers.services import REASON_MAX
+from common.slots import SlotError
+from neighbourhoods.forms import AddressForm
+from neighbourhoods.models import Organisation
+from volunteers.forms import slots_from_text
+from volunteers.models import Skill
+from volunteers.selectors import skills_for_organisation, skills_sorted
+
+TEXT_LIMIT = 2000
+PHONE_RE = re.compile(r"\+?[0-9(][0-9 ()-]{5,28}")
+_DATE_LINE_RE = re.compile(
+    r"^\s*(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))"
+    r"\s+(\d{1,2})[:.](\d{2})\s*(?:-|–|tot)\s*(\d{1,2})[:.](\d{2})\s*$",
+    re.IGNORECASE,
+)
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    # CharField adds maxlength="…" itself.
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _too_long() -> dict:
+    return {"max_length": _("Dit is te lang: hoogstens %(limit_value)d tekens (nu %(show_value)d).")}
+
+
+class _SkillField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Skill) -> str:
+        return obj.display_label
+
+
+def parse_dates(text: str) -> list[tuple[datetime.date, datetime.time, datetime.time]]:
+    """Parse one date and time per line (or ``;``): ``14-03-2026 10:00-12:00``.
+
+    Only the writing is checked here (raises ValueError with a Dutch message that
+    quotes the line); whether a date is past or overlaps is the service's rule."""
+    result = []
+    for line in re.split(r"[;\n]", text or ""):
+        if not line.strip():
+            continue
+        shown = line.strip()[:40]
+        match = _DATE_LINE_RE.match(line)
+        if not match:
+            raise ValueError(
+                _("'%(line)s' is geen datum met tijd. Schrijf het zo: 14-03-2026 10:00-12:00.") % {"line": shown}
+            )
+        d, m, y, iy, im, iday, sh, sm, eh, em = match.groups()
+        try:
+            day = datetime.date(int(y or iy), int(m or im), int(d or iday))
+            start = datetime.time(int(sh), int(sm))
+            end = datetime.time(int(eh), int(em))
+        except ValueError:
+            raise ValueError(_("'%(line)s': deze datum of tijd bestaat niet.") % {"line": shown}) from None
+        result.append((day, start, end))
+    return result
+
+
+class TimesForm(forms.Form):
+    """When the help is needed: weekly slots (``di 13:00-17:00``) or dates, as text."""
+
+    slots = forms.CharField(
+        label=_("Vaste tijden, elke week"),
+        required=False,
+        max_length=500,
+        help_text=_("Schrijf de dag en de tijden, zo: di 13:00-17:00; do 09:00-12:00."),
+        widget=forms.TextInput({"autocomplete": "off", "spellcheck": "false"}),
+        error_messages=_too_long(),
+    )
+    dates = forms.CharField(
+        label=_("Of losse data"),
+        required=False,
+        max_length=1000,
+        help_text=_("Eén datum per regel, zo: 14-03-2026 10:00-12:00."),
+        widget=forms.Textarea({"rows": 3, "spellcheck": "false"}),
+        error_messages=_too_long(),
+    )
+
+    def clean_slots(self):
+        try:
+            # Accepts what people type ("di 13:00-17:00", "dinsdag 13-17", "tue 13:00-17:00"),
+            # normalised to common.slots' syntax and parsed by it.
+            return slots_from_text(self.cleaned_data["slots"])
+        except SlotError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+    def clean_dates(self):
+        try:
+            return parse_dates(self.cleaned_data["dates"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+    @staticmethod
+    def times_initial(request: HelpRequest) -> dict:
+        return {
+            "slots": "; ".join(slot.as_slot().label() for slot in request.slots.all()),
+            "dates": "\n".join(f"{row.date:%d-%m-%Y} {row.start:%H:%M}-{row.end:%H:%M}" for row in request.dates.all()),
+        }
+
+
+# --- Intake ----------------------------------------------------------------------
+
+
+class IntakeForm(TimesForm):
+    """The question behind the question, the own network, and adjustments."""
+
+    question_behind = forms.CharField(
+        label=_("De vraag achter de vraag"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        help_text=_(
+            "Waar gaat het eigenlijk om? Bijvoorbeeld: de vraag is hulp bij boodschappen, "
+            "maar mevrouw voelt zich vooral alleen."
+        ),
+        widget=_textarea(),
+        error_messages=_too_long(),
+    )
+    own_network = forms.CharField(
+        label=_("Wat kunnen de persoon en het eigen netwerk zelf?"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        help_text=_("Familie, buren, vrienden, de kerk of de sportclub: wie doet al iets, wie zou iets kunnen doen?"),
+        widget=_textarea(),
+        error_messages=_too_long(),
+    )
+    kind = forms.ChoiceField(
+        label=_("Soort hulp"),
+        choices=HelpRequest.Kind.choices,
+        error_messages={"invalid_choice": _("Deze soort hulp kennen we niet.")},
+    )
+    urgency = forms.ChoiceField(
+        label=_("Hoe snel is hulp nodig?"),
+        choices=HelpRequest.Urgency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Kies hoe snel de hulp nodig is."), "required": _("Kies hoe snel.")},
+    )
+    skills = _SkillField(
+        label=_("Wat moet de vrijwilliger kunnen?"),
+        help_text=_("Alleen wat echt nodig is: elke keuze maakt de groep vrijwilligers kleiner."),
+        required=False,
+        queryset=Skill.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Deze vaardigheid kennen we niet: %(value)s."),
+            "invalid_pk_value": _("Deze vaardigheid kennen we niet: %(pk)s."),
+        },
+    )
+    max_distance_km = forms.FloatField(
+        label=_("Hoe ver mag de vrijwilliger wonen? (km)"),
+        required=False,
+        min_value=0.5,
+        max_value=100,
+        help_text=_("Leeg laten: de afstand die de vrijwilliger zelf opgeeft."),
+        error_messages={
+            "min_value": _("Kies een afstand van minstens %(limit_value)s km."),
+            "max_value": _("Kies een afstand van hoogstens %(limit_value)s km."),
+            "invalid": _("Vul een getal in, bijvoorbeeld 5."),
+        },
+        widget=forms.NumberInput({"step": "0.5", "inputmode": "decimal"}),
+    )
+    note = forms.CharField(
+        label=_("Notitie"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        help_text=_("Komt in de geschiedenis van deze vraag, met uw naam en de datum."),
+        widget=_textarea(3),
+        error_messages=_too_long(),
+    )
+
+    field_order = [
+        "question_behind",
+        "own_network",
+        "kind",
+        "urgency",
+        "skills",
+        "slots",
+        "dates",
+        "max_distance_km",
+        "note",
+    ]
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["skills"]
+        field.queryset = skills_for_organisation(organisation)
+        field.choices = [(skill.pk, skill.display_label) for skill in skills_sorted(field.queryset)]
+
+    @classmethod
+    def initial_for(cls, request: HelpRequest) -> dict:
+        return {
+            "question_behind": request.question_behind,
+            "own_network": request.own_network,
+            "kind": request.kind,
+            "urgency": request.urgency,
+            "skills": [skill.pk for skill in request.skills.all()],
+            "max_distance_km": request.max_distance_km,
+            **cls.times_initial(request),
+        }
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "question_behind": data["question_behind"],
+            "own_network": data["own_network"],
+            "kind": data["kind"],
+            "urgency": data["urgency"],
+            "skills": list(data["skills"]),
+            "max_distance_km": data["max_distance_km"],
+            "weekly_slots": data["slots"],
+            "dates": data["dates"],
+            "note": data["note"],
+        }
+
+
+# --- Transitions that need words ----------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    """An optional note with a step (start intake, mark ready, reopen)."""
+
+    note = forms.CharField(
+        label=_("Notitie"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=_textarea(2),
+        error_messages=_too_long(),
+    )
+
+
+class ReferForm(forms.Form):
+    """A warm referral: to whom, and why."""
+
+    referred_to = forms.CharField(
+        label=_("Naar wie verwijst u door?"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld: het wijkteam, de casemanager dementie, de huisarts of het Steunpunt Mantelzorg."),
+        error_messages={"required": _("Vul in naar wie u de vraag doorverwijst."), **_too_long()},
+    )
+    referral_reason = forms.CharField(
+        label=_("Waarom?"),
+        max_length=TEXT_LIMIT,
+        help_text=_(
+            "Wat is er nodig dat vrijwilligers niet kunnen geven? En hoe heeft u de persoon in contact "
+            "gebracht met de nieuwe hulp?"
+        ),
+        widget=_textarea(),
+        error_messages={"required": _("Vul in waarom u de vraag doorverwijst."), **_too_long()},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Waarom trekt u de vraag in?"),
+        max_length=REASON_MAX,
+        help_text=_("Bijvoorbeeld: de buurvrouw helpt nu, of de persoon belde dat het niet meer nodig is."),
+        widget=_textarea(3),
+        error_messages={"required": _("Vul in waarom de vraag wordt ingetrokken."), **_too_long()},
+    )
+
+
+# --- A request on someone's behalf ------------------------------------------------------
+
+
+class BehalfRequestForm(AddressForm, TimesForm):
+    """Phone or desk intake: a broker types in the request of someone who is not online."""
+
+    require_house_number = True
+
+    requester_first_name = forms.CharField(
+        label=_("Voornaam"), max_length=100, error_messages={"required": _("Vul de voornaam in."), **_too_long()}
+    )
+    requester_last_name = forms.CharField(
+        label=_("Achternaam"), max_length=150, required=False, error_messages=_too_long()
+    )
+    phone = forms.CharField(
+        label=_("Telefoonnummer"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput({"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        error_messages=_too_long(),
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        required=False,
+        max_length=254,
+        error_messages={"invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."), **_too_long()},
+    )
+    kind = forms.ChoiceField(
+        label=_("Soort hulp"),
+        choices=HelpRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies de soort hulp."), "invalid_choice": _("Deze soort hulp kennen we niet.")},
+    )
+    description = forms.CharField(
+        label=_("Wat is er nodig?"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        help_text=_("In de woorden van de persoon zelf."),
+        widget=_textarea(),
+        error_messages=_too_long(),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Hoe snel is hulp nodig?"),
+        choices=HelpRequest.Urgency.choices,
+        initial=HelpRequest.Urgency.NORMAL,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies hoe snel."), "invalid_choice": _("Kies hoe snel de hulp nodig is.")},
+    )
+    then_intake = forms.BooleanField(
+        label=_("Daarna meteen de intake invullen"),
+        required=False,
+        initial=True,
+    )
+
+    field_order = [
+        "requester_first_name",
+        "requester_last_name",
+        "phone",
+        "email",
+        "postcode",
+        "house_number",
+        "kind",
+        "description",
+        "slots",
+        "dates",
+        "urgency",
+        "then_intake",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].required = True
+        self.fields["postcode"].error_messages["required"] = _("Vul de postcode in.")
+        self.fields["house_number"].required = True
+        self.fields["house_number"].error_messages["required"] = _("Vul het huisnummer in.")
+        del self.fields["place"]
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if value and not PHONE_RE.fullmatch(value):
+            raise forms.ValidationError(_("Vul een telefoonnummer in, bijvoorbeeld 026 1234567."), code="invalid")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if "phone" in data and "email" in data and not data["phone"] and not data["email"]:
+            self.add_error("phone", _("Vul een telefoonnummer of een e-mailadres in, zodat we de persoon bereiken."))
+        if "slots" in data and "dates" in data:
+            if data["slots"] and data["dates"]:
+                self.add_error("dates", _("Kies vaste tijden of losse data, niet allebei."))
+            elif not data["slots"] and not data["dates"]:
+                self.add_error("slots", _("Vul in wanneer de hulp nodig is: vaste tijden of losse data."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "requester_first_name": data["requester_first_name"].strip(),
+            "requester_last_name": data["requester_last_name"].strip(),
+            "email": data["email"],
+            "phone": data["phone"],
+            "location": self.location,
+            "postcode": data["postcode"],
+            "house_number": data["house_number"],
+            "description": data["description"].strip(),
+            "weekly_slots": data["slots"],
+            "dates": data["dates"],
+            "urgency": data["urgency"],
+        }

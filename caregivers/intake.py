@@ -1,0 +1,553 @@
+"""The broker's intake desk: priority, the queue, one request's file, and the
+intake transitions (``new -> intake -> ready``, ``-> referred``, ``referred/withdrawn -> intake``;
+withdrawing is :func:`caregivers.services.request_withdraw`, shared with the requester).
+
+Reads (selectors) and writes (services) of the desk live together here because
+they share the lifecycle rules; the requester's own side is in ``services.py``
+and ``selectors.py``. Every function takes the organisation or a request that a
+view already looked up within the broker's organisation.
+
+Each transition locks the request row (``select_for_update``), checks the
+current state *after* the lock, saves, and records a :class:`RequestEvent`
+(who, when, from -> to, note). Two brokers pressing a button at the same time
+therefore never both succeed: the second one gets a DomainError that says what
+happened.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caregivers.models import (
+    BurdenCheckIn,
+    CareFileAccess,
+    HelpRequest,
+    Mantelzorger,
+    RequestDate,
+    RequestEvent,
+    RequestSlot,
+)
+from caregivers.services import request_dates_check, request_slots_check
+from common.errors import DomainError
+from common.slots import Slot
+from neighbourhoods.models import Organisation
+from volunteers.models import Skill
+from volunteers.selectors import skills_for_organisation
+
+Status = HelpRequest.Status
+
+# The queue: requests a broker still has to act on.
+OPEN_STATUSES: tuple[str, ...] = (Status.NEW, Status.INTAKE, Status.READY)
+OTHER_STATUSES: tuple[str, ...] = tuple(s for s in Status.values if s not in OPEN_STATUSES)
+QUEUE_PAGE_SIZE = 50
+
+# --- Priority ----------------------------------------------------------------------
+#
+# priority = URGENCY_POINTS[urgency] + POINTS_PER_WAITING_DAY * full days waited
+#            + (BURDEN_POINTS if the mantelzorger's latest check-in is high)
+#
+# Points are "days of waiting": an urgent request goes 20 days ahead of a normal
+# one, a normal one 10 days ahead of one that can wait, and a carer near breaking
+# point 20 days ahead (respite now prevents heavier care later). Waiting time has
+# no cap, so every request reaches the top of the queue in the end.
+
+URGENCY_POINTS: dict[str, float] = {
+    HelpRequest.Urgency.HIGH: 30.0,
+    HelpRequest.Urgency.NORMAL: 10.0,
+    HelpRequest.Urgency.LOW: 0.0,
+}
+POINTS_PER_WAITING_DAY = 1.0
+BURDEN_POINTS = 20.0
+
+
+def waiting_days(*, created_at: datetime.datetime, now: datetime.datetime) -> int:
+    """Full days between ``created_at`` and ``now`` (0 when ``now`` is earlier)."""
+    return max(0, (now - created_at).days)
+
+
+def request_priority(
+    *, urgency: str, created_at: datetime.datetime, burden_high: bool, now: datetime.datetime
+) -> float:
+    """How soon a request should be picked up: higher is sooner. See the formula above.
+
+    An unknown urgency counts as normal (imported data should not break the queue).
+    Used by the broker queue and by the matching engine (batch objective), so both
+    agree on who goes first."""
+    points = URGENCY_POINTS.get(urgency, URGENCY_POINTS[HelpRequest.Urgency.NORMAL])
+    points += POINTS_PER_WAITING_DAY * waiting_days(created_at=created_at, now=now)
+    if burden_high:
+        points += BURDEN_POINTS
+    return float(points)
+
+
+def is_waiting_long(*, request: HelpRequest, organisation: Organisation, now: datetime.datetime) -> bool:
+    """Open and older than the organisation's ``waiting_flag_days``."""
+    return request.status in OPEN_STATUSES and now - request.created_at > datetime.timedelta(
+        days=organisation.waiting_flag_days
+    )
+
+
+# --- Queue (selectors) -------------------------------------------------------------------
+
+
+def requests_of_organisation(*, organisation: Organisation) -> QuerySet[HelpRequest]:
+    """All requests of ``organisation``: the base of every broker list and look-up."""
+    return HelpRequest.objects.filter(organisation=organisation)
+
+
+def _latest_checkin_id() -> Subquery:
+    return Subquery(
+        BurdenCheckIn.objects.filter(mantelzorger=OuterRef("mantelzorger"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def _checkins(ids: Iterable[int | None]) -> dict[int, BurdenCheckIn]:
+    wanted = {pk for pk in ids if pk is not None}
+    return BurdenCheckIn.objects.in_bulk(wanted) if wanted else {}
+
+
+def request_priorities(*, queryset: QuerySet[HelpRequest], now: datetime.datetime) -> dict[int, float]:
+    """:func:`request_priority` for every request in ``queryset`` (pk -> priority),
+    in two queries whatever their number. For the matching engine's batch."""
+    rows = list(
+        queryset.annotate(latest_checkin_id=_latest_checkin_id())
+        .order_by()
+        .values_list("pk", "urgency", "created_at", "latest_checkin_id")
+    )
+    checkins = _checkins([row[3] for row in rows])
+    return {
+        pk: request_priority(
+            urgency=urgency,
+            created_at=created_at,
+            burden_high=bool(checkin_id in checkins and checkins[checkin_id].is_high),
+            now=now,
+        )
+        for pk, urgency, created_at, checkin_id in rows
+    }
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One row of the queue: the request plus what the broker should notice."""
+
+    request: HelpRequest
+    priority: float | None  # None when the request is no longer open
+    waiting_days: int
+    waiting_long: bool
+    burden_high: bool
+
+
+@dataclass(frozen=True, order=True)
+class _Rank:
+    sort_key: tuple
+    pk: int
+    priority: float | None
+    waiting_days: int
+    waiting_long: bool
+    burden_high: bool
+
+
+def _ranks(*, queryset: QuerySet[HelpRequest], organisation: Organisation, now: datetime.datetime) -> list[_Rank]:
+    """Rank the (filtered) requests with two light queries, whatever their number.
+
+    Open requests come first, highest priority first, then oldest first; the
+    others follow, the most recently changed first."""
+    rows = list(
+        queryset.annotate(latest_checkin_id=_latest_checkin_id())
+        .order_by()
+        .values_list("pk", "status", "urgency", "created_at", "status_changed_at", "latest_checkin_id")
+    )
+    checkins = _checkins([row[5] for row in rows])
+    flag_after = datetime.timedelta(days=organisation.waiting_flag_days)
+    ranks = []
+    for pk, status, urgency, created_at, changed_at, checkin_id in rows:
+        checkin = checkins.get(checkin_id)
+        burden_high = bool(checkin and checkin.is_high)
+        days = waiting_days(created_at=created_at, now=now)
+        if status in OPEN_STATUSES:
+            priority = request_priority(urgency=urgency, created_at=created_at, burden_high=burden_high, now=now)
+            key = (0, -priority, created_at.timestamp(), pk)
+            waiting_long = now - created_at > flag_after
+        else:
+            priority = None
+            key = (1, -(changed_at or created_at).timestamp(), -pk)
+            waiting_long = False
+        ranks.append(_Rank(key, pk, priority, days, waiting_long, burden_high))
+    ranks.sort()
+    return ranks
+
+
+def queue_rows(*, pks: Sequence[int], organisation: Organisation) -> dict[int, HelpRequest]:
+    """The requests ``pks`` of ``organisation`` with what a queue row shows (no N+1)."""
+    requests = (
+        requests_of_organisation(organisation=organisation)
+        .filter(pk__in=pks)
+        .select_related("neighbourhood", "mantelzorger")
+        .prefetch_related(
+            Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
+            Prefetch("dates", queryset=RequestDate.objects.order_by("date", "start")),
+        )
+    )
+    return {request.pk: request for request in requests}
+
+
+def queue_page(
+    *,
+    queryset: QuerySet[HelpRequest],
+    organisation: Organisation,
+    now: datetime.datetime,
+    page_number: str | int | None = 1,
+    per_page: int = QUEUE_PAGE_SIZE,
+) -> Page:
+    """One page of the queue, ranked by :func:`request_priority`.
+
+    The ranking is computed in Python over the filtered requests (two small
+    queries); only the rows on the page are then loaded in full. The page's
+    ``object_list`` is a list of :class:`QueueEntry`. A bad or too-high page
+    number gives the nearest valid page."""
+    ranks = _ranks(queryset=queryset, organisation=organisation, now=now)
+    page = Paginator(ranks, per_page).get_page(page_number)
+    requests = queue_rows(pks=[rank.pk for rank in page.object_list], organisation=organisation)
+    page.object_list = [
+        QueueEntry(
+            request=requests[rank.pk],
+            priority=rank.priority,
+            waiting_days=rank.waiting_days,
+            waiting_long=rank.waiting_long,
+            burden_high=rank.burden_high,
+        )
+        for rank in page.object_list
+        if rank.pk in requests
+    ]
+    return page
+
+
+def queue_counts(*, organisation: Organisation) -> dict[str, int]:
+    """How many requests per status, plus ``open``, ``other`` and ``all`` (for the tabs)."""
+    counts = dict(
+        requests_of_organisation(organisation=organisation)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    counts["open"] = sum(counts.get(status, 0) for status in OPEN_STATUSES)
+    counts["other"] = sum(counts.get(status, 0) for status in OTHER_STATUSES)
+    counts["all"] = counts["open"] + counts["other"]
+    return counts
+
+
+# --- One request (selectors) ---------------------------------------------------------------
+
+
+def request_for_broker(*, organisation: Organisation, pk: int) -> HelpRequest:
+    """A request of ``organisation`` with everything its page shows; Http404 otherwise."""
+    request = (
+        requests_of_organisation(organisation=organisation)
+        .filter(pk=pk)
+        .select_related("neighbourhood__municipality", "mantelzorger", "care_recipient", "entered_by", "requester")
+        .prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.order_by("code")),
+            Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
+            Prefetch("dates", queryset=RequestDate.objects.order_by("date", "start")),
+            Prefetch("events", queryset=RequestEvent.objects.select_related("by").order_by("at", "pk")),
+        )
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def request_care_owner(request: HelpRequest) -> Mantelzorger | None:
+    """The mantelzorger whose care file a request belongs to, if any."""
+    if request.mantelzorger_id:
+        return request.mantelzorger
+    if request.care_recipient_id:
+        return request.care_recipient.mantelzorger
+    return None
+
+
+# --- Privacy log (service) ---------------------------------------------------------------
+
+
+def request_care_file_viewed(*, request: HelpRequest, by) -> CareFileAccess | None:
+    """Log that ``by`` opened a page showing the care details of ``request``.
+
+    Care situations are health data: every look is recorded (who, when, what).
+    Requests without a mantelzorger hold no care file and log nothing."""
+    owner = request_care_owner(request)
+    if owner is None:
+        return None
+    # Stored, not shown: the same words whatever language the broker reads in.
+    return CareFileAccess.objects.create(mantelzorger=owner, viewed_by=by, what=f"hulpvraag #{request.pk}")
+
+
+# --- Transitions (services) ---------------------------------------------------------------
+
+
+def state_error(status: str) -> DomainError:
+    """Why a request in ``status`` cannot take the step that was asked for."""
+    messages = {
+        Status.NEW: _("Deze vraag is nog nieuw. Begin eerst het gesprek."),
+        Status.INTAKE: _("Het gesprek over deze vraag is al begonnen."),
+        Status.READY: _("Deze vraag staat al klaar om te koppelen."),
+        Status.MATCHED: _("Deze vraag is al gekoppeld aan een vrijwilliger."),
+        Status.CLOSED: _("Deze vraag is al afgesloten."),
+        Status.REFERRED: _("Deze vraag is al doorverwezen."),
+        Status.WITHDRAWN: _("Deze vraag is al ingetrokken."),
+    }
+    return DomainError(messages.get(status, _("Deze stap kan nu niet.")))
+
+
+def _check_field(name: str, value, instance: HelpRequest):
+    """Validate one model field the way full_clean() would (lengths, choices, ranges)."""
+    field = HelpRequest._meta.get_field(name)
+    label = str(field.verbose_name)
+    label = f"{label[:1].upper()}{label[1:]}"
+    # TextField.max_length is not a model validator; the desk enforces it anyway.
+    if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+        raise DomainError(
+            _("%(label)s: hoogstens %(limit)s tekens, nu %(count)s.")
+            % {"label": label, "limit": field.max_length, "count": len(value)},
+            field=name,
+        )
+    try:
+        return field.clean(value, instance)
+    except ValidationError as error:
+        raise DomainError(f"{label}: {' '.join(error.messages)}", field=name) from None
+
+
+def _check_note(note: str) -> str:
+    note = (note or "").strip()
+    limit = RequestEvent._meta.get_field("note").max_length
+    if len(note) > limit:
+        raise DomainError(
+            _("De notitie is te lang: hoogstens %(limit)s tekens, nu %(count)s.")
+            % {"limit": limit, "count": len(note)},
+            field="note",
+        )
+    return note
+
+
+def _claim(locked: HelpRequest, *, from_status: str, values: dict) -> None:
+    """Write ``values`` only if the stored status is still ``from_status``.
+
+    The row lock already serialises brokers on PostgreSQL; this conditional
+    UPDATE keeps the rule on databases without row locks (SQLite) too."""
+    claimed = HelpRequest.objects.filter(pk=locked.pk, status=from_status).update(**values)
+    if not claimed:
+        raise state_error(HelpRequest.objects.filter(pk=locked.pk).values_list("status", flat=True).first() or "")
+    for name, value in values.items():
+        setattr(locked, name, value)
+
+
+def _transition(
+    *,
+    request: HelpRequest,
+    to: str,
+    allowed_from: Iterable[str],
+    by,
+    note: str = "",
+    updates: dict | None = None,
+    check=None,
+) -> HelpRequest:
+    """Move ``request`` to ``to`` under a row lock and record the event.
+
+    ``updates`` are field values saved in the same step (validated first);
+    ``check(locked)`` may raise DomainError after the state check. The caller's
+    ``request`` object is brought up to date as well."""
+    note = _check_note(note)
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in allowed_from:
+            raise state_error(locked.status)
+        cleaned = {name: _check_field(name, value, locked) for name, value in (updates or {}).items()}
+        for name, value in cleaned.items():
+            setattr(locked, name, value)
+        if check is not None:
+            check(locked)
+        now = timezone.now()
+        from_status = locked.status
+        values = {"status": to, "status_changed_at": now, "updated_at": now, **cleaned}
+        _claim(locked, from_status=from_status, values=values)
+        RequestEvent.objects.create(request=locked, from_status=from_status, to_status=to, by=by, note=note)
+    for name in values:
+        setattr(request, name, getattr(locked, name))
+    return locked
+
+
+def request_start_intake(*, request: HelpRequest, by, note: str = "") -> HelpRequest:
+    """``new -> intake``: a broker takes the request and starts the conversation."""
+    return _transition(request=request, to=Status.INTAKE, allowed_from=(Status.NEW,), by=by, note=note)
+
+
+def _check_ready(request: HelpRequest) -> None:
+    if not request.question_behind.strip():
+        raise DomainError(
+            _("Vul eerst de vraag achter de vraag in. Dan weet de vrijwilliger waar het om gaat."),
+            field="question_behind",
+        )
+    if not (request.slots.exists() or request.dates.exists()):
+        raise DomainError(
+            _("Deze vraag heeft nog geen tijd. Leg eerst vast wanneer de hulp nodig is: een vast tijdvak of een datum.")
+        )
+
+
+def request_mark_ready(*, request: HelpRequest, by, note: str = "") -> HelpRequest:
+    """``intake -> ready``: clarified, with the question behind the question and a
+    time, so matching can start."""
+    return _transition(
+        request=request, to=Status.READY, allowed_from=(Status.INTAKE,), by=by, note=note, check=_check_ready
+    )
+
+
+def request_refer(*, request: HelpRequest, by, referred_to: str, referral_reason: str, note: str = "") -> HelpRequest:
+    """``new/intake/ready -> referred``: a warm referral to professional care or
+    another organisation. To whom and why are both required."""
+    referred_to = (referred_to or "").strip()
+    referral_reason = (referral_reason or "").strip()
+    if not referred_to:
+        raise DomainError(_("Vul in naar wie u de vraag doorverwijst."), field="referred_to")
+    if not referral_reason:
+        raise DomainError(_("Vul in waarom u de vraag doorverwijst."), field="referral_reason")
+    event_note = f"{referred_to}: {referral_reason}"
+    if note.strip():
+        event_note = f"{event_note}\n{note.strip()}"
+    return _transition(
+        request=request,
+        to=Status.REFERRED,
+        allowed_from=OPEN_STATUSES,
+        by=by,
+        note=event_note[: RequestEvent._meta.get_field("note").max_length],
+        updates={"referred_to": referred_to, "referral_reason": referral_reason},
+    )
+
+
+def request_reopen(*, request: HelpRequest, by, note: str = "") -> HelpRequest:
+    """``referred/withdrawn -> intake``: the referral did not work out, or the
+    person asks again. The old referral stays in the history."""
+    return _transition(
+        request=request, to=Status.INTAKE, allowed_from=(Status.REFERRED, Status.WITHDRAWN), by=by, note=note
+    )
+
+
+def _check_skills(skills: Iterable[Skill], organisation: Organisation) -> list[Skill]:
+    skills = list(skills)
+    allowed = set(skills_for_organisation(organisation).values_list("pk", flat=True))
+    unknown = [skill for skill in skills if skill.pk not in allowed]
+    if unknown:
+        raise DomainError(
+            _("Deze vaardigheid kennen we niet: %(skill)s.") % {"skill": unknown[0].display_label}, field="skills"
+        )
+    return skills
+
+
+DateRow = tuple[datetime.date, datetime.time, datetime.time]
+
+
+def _check_new_times(
+    locked: HelpRequest, weekly_slots: Sequence[Slot] | None, dates: Sequence[DateRow] | None
+) -> tuple[list[Slot] | None, list[DateRow] | None]:
+    """The times to store, or None where nothing changed.
+
+    Dates that were already stored may lie in the past by now; only new ones are
+    held to the submit rules (not past, within a year), overlaps across all."""
+    new_slots = new_dates = None
+    if weekly_slots is not None:
+        current = sorted(slot.as_slot() for slot in locked.slots.all())
+        wanted = request_slots_check(weekly_slots)
+        new_slots = None if wanted == current else wanted
+    if dates is not None:
+        current_dates = sorted((d.date, d.start, d.end) for d in locked.dates.all())
+        wanted_dates = sorted(set(dates))
+        if wanted_dates != current_dates:
+            request_dates_check([row for row in wanted_dates if row not in current_dates])
+            for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in zip(wanted_dates, wanted_dates[1:], strict=False):
+                if day_a == day_b and start_b < end_a:
+                    raise DomainError(
+                        _("De tijden op %(date)s overlappen. Maak er één tijd van.")
+                        % {"date": day_a.strftime("%d-%m-%Y")},
+                        field="dates",
+                    )
+            new_dates = wanted_dates
+    return new_slots, new_dates
+
+
+def request_intake_save(
+    *,
+    request: HelpRequest,
+    by,
+    question_behind: str,
+    own_network: str,
+    kind: str,
+    urgency: str,
+    skills: Iterable[Skill],
+    max_distance_km: float | None,
+    weekly_slots: Sequence[Slot] | None = None,
+    dates: Sequence[DateRow] | None = None,
+    note: str = "",
+) -> HelpRequest:
+    """Save the intake (vraagverheldering) of an open request.
+
+    ``weekly_slots`` / ``dates`` replace the request's times when given (None:
+    keep them). A ``new`` request moves to ``intake`` (the conversation has
+    clearly started); ``intake`` and ``ready`` stay where they are, but a ready
+    request must stay complete (question behind the question, a time). Either
+    way an event records who changed the intake, when, and the broker's note."""
+    note = _check_note(note)
+    skills = _check_skills(skills, request.organisation)
+    updates = {
+        "question_behind": (question_behind or "").strip(),
+        "own_network": (own_network or "").strip(),
+        "kind": kind,
+        "urgency": urgency,
+        "max_distance_km": max_distance_km,
+    }
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in OPEN_STATUSES:
+            raise state_error(locked.status)
+        for name, value in updates.items():
+            setattr(locked, name, _check_field(name, value, locked))
+        new_slots, new_dates = _check_new_times(locked, weekly_slots, dates)
+        from_status = locked.status
+        now = timezone.now()
+        values = {name: getattr(locked, name) for name in updates}
+        # HelpRequest.save() would force this; update() does not call save().
+        values["needs_vog"] = locked.needs_vog or locked.kind == HelpRequest.Kind.RESPITE
+        values["updated_at"] = now
+        if new_slots is not None:
+            locked.slots.all().delete()
+            RequestSlot.objects.bulk_create(
+                RequestSlot(request=locked, weekday=s.weekday, start=s.start, end=s.end) for s in new_slots
+            )
+        if new_dates is not None:
+            locked.dates.all().delete()
+            RequestDate.objects.bulk_create(
+                RequestDate(request=locked, date=day, start=start, end=end) for day, start, end in new_dates
+            )
+        if new_slots is not None or new_dates is not None:
+            values["recurring"] = locked.slots.exists()
+        if from_status == Status.READY:
+            _check_ready(locked)
+        if from_status == Status.NEW:
+            values.update(status=Status.INTAKE, status_changed_at=now)
+        _claim(locked, from_status=from_status, values=values)
+        locked.skills.set(skills)
+        RequestEvent.objects.create(request=locked, from_status=from_status, to_status=locked.status, by=by, note=note)
+    for name in values:
+        setattr(request, name, getattr(locked, name))
+    return locked

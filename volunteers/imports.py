@@ -46,6 +46,7 @@ from common.csvimport import (
     organisation_for_import,
     organisation_get_or_create,
     read_csv,
+    update_rows,
 )
 from common.errors import DomainError
 from common.slots import Slot
@@ -171,10 +172,10 @@ def _write(slug: str, rows: list[_Parsed], *, columns: set[str]) -> ImportResult
         volunteer.updated_at = now
         by_row.append(volunteer)
 
-    Volunteer.objects.bulk_create(new, batch_size=100)
+    Volunteer.objects.bulk_create(new)
     update_fields = [name for name in _PLAIN_FIELDS if name in columns] + [*_LOCATION_FIELDS, "updated_at"]
     update_fields = ["neighbourhood" if f == "neighbourhood_id" else f for f in update_fields]
-    Volunteer.objects.bulk_update(changed, update_fields, batch_size=100)
+    update_rows(Volunteer, changed, list(dict.fromkeys(update_fields)))
 
     changed_ids = [v.pk for v in changed]
     if "skills" in columns:

@@ -7,7 +7,9 @@ from volunteers.imports import volunteers_import
 class Command(BaseCommand):
     help = (
         "Import volunteers from a UTF-8 CSV file (comma or semicolon separated), by external_id. "
-        "A file with any bad row imports nothing; each problem is printed as 'line N: column: reason'."
+        "A file with any bad row imports nothing; each problem is printed as 'line N: column: reason'. "
+        "Lists in a cell (skills, availability, languages, schedule) use ';': in a ';'-separated file, "
+        "quote those cells (Excel does)."
     )
 
     def add_arguments(self, parser):

@@ -7,19 +7,21 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from accounts.models import User
-from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestSlot
+from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestEvent, RequestSlot
 from common.slots import parse_slots
 from neighbourhoods.geo import Point
 from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
 from neighbourhoods.services import REGIO_ARNHEM, geography_load_region, postcode_near
-from volunteers.models import AvailabilitySlot, Skill, Volunteer
+from volunteers.models import AvailabilitySlot, Skill, VogCheck, Volunteer
 from volunteers.services import skills_ensure_defaults
 
 DEMO_ORGANISATION_SLUG = "regio-arnhem"
@@ -52,6 +54,35 @@ REQUEST_SKILLS = {
     HelpRequest.Kind.OTHER: ["digital", "paperwork"],
 }
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+# What brokers typically learn in the intake conversation (vraagverheldering).
+QUESTIONS_BEHIND = {
+    HelpRequest.Kind.RESPITE: [
+        "Mantelzorger is op. Slaapt slecht sinds de diagnose; wil één middag per week voor zichzelf.",
+        "Partner wil graag weer naar het koor op dinsdag, maar durft haar man niet alleen te laten.",
+        "Dochter zorgt naast haar werk voor haar vader; zoekt vaste iemand die hij leert kennen.",
+    ],
+    HelpRequest.Kind.PRACTICAL: [
+        "Boodschappen lukken niet meer sinds de heupoperatie; eigenlijk mist ze vooral een praatje.",
+        "Post stapelt zich op; zoon woont in Groningen en kan alleen in het weekend bellen.",
+        "Tuin groeit dicht; meneer schaamt zich ervoor en komt daardoor minder buiten.",
+    ],
+    HelpRequest.Kind.COMPANIONSHIP: [
+        "Sinds het overlijden van haar man komt ze de deur niet meer uit. Wil graag wandelen.",
+        "Nieuw in de wijk, spreekt nog weinig Nederlands; zoekt een taalmaatje.",
+    ],
+    HelpRequest.Kind.TRANSPORT: [
+        "Moet elke week naar de fysiotherapeut in Arnhem; de regiotaxi is vaak te laat.",
+        "Wil naar de dagbesteding, maar de bus gaat niet meer vanuit het dorp.",
+    ],
+    HelpRequest.Kind.OTHER: ["Zoekt hulp met de nieuwe telefoon en de DigiD-app."],
+}
+OWN_NETWORK = [
+    "Buurvrouw doet af en toe een boodschap mee; kinderen wonen ver weg.",
+    "Zoon komt in het weekend. Door de week is er niemand.",
+    "Kerkgemeenschap belt wekelijks; verder geen hulp.",
+    "Geen familie in de buurt; de huisarts heeft de centrale aangeraden.",
+]
 LETTERS = "ABCDEFGHJKLMNPRTVWXZ"
 
 
@@ -262,25 +293,92 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             volunteer.skills.set([skills[c] for c in chosen])
             _set_availability(volunteer, _availability(rng))
             created_volunteers += 1
+            if vog:
+                VogCheck.objects.create(
+                    volunteer=volunteer,
+                    status=VogCheck.Status.VALID,
+                    issued_on=vog.replace(year=vog.year - 3) if not (vog.month == 2 and vog.day == 29) else vog,
+                    valid_until=vog,
+                    checked_by=users["broker"],
+                )
         kinds = list(REQUEST_SKILLS)
         kind_weights = [3, 4, 3, 2, 1]
         statuses = [HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY]
+        broker = users["broker"]
+        now = timezone.now()
         for i in range(requests):
             area = rng.choices(areas, weights)[0]
             kind = rng.choices(kinds, kind_weights)[0]
+            status = rng.choices(statuses, [2, 1, 3])[0]
+            first, last = fake.first_name(), fake.last_name()
+            carer = recipient = None
+            if kind == HelpRequest.Kind.RESPITE:
+                # The request comes from a mantelzorger, for the person they care for.
+                carer = Mantelzorger.objects.create(
+                    organisation=organisation,
+                    first_name=first,
+                    last_name=last,
+                    phone=fake.phone_number(),
+                    relation=rng.choice(list(Mantelzorger.Relation)),
+                    care_hours_per_week=rng.choice([8, 12, 20, 30, 40, 60]),
+                    **located(area),
+                )
+                situation = rng.choices(list(CareRecipient.Situation), [4, 3, 1, 1, 1])[0]
+                recipient = CareRecipient.objects.create(
+                    mantelzorger=carer,
+                    name=fake.first_name(),
+                    age_band=rng.choices(list(CareRecipient.AgeBand), [1, 2, 3, 4])[0],
+                    situation=situation,
+                )
+                score = rng.randint(3, 9)
+                for weeks_ago in (8, 4, 0)[rng.randint(0, 2) :]:
+                    checkin = BurdenCheckIn.objects.create(
+                        mantelzorger=carer,
+                        score=max(0, min(10, score - rng.randint(0, 2) * (weeks_ago > 0))),
+                        sleeps_badly=rng.random() < 0.4,
+                        no_time_for_self=rng.random() < 0.5,
+                        health_suffers=rng.random() < 0.2,
+                    )
+                    BurdenCheckIn.objects.filter(pk=checkin.pk).update(
+                        created_at=now - timedelta(weeks=weeks_ago, hours=rng.randint(0, 48))
+                    )
             request = HelpRequest.objects.create(
                 organisation=organisation,
                 external_id=f"DEMO-R{i + 1:04d}",
-                requester_first_name=fake.first_name(),
-                requester_last_name=fake.last_name(),
+                requester_first_name=first,
+                requester_last_name=last,
                 phone=fake.phone_number(),
+                mantelzorger=carer,
+                care_recipient=recipient,
                 kind=kind,
-                status=rng.choices(statuses, [2, 1, 3])[0],
+                status=status,
                 urgency=rng.choices(list(HelpRequest.Urgency), [2, 6, 2])[0],
+                question_behind=rng.choice(QUESTIONS_BEHIND[kind]) if status != HelpRequest.Status.NEW else "",
+                own_network=rng.choice(OWN_NETWORK) if status != HelpRequest.Status.NEW else "",
                 **located(area),
             )
-            request.skills.set([skills[rng.choice(REQUEST_SKILLS[kind])]])
+            codes = (
+                list(REQUEST_SKILLS[kind]) if kind == HelpRequest.Kind.RESPITE else [rng.choice(REQUEST_SKILLS[kind])]
+            )
+            if recipient and recipient.situation == CareRecipient.Situation.DEMENTIA:
+                codes.append("dementia")
+            request.skills.set([skills[c] for c in codes])
             _set_schedule(request, _schedule(rng, rng.choice([1, 1, 2])))
+            # A realistic history: asked some days ago, then intake and ready.
+            asked = now - timedelta(days=rng.randint(0, 45), hours=rng.randint(0, 23))
+            steps = [("", HelpRequest.Status.NEW, None, "Aangevraagd")]
+            if status in (HelpRequest.Status.INTAKE, HelpRequest.Status.READY):
+                steps.append((HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, broker, "Gebeld met de hulpvrager."))
+            if status == HelpRequest.Status.READY:
+                steps.append((HelpRequest.Status.INTAKE, HelpRequest.Status.READY, broker, "Vraag is helder."))
+            for n, (before, after, by, note) in enumerate(steps):
+                event = RequestEvent.objects.create(
+                    request=request, from_status=before, to_status=after, by=by, note=note
+                )
+                RequestEvent.objects.filter(pk=event.pk).update(at=asked + timedelta(days=2 * n))
+            HelpRequest.objects.filter(pk=request.pk).update(
+                created_at=asked, status_changed_at=asked + timedelta(days=2 * (len(steps) - 1))
+            )
             created_requests += 1
     return {
         "organisation": organisation,

@@ -84,3 +84,18 @@ def test_demo_passwords_are_printed_only_in_debug(settings, capsys):
 def test_demo_rejects_negative_counts():
     with pytest.raises(SystemExit):
         call_command("load_demo", "--volunteers", "-1", stderr=io.StringIO())
+
+
+def test_demo_requests_have_a_consistent_history(demo):
+    from caregivers.models import RequestEvent
+
+    for request in HelpRequest.objects.filter(external_id__startswith="DEMO-R"):
+        events = list(RequestEvent.objects.filter(request=request).order_by("at", "pk"))
+        assert events[0].to_status == "new"
+        assert events[-1].to_status == request.status
+        assert request.slots.exists()
+        if request.kind == "respite":
+            assert request.mantelzorger and request.care_recipient and request.needs_vog
+            assert request.mantelzorger.checkins.exists()
+        if request.status != "new":
+            assert request.question_behind

@@ -29,6 +29,8 @@ class Match(models.Model):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the proposal came from a batch run (reviewed by a broker before anyone is told).
+    batch = models.ForeignKey("BatchRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="matches")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,6 +50,38 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} ↔ {self.request}"
+
+
+class BatchRun(models.Model):
+    """One batch assignment of all ready requests of an organisation: started by a
+    broker (or the match_batch command), computed by a Celery task, reviewed by a broker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in de wachtrij")
+        RUNNING = "running", _("bezig")
+        DONE = "done", _("klaar")
+        FAILED = "failed", _("mislukt")
+
+    organisation = models.ForeignKey("neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="batch_runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("stand van zaken"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    step = models.CharField(_("stap"), max_length=100, blank=True)
+    # The computed result as in the match_batch --json contract (proposals, unmatched, stats).
+    result = models.JSONField(_("uitkomst"), null=True, blank=True)
+    error = models.TextField(_("fout"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("koppelronde")
+        verbose_name_plural = _("koppelrondes")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
 
 class MatchEvent(models.Model):

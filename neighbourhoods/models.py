@@ -86,6 +86,8 @@ class Organisation(models.Model):
     waiting_flag_days = models.PositiveSmallIntegerField(
         _("lang wachten na (dagen)"), default=14, help_text=_("Vragen die langer wachten krijgen een markering.")
     )
+    # Weights of the matching score parts; missing keys take the engine's defaults.
+    matching_weights = models.JSONField(_("gewichten bij het koppelen"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,355 @@
+"""The soft score: named parts in [0, 1], weighted, each with a plain-Dutch reason.
+
+score = sum(weight[p] * part[p]) / sum(weight), rounded to :data:`SCORE_SCALE`
+units (4 decimals). The engine ranks and optimises on exactly that integer
+(:func:`to_score_int`), so suggestions, batch and tests agree to the unit.
+
+Parts (all deterministic; "no wish stated" never counts against anyone):
+
+``distance``      1 - d / reference, clipped to [0, 1]. The reference is the request's
+                  maximum distance, else :data:`DISTANCE_REFERENCE_KM`. Using one
+                  reference per request keeps the part monotone: closer is always better.
+``availability``  mean over the requested windows of min(1, spare / 2 h), where spare is
+                  the covering available stretch minus the window: a volunteer free all
+                  afternoon for a 2-hour visit has room if it runs late. 1 when the
+                  request names no time.
+``continuity``    1 when the volunteer helped this household before, else 0.
+``language``      1 when the volunteer speaks one of the request's preferred languages
+                  (or the request names none), else 0.
+``preferences``   mean of: one-off/recurring fits the volunteer's wish (1/0) and the
+                  target group: chosen by the volunteer 1, volunteer has no preference
+                  0.5, volunteer chose only other groups 0 (1 when the request has none).
+``neighbourhood`` 1 when both live in the same neighbourhood, else 0.
+``load``          1 - open / max matches: spread the work, do not burn out the keen ones.
+``priority``      :func:`request_priority` of the request. The same for every candidate
+                  of one request, so it never reorders suggestions; it tells the broker
+                  why a request goes first and tilts batch totals towards urgent ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from common.slots import DAY_SHORT_NL, Slot
+
+from .constraints import covering_slot
+from .types import Candidate, RequestData, VolunteerData, Weights
+
+__all__ = [
+    "DISTANCE_REFERENCE_KM",
+    "PART_NAMES",
+    "PRIORITY_SCALE",
+    "SCORE_SCALE",
+    "candidate_for",
+    "combine",
+    "distance_reference_km",
+    "format_km",
+    "margin_fraction",
+    "parts_from_facts",
+    "priority_int",
+    "reasons_nl",
+    "request_priority",
+    "score_pair",
+    "slot_label_nl",
+    "to_score_int",
+    "waiting_days",
+]
+
+PART_NAMES = Weights.names()
+SCORE_SCALE = 10_000  # score units per 1.0
+PRIORITY_SCALE = 1_000  # priority units per 1.0
+DISTANCE_REFERENCE_KM = 10.0
+AVAILABILITY_FULL_MARGIN_S = 2 * 3600
+WAITING_FULL_DAYS = 56  # after 8 weeks of waiting the waiting share is full
+
+URGENCY_VALUE = {"low": 0.0, "normal": 0.5, "high": 1.0}
+
+LANGUAGE_NAMES_NL = {
+    "nl": "Nederlands",
+    "en": "Engels",
+    "de": "Duits",
+    "fr": "Frans",
+    "es": "Spaans",
+    "pt": "Portugees",
+    "it": "Italiaans",
+    "pl": "Pools",
+    "ro": "Roemeens",
+    "bg": "Bulgaars",
+    "hu": "Hongaars",
+    "uk": "Oekraïens",
+    "ru": "Russisch",
+    "tr": "Turks",
+    "ar": "Arabisch",
+    "ku": "Koerdisch",
+    "fa": "Perzisch",
+    "ps": "Pasjtoe",
+    "ti": "Tigrinya",
+    "am": "Amhaars",
+    "so": "Somalisch",
+    "zh": "Chinees",
+    "hi": "Hindi",
+    "ur": "Urdu",
+    "fy": "Fries",
+    "li": "Limburgs",
+    "el": "Grieks",
+    "sr": "Servisch",
+    "hr": "Kroatisch",
+    "bs": "Bosnisch",
+    "vi": "Vietnamees",
+    "id": "Indonesisch",
+}
+
+# Mirrors volunteers.models.TARGET_GROUPS (which is lazily translated; the engine stays
+# Django-free). Unknown codes are shown as they are.
+TARGET_GROUPS_NL = {
+    "elderly": "ouderen",
+    "dementia": "mensen met dementie",
+    "disability": "mensen met een beperking",
+    "psychiatric": "mensen met psychische klachten",
+    "children": "kinderen en gezinnen",
+    "newcomers": "nieuwkomers",
+}
+
+
+# --- Request priority ---------------------------------------------------------
+
+
+def waiting_days(created_at: datetime.datetime, now: datetime.datetime) -> int:
+    """Whole days since the request was made (never negative)."""
+    return max(0, (now - created_at) // datetime.timedelta(days=1))
+
+
+def request_priority(urgency: str, created_at: datetime.datetime, burden_high: bool, now: datetime.datetime) -> float:
+    """How much a request should go first, in [0, 1]:
+
+    ``0.5 * urgency + 0.3 * waiting + 0.2 * burden`` with urgency low 0 / normal 0.5 /
+    high 1, waiting = days waited / 56 (full after 8 weeks), burden 1 when the
+    mantelzorger is overloaded. Urgency weighs most, but a request that has waited
+    long catches up, so nothing waits for ever behind fresh urgent ones; an overloaded
+    carer is lifted by about one urgency step.
+    """
+    if urgency not in URGENCY_VALUE:
+        raise ValueError(f"unknown urgency {urgency!r}")
+    waiting = min(1.0, waiting_days(created_at, now) / WAITING_FULL_DAYS)
+    return 0.5 * URGENCY_VALUE[urgency] + 0.3 * waiting + 0.2 * (1.0 if burden_high else 0.0)
+
+
+def priority_int(priority: float) -> int:
+    """The priority in whole units (0..:data:`PRIORITY_SCALE`), as the batch objective sums it."""
+    return int(round(priority * PRIORITY_SCALE))
+
+
+# --- Parts ----------------------------------------------------------------------
+
+
+def distance_reference_km(r: RequestData) -> float:
+    return DISTANCE_REFERENCE_KM if r.max_distance_km is None else r.max_distance_km
+
+
+def margin_fraction(spare_seconds):
+    """Spare time around one window as a fraction of the full margin (2 h), in [0, 1]."""
+    return np.minimum(1.0, np.asarray(spare_seconds, dtype=np.float64) / AVAILABILITY_FULL_MARGIN_S)
+
+
+def parts_from_facts(
+    *,
+    distance_km,
+    distance_ref: float,
+    availability,
+    helped,
+    language_fit,
+    kind_fit,
+    group_fit,
+    same_neighbourhood,
+    open_matches,
+    max_matches,
+    priority: float,
+) -> dict[str, np.ndarray]:
+    """Every part from the facts of one pair or, element-wise, of many (numpy arrays).
+
+    The one formula used by both the single-pair path and the column-wise path.
+    """
+    d = np.asarray(distance_km, dtype=np.float64)
+    # A 0 km reference: only distance 0 passes at all.
+    distance = np.clip(1.0 - d / distance_ref, 0.0, 1.0) if distance_ref > 0 else np.where(d <= 0, 1.0, 0.0)
+    open_ = np.asarray(open_matches, dtype=np.float64)
+    max_ = np.asarray(max_matches, dtype=np.float64)
+    load = np.where(max_ > 0, 1.0 - open_ / np.where(max_ > 0, max_, 1.0), 0.0)
+    shape = d.shape
+    return {
+        "distance": distance,
+        "availability": np.broadcast_to(np.asarray(availability, dtype=np.float64), shape),
+        "continuity": np.broadcast_to(np.asarray(helped, dtype=np.float64), shape),
+        "language": np.broadcast_to(np.asarray(language_fit, dtype=np.float64), shape),
+        "preferences": np.broadcast_to(
+            (np.asarray(kind_fit, dtype=np.float64) + np.asarray(group_fit, dtype=np.float64)) / 2.0, shape
+        ),
+        "neighbourhood": np.broadcast_to(np.asarray(same_neighbourhood, dtype=np.float64), shape),
+        "load": np.clip(np.broadcast_to(load, shape), 0.0, 1.0),
+        "priority": np.full(shape, float(priority)),
+    }
+
+
+def combine(parts: Mapping[str, np.ndarray], weights: Weights) -> np.ndarray:
+    """Weighted mean of the parts, summed in :data:`PART_NAMES` order (same float result
+    for one pair and for a column)."""
+    total = np.zeros(np.shape(parts["distance"]), dtype=np.float64)
+    for name in PART_NAMES:
+        total = total + getattr(weights, name) * parts[name]
+    return total / weights.total()
+
+
+def to_score_int(score) -> np.ndarray:
+    """Score in whole units of 1/:data:`SCORE_SCALE` (the value the engine ranks on)."""
+    return np.rint(np.asarray(score, dtype=np.float64) * SCORE_SCALE).astype(np.int64)
+
+
+def kind_fit(v_one_off: bool, v_recurring: bool, recurring: bool | None) -> float:
+    if recurring is None:
+        return 1.0
+    return 1.0 if (v_recurring if recurring else v_one_off) else 0.0
+
+
+def group_fit(v_groups: frozenset[str], group: str | None) -> float:
+    if group is None or group in v_groups:
+        return 1.0
+    return 0.5 if not v_groups else 0.0
+
+
+def _availability(v: VolunteerData, r: RequestData) -> float:
+    if not r.windows:
+        return 1.0
+    total = 0.0
+    for w in r.windows:
+        slot = covering_slot(v, w)
+        if slot is None:
+            continue  # not a candidate anyway; counts as no margin
+        spare = (slot.end.hour * 3600 + slot.end.minute * 60 + slot.end.second) - (
+            slot.start.hour * 3600 + slot.start.minute * 60 + slot.start.second
+        )
+        total += float(margin_fraction(spare - w.seconds))
+    return total / len(r.windows)
+
+
+def score_pair(
+    v: VolunteerData, r: RequestData, *, distance_km: float, weights: Weights, now: datetime.datetime
+) -> tuple[int, dict[str, float]]:
+    """Score units and parts for one pair (assumed to pass the hard constraints)."""
+    parts = parts_from_facts(
+        distance_km=distance_km,
+        distance_ref=distance_reference_km(r),
+        availability=_availability(v, r),
+        helped=r.household_key is not None and r.household_key in v.households_helped,
+        language_fit=1.0 if not r.languages or (r.languages & v.languages) else 0.0,
+        kind_fit=kind_fit(v.wants_one_off, v.wants_recurring, r.is_recurring),
+        group_fit=group_fit(v.target_groups, r.target_group),
+        same_neighbourhood=v.neighbourhood_id is not None and v.neighbourhood_id == r.neighbourhood_id,
+        open_matches=v.open_matches,
+        max_matches=v.max_active_matches,
+        priority=request_priority(r.urgency, r.created_at, r.burden_high, now),
+    )
+    score = int(to_score_int(combine(parts, weights)))
+    return score, {name: float(parts[name]) for name in PART_NAMES}
+
+
+# --- Reasons --------------------------------------------------------------------
+
+
+def format_km(km: float) -> str:
+    """``3.24`` -> ``"3,2 km"`` (Dutch decimal comma)."""
+    return f"{km:.1f}".replace(".", ",") + " km"
+
+
+def slot_label_nl(slot: Slot) -> str:
+    """``"di 13:00-17:00"`` always in Dutch (``Slot.label()`` follows the active Django
+    language and needs configured settings; the engine needs neither)."""
+    return f"{DAY_SHORT_NL[slot.weekday]} {slot.start:%H:%M}-{slot.end:%H:%M}"
+
+
+def _join_nl(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def reasons_nl(
+    v: VolunteerData, r: RequestData, *, distance_km: float, parts: Mapping[str, float], now: datetime.datetime
+) -> list[str]:
+    """Plain-Dutch reasons (B1) for a candidate, most telling first.
+
+    Only parts that speak for the volunteer get a sentence, plus the facts a broker
+    checks anyway: the distance, when the volunteer is free, the VOG.
+    """
+    reasons = [format_km(distance_km)]
+    weekly, dated = [], []
+    for w in r.windows:
+        slot = covering_slot(v, w)
+        if slot is None:
+            continue
+        if w.date is None:
+            label = slot_label_nl(slot)
+            if label not in weekly:
+                weekly.append(label)
+        else:
+            dated.append(w.label())
+    if weekly:
+        reasons.append("beschikbaar " + ", ".join(weekly))
+    if dated:
+        reasons.append("kan op " + ", ".join(dated))
+    if r.needs_vog:
+        reasons.append("heeft geldige VOG")
+    if parts.get("continuity", 0) > 0:
+        reasons.append("hielp dit gezin eerder")
+    shared = sorted(LANGUAGE_NAMES_NL.get(code, code) for code in r.languages & v.languages)
+    if shared:
+        reasons.append("spreekt " + _join_nl(shared))
+    if parts.get("neighbourhood", 0) > 0:
+        reasons.append("woont in dezelfde buurt")
+    if r.is_recurring is True and v.wants_recurring and not v.wants_one_off:
+        reasons.append("wil graag vaste hulp geven")
+    elif r.is_recurring is False and v.wants_one_off and not v.wants_recurring:
+        reasons.append("wil graag eenmalig helpen")
+    if r.target_group is not None and r.target_group in v.target_groups:
+        reasons.append("wil graag helpen bij " + TARGET_GROUPS_NL.get(r.target_group, r.target_group))
+    if v.open_matches == 0:
+        reasons.append("nog geen koppelingen")
+    else:
+        reasons.append(f"{v.open_matches} van {v.max_active_matches} koppelingen bezet")
+    if r.urgency == "high":
+        reasons.append("dringende vraag")
+    days = waiting_days(r.created_at, now)
+    if days >= 14:
+        reasons.append(f"wacht al {days} dagen")
+    if r.burden_high:
+        reasons.append("mantelzorger zwaar belast")
+    return reasons
+
+
+def candidate_for(
+    v: VolunteerData,
+    r: RequestData,
+    *,
+    distance_km: float,
+    weights: Weights,
+    now: datetime.datetime,
+    score_units: int | None = None,
+) -> Candidate:
+    """A :class:`Candidate` with parts and reasons for one feasible pair.
+
+    ``score_units`` lets the column-wise path keep the exact value it ranked on.
+    """
+    units, parts = score_pair(v, r, distance_km=distance_km, weights=weights, now=now)
+    if score_units is not None:
+        units = int(score_units)
+    rounded: dict[str, Any] = {name: round(value, 4) for name, value in parts.items()}
+    return Candidate(
+        volunteer_id=v.id,
+        score=units / SCORE_SCALE,
+        distance_km=float(distance_km),
+        parts=rounded,
+        reasons=reasons_nl(v, r, distance_km=distance_km, parts=parts, now=now),
+    )

@@ -1,0 +1,525 @@
+"""A volunteer pool in numpy columns with a uniform-grid spatial index.
+
+Why a grid and not a KD-tree: a request asks "who lives within R km of this point",
+and the answer is fed straight into numpy filters. The pool stores volunteers
+sorted by grid cell (row-major: ``cell = row * width + col``, then by id), so all
+cells of one grid row inside the query's bounding box are one contiguous stretch
+of *every* column: a query is a handful of slices, and the constraint filters
+that follow read memory sequentially instead of gathering from all over a
+million-row array. No Python object per volunteer either
+(``scipy.spatial.cKDTree.query_ball_point`` returns Python lists, which costs more
+than the search itself for 10^5 hits).
+
+Exactness: the bounding box of a spherical cap is exact (latitude +- R/Re;
+longitude +- asin(sin(R/Re) / cos(lat)), see J. Matuschek, "Finding points within a
+distance of a latitude/longitude"), cell numbers are monotone in the coordinates,
+so the grid returns a superset of the cap; a vectorised haversine with the same
+formula as :func:`neighbourhoods.geo.haversine_km` then keeps exactly the points
+within R. Near a pole or across the antimeridian the box falls back to all
+longitudes (still exact, just slower; irrelevant for the Netherlands).
+
+Complexity (n volunteers, k of them in the query's box, h grid rows in the box):
+
+* build: O(n log n) (one argsort on cell numbers) and O(n + cells) memory
+  (cells are capped at :data:`MAX_CELLS`); slots are merged with one lexsort;
+* query: O(h + k): h slice look-ups and O(k) numpy work for the exact distance.
+  Only the box is ever scanned, never the pool.
+
+The pool also holds everything the hard constraints and the score need, as
+columns (skills, languages and target groups as bit sets; weekly availability as
+merged slots in CSR layout), so a request is judged against thousands of
+volunteers with a few dozen numpy operations. A pool is read-mostly: rebuild it
+when volunteers change, or patch capacities with :meth:`VolunteerPool.update_open_matches`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from common.slots import Slot
+from neighbourhoods.geo import EARTH_RADIUS_KM, Point
+
+from .types import VolunteerData
+
+__all__ = ["DEFAULT_CELL_KM", "MAX_CELLS", "VolunteerPool", "haversine_many"]
+
+DEFAULT_CELL_KM = 2.0
+MAX_CELLS = 1 << 22  # 4M cells (32 MB of offsets) at most, whatever the spread
+KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180.0
+_SLOT_KEY_SCALE = 100_000  # > seconds in a day
+_EPS_DEG = 1e-9
+
+
+def haversine_many(lat0: float, lon0: float, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Great-circle km from one point to many, operation for operation the formula of
+    :func:`neighbourhoods.geo.haversine_km`."""
+    lat1 = math.radians(lat0)
+    lat2 = np.radians(lat)
+    dlat = lat2 - lat1
+    dlon = np.radians(lon - lon0)
+    h = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+def _as_array(value, n: int, dtype, default) -> np.ndarray:
+    if value is None:
+        return np.full(n, default, dtype=dtype)
+    arr = np.asarray(value, dtype=dtype)
+    if arr.ndim == 0:
+        return np.full(n, arr, dtype=dtype)
+    if arr.shape != (n,):
+        raise ValueError(f"expected {n} values, got shape {arr.shape}")
+    return arr
+
+
+def _bits_from_sets(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, tuple[str, ...]]:
+    vocab = tuple(sorted(set().union(*sets))) if sets else ()
+    words = max(1, -(-len(vocab) // 64))
+    bit_of = {code: i for i, code in enumerate(vocab)}
+    bits = np.zeros((len(sets), words), dtype=np.uint64)
+    for row, codes in enumerate(sets):
+        for code in codes:
+            i = bit_of[code]
+            bits[row, i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+    return bits, vocab
+
+
+def _check_bits(value, n: int, name: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    bits, vocab = value
+    bits = np.asarray(bits, dtype=np.uint64)
+    if bits.ndim == 1:
+        bits = bits[:, None]
+    vocab = tuple(vocab)
+    if bits.shape[0] != n or bits.shape[1] * 64 < len(vocab) or len(set(vocab)) != len(vocab):
+        raise ValueError(f"{name}: need (bits of shape (n, words), vocabulary of distinct codes)")
+    if bits.shape[1] == 0:
+        bits = np.zeros((n, 1), dtype=np.uint64)
+    return bits, vocab
+
+
+def _merge_slots(owner, weekday, start, end) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Merge touching or overlapping slots of the same owner and weekday (vectorised
+    :func:`common.slots.merge_touching`). Returns owner, weekday, start, end sorted by
+    (owner, weekday, start)."""
+    owner = np.asarray(owner, dtype=np.int64)
+    weekday = np.asarray(weekday, dtype=np.int64)
+    start = np.asarray(start, dtype=np.int64)
+    end = np.asarray(end, dtype=np.int64)
+    if not (owner.shape == weekday.shape == start.shape == end.shape) or owner.ndim != 1:
+        raise ValueError("slot columns must be 1-d and of equal length")
+    if len(owner) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.astype(np.int8), empty.astype(np.int32), empty.astype(np.int32)
+    if (weekday < 0).any() or (weekday > 6).any():
+        raise ValueError("weekday must be 0 (Monday) .. 6")
+    if (start < 0).any() or (end > 86400).any() or (end <= start).any():
+        raise ValueError("slots need 0 <= start < end <= 86400 seconds")
+    key = owner * 7 + weekday
+    order = np.lexsort((end, start, key))
+    key, start, end = key[order], start[order], end[order]
+    # Running maximum of the end within each (owner, weekday) group: the group key
+    # dominates the packed value, so the maximum never leaks into the next group.
+    packed = np.maximum.accumulate(key * _SLOT_KEY_SCALE + end)
+    prev_end = np.empty_like(end)
+    prev_end[0] = -1
+    prev_end[1:] = packed[:-1] - key[1:] * _SLOT_KEY_SCALE
+    new_run = np.ones(len(key), dtype=bool)
+    new_run[1:] = (key[1:] != key[:-1]) | (start[1:] > prev_end[1:])
+    starts = np.flatnonzero(new_run)
+    merged_key = key[starts]
+    return (
+        merged_key // 7,
+        (merged_key % 7).astype(np.int8),
+        start[starts].astype(np.int32),
+        np.maximum.reduceat(end, starts).astype(np.int32),
+    )
+
+
+def _time_of(seconds: int) -> datetime.time:
+    seconds = min(int(seconds), 86399)
+    return datetime.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+
+
+class VolunteerPool:
+    """Volunteers as numpy columns, sorted by id, with a grid index for radius queries.
+
+    Build with :meth:`from_volunteers` (a list of :class:`VolunteerData`) or, for
+    large pools straight from database rows, :meth:`from_arrays`. Row ``i`` of every
+    column is the volunteer ``ids[i]``; rows are in grid order (not id order), and
+    :meth:`row_of` / :meth:`rows_of` map ids to rows. Everything the engine returns
+    is ordered by id, never by row.
+    """
+
+    def __init__(self) -> None:  # use the classmethods
+        self._volunteers: list[VolunteerData] | None = None
+        self._household_keys_of: dict[int, frozenset[str]] | None = None
+        self._unavailable_of: dict[int, frozenset[datetime.date]] | None = None
+
+    # --- construction ------------------------------------------------------------
+
+    @classmethod
+    def from_volunteers(cls, volunteers: Iterable[VolunteerData], *, cell_km: float = DEFAULT_CELL_KM) -> VolunteerPool:
+        vols = sorted(volunteers, key=lambda v: v.id)
+        n = len(vols)
+        slot_rows = [(i, s.weekday, s.start, s.end) for i, v in enumerate(vols) for s in v.slots]
+        households: dict[str, list[int]] = {}
+        unavailable: dict[datetime.date, list[int]] = {}
+        for v in vols:
+            for key in v.households_helped:
+                households.setdefault(key, []).append(v.id)
+            for day in v.unavailable_dates:
+                unavailable.setdefault(day, []).append(v.id)
+
+        def secs(t: datetime.time) -> int:
+            return t.hour * 3600 + t.minute * 60 + t.second
+
+        pool = cls.from_arrays(
+            np.fromiter((v.id for v in vols), dtype=np.int64, count=n),
+            np.fromiter((v.point.lat for v in vols), dtype=np.float64, count=n),
+            np.fromiter((v.point.lon for v in vols), dtype=np.float64, count=n),
+            np.fromiter((v.max_distance_km for v in vols), dtype=np.float64, count=n),
+            organisation_id=np.fromiter((v.organisation_id for v in vols), dtype=np.int64, count=n),
+            active=np.fromiter((v.active for v in vols), dtype=bool, count=n),
+            paused_until=np.fromiter(
+                (v.paused_until.toordinal() if v.paused_until else -1 for v in vols), dtype=np.int64, count=n
+            ),
+            vog_valid_until=np.fromiter(
+                (v.vog_valid_until.toordinal() if v.vog_valid_until else -1 for v in vols), dtype=np.int64, count=n
+            ),
+            max_active_matches=np.fromiter((v.max_active_matches for v in vols), dtype=np.int64, count=n),
+            open_matches=np.fromiter((v.open_matches for v in vols), dtype=np.int64, count=n),
+            wants_one_off=np.fromiter((v.wants_one_off for v in vols), dtype=bool, count=n),
+            wants_recurring=np.fromiter((v.wants_recurring for v in vols), dtype=bool, count=n),
+            neighbourhood_id=np.fromiter(
+                (-1 if v.neighbourhood_id is None else v.neighbourhood_id for v in vols), dtype=np.int64, count=n
+            ),
+            skills=_bits_from_sets([v.skills for v in vols]),
+            languages=_bits_from_sets([v.languages for v in vols]),
+            target_groups=_bits_from_sets([v.target_groups for v in vols]),
+            slots=(
+                [row[0] for row in slot_rows],
+                [row[1] for row in slot_rows],
+                [secs(row[2]) for row in slot_rows],
+                [secs(row[3]) for row in slot_rows],
+            ),
+            households=households,
+            unavailable_dates=unavailable,
+            cell_km=cell_km,
+        )
+        pool._volunteers = [vols[i] for i in pool._input_order.tolist()]
+        return pool
+
+    @classmethod
+    def from_arrays(
+        cls,
+        ids,
+        lat,
+        lon,
+        max_km,
+        *,
+        organisation_id=0,
+        active=None,
+        paused_until=None,
+        vog_valid_until=None,
+        max_active_matches=None,
+        open_matches=None,
+        wants_one_off=None,
+        wants_recurring=None,
+        neighbourhood_id=None,
+        skills: tuple[np.ndarray, Sequence[str]] | None = None,
+        languages: tuple[np.ndarray, Sequence[str]] | None = None,
+        target_groups: tuple[np.ndarray, Sequence[str]] | None = None,
+        slots: tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int]] | None = None,
+        households: Mapping[str, Iterable[int]] | None = None,
+        unavailable_dates: Mapping[datetime.date, Iterable[int]] | None = None,
+        cell_km: float = DEFAULT_CELL_KM,
+    ) -> VolunteerPool:
+        """Build from columns, in any order (rows end up sorted by grid cell, then id).
+
+        Dates are day ordinals (``date.toordinal()``), -1 for none. ``skills`` /
+        ``languages`` / ``target_groups`` are ``(bits, vocabulary)``: ``bits[i]`` has
+        bit ``j`` set when row ``i`` has ``vocabulary[j]`` (uint64, shape (n,) or
+        (n, words)); languages default to everyone speaking "nl". ``slots`` are
+        ``(row, weekday, start_seconds, end_seconds)`` with ``row`` the position in
+        these input arrays; touching slots are merged. ``households`` and
+        ``unavailable_dates`` map a household key / a date to volunteer *ids*.
+        Defaults: active, not paused, no VOG, capacity 1 with nothing open, wants
+        both one-off and recurring help, no neighbourhood.
+        """
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.ndim != 1:
+            raise ValueError("ids must be 1-d")
+        n = len(ids)
+        lat = _as_array(lat, n, np.float64, np.nan)
+        lon = _as_array(lon, n, np.float64, np.nan)
+        max_km = _as_array(max_km, n, np.float64, np.nan)
+        if not (np.isfinite(lat).all() and np.isfinite(lon).all() and np.isfinite(max_km).all()):
+            raise ValueError("lat, lon and max_km must be finite")
+        if (np.abs(lat) > 90).any() or (np.abs(lon) > 180).any():
+            raise ValueError("lat must be within +-90 and lon within +-180 (latitude first)")
+        if (max_km < 0).any():
+            raise ValueError("max_km must be >= 0")
+        sorted_ids = np.sort(ids)
+        if n > 1 and (sorted_ids[1:] == sorted_ids[:-1]).any():
+            raise ValueError("volunteer ids must be unique")
+
+        self = cls()
+        cell = self._plan_grid(lat, lon, cell_km)
+        order = np.lexsort((ids, cell))  # grid order, then id: deterministic for any input order
+        self._input_order = order
+        self.cell_start = np.zeros(self.rows * self.cols + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cell, minlength=self.rows * self.cols), out=self.cell_start[1:])
+        self.ids = ids[order]
+        self._id_order = np.argsort(self.ids, kind="stable")
+        self._ids_sorted = self.ids[self._id_order]
+        self.lat = lat[order]
+        self.lon = lon[order]
+        self.max_km = max_km[order]
+        self.organisation_id = _as_array(organisation_id, n, np.int64, 0)[order]
+        self.active = _as_array(active, n, bool, True)[order]
+        self.paused_ord = _as_array(paused_until, n, np.int64, -1)[order]
+        self.vog_ord = _as_array(vog_valid_until, n, np.int64, -1)[order]
+        self.max_active = _as_array(max_active_matches, n, np.int64, 1)[order]
+        self.open_matches = _as_array(open_matches, n, np.int64, 0)[order].copy()
+        if (self.max_active < 0).any() or (self.open_matches < 0).any():
+            raise ValueError("max_active_matches and open_matches must be >= 0")
+        self.wants_one_off = _as_array(wants_one_off, n, bool, True)[order]
+        self.wants_recurring = _as_array(wants_recurring, n, bool, True)[order]
+        self.neighbourhood = _as_array(neighbourhood_id, n, np.int64, -1)[order]
+
+        def bit_column(value, name, default_vocab):
+            if value is None:
+                if default_vocab:
+                    return np.ones((n, 1), dtype=np.uint64), default_vocab
+                return np.zeros((n, 1), dtype=np.uint64), ()
+            bits, vocab = _check_bits(value, n, name)
+            return bits[order], vocab
+
+        self.skill_bits, self.skill_vocab = bit_column(skills, "skills", ())
+        self.lang_bits, self.lang_vocab = bit_column(languages, "languages", ("nl",))
+        self.group_bits, self.group_vocab = bit_column(target_groups, "target_groups", ())
+        self._skill_bit = {c: i for i, c in enumerate(self.skill_vocab)}
+        self._lang_bit = {c: i for i, c in enumerate(self.lang_vocab)}
+        self._group_bit = {c: i for i, c in enumerate(self.group_vocab)}
+        self.has_groups = (self.group_bits != 0).any(axis=1)
+
+        # Availability: merged slots, CSR by row.
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        s_owner, s_wd, s_start, s_end = slots if slots is not None else ((), (), (), ())
+        s_owner = np.asarray(s_owner, dtype=np.int64)
+        if len(s_owner) and ((s_owner < 0).any() or (s_owner >= n).any()):
+            raise ValueError("slot rows must point into the input arrays")
+        owner, self.slot_wd, self.slot_start, self.slot_end = _merge_slots(
+            rank[s_owner] if len(s_owner) else s_owner, s_wd, s_start, s_end
+        )
+        self.slot_off = np.searchsorted(owner, np.arange(n + 1)).astype(np.int64)
+
+        self.households = {key: np.unique(self._rows_of(vol_ids)) for key, vol_ids in (households or {}).items()}
+        self.unavailable = {
+            day.toordinal(): np.unique(self._rows_of(vol_ids)) for day, vol_ids in (unavailable_dates or {}).items()
+        }
+        self.max_radius_km = float(self.max_km.max()) if n else 0.0
+        self.lat_rad = np.radians(self.lat)
+        self.cos_lat = np.cos(self.lat_rad)
+        return self
+
+    def _rows_of(self, vol_ids: Iterable[int]) -> np.ndarray:
+        wanted = np.fromiter((int(i) for i in vol_ids), dtype=np.int64)
+        if len(self._ids_sorted) == 0 or len(wanted) == 0:
+            return np.zeros(0, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._ids_sorted, wanted), len(self._ids_sorted) - 1)
+        found = self._ids_sorted[at] == wanted
+        return self._id_order[at[found]]
+
+    def _plan_grid(self, lat: np.ndarray, lon: np.ndarray, cell_km: float) -> np.ndarray:
+        """Choose the grid over the pool's extent; return each point's cell number."""
+        if not (cell_km > 0 and math.isfinite(cell_km)):
+            raise ValueError("cell_km must be > 0")
+        if len(lat) == 0:
+            self.lat_min = self.lon_min = 0.0
+            self.dlat = self.dlon = 1.0
+            self.rows = self.cols = 1
+            return np.zeros(0, dtype=np.int64)
+        self.lat_min, lat_max = float(lat.min()), float(lat.max())
+        self.lon_min, lon_max = float(lon.min()), float(lon.max())
+        mid = math.radians((self.lat_min + lat_max) / 2)
+        dlat = cell_km / KM_PER_DEGREE
+        dlon = cell_km / (KM_PER_DEGREE * max(math.cos(mid), 0.01))
+        rows = int((lat_max - self.lat_min) / dlat) + 1
+        cols = int((lon_max - self.lon_min) / dlon) + 1
+        if rows * cols > MAX_CELLS:
+            grow = math.sqrt(rows * cols / MAX_CELLS) * 1.01
+            dlat, dlon = dlat * grow, dlon * grow
+            rows = int((lat_max - self.lat_min) / dlat) + 1
+            cols = int((lon_max - self.lon_min) / dlon) + 1
+        self.dlat, self.dlon, self.rows, self.cols = dlat, dlon, rows, cols
+        row = np.minimum(((lat - self.lat_min) / dlat).astype(np.int64), rows - 1)
+        col = np.minimum(((lon - self.lon_min) / dlon).astype(np.int64), cols - 1)
+        return row * cols + col
+
+    # --- basic access ---------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row_of(self, volunteer_id: int) -> int | None:
+        rows = self._rows_of([volunteer_id])
+        return int(rows[0]) if len(rows) else None
+
+    def rows_of(self, volunteer_ids: Iterable[int]) -> np.ndarray:
+        """Rows of the given ids that are in the pool (others are skipped), sorted."""
+        return np.unique(self._rows_of(volunteer_ids))
+
+    def bits_for(self, kind: str, codes: Iterable[str]) -> tuple[np.ndarray, bool]:
+        """Bit mask of ``codes`` in the pool's vocabulary of ``kind`` ("skill", "lang",
+        "group"), and whether every code is known to the pool."""
+        bit_of, bits = {
+            "skill": (self._skill_bit, self.skill_bits),
+            "lang": (self._lang_bit, self.lang_bits),
+            "group": (self._group_bit, self.group_bits),
+        }[kind]
+        mask = np.zeros(bits.shape[1], dtype=np.uint64)
+        all_known = True
+        for code in codes:
+            i = bit_of.get(code)
+            if i is None:
+                all_known = False
+            else:
+                mask[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+        return mask, all_known
+
+    def volunteer(self, row: int) -> VolunteerData:
+        """Row ``row`` as a :class:`VolunteerData` (for reasons and explanations)."""
+        if self._volunteers is not None:
+            return self._volunteers[row]
+        if self._household_keys_of is None:
+            inverse: dict[int, set] = {}
+            for key, rows in self.households.items():
+                for r in rows.tolist():
+                    inverse.setdefault(r, set()).add(key)
+            self._household_keys_of = {r: frozenset(keys) for r, keys in inverse.items()}
+            days: dict[int, set] = {}
+            for ordinal, rows in self.unavailable.items():
+                for r in rows.tolist():
+                    days.setdefault(r, set()).add(datetime.date.fromordinal(ordinal))
+            self._unavailable_of = {r: frozenset(d) for r, d in days.items()}
+
+        def codes(bits: np.ndarray, vocab: tuple[str, ...]) -> frozenset[str]:
+            return frozenset(c for j, c in enumerate(vocab) if int(bits[j >> 6]) >> (j & 63) & 1)
+
+        a, b = self.slot_off[row], self.slot_off[row + 1]
+        paused, vog = int(self.paused_ord[row]), int(self.vog_ord[row])
+        return VolunteerData(
+            id=int(self.ids[row]),
+            organisation_id=int(self.organisation_id[row]),
+            point=Point(float(self.lat[row]), float(self.lon[row])),
+            max_distance_km=float(self.max_km[row]),
+            skills=codes(self.skill_bits[row], self.skill_vocab),
+            slots=tuple(
+                Slot(int(self.slot_wd[k]), _time_of(self.slot_start[k]), _time_of(self.slot_end[k]))
+                for k in range(a, b)
+            ),
+            vog_valid_until=datetime.date.fromordinal(vog) if vog > 0 else None,
+            active=bool(self.active[row]),
+            paused_until=datetime.date.fromordinal(paused) if paused > 0 else None,
+            max_active_matches=int(self.max_active[row]),
+            open_matches=int(self.open_matches[row]),
+            languages=codes(self.lang_bits[row], self.lang_vocab),
+            wants_one_off=bool(self.wants_one_off[row]),
+            wants_recurring=bool(self.wants_recurring[row]),
+            target_groups=codes(self.group_bits[row], self.group_vocab),
+            neighbourhood_id=None if self.neighbourhood[row] < 0 else int(self.neighbourhood[row]),
+            households_helped=self._household_keys_of.get(row, frozenset()),
+            unavailable_dates=self._unavailable_of.get(row, frozenset()),
+        )
+
+    def update_open_matches(self, counts: Mapping[int, int]) -> None:
+        """Set the open-match count of some volunteers (by id) in place, e.g. after a
+        broker proposed a match, so a cached pool stays fresh without a rebuild.
+        Unknown ids are ignored. Not thread-safe: swap in a new pool if readers run
+        concurrently."""
+        for vol_id, count in counts.items():
+            row = self.row_of(vol_id)
+            if row is None:
+                continue
+            if count < 0:
+                raise ValueError("open matches must be >= 0")
+            self.open_matches[row] = count
+            if self._volunteers is not None:
+                self._volunteers[row] = replace(self._volunteers[row], open_matches=int(count))
+
+    # --- spatial query ------------------------------------------------------------------
+
+    def box_positions(self, point: Point, radius_km: float) -> np.ndarray:
+        """Rows of everyone in the grid cells that cover the query's bounding box (a
+        superset of the answer): one contiguous range per grid row of the box."""
+        empty = np.zeros(0, dtype=np.int64)
+        if len(self.ids) == 0 or radius_km < 0:
+            return empty
+        ang = radius_km / EARTH_RADIUS_KM
+        if ang >= math.pi:
+            return np.arange(len(self.ids))
+        ang_deg = math.degrees(ang)
+        lat_lo, lat_hi = point.lat - ang_deg - _EPS_DEG, point.lat + ang_deg + _EPS_DEG
+        all_lon = lat_lo <= -90 or lat_hi >= 90
+        if not all_lon:
+            ratio = math.sin(ang) / math.cos(math.radians(point.lat))
+            all_lon = ratio >= 1
+        if not all_lon:
+            dlon = math.degrees(math.asin(ratio)) + _EPS_DEG
+            lon_lo, lon_hi = point.lon - dlon, point.lon + dlon
+            all_lon = lon_lo < -180 or lon_hi > 180
+        if all_lon:
+            lon_lo, lon_hi = -181.0, 181.0
+        r0 = max(0, math.floor((lat_lo - self.lat_min) / self.dlat))
+        r1 = min(self.rows - 1, math.floor((lat_hi - self.lat_min) / self.dlat))
+        c0 = max(0, math.floor((lon_lo - self.lon_min) / self.dlon))
+        c1 = min(self.cols - 1, math.floor((lon_hi - self.lon_min) / self.dlon))
+        if r0 > r1 or c0 > c1:
+            return empty
+        rows = np.arange(r0, r1 + 1, dtype=np.int64) * self.cols
+        a = self.cell_start[rows + c0]
+        b = self.cell_start[rows + c1 + 1]
+        lengths = b - a
+        total = int(lengths.sum())
+        if total == 0:
+            return empty
+        if len(a) == 1:
+            return np.arange(a[0], b[0])
+        # Concatenate the slices a[i]:b[i] without a Python loop.
+        return np.repeat(a - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+
+    def box_rows(self, point: Point, radius_km: float) -> np.ndarray:
+        """Rows in the grid cells that cover the query's bounding box (a superset of the
+        answer, in grid order). Exposed for tests and benchmarks."""
+        return self.box_positions(point, radius_km)
+
+    def distances(self, point: Point, rows: np.ndarray) -> np.ndarray:
+        """Great-circle km from ``point`` to the volunteers in ``rows``."""
+        if len(rows) == 0:
+            return np.zeros(0, dtype=np.float64)
+        # Operation for operation the formula of neighbourhoods.geo.haversine_km, with
+        # radians and cosines of the volunteers' latitudes computed once at build time.
+        lat1 = math.radians(point.lat)
+        dlat = self.lat_rad[rows] - lat1
+        dlon = np.radians(self.lon[rows] - point.lon)
+        h = np.sin(dlat / 2) ** 2 + math.cos(lat1) * self.cos_lat[rows] * np.sin(dlon / 2) ** 2
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+    def within(self, point: Point, radius_km: float, *, ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Rows within ``radius_km`` great-circle km of ``point``, and their distances;
+        in id order, or in grid order (cheaper) with ``ordered=False``."""
+        rows = self.box_positions(point, radius_km)
+        dist = self.distances(point, rows)
+        keep = dist <= radius_km
+        rows, dist = rows[keep], dist[keep]
+        if ordered:
+            order = np.argsort(self.ids[rows], kind="stable")
+            rows, dist = rows[order], dist[order]
+        return rows, dist

@@ -14,6 +14,8 @@ urlpatterns = [
     # Broker pages of one organisation (scoped by the slug and the user's membership).
     path("organisatie/<slug:slug>/vrijwilligers/", include("volunteers.broker_urls")),
     path("organisatie/<slug:slug>/vragen/", include("caregivers.broker_urls")),
+    path("organisatie/<slug:slug>/koppelen/", include("matching.urls")),
+    path("organisatie/<slug:slug>/koppelronde/", include("matching.batch_urls")),
     path("", include("neighbourhoods.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -129,6 +129,21 @@ def _availability(rng: random.Random) -> str:
     return "; ".join(f"{DAYS[day]} {blocks[part][0]}-{blocks[part][1]}" for day, part in sorted(chosen))
 
 
+def _history(request: HelpRequest, *, broker: User, asked) -> None:
+    """Events from 'new' up to the request's status, two days apart from ``asked``."""
+    steps = [("", HelpRequest.Status.NEW, request.requester, "Aangevraagd")]
+    if request.status in (HelpRequest.Status.INTAKE, HelpRequest.Status.READY):
+        steps.append((HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, broker, "Gebeld met de hulpvrager."))
+    if request.status == HelpRequest.Status.READY:
+        steps.append((HelpRequest.Status.INTAKE, HelpRequest.Status.READY, broker, "Vraag is helder."))
+    for n, (before, after, by, note) in enumerate(steps):
+        event = RequestEvent.objects.create(request=request, from_status=before, to_status=after, by=by, note=note)
+        RequestEvent.objects.filter(pk=event.pk).update(at=asked + timedelta(days=2 * n))
+    HelpRequest.objects.filter(pk=request.pk).update(
+        created_at=asked, status_changed_at=asked + timedelta(days=2 * (len(steps) - 1))
+    )
+
+
 def _account(email: str, first_name: str, last_name: str, password: str) -> User:
     user, _ = User.objects.get_or_create(email=email, defaults={"first_name": first_name, "last_name": last_name})
     user.set_password(password)
@@ -249,6 +264,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
         )
         request.skills.set([skills["respite"], skills["dementia"]])
         _set_schedule(request, "tue 13:00-17:00")
+        _history(request, broker=users["broker"], asked=timezone.now() - timedelta(days=9))
     if not HelpRequest.objects.filter(requester=users["help_seeker"]).exists():
         request = HelpRequest.objects.create(
             organisation=organisation,
@@ -261,6 +277,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
         )
         request.skills.set([skills["shopping"]])
         _set_schedule(request, "fri 10:00-12:00")
+        _history(request, broker=users["broker"], asked=timezone.now() - timedelta(days=3))
 
     created_volunteers = created_requests = 0
     if people and not Volunteer.objects.filter(organisation=organisation, user__isnull=True).exists():
@@ -365,20 +382,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             request.skills.set([skills[c] for c in codes])
             _set_schedule(request, _schedule(rng, rng.choice([1, 1, 2])))
             # A realistic history: asked some days ago, then intake and ready.
-            asked = now - timedelta(days=rng.randint(0, 45), hours=rng.randint(0, 23))
-            steps = [("", HelpRequest.Status.NEW, None, "Aangevraagd")]
-            if status in (HelpRequest.Status.INTAKE, HelpRequest.Status.READY):
-                steps.append((HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, broker, "Gebeld met de hulpvrager."))
-            if status == HelpRequest.Status.READY:
-                steps.append((HelpRequest.Status.INTAKE, HelpRequest.Status.READY, broker, "Vraag is helder."))
-            for n, (before, after, by, note) in enumerate(steps):
-                event = RequestEvent.objects.create(
-                    request=request, from_status=before, to_status=after, by=by, note=note
-                )
-                RequestEvent.objects.filter(pk=event.pk).update(at=asked + timedelta(days=2 * n))
-            HelpRequest.objects.filter(pk=request.pk).update(
-                created_at=asked, status_changed_at=asked + timedelta(days=2 * (len(steps) - 1))
-            )
+            _history(request, broker=broker, asked=now - timedelta(days=rng.randint(0, 45), hours=rng.randint(0, 23)))
             created_requests += 1
     return {
         "organisation": organisation,

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import Located, WeeklySlot
+from common.models import Located, StatusEvent, WeeklySlot
 
 
 class Mantelzorger(Located):
@@ -268,20 +268,7 @@ class RequestDate(models.Model):
         return f"{self.date:%d-%m-%Y} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
-class RequestEvent(models.Model):
+class RequestEvent(StatusEvent):
     """One step in a request's life: who, when, from which state to which, and why."""
 
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True, max_length=2000)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        verbose_name = _("gebeurtenis")
-        verbose_name_plural = _("gebeurtenissen")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"

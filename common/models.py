@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -56,3 +57,22 @@ class WeeklySlot(models.Model):
 
     def as_slot(self) -> Slot:
         return Slot(self.weekday, self.start, self.end)
+
+
+class StatusEvent(models.Model):
+    """One recorded transition: who, when, from which state to which, and why."""
+
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"

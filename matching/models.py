@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.models import StatusEvent
+
 
 class Match(models.Model):
     class Status(models.TextChoices):
@@ -84,20 +86,7 @@ class BatchRun(models.Model):
         return f"{self.organisation} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
 
-class MatchEvent(models.Model):
+class MatchEvent(StatusEvent):
     """One transition of a match: who, when, from which state to which, and why."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True, max_length=2000)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        verbose_name = _("gebeurtenis")
-        verbose_name_plural = _("gebeurtenissen")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"

@@ -100,6 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when the dev server and a
     # management command write at the same time.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a transaction starts, so that "lock, re-check, write"
+    # (capacity checks) cannot deadlock on a lock upgrade.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -185,6 +188,10 @@ if GEOCODER not in {"offline", "nominatim"}:
     raise ImproperlyConfigured("GEOCODER must be offline or nominatim")
 GEOCODER_NOMINATIM_URL = env_str("GEOCODER_NOMINATIM_URL", "")
 GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 3)
+
+# How often a cached volunteer pool re-checks the database for changes made
+# without signals (bulk imports, other processes).
+MATCHING_POOL_RECHECK_SECONDS = env_int("MATCHING_POOL_RECHECK_SECONDS", 60)
 
 # Demo accounts are printed on start only in the local run.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "buurt-demo-2026")

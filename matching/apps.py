@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Koppelingen")
+
+    def ready(self) -> None:
+        # Connects the signals that tell the cached volunteer pools about changes.
+        from matching import loaders  # noqa: F401

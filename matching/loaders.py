@@ -1,0 +1,633 @@
+"""From the database to the engine's plain data: the only place that knows both.
+
+The engine (:mod:`matching.engine`) never touches the ORM. These loaders read
+what it needs with a constant number of ``values_list`` queries, whatever the
+number of volunteers or requests, and never build one ORM object per row:
+
+* :func:`volunteer_pool` - every located volunteer of an organisation as a
+  :class:`~matching.engine.spatial.VolunteerPool` (numpy columns + grid index);
+  5 queries.
+* :func:`request_data` / :func:`ready_requests` - help requests as
+  :class:`~matching.engine.types.RequestData`; 6 queries for one or for all.
+* :func:`organisation_weights` - the organisation's score weights.
+* :func:`cached_volunteer_pool` - :func:`volunteer_pool` kept per process and
+  rebuilt only when the organisation's volunteers or matches changed (change
+  counters in Django's cache, bumped by signals, plus a periodic one-query check;
+  see "The per-process pool cache" below).
+
+Households ("continuity": the volunteer helped this household before) are keyed
+``"mz:<mantelzorger id>"`` when a request belongs to a mantelzorger (directly or
+through the person cared for), else ``"user:<requester id>"``, else
+``"req:<request id>"``. :func:`household_key` is the one definition.
+
+Requests without a location cannot be matched (distance is a hard constraint):
+:func:`ready_requests` leaves them out and :func:`request_data` raises a
+:class:`~common.errors.DomainError` that says what to do.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext as _
+
+from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, RequestDate, RequestSlot
+from common.errors import DomainError
+from common.slots import Slot
+from matching.engine import DateWindow, RequestData, VolunteerPool, Weights
+from matching.models import Match
+from neighbourhoods.geo import Point
+from neighbourhoods.models import Organisation
+from volunteers.models import AvailabilitySlot, Volunteer
+
+__all__ = [
+    "HELPED_STATES",
+    "EXCLUDING_STATES",
+    "cached_volunteer_pool",
+    "household_key",
+    "organisation_weights",
+    "pool_cache_clear",
+    "pool_version_bump",
+    "ready_requests",
+    "request_data",
+    "target_group_for",
+    "volunteer_pool",
+]
+
+logger = logging.getLogger(__name__)
+
+# Matches that make a volunteer "someone who helped this household before".
+HELPED_STATES = (Match.Status.ACTIVE, Match.Status.ENDED)
+# Matches that exclude the pair from being proposed again.
+EXCLUDING_STATES = (Match.Status.DECLINED, Match.Status.CANCELLED)
+
+
+def household_key(
+    *, mantelzorger_id: int | None, care_mantelzorger_id: int | None, requester_id: int | None, request_id: int
+) -> str:
+    """The household a request belongs to, for continuity of help."""
+    mz = mantelzorger_id or care_mantelzorger_id
+    if mz:
+        return f"mz:{mz}"
+    if requester_id:
+        return f"user:{requester_id}"
+    return f"req:{request_id}"
+
+
+# The person cared for, mapped to the volunteers' target groups (volunteers.models.TARGET_GROUPS).
+_SITUATION_GROUP = {
+    CareRecipient.Situation.DEMENTIA: "dementia",
+    CareRecipient.Situation.PSYCHIATRIC: "psychiatric",
+    CareRecipient.Situation.PHYSICAL: "disability",
+}
+_AGE_GROUP = {
+    CareRecipient.AgeBand.CHILD: "children",
+    CareRecipient.AgeBand.SENIOR: "elderly",
+    CareRecipient.AgeBand.ELDERLY: "elderly",
+}
+
+
+def target_group_for(*, situation: str | None, age_band: str | None) -> str | None:
+    """The volunteers' target group a request serves, from the person cared for:
+    the situation first (dementia, psychiatric, physical), else the age band."""
+    return _SITUATION_GROUP.get(situation or "") or _AGE_GROUP.get(age_band or "")
+
+
+def organisation_weights(organisation: Organisation) -> Weights:
+    """The organisation's score weights; the defaults when none are set or the stored
+    ones are broken (a bad setting must not stop the broker from matching)."""
+    try:
+        return Weights.from_mapping(organisation.matching_weights or {})
+    except (TypeError, ValueError) as error:
+        logger.warning("organisation %s: invalid matching_weights ignored: %s", organisation.pk, error)
+        return Weights()
+
+
+# --- Volunteers -------------------------------------------------------------------------
+
+
+def _ordinal(day: datetime.date | None) -> int:
+    return day.toordinal() if day is not None else -1
+
+
+def _seconds(t: datetime.time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def _bits(rows: np.ndarray, codes: Sequence[str], n: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """(n, words) uint64 bit sets with bit ``j`` of row ``rows[k]`` set for ``codes[k]``."""
+    vocab, index = np.unique(np.asarray(codes, dtype=object), return_inverse=True) if len(codes) else ((), ())
+    vocab = tuple(str(c) for c in vocab)
+    words = max(1, -(-len(vocab) // 64))
+    bits = np.zeros((n, words), dtype=np.uint64)
+    if len(rows):
+        index = np.asarray(index, dtype=np.int64)
+        np.bitwise_or.at(bits, (rows, index >> 6), np.left_shift(np.uint64(1), (index & 63).astype(np.uint64)))
+    return bits, vocab
+
+
+def _split_codes(values: Sequence[Any], parse) -> tuple[np.ndarray, list[str]]:
+    """Rows and codes for a column of compound values ("nl;en", ["elderly"]), parsing
+    each distinct value once (most volunteers share a handful of values)."""
+    parsed: dict[Any, tuple[str, ...]] = {}
+    rows: list[int] = []
+    codes: list[str] = []
+    for i, value in enumerate(values):
+        key = tuple(value) if isinstance(value, list) else value
+        found = parsed.get(key)
+        if found is None:
+            found = parsed[key] = parse(value)
+        for code in found:
+            rows.append(i)
+            codes.append(code)
+    return np.asarray(rows, dtype=np.int64), codes
+
+
+def _languages(value: str | None) -> tuple[str, ...]:
+    return tuple(sorted({c.strip().lower() for c in (value or "").split(";") if c.strip()}))
+
+
+def _groups(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(sorted({str(c) for c in value if c}))
+
+
+def _row_index(ids: np.ndarray, wanted: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in the sorted ``ids`` of the ``wanted`` ids, and which were found."""
+    wanted = np.fromiter((int(i) for i in wanted), dtype=np.int64)
+    if len(ids) == 0 or len(wanted) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    found = ids[at] == wanted
+    return at, found
+
+
+def _volunteers_of(organisation: Organisation) -> QuerySet[Volunteer]:
+    return Volunteer.objects.filter(organisation=organisation, latitude__isnull=False, longitude__isnull=False)
+
+
+def _open_counts(organisation: Organisation) -> dict[int, int]:
+    return dict(
+        Match.objects.filter(volunteer__organisation=organisation, status__in=Match.OPEN_STATES)
+        .values("volunteer_id")
+        .annotate(n=Count("pk"))
+        .values_list("volunteer_id", "n")
+    )
+
+
+def _households(organisation: Organisation) -> dict[str, list[int]]:
+    rows = (
+        Match.objects.filter(volunteer__organisation=organisation, status__in=HELPED_STATES)
+        .order_by()
+        .values_list(
+            "volunteer_id",
+            "request__mantelzorger_id",
+            "request__care_recipient__mantelzorger_id",
+            "request__requester_id",
+            "request_id",
+        )
+        .distinct()
+    )
+    households: dict[str, set[int]] = {}
+    for vol_id, mz, care_mz, requester, req in rows:
+        key = household_key(mantelzorger_id=mz, care_mantelzorger_id=care_mz, requester_id=requester, request_id=req)
+        households.setdefault(key, set()).add(vol_id)
+    return {key: sorted(ids) for key, ids in households.items()}
+
+
+def volunteer_pool(*, organisation: Organisation, today: datetime.date | None = None) -> VolunteerPool:
+    """Every volunteer of ``organisation`` that has a location, as a pool.
+
+    Five queries whatever the size (volunteers, skills, availability, open match
+    counts, households helped), all ``values_list``. Past pauses and VOG dates are
+    kept as they are: the engine compares them with the request's days, so the
+    pool stays valid across midnight (``today`` is accepted for the loader contract
+    and not needed).
+    """
+    del today
+    rows = list(
+        _volunteers_of(organisation)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "latitude",
+            "longitude",
+            "max_distance_km",
+            "is_active",
+            "paused_until",
+            "vog_valid_until",
+            "max_active_matches",
+            "wants_one_off",
+            "wants_recurring",
+            "neighbourhood_id",
+            "languages",
+            "target_groups",
+        )
+    )
+    n = len(rows)
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 13
+    ids = np.asarray(cols[0], dtype=np.int64)
+
+    skill_rows = list(
+        Volunteer.skills.through.objects.filter(
+            volunteer__organisation=organisation, volunteer__latitude__isnull=False, volunteer__longitude__isnull=False
+        ).values_list("volunteer_id", "skill__code")
+    )
+    at, found = _row_index(ids, (r[0] for r in skill_rows))
+    skills = _bits(at[found], [r[1] for r, ok in zip(skill_rows, found, strict=True) if ok], n)
+
+    slot_rows = list(
+        AvailabilitySlot.objects.filter(
+            volunteer__organisation=organisation, volunteer__latitude__isnull=False, volunteer__longitude__isnull=False
+        ).values_list("volunteer_id", "weekday", "start", "end")
+    )
+    at, found = _row_index(ids, (r[0] for r in slot_rows))
+    kept = [r for r, ok in zip(slot_rows, found, strict=True) if ok]
+    slots = (
+        at[found],
+        [r[1] for r in kept],
+        [_seconds(r[2]) for r in kept],
+        [_seconds(r[3]) for r in kept],
+    )
+
+    open_counts = _open_counts(organisation)
+    open_matches = np.zeros(n, dtype=np.int64)
+    if open_counts:
+        at, found = _row_index(ids, open_counts.keys())
+        open_matches[at[found]] = np.fromiter(open_counts.values(), dtype=np.int64)[found]
+
+    lang_rows, lang_codes = _split_codes(cols[11], _languages)
+    group_rows, group_codes = _split_codes(cols[12], _groups)
+
+    return VolunteerPool.from_arrays(
+        ids,
+        np.asarray(cols[1], dtype=np.float64),
+        np.asarray(cols[2], dtype=np.float64),
+        np.asarray(cols[3], dtype=np.float64),
+        organisation_id=organisation.pk,
+        active=np.asarray(cols[4], dtype=bool),
+        paused_until=np.fromiter((_ordinal(d) for d in cols[5]), dtype=np.int64, count=n),
+        vog_valid_until=np.fromiter((_ordinal(d) for d in cols[6]), dtype=np.int64, count=n),
+        max_active_matches=np.asarray(cols[7], dtype=np.int64),
+        open_matches=open_matches,
+        wants_one_off=np.asarray(cols[8], dtype=bool),
+        wants_recurring=np.asarray(cols[9], dtype=bool),
+        neighbourhood_id=np.fromiter((-1 if x is None else x for x in cols[10]), dtype=np.int64, count=n),
+        skills=skills,
+        languages=_bits(lang_rows, lang_codes, n),
+        target_groups=_bits(group_rows, group_codes, n),
+        slots=slots,
+        households=_households(organisation),
+    )
+
+
+# --- The per-process pool cache ---------------------------------------------------------
+#
+# Building a pool costs O(n) (about 1.5 s per 100k volunteers); a suggestion costs
+# milliseconds. So each process keeps the last pools it built, keyed by organisation.
+#
+# Is a cached pool still right? Two layers:
+#
+# 1. Change counters in Django's cache (shared between processes when the cache is
+#    Redis; per process with the default locmem). Saving or deleting a Volunteer,
+#    AvailabilitySlot, skill link or Match bumps the organisation's counter (slots and
+#    skills bump a global one: their rows do not carry the organisation), after the
+#    transaction commits. Reading them is one cache get, no query. Counters unchanged
+#    and checked less than MATCHING_POOL_RECHECK_SECONDS (default 60) ago: the cached
+#    pool is used as it is.
+# 2. Otherwise the version stamp, read in one aggregate query (170 ms at 100k volunteers
+#    on SQLite, 400 ms on PostgreSQL, hence not on every request):
+#
+#      volunteers: count, max(updated_at)          - profile edits (auto_now), adds, deletes
+#      availability: count, max(pk)                - slots are replaced (delete + insert)
+#      skills (through table): count, max(pk)      - m2m changes do not touch updated_at
+#      matches: count, max(updated_at)             - proposals, status changes, deletions
+#
+#    Same stamp: keep the pool. Only the match part changed (a broker just proposed
+#    someone): copy the pool with fresh open-match counts and households (two queries).
+#    Anything else: rebuild (5 queries).
+#
+# So changes made through the ORM's save()/delete() show at once; bulk writes that send
+# no signals (bulk_create, QuerySet.update) show within MATCHING_POOL_RECHECK_SECONDS, or
+# at once when the writer calls pool_version_bump(). Whatever a pool says, match_propose
+# re-checks capacity under a row lock: a stale pool can show a volunteer who just
+# became full, never make one over-full. The cache is bounded (least recently used
+# organisations drop out) and thread-safe: a published pool is never changed in place.
+
+POOL_CACHE_SIZE = 8
+_VERSION_KEY = "matching:pool-version:{}"
+_GLOBAL = "all"
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    volunteers: tuple
+    matches: tuple
+
+
+@dataclass(frozen=True)
+class _Entry:
+    stamp: _Stamp
+    versions: tuple
+    checked_at: float
+    pool: VolunteerPool
+
+
+_pool_cache: OrderedDict[int, _Entry] = OrderedDict()
+_pool_lock = threading.Lock()
+
+
+def _scalar(qs: QuerySet, group: str, expr) -> Subquery:
+    """A correlated scalar subquery: one aggregate over ``qs``, grouped by ``group``
+    (constant within ``qs``, which is filtered on the outer organisation)."""
+    return Subquery(qs.order_by().values(group).annotate(x=expr).values("x")[:1])
+
+
+def _pool_stamp(organisation: Organisation) -> _Stamp:
+    """The version stamp of an organisation's pool, in one query."""
+    org = OuterRef("pk")
+    vols = Volunteer.objects.filter(organisation=org)
+    slots = AvailabilitySlot.objects.filter(volunteer__organisation=org)
+    skills = Volunteer.skills.through.objects.filter(volunteer__organisation=org)
+    matches = Match.objects.filter(volunteer__organisation=org)
+
+    def count(qs: QuerySet, group: str) -> Coalesce:
+        return Coalesce(_scalar(qs, group, Count("pk")), 0, output_field=IntegerField())
+
+    row = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(
+            v_n=count(vols, "organisation"),
+            v_u=_scalar(vols, "organisation", Max("updated_at")),
+            s_n=count(slots, "volunteer__organisation"),
+            s_m=_scalar(slots, "volunteer__organisation", Max("pk")),
+            k_n=count(skills, "volunteer__organisation"),
+            k_m=_scalar(skills, "volunteer__organisation", Max("pk")),
+            m_n=count(matches, "volunteer__organisation"),
+            m_u=_scalar(matches, "volunteer__organisation", Max("updated_at")),
+        )
+        .values_list("created_at", "v_n", "v_u", "s_n", "s_m", "k_n", "k_m", "m_n", "m_u")
+        .first()
+    )
+    if row is None:  # the organisation was deleted meanwhile
+        return _Stamp((None,), (None,))
+    return _Stamp(volunteers=row[:7], matches=row[7:])
+
+
+def _versions(organisation_id: int) -> tuple:
+    keys = [_VERSION_KEY.format(organisation_id), _VERSION_KEY.format(_GLOBAL)]
+    found = cache.get_many(keys)
+    return tuple(found.get(k, 0) for k in keys)
+
+
+def pool_version_bump(organisation_id: int | None = None) -> None:
+    """Tell every process that the pool of ``organisation_id`` (None: of every
+    organisation) may have changed, so the next suggestion checks the database.
+    Called by the signal handlers below; call it after bulk writes that send no signals."""
+    key = _VERSION_KEY.format(_GLOBAL if organisation_id is None else organisation_id)
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=None)
+
+
+def _bump_after_commit(organisation_id: int | None) -> None:
+    transaction.on_commit(lambda: pool_version_bump(organisation_id))
+
+
+def _on_volunteer_or_match(sender, instance, **kwargs) -> None:
+    _bump_after_commit(getattr(instance, "organisation_id", None))
+
+
+def _on_slot(sender, instance, **kwargs) -> None:
+    _bump_after_commit(None)
+
+
+def _on_skills(sender, instance, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _bump_after_commit(instance.organisation_id if isinstance(instance, Volunteer) else None)
+
+
+for _model, _handler in ((Volunteer, _on_volunteer_or_match), (Match, _on_volunteer_or_match)):
+    post_save.connect(_handler, sender=_model, dispatch_uid=f"matching-pool-{_model.__name__}-save")
+    post_delete.connect(_handler, sender=_model, dispatch_uid=f"matching-pool-{_model.__name__}-delete")
+post_save.connect(_on_slot, sender=AvailabilitySlot, dispatch_uid="matching-pool-slot-save")
+post_delete.connect(_on_slot, sender=AvailabilitySlot, dispatch_uid="matching-pool-slot-delete")
+m2m_changed.connect(_on_skills, sender=Volunteer.skills.through, dispatch_uid="matching-pool-skills")
+
+
+def _with_fresh_matches(pool: VolunteerPool, organisation: Organisation) -> VolunteerPool:
+    """A copy of ``pool`` with open-match counts and households read again (the rest is
+    shared, read-only)."""
+    fresh = copy.copy(pool)
+    open_matches = np.zeros(len(pool), dtype=np.int64)
+    counts = _open_counts(organisation)
+    if counts:
+        rows = pool._rows_of(counts.keys())
+        # _rows_of skips unknown ids; look the counts up by the ids of the rows found.
+        open_matches[rows] = np.asarray([counts[int(i)] for i in pool.ids[rows]], dtype=np.int64)
+    fresh.open_matches = open_matches
+    fresh.households = {key: np.unique(pool._rows_of(ids)) for key, ids in _households(organisation).items()}
+    # Look-ups derived lazily from the old households: rebuilt on demand.
+    fresh._household_keys_of = None
+    fresh._unavailable_of = None
+    return fresh
+
+
+def cached_volunteer_pool(*, organisation: Organisation, today: datetime.date | None = None) -> VolunteerPool:
+    """:func:`volunteer_pool`, kept per process while the organisation's data is unchanged.
+
+    No query when the change counters are unchanged and the pool was checked
+    recently; one aggregate query otherwise; two more when only matches changed;
+    a full build (5 queries) when volunteers changed.
+    """
+    recheck = float(getattr(settings, "MATCHING_POOL_RECHECK_SECONDS", 60))
+    versions = _versions(organisation.pk)
+    with _pool_lock:
+        cached = _pool_cache.get(organisation.pk)
+        if cached is not None:
+            _pool_cache.move_to_end(organisation.pk)
+    now = time.monotonic()
+    if cached is not None and cached.versions == versions and now - cached.checked_at < recheck:
+        return cached.pool
+    stamp = _pool_stamp(organisation)
+    if cached is not None and cached.stamp == stamp:
+        pool = cached.pool
+    elif cached is not None and cached.stamp.volunteers == stamp.volunteers:
+        pool = _with_fresh_matches(cached.pool, organisation)
+    else:
+        pool = volunteer_pool(organisation=organisation, today=today)
+    with _pool_lock:
+        _pool_cache[organisation.pk] = _Entry(stamp, versions, now, pool)
+        _pool_cache.move_to_end(organisation.pk)
+        while len(_pool_cache) > POOL_CACHE_SIZE:
+            _pool_cache.popitem(last=False)
+    return pool
+
+
+def pool_cache_clear() -> None:
+    """Forget every pool cached in this process (tests; after bulk changes)."""
+    with _pool_lock:
+        _pool_cache.clear()
+
+
+# --- Requests ---------------------------------------------------------------------------
+
+_REQUEST_FIELDS = (
+    "pk",
+    "organisation_id",
+    "latitude",
+    "longitude",
+    "created_at",
+    "max_distance_km",
+    "needs_vog",
+    "kind",
+    "urgency",
+    "neighbourhood_id",
+    "mantelzorger_id",
+    "care_recipient__mantelzorger_id",
+    "requester_id",
+    "care_recipient__situation",
+    "care_recipient__age_band",
+    "recurring",
+)
+
+
+def _request_rows(requests: QuerySet[HelpRequest]) -> list[RequestData]:
+    """RequestData for every located request in ``requests``, in pk order: 6 queries."""
+    rows = list(requests.order_by("pk").values_list(*_REQUEST_FIELDS))
+    if not rows:
+        return []
+    located = requests.filter(latitude__isnull=False, longitude__isnull=False)
+    inner = located.values("pk")
+
+    skills: dict[int, set[str]] = {}
+    for req, code in HelpRequest.skills.through.objects.filter(helprequest_id__in=inner).values_list(
+        "helprequest_id", "skill__code"
+    ):
+        skills.setdefault(req, set()).add(code)
+    weekly: dict[int, list[Slot]] = {}
+    for req, weekday, start, end in RequestSlot.objects.filter(request_id__in=inner).values_list(
+        "request_id", "weekday", "start", "end"
+    ):
+        weekly.setdefault(req, []).append(Slot(weekday, start, end))
+    dates: dict[int, list[DateWindow]] = {}
+    for req, day, start, end in RequestDate.objects.filter(request_id__in=inner).values_list(
+        "request_id", "date", "start", "end"
+    ):
+        dates.setdefault(req, []).append(DateWindow(day, start, end))
+    excluded: dict[int, set[int]] = {}
+    for req, vol in (
+        Match.objects.filter(request_id__in=inner, status__in=EXCLUDING_STATES)
+        .order_by()
+        .values_list("request_id", "volunteer_id")
+        .distinct()
+    ):
+        excluded.setdefault(req, set()).add(vol)
+
+    # The latest check-in of every mantelzorger involved (newest first; first one wins).
+    burden_high: dict[int, bool] = {}
+    if any(r[10] or r[11] for r in rows):
+        for mz, score, *signals in (
+            BurdenCheckIn.objects.filter(
+                Q(mantelzorger_id__in=located.values("mantelzorger_id"))
+                | Q(mantelzorger_id__in=located.values("care_recipient__mantelzorger_id"))
+            )
+            .order_by("mantelzorger_id", "-created_at", "-pk")
+            .values_list("mantelzorger_id", "score", *BurdenCheckIn.SIGNALS)
+        ):
+            if mz not in burden_high:
+                burden_high[mz] = score >= BurdenCheckIn.HIGH_SCORE or sum(bool(s) for s in signals) >= 2
+
+    result = []
+    for (
+        pk,
+        org_id,
+        lat,
+        lon,
+        created_at,
+        max_km,
+        needs_vog,
+        kind,
+        urgency,
+        neighbourhood_id,
+        mz,
+        care_mz,
+        requester,
+        situation,
+        age_band,
+        recurring,
+    ) in rows:
+        if lat is None or lon is None:
+            continue
+        has_time = pk in weekly or pk in dates
+        result.append(
+            RequestData(
+                id=pk,
+                organisation_id=org_id,
+                point=Point(lat, lon),
+                created_at=created_at,
+                max_distance_km=max_km,
+                required_skills=skills.get(pk, ()),
+                weekly_slots=tuple(sorted(weekly.get(pk, ()))),
+                dates=tuple(sorted(dates.get(pk, ()))),
+                needs_vog=needs_vog,
+                kind=kind,
+                urgency=urgency if urgency in ("low", "normal", "high") else "normal",
+                burden_high=burden_high.get(mz or care_mz, False) if (mz or care_mz) else False,
+                target_group=target_group_for(situation=situation, age_band=age_band),
+                neighbourhood_id=neighbourhood_id,
+                household_key=household_key(
+                    mantelzorger_id=mz, care_mantelzorger_id=care_mz, requester_id=requester, request_id=pk
+                ),
+                excluded_volunteer_ids=excluded.get(pk, ()),
+                # With times given, they say it (weekly = recurring, dates = one-off).
+                recurring=None if has_time else recurring,
+            )
+        )
+    return result
+
+
+def request_data(*, request: HelpRequest, now: datetime.datetime | None = None) -> RequestData:
+    """One request as the engine sees it (whatever its status). Raises DomainError
+    when the request has no location. ``now`` is accepted for the loader contract:
+    the engine takes "now" itself."""
+    del now
+    found = _request_rows(HelpRequest.objects.filter(pk=request.pk))
+    if not found:
+        raise DomainError(
+            _("Deze vraag heeft geen adres dat we op de kaart kunnen vinden. Vul eerst het adres aan."),
+            field="postcode",
+        )
+    return found[0]
+
+
+def ready_requests(
+    *, organisation: Organisation, now: datetime.datetime | None = None, without_open_match: bool = False
+) -> list[RequestData]:
+    """Every ready request of ``organisation`` that has a location, in pk order (6 queries).
+
+    ``without_open_match`` leaves out requests that already have a proposed, accepted
+    or active match (a batch run should not propose a second volunteer for them)."""
+    del now
+    requests = HelpRequest.objects.filter(organisation=organisation, status=HelpRequest.Status.READY)
+    if without_open_match:
+        requests = requests.exclude(pk__in=Match.objects.filter(status__in=Match.OPEN_STATES).values("request_id"))
+    return _request_rows(requests)

@@ -1,0 +1,144 @@
+"""JSON suggestions: the shape, and a 4xx with a reason for every kind of bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from caregivers.models import HelpRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def api(pk, slug="org-a", **params):
+    path = reverse("matching:api_suggestions", kwargs={"slug": slug, "pk": pk})
+    if params:
+        path += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return path
+
+
+@pytest.fixture
+def org(region):
+    return region["org_a"]
+
+
+@pytest.fixture
+def broker(client, personas):
+    client.force_login(personas["broker_a"])
+    return personas["broker_a"]
+
+
+@pytest.fixture
+def ready(org, make_request, make_volunteer):
+    for i in range(12):
+        make_volunteer(org, first_name=f"Vrijwilliger{i:02d}", skill_codes=("shopping",))
+    make_volunteer(org, first_name="Zonder", slots="wed 09:00-12:00", skill_codes=("shopping",))
+    return make_request(org, skill_codes=("shopping",))
+
+
+def test_suggestions_as_json(client, broker, ready):
+    response = client.get(api(ready.pk, limit=5))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["request"] == ready.pk and body["limit"] == 5
+    assert len(body["candidates"]) == 5
+    first = body["candidates"][0]
+    assert set(first) == {"volunteer", "name", "area", "score", "distance_km", "reasons"}
+    assert first["name"].startswith("Vrijwilliger")
+    assert isinstance(first["score"], float) and 0 < first["score"] <= 1
+    assert first["distance_km"] == 0.0
+    assert first["reasons"][0] == "0,0 km"
+    scores = [c["score"] for c in body["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    # Vera (of the personas) has no skills; Zonder is not free on Tuesday.
+    assert body["rejections"] == {"skills": 1, "not_available": 1}
+    assert any("niet beschikbaar op dinsdag" in line for line in body["summary"])
+
+
+def test_default_limit_is_ten(client, broker, ready):
+    assert len(client.get(api(ready.pk)).json()["candidates"]) == 10
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "101", "1000000000", "10%5E9", "abc", "", "5.0", "%2B5", "1e3"])
+def test_bad_limit_is_400_with_a_reason(limit, client, broker, ready):
+    response = client.get(api(ready.pk, limit=limit))
+    assert response.status_code == 400
+    assert response.json() == {"error": "limit moet een getal van 1 tot 100 zijn"}
+
+
+@pytest.mark.parametrize("limit", ["1", "100"])
+def test_limit_bounds_are_allowed(limit, client, broker, ready):
+    response = client.get(api(ready.pk, limit=limit))
+    assert response.status_code == 200
+    assert len(response.json()["candidates"]) == min(int(limit), 12)
+
+
+def test_unknown_request_is_404_json(client, broker, ready):
+    response = client.get(api(ready.pk + 1000))
+    assert response.status_code == 404
+    assert "bestaat niet" in response.json()["error"]
+
+
+def test_request_of_another_organisation_is_404_json(client, broker, region, make_request):
+    other = make_request(region["org_b"])
+    response = client.get(api(other.pk))
+    assert response.status_code == 404
+    assert response.json()["error"]
+
+
+def test_request_not_ready_is_409_json(client, broker, org, make_request):
+    request = make_request(org, status=HelpRequest.Status.INTAKE)
+    response = client.get(api(request.pk))
+    assert response.status_code == 409
+    assert "klaar is om te koppelen" in response.json()["error"]
+
+
+def test_request_without_location_is_409_json(client, broker, org, make_request):
+    request = make_request(org, at=None)
+    response = client.get(api(request.pk))
+    assert response.status_code == 409
+    assert "adres" in response.json()["error"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_only_get(method, client, broker, ready):
+    response = getattr(client, method)(api(ready.pk))
+    assert response.status_code == 405
+    assert response.json()["error"]
+    assert "GET" in response["Allow"]
+
+
+def test_anonymous_gets_401_json_not_a_redirect(client, ready):
+    response = client.get(api(ready.pk))
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "Log eerst in."}
+
+
+@pytest.mark.parametrize("who", ["broker_b", "volunteer", "mantelzorger", "municipality", "nobody"])
+def test_others_get_404_json(who, client, personas, ready):
+    client.force_login(personas[who])
+    response = client.get(api(ready.pk))
+    assert response.status_code == 404
+    assert response.json()["error"]
+    # Through their own organisation's slug, too.
+    assert client.get(api(ready.pk, slug="org-b")).status_code == 404
+
+
+def test_admin_may_use_it(client, personas, ready):
+    client.force_login(personas["admin_a"])
+    assert client.get(api(ready.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_api_uses_a_constant_number_of_queries(
+    n, client, broker, org, make_request, make_volunteer, django_assert_max_num_queries
+):
+    request = make_request(org)
+    for _ in range(n):
+        make_volunteer(org)
+    client.get(api(request.pk))  # builds the pool
+    with django_assert_max_num_queries(12):
+        body = client.get(api(request.pk)).json()
+    assert len(body["candidates"]) == min(n, 10)

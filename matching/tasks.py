@@ -1,0 +1,18 @@
+"""Background work of the matching app. Tasks are thin: they take ids and call a
+service. Eager (in process) when no broker is configured."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from matching.batch_service import batch_run_execute
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def batch_run(batch_run_id: int) -> str:
+    """Compute a queued :class:`~matching.models.BatchRun` and store its result.
+
+    Idempotent (a redelivered message finds the run running or done and does
+    nothing), so ``acks_late`` is safe; errors are stored on the run, not raised.
+    """
+    return batch_run_execute(batch_run_id=batch_run_id)

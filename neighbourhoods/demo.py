@@ -99,13 +99,13 @@ def _postcode(rng: random.Random, pc4: str) -> str:
     return f"{pc4} {rng.choice(LETTERS)}{rng.choice(LETTERS)}"
 
 
+# Times people ask for: inside the usual morning, afternoon and evening blocks.
+REQUEST_TIMES = ["09:30-11:30", "10:00-12:00", "13:30-16:30", "14:00-16:00", "14:00-17:00", "19:00-21:00"]
+
+
 def _schedule(rng: random.Random, slots: int) -> str:
     days = rng.sample(DAYS[:6], slots)
-    parts = []
-    for day in sorted(days, key=DAYS.index):
-        start = rng.choice([9, 10, 13, 14, 18])
-        parts.append(f"{day} {start:02d}:00-{start + rng.choice([2, 3, 4]):02d}:00")
-    return "; ".join(parts)
+    return "; ".join(f"{day} {rng.choice(REQUEST_TIMES)}" for day in sorted(days, key=DAYS.index))
 
 
 def _set_schedule(request: HelpRequest, text: str) -> None:
@@ -121,10 +121,10 @@ def _set_availability(volunteer: Volunteer, text: str) -> None:
 
 
 def _availability(rng: random.Random) -> str:
-    """Two to five half-days a week, morning (09-12:30), afternoon (13-17:30) or evening."""
+    """Three to eight half-days a week, morning (09-12:30), afternoon (13-17:30) or evening."""
     blocks = {"morning": ("09:00", "12:30"), "afternoon": ("13:00", "17:30"), "evening": ("18:30", "21:00")}
     chosen = set()
-    for _ in range(rng.randint(2, 5)):
+    for _ in range(rng.randint(3, 8)):
         chosen.add((rng.randrange(7 if rng.random() < 0.2 else 5), rng.choice(list(blocks))))
     return "; ".join(f"{DAYS[day]} {blocks[part][0]}-{blocks[part][1]}" for day, part in sorted(chosen))
 
@@ -289,7 +289,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             first, last = fake.first_name(), fake.last_name()
             vog = None
             if rng.random() < 0.45:
-                vog = fake.date_between(start_date="-2y", end_date="+3y")
+                vog = fake.date_between(start_date="-6m", end_date="+3y")
             volunteer = Volunteer.objects.create(
                 organisation=organisation,
                 external_id=f"DEMO-V{i + 1:04d}",
@@ -297,7 +297,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
                 last_name=last,
                 email=f"vrijwilliger{i + 1}@example.nl",
                 phone=fake.phone_number(),
-                max_distance_km=rng.choice([2, 3, 5, 5, 8, 10, 15]),
+                max_distance_km=rng.choice([3, 5, 5, 8, 8, 10, 15]),
                 max_active_matches=rng.choice([1, 1, 1, 2, 3]),
                 languages=rng.choice(["nl", "nl", "nl", "nl;en", "nl;tr", "nl;ar", "nl;de"]),
                 vog_valid_until=vog,
@@ -305,8 +305,10 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
                 **located(area),
             )
             chosen = rng.sample(skill_codes, rng.randint(1, 4))
-            if vog and "respite" not in chosen and rng.random() < 0.6:
+            if vog and "respite" not in chosen and rng.random() < 0.7:
                 chosen.append("respite")
+            if "respite" in chosen and "dementia" not in chosen and rng.random() < 0.6:
+                chosen.append("dementia")
             volunteer.skills.set([skills[c] for c in chosen])
             _set_availability(volunteer, _availability(rng))
             created_volunteers += 1

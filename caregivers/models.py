@@ -204,6 +204,17 @@ class HelpRequest(Located):
     own_network = models.TextField(_("wat kunnen de persoon en het eigen netwerk zelf?"), max_length=2000, blank=True)
     referred_to = models.CharField(_("doorverwezen naar"), max_length=200, blank=True)
     referral_reason = models.TextField(_("waarom doorverwezen"), max_length=2000, blank=True)
+    outcome = models.CharField(
+        _("uitkomst"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("helped", _("geholpen")),
+            ("partly", _("deels geholpen")),
+            ("not_helped", _("niet geholpen")),
+            ("no_longer_needed", _("niet meer nodig")),
+        ],
+    )
     status_changed_at = models.DateTimeField(_("stand gewijzigd op"), null=True, blank=True)
     needs_vog = models.BooleanField(_("VOG nodig"), default=False)
     max_distance_km = models.FloatField(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +20,14 @@ class Match(models.Model):
         ENDED = "ended", _("afgerond")
         DECLINED = "declined", _("afgewezen")
         CANCELLED = "cancelled", _("geannuleerd")
+
+    class DeclineReason(models.TextChoices):
+        NO_TIME = "no_time", _("geen tijd op dat moment")
+        TOO_FAR = "too_far", _("te ver weg")
+        NOT_MY_THING = "not_my_thing", _("past niet bij wat ik wil doen")
+        NO_CLICK = "no_click", _("geen klik na de kennismaking")
+        NO_LONGER_NEEDED = "no_longer_needed", _("hulp is niet meer nodig")
+        OTHER = "other", _("anders")
 
     # States that take a place of the volunteer's capacity.
     OPEN_STATES = (Status.PROPOSED, Status.ACCEPTED_BY_VOLUNTEER, Status.ACTIVE)
@@ -33,6 +44,18 @@ class Match(models.Model):
     )
     # Set when the proposal came from a batch run (reviewed by a broker before anyone is told).
     batch = models.ForeignKey("BatchRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="matches")
+    # Lifecycle details (each change is also a MatchEvent).
+    intro_meeting_at = models.DateTimeField(_("kennismaking op"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("vrijwilliger zei ja op"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("gestopt op"), null=True, blank=True)
+    decline_reason = models.CharField(_("reden"), max_length=30, choices=DeclineReason.choices, blank=True)
+    declined_by_side = models.CharField(
+        _("afgewezen door"),
+        max_length=20,
+        choices=[("volunteer", _("vrijwilliger")), ("requester", _("hulpvrager")), ("broker", _("makelaar"))],
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,3 +113,93 @@ class MatchEvent(StatusEvent):
     """One transition of a match: who, when, from which state to which, and why."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
+
+
+class MatchLinkToken(models.Model):
+    """A single-use link in an e-mail (accept or decline a proposal). Only a hash
+    of the secret is stored; the link expires and works once."""
+
+    class Purpose(models.TextChoices):
+        ACCEPT = "accept", _("ja zeggen")
+        DECLINE = "decline", _("nee zeggen")
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="link_tokens")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-maillink")
+        verbose_name_plural = _("e-maillinks")
+
+    def __str__(self) -> str:
+        return f"{self.match_id} {self.purpose}"
+
+
+class HoursEntry(models.Model):
+    """Hours a volunteer spent on a match; a broker approves them."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="hours")
+    date = models.DateField(_("datum"))
+    hours = models.DecimalField(
+        _("uren"), max_digits=4, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+    )
+    note = models.CharField(_("opmerking"), max_length=300, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0, hours__lte=24), name="hours_between_0_and_24"),
+        ]
+        verbose_name = _("uren")
+        verbose_name_plural = _("uren")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.hours}"
+
+
+class Evaluation(models.Model):
+    """How a match went, recorded when it ends; feeds the municipality's outcome reports."""
+
+    class Goal(models.TextChoices):
+        YES = "yes", _("ja")
+        PARTLY = "partly", _("gedeeltelijk")
+        NO = "no", _("nee")
+
+    class Next(models.TextChoices):
+        CLOSE = "close", _("vraag afsluiten")
+        REMATCH = "rematch", _("nieuwe vrijwilliger zoeken")
+        REFER = "refer", _("doorverwijzen")
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="evaluation")
+    goal_reached = models.CharField(_("doel bereikt?"), max_length=10, choices=Goal.choices)
+    volunteer_satisfaction = models.PositiveSmallIntegerField(
+        _("tevredenheid vrijwilliger (1-5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    requester_satisfaction = models.PositiveSmallIntegerField(
+        _("tevredenheid hulpvrager (1-5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    next_step = models.CharField(_("hoe verder?"), max_length=20, choices=Next.choices)
+    note = models.TextField(_("toelichting"), max_length=2000, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.get_goal_reached_display()}"

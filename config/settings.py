@@ -194,6 +194,9 @@ GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 3)
 # without signals (bulk imports, other processes).
 MATCHING_POOL_RECHECK_SECONDS = env_int("MATCHING_POOL_RECHECK_SECONDS", 60)
 
+# The site's address for links in e-mails sent outside a web request (tasks).
+SITE_URL = env_str("SITE_URL", "")
+
 # Demo accounts are printed on start only in the local run.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "buurt-demo-2026")
 

@@ -34,6 +34,7 @@ from matching.batch_service import (
     review_state,
     step_label,
 )
+from matching.lifecycle import match_proposal_mail
 from matching.models import BatchRun
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import staff_organisation
@@ -263,6 +264,9 @@ def run_confirm(request, slug, pk):
     except DomainError as error:
         messages.error(request, error.message)
         return _to_detail(organisation, run, page)
+    # Confirmed proposals go to the volunteers, with links to say yes or no.
+    for match in report.created.values():
+        match_proposal_mail(match=match, request_factory_or_base_url=request)
     _report_messages(request, report)
     return _to_detail(organisation, run, page)
 

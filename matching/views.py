@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from matching.engine.suggest import MAX_LIMIT
+from matching.lifecycle import match_proposal_mail
 from matching.models import Match
 from matching.selectors import (
     DEFAULT_LIMIT,
@@ -130,7 +131,7 @@ def propose(request, slug, pk) -> HttpResponse:
         raise Http404
     try:
         candidate = candidate_for_volunteer(organisation=organisation, request=help_request, volunteer_id=volunteer.pk)
-        match_propose(
+        match = match_propose(
             request=help_request,
             volunteer=volunteer,
             by=request.user,
@@ -141,6 +142,8 @@ def propose(request, slug, pk) -> HttpResponse:
         )
     except DomainError as error:
         return _render(request, organisation, help_request, error=error.message, status=400)
+    # The volunteer gets the proposal with single-use links to say yes or no.
+    match_proposal_mail(match=match, request_factory_or_base_url=request)
     messages.success(
         request,
         _("%(name)s is voorgesteld voor deze vraag. Neem contact op om het te bespreken.") % {"name": volunteer},

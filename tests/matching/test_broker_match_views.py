@@ -1,0 +1,238 @@
+"""The broker's match pages: open matches, one match with its history, cancel,
+start, end with the evaluation, approve hours; scoped to the organisation."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from caregivers.models import HelpRequest
+from matching.models import Evaluation, HoursEntry, Match
+from tests.matching import lifecycle_factories
+from tests.matching.conftest import NOW, TODAY
+
+# Fixtures shared by the lifecycle tests.
+lifecycle_urls = lifecycle_factories.lifecycle_urls
+world = lifecycle_factories.world
+
+pytestmark = pytest.mark.usefixtures("lifecycle_urls", "frozen_now")
+
+
+def url(name: str, world, pk: int | None = None, **kwargs) -> str:
+    params = {"slug": world.org.slug, **kwargs}
+    if pk is not None:
+        params["pk"] = pk
+    return reverse(f"matching_broker:{name}", kwargs=params)
+
+
+def _status(match: Match) -> str:
+    return Match.objects.values_list("status", flat=True).get(pk=match.pk)
+
+
+def test_list_shows_open_matches_oldest_proposal_first(client, world, django_assert_max_num_queries):
+    newer = world.match("proposed", volunteer=world.other_volunteer)
+    older = world.match("proposed")
+    Match.objects.filter(pk=older.pk).update(created_at=NOW - datetime.timedelta(days=5))
+    Match.objects.filter(pk=newer.pk).update(created_at=NOW - datetime.timedelta(days=1))
+    world.match("active")
+    world.match("accepted_by_volunteer")
+    world.match("declined")
+    client.force_login(world.broker)
+    with django_assert_max_num_queries(15):
+        response = client.get(url("list", world))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.index(url("detail", world, older.pk)) < body.index(url("detail", world, newer.pk))
+    assert "5 dagen" in body and "badge--danger" in body
+    assert "Lopende koppelingen" in body
+    groups = response.context["groups"]
+    assert [len(groups.proposed), len(groups.accepted), len(groups.active)] == [2, 1, 1]
+
+
+def test_list_shows_pending_hours_per_volunteer_and_match(client, world):
+    one, two = world.match("active"), world.match("active")
+    HoursEntry.objects.create(match=one, date=TODAY, hours="1.50")
+    HoursEntry.objects.create(match=one, date=TODAY, hours="2.00")
+    HoursEntry.objects.create(match=two, date=TODAY, hours="1.00", approved_at=NOW)
+    client.force_login(world.broker)
+    response = client.get(url("list", world))
+    per_volunteer = response.context["per_volunteer"]
+    assert len(per_volunteer) == 1 and str(per_volunteer[0]["total"]) in ("3.5", "3.50")
+    assert [row["match_id"] for row in response.context["per_match"]] == [one.pk]
+    client.post(url("hours_approve_all", world))
+    assert not HoursEntry.objects.filter(approved_at__isnull=True).exists()
+
+
+def test_detail_shows_history_and_hours(client, world):
+    match = world.match("active")
+    HoursEntry.objects.create(match=match, date=TODAY, hours="2.25", note="Tuin")
+    client.force_login(world.broker)
+    body = client.get(url("detail", world, match.pk)).content.decode()
+    assert "Geschiedenis" in body and "voorgesteld" in body
+    assert "Tuin" in body and "Afronden met evaluatie" in body and "Koppeling annuleren" in body
+
+
+def test_cancel_with_and_without_reason(client, world):
+    match = world.match("active")
+    client.force_login(world.broker)
+    missing = client.post(url("cancel", world, match.pk), {"cancel-reason": ""})
+    assert missing.status_code == 400
+    assert "Schrijf kort waarom" in missing.content.decode()
+    assert _status(match) == "active"
+    done = client.post(url("cancel", world, match.pk), {"cancel-reason": "Vrijwilliger is ziek."})
+    assert done.status_code == 302
+    assert _status(match) == "cancelled"
+    assert HelpRequest.objects.get(pk=match.request_id).status == "ready"
+    body = client.get(url("detail", world, match.pk)).content.decode()
+    assert "Vrijwilliger is ziek." in body
+    again = client.post(url("cancel", world, match.pk), {"cancel-reason": "Nog eens."})
+    assert again.status_code == 400  # no form any more, but never a 500
+    assert "ingetrokken" in again.content.decode()
+
+
+def test_activate_with_intro_meeting(client, world):
+    match = world.match("accepted_by_volunteer")
+    client.force_login(world.broker)
+    bad = client.post(url("activate", world, match.pk), {"activate-intro_meeting_at": "gisteren"})
+    assert bad.status_code == 400 and "Vul een datum en tijd in" in bad.content.decode()
+    assert 'value="gisteren"' in bad.content.decode()
+    assert _status(match) == "accepted_by_volunteer"
+    done = client.post(url("activate", world, match.pk), {"activate-intro_meeting_at": "2030-06-01T14:30"})
+    assert done.status_code == 302
+    match.refresh_from_db()
+    assert match.status == "active"
+    assert match.intro_meeting_at == datetime.datetime(2030, 6, 1, 12, 30, tzinfo=datetime.UTC)
+    assert match.request.status == "matched"
+
+
+def test_end_with_evaluation(client, world):
+    match = world.match("active")
+    client.force_login(world.broker)
+    data = {
+        "end-goal_reached": "partly",
+        "end-volunteer_satisfaction": "4",
+        "end-requester_satisfaction": "",
+        "end-next_step": "close",
+        "end-note": "Half gelukt.",
+    }
+    response = client.post(url("end", world, match.pk), data)
+    assert response.status_code == 302
+    evaluation = Evaluation.objects.get(match=match)
+    assert (evaluation.goal_reached, evaluation.volunteer_satisfaction, evaluation.requester_satisfaction) == (
+        "partly",
+        4,
+        None,
+    )
+    request = HelpRequest.objects.get(pk=match.request_id)
+    assert (request.status, request.outcome) == ("closed", "partly")
+    body = client.get(url("detail", world, match.pk)).content.decode()
+    assert "Evaluatie" in body and "Half gelukt." in body
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("end-volunteer_satisfaction", "6", "Kies een getal van 1 tot 5."),
+        ("end-requester_satisfaction", "0", "Kies een getal van 1 tot 5."),
+        ("end-goal_reached", "", "Kies of het doel bereikt is."),
+        ("end-next_step", "party", "Kies hoe het verder gaat."),
+    ],
+)
+def test_end_bad_input(client, world, field, value, message):
+    match = world.match("active")
+    client.force_login(world.broker)
+    data = {
+        "end-goal_reached": "yes",
+        "end-volunteer_satisfaction": "5",
+        "end-requester_satisfaction": "5",
+        "end-next_step": "close",
+        "end-note": "blijft staan",
+    }
+    data[field] = value
+    response = client.post(url("end", world, match.pk), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body and "blijft staan" in body
+    assert _status(match) == "active"
+    assert not Evaluation.objects.exists()
+
+
+def test_end_a_match_that_is_not_active(client, world):
+    match = world.match("accepted_by_volunteer")
+    client.force_login(world.broker)
+    data = {"end-goal_reached": "yes", "end-next_step": "close"}
+    response = client.post(url("end", world, match.pk), data)
+    assert response.status_code == 400
+    assert "Alleen een koppeling die loopt" in response.content.decode()
+    assert _status(match) == "accepted_by_volunteer"
+    assert not Evaluation.objects.exists()
+
+
+def test_approve_hours_one_and_all(client, world):
+    match = world.match("active")
+    first = HoursEntry.objects.create(match=match, date=TODAY, hours="1.00")
+    HoursEntry.objects.create(match=match, date=TODAY, hours="2.00")
+    client.force_login(world.broker)
+    assert client.post(url("hours_approve", world, match.pk, entry=first.pk)).status_code == 302
+    first.refresh_from_db()
+    assert first.approved_by == world.broker
+    again = client.post(url("hours_approve", world, match.pk, entry=first.pk))
+    assert again.status_code == 400 and "al goedgekeurd" in again.content.decode()
+    client.post(url("hours_approve_match", world, match.pk))
+    assert not HoursEntry.objects.filter(approved_at__isnull=True).exists()
+
+
+def test_hours_of_another_match_are_404(client, world):
+    match, other = world.match("active"), world.match("active")
+    entry = HoursEntry.objects.create(match=other, date=TODAY, hours="1.00")
+    client.force_login(world.broker)
+    assert client.post(url("hours_approve", world, match.pk, entry=entry.pk)).status_code == 404
+    entry.refresh_from_db()
+    assert entry.approved_at is None
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "data"),
+    [
+        ("detail", "get", {}),
+        ("cancel", "post", {"cancel-reason": "weg"}),
+        ("activate", "post", {}),
+        ("end", "post", {"end-goal_reached": "yes", "end-next_step": "close"}),
+        ("hours_approve_match", "post", {}),
+    ],
+)
+@pytest.mark.parametrize("who", ["broker_b", "volunteer_user", "requester_user", "municipality", "nobody"])
+def test_other_people_get_404(client, world, name, method, data, who):
+    match = world.match("accepted_by_volunteer")
+    entry = HoursEntry.objects.create(match=match, date=TODAY, hours="1.00")
+    client.force_login(getattr(world, who))
+    response = getattr(client, method)(url(name, world, match.pk), data)
+    assert response.status_code == 404
+    assert _status(match) == "accepted_by_volunteer"
+    entry.refresh_from_db()
+    assert entry.approved_at is None
+
+
+def test_broker_b_cannot_reach_org_a_matches_through_own_slug(client, world):
+    match = world.match("active")
+    client.force_login(world.broker_b)
+    response = client.get(reverse("matching_broker:detail", kwargs={"slug": world.org_b.slug, "pk": match.pk}))
+    assert response.status_code == 404
+    response = client.get(reverse("matching_broker:list", kwargs={"slug": world.org_b.slug}))
+    assert response.status_code == 200 and response.context["groups"].active == []
+
+
+def test_admin_may_act(client, world):
+    match = world.match("proposed")
+    client.force_login(world.admin)
+    client.post(url("cancel", world, match.pk), {"cancel-reason": "Dubbel voorgesteld."})
+    assert _status(match) == "cancelled"
+
+
+@pytest.mark.parametrize("name", ["list", "detail"])
+def test_anonymous_is_sent_to_login(client, world, name):
+    match = world.match("proposed")
+    response = client.get(url(name, world, match.pk if name == "detail" else None))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

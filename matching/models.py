@@ -49,6 +49,8 @@ class Match(models.Model):
     accepted_at = models.DateTimeField(_("vrijwilliger zei ja op"), null=True, blank=True)
     activated_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     ended_at = models.DateTimeField(_("gestopt op"), null=True, blank=True)
+    # The broker's last check-in with both sides (after 2 weeks, then every 3 months).
+    last_checkin_at = models.DateTimeField(_("laatste check-in"), null=True, blank=True)
     decline_reason = models.CharField(_("reden"), max_length=30, choices=DeclineReason.choices, blank=True)
     declined_by_side = models.CharField(
         _("afgewezen door"),
@@ -203,3 +205,19 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match_id}: {self.get_goal_reached_display()}"
+
+
+class CalendarFeed(models.Model):
+    """A private iCal address per person: whoever knows the token sees the
+    appointments of that person's active matches. Resetting makes a new token."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agenda-koppeling")
+        verbose_name_plural = _("agenda-koppelingen")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

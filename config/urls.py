@@ -12,12 +12,14 @@ urlpatterns = [
     path("vrijwilliger/", include("volunteers.urls")),
     path("hulp/", include("caregivers.urls")),
     path("koppelingen/", include("matching.people_urls")),
+    path("agenda/", include("matching.calendar_urls")),
     # Broker pages of one organisation (scoped by the slug and the user's membership).
     path("organisatie/<slug:slug>/vrijwilligers/", include("volunteers.broker_urls")),
     path("organisatie/<slug:slug>/vragen/", include("caregivers.broker_urls")),
     path("organisatie/<slug:slug>/koppelen/", include("matching.urls")),
     path("organisatie/<slug:slug>/koppelronde/", include("matching.batch_urls")),
     path("organisatie/<slug:slug>/koppelingen/", include("matching.broker_match_urls")),
+    path("organisatie/<slug:slug>/aandacht/", include("matching.attention_urls")),
     path("", include("neighbourhoods.urls")),
     path("admin/", admin.site.urls),
 ]

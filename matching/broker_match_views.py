@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from matching.attention import PROPOSAL_ANSWER_DAYS
 from matching.lifecycle import (
     hours_approve,
     hours_approve_all,
@@ -52,7 +53,7 @@ STATUS_BADGE = {
 }
 SATISFACTION_CHOICES = [("", gettext_lazy("weet ik niet"))] + [(str(i), str(i)) for i in range(1, 6)]
 # A proposal without an answer after this many days is marked on the list.
-PROPOSAL_WAIT_DAYS = 3
+PROPOSAL_WAIT_DAYS = PROPOSAL_ANSWER_DAYS  # one rule for "waiting long" here and on the attention list
 
 
 # --- Forms ------------------------------------------------------------------------------

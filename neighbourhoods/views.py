@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
 
 from caregivers.models import HelpRequest
+from matching.attention import attention_count
 from neighbourhoods.forms import AddressForm
 from neighbourhoods.models import Neighbourhood, StaffMembership
 from neighbourhoods.selectors import (
@@ -83,6 +85,7 @@ def organisation_dashboard(request, slug):
     )
     context = {
         "organisation": organisation,
+        "attention_count": attention_count(organisation=organisation, now=timezone.now()),
         "rows": rows,
         "status_counts": [(label, status_counts.get(value, 0)) for value, label in HelpRequest.Status.choices],
         "recent": recent,

@@ -1,0 +1,626 @@
+"""Benchmark: suggestions for one request, server-side, including Django.
+
+    .venv/bin/python benchmarks/matching_suggest.py --volunteers 100000 --database sqlite
+    .venv/bin/python benchmarks/matching_suggest.py --volunteers 10000 100000 1000000 --database sqlite postgres
+
+For every database and pool size:
+
+1. A fresh database (a temporary SQLite file, or the PostgreSQL database
+   ``bench_matching`` on 127.0.0.1:5432, dropped and created), ``migrate``, and a
+   synthetic region from ``benchmarks/synthetic.py``: N volunteers and 1,000 ready
+   requests (the region grows with N: regio Arnhem, Gelderland, the Netherlands),
+   plus a broker of that organisation.
+2. A fresh process measures, with ``django.test.Client`` logged in as the broker
+   (``force_login``; every request still loads the session and the user from the
+   database, as in production):
+
+   * **cold**: the first build of the organisation's volunteer pool
+     (``matching.loaders.cached_volunteer_pool``: the queries and the numpy
+     columns with the grid index), and the process's memory after it;
+   * **JSON API**: ``GET /organisatie/<slug>/koppelen/api/<pk>/?limit=10``
+     (``matching.api.api_suggestions``) for 200 random ready requests (seeded), after
+     10 warm-up requests, with the per-process pool cache warm. Timed around
+     ``client.get``: URL routing, all middleware (session, auth, CSRF, locale,
+     messages, allauth), the view, every database query, the engine, the JSON
+     encoding. Not included: a network socket, a WSGI server, TLS;
+   * **HTML fragment**: the same for ``GET /organisatie/<slug>/koppelen/<pk>/`` with
+     ``HX-Request: true`` (``matching.views.suggestions``, the part the broker's
+     request page loads: candidates, reasons, the request's matches, the template);
+   * **where the time goes**, per request, the steps of
+     ``matching.selectors.volunteer_candidates`` timed one by one: the pool cache's
+     freshness check (``cached_volunteer_pool`` on a warm cache), the request
+     (``request_for_matching`` + ``loaders.request_data``) and the engine
+     (``matching.engine.suggest``).
+3. The figures go to a results file (``--results``, merged across runs) and from
+   there into the "Matching: suggestions" section of ``benchmarks/README.md``.
+
+The database is removed afterwards (``--keep PATH`` keeps a SQLite file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic  # noqa: E402  (the folder is on the path now)
+
+REQUESTS = 1_000
+SAMPLES = 200
+DETAIL_SAMPLES = 100
+WARMUP = 10
+DEFAULT_RESULTS = Path("/tmp/bench-matching-suggest.json")
+SECTION = "Matching: suggestions"
+PARTS_HEADER = (
+    "| database | volunteers | pool cache look-up | request | engine | nearby | eligible | queries |\n"
+    "|---|---|---|---|---|---|---|---|"
+)
+HEADER = (
+    "| database | volunteers | region | DB connection | JSON p50 ms | JSON p95 ms | JSON p95, all runs | target "
+    "| HTML p50 ms | HTML p95 ms | cold pool | pool memory: arrays / RSS (peak) |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+# --- Measuring (in a fresh process) ------------------------------------------------------
+
+
+def current_rss_mb() -> float:
+    """Resident memory now (not the peak), from /proc."""
+    with open("/proc/self/status", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _percentiles(ms: list[float]) -> dict:
+    import numpy as np
+
+    a = np.asarray(ms)
+    return {
+        "n": len(a),
+        "p50": float(np.percentile(a, 50)),
+        "p95": float(np.percentile(a, 95)),
+        "p99": float(np.percentile(a, 99)),
+        "max": float(a.max()),
+        "mean": float(a.mean()),
+    }
+
+
+def measure(url: str, slug: str, broker_email: str, samples: int, detail_samples: int, seed: int) -> dict:
+    synthetic.django_setup(url)
+    import numpy as np
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import User
+    from caregivers.models import HelpRequest
+    from matching import loaders
+    from matching.engine import suggest
+    from matching.selectors import request_for_matching
+    from neighbourhoods.models import Organisation
+
+    start_rss = synthetic.peak_rss_mb()
+    start_now_rss = current_rss_mb()
+    organisation = Organisation.objects.get(slug=slug)
+    broker = User.objects.get(email=broker_email)
+    pks = list(
+        HelpRequest.objects.filter(organisation=organisation, status=HelpRequest.Status.READY)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    rng = np.random.default_rng(seed)
+    chosen = [int(pk) for pk in rng.choice(pks, min(len(pks), WARMUP + samples), replace=False)]
+    warm, measured = chosen[:WARMUP], chosen[WARMUP:]
+
+    # Cold: build the pool once (this also fills the per-process cache the view uses).
+    loaders.pool_cache_clear()
+    t = time.perf_counter()
+    pool = loaders.cached_volunteer_pool(organisation=organisation)
+    cold_s = time.perf_counter() - t
+    pool_rss = synthetic.peak_rss_mb()
+    pool_now_rss = current_rss_mb()
+    pool_mb = sum(v.nbytes for v in vars(pool).values() if isinstance(v, np.ndarray)) / 1024 / 1024
+    t = time.perf_counter()
+    loaders.volunteer_pool(organisation=organisation)
+    rebuild_s = time.perf_counter() - t
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(broker)
+
+    def api(pk: int) -> str:
+        return reverse("matching:api_suggestions", kwargs={"slug": slug, "pk": pk}) + "?limit=10"
+
+    def page(pk: int) -> str:
+        return reverse("matching:suggestions", kwargs={"slug": slug, "pk": pk})
+
+    for pk in warm:
+        assert client.get(api(pk)).status_code == 200
+        assert client.get(page(pk), HTTP_HX_REQUEST="true").status_code == 200
+
+    def count_queries(url: str, **headers) -> int:
+        # CaptureQueriesContext would not do: Django clears the query log when a request starts.
+        seen = []
+
+        def wrapper(execute, sql, params, many, context):
+            seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(wrapper):
+            client.get(url, **headers)
+        return len(seen)
+
+    api_queries = count_queries(api(warm[0]))
+    page_queries = count_queries(page(warm[0]), HTTP_HX_REQUEST="true")
+
+    api_ms, candidates, statuses = [], [], {}
+    for pk in measured:
+        t = time.perf_counter()
+        response = client.get(api(pk))
+        api_ms.append((time.perf_counter() - t) * 1000)
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        if response.status_code == 200:
+            candidates.append(len(response.json()["candidates"]))
+    page_ms = []
+    detailed = measured[:detail_samples]
+    for pk in detailed:
+        t = time.perf_counter()
+        response = client.get(page(pk), HTTP_HX_REQUEST="true")
+        page_ms.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200
+
+    # Where the time goes: the steps of volunteer_candidates, one by one.
+    stamp_ms, request_ms, engine_ms, eligible, nearby = [], [], [], [], []
+    now = timezone.now()
+    for pk in detailed:
+        t0 = time.perf_counter()
+        pool = loaders.cached_volunteer_pool(organisation=organisation)
+        t1 = time.perf_counter()
+        data = loaders.request_data(request=request_for_matching(organisation=organisation, pk=pk), now=now)
+        t2 = time.perf_counter()
+        result = suggest(data, pool, limit=10, weights=loaders.organisation_weights(organisation), now=now)
+        t3 = time.perf_counter()
+        stamp_ms.append((t1 - t0) * 1000)
+        request_ms.append((t2 - t1) * 1000)
+        engine_ms.append((t3 - t2) * 1000)
+        eligible.append(result.eligible)
+        nearby.append(result.nearby)
+
+    # The pool cache's database check: it runs when the change counters moved (a save in
+    # this process, or in any process with a shared cache) or every
+    # MATCHING_POOL_RECHECK_SECONDS. Timed on its own ...
+    recheck_ms = []
+    for _ in range(5):
+        t = time.perf_counter()
+        loaders._pool_stamp(organisation)
+        recheck_ms.append((time.perf_counter() - t) * 1000)
+    # ... and as the broker meets it: the first suggestion after someone was proposed
+    # (the new match bumps the counter; the next request checks the stamp and reads the
+    # open-match counts and households again).
+    from matching.services import match_propose
+    from volunteers.models import Volunteer
+
+    after_ms = []
+    spare = [pk for pk in pks if pk not in set(chosen)]
+    for pk_propose, pk_next in zip(spare[:5], measured, strict=False):
+        found = client.get(api(pk_propose)).json().get("candidates") or []
+        if not found:
+            continue
+        match_propose(
+            request=HelpRequest.objects.get(pk=pk_propose),
+            volunteer=Volunteer.objects.get(pk=found[0]["volunteer"]),
+            by=broker,
+        )
+        t = time.perf_counter()
+        assert client.get(api(pk_next)).status_code == 200
+        after_ms.append((time.perf_counter() - t) * 1000)
+
+    return {
+        "recheck_ms": _percentiles(recheck_ms),
+        "after_change_ms": _percentiles(after_ms) if after_ms else None,
+        "vendor": connection.vendor,
+        "volunteers_in_pool": len(pool),
+        "cold_pool_s": cold_s,
+        "rebuild_pool_s": rebuild_s,
+        "rss_start_mb": start_rss,
+        "rss_now_start_mb": start_now_rss,
+        "rss_after_pool_mb": pool_rss,
+        "rss_now_after_pool_mb": pool_now_rss,
+        "pool_arrays_mb": pool_mb,
+        "rss_peak_mb": synthetic.peak_rss_mb(),
+        "api_ms": _percentiles(api_ms),
+        "page_ms": _percentiles(page_ms),
+        "stamp_ms": _percentiles(stamp_ms),
+        "request_ms": _percentiles(request_ms),
+        "engine_ms": _percentiles(engine_ms),
+        "api_queries": api_queries,
+        "page_queries": page_queries,
+        "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+        "statuses": statuses,
+        "candidates_mean": float(np.mean(candidates)) if candidates else 0.0,
+        "eligible": _percentiles(eligible),
+        "nearby": _percentiles(nearby),
+    }
+
+
+# --- One database, one size (a worker process) --------------------------------------------
+
+
+def worker(args: argparse.Namespace) -> dict:
+    volunteers = args.volunteers[0]
+    db = synthetic.database_prepare(args.database[0], pg_name=args.pg_name, keep=args.keep)
+    try:
+        synthetic.django_setup(db.url)
+        t = time.perf_counter()
+        synthetic.migrate()
+        migrate_s = time.perf_counter() - t
+        print(f"[{db.vendor} {volunteers:,}] generating ...", flush=True)
+        gen = synthetic.generate(
+            volunteers=volunteers,
+            requests=args.requests,
+            region=args.region,
+            seed=args.seed,
+            progress=lambda line: print(f"[{db.vendor} {volunteers:,}] {line.strip()}", flush=True),
+        )
+        from neighbourhoods.models import Organisation
+
+        broker = synthetic.broker_ensure(Organisation.objects.get(pk=gen.organisation_id))
+        from django.db import connections
+
+        connections.close_all()
+        print(f"[{db.vendor} {volunteers:,}] measuring in a fresh process ...", flush=True)
+        result = synthetic.run_child(
+            [
+                __file__,
+                "--measure",
+                db.url,
+                gen.organisation_slug,
+                broker.email,
+                "--samples",
+                str(args.samples),
+                "--detail-samples",
+                str(args.detail_samples),
+                "--seed",
+                str(args.seed),
+            ],
+            env=os.environ
+            | ({"DATABASE_CONN_MAX_AGE": str(args.conn_max_age)} if args.conn_max_age is not None else {}),
+        )
+        result |= {
+            "database": db.vendor,
+            "volunteers": volunteers,
+            "generated": gen.as_dict(),
+            "migrate_s": migrate_s,
+            "measured_at": datetime.datetime.now().isoformat(timespec="seconds"),
+            "load_average": os.getloadavg(),
+        }
+        return result
+    finally:
+        db.cleanup()
+
+
+# --- README ----------------------------------------------------------------------------------
+
+
+def _ms(x: float) -> str:
+    return f"{x:.1f}" if x < 100 else f"{x:,.0f}"
+
+
+def _spread(values: list[float]) -> str:
+    if len(values) < 2:
+        return "1 run"
+    return f"{_ms(min(values))}-{_ms(max(values))} ({len(values)} runs)"
+
+
+def _pool_memory(r: dict) -> str:
+    arrays = r.get("pool_arrays_mb")
+    grown = r.get("rss_now_after_pool_mb", r["rss_after_pool_mb"]) - r.get("rss_now_start_mb", r["rss_start_mb"])
+    peak = r["rss_after_pool_mb"] - r["rss_start_mb"]
+    head = f"{arrays:,.0f} MB / " if arrays is not None else ""
+    return f"{head}{grown:,.0f} MB ({peak:,.0f} MB)"
+
+
+def section(results: dict, info: dict) -> str:
+    latest: dict[tuple, dict] = {}
+    p95s: dict[tuple, list[float]] = {}
+    for r in results.values():
+        key = (r["database"], r["volunteers"], r.get("conn_max_age", 0))
+        p95s.setdefault(key, []).append(r["api_ms"]["p95"])
+        if key not in latest or r["measured_at"] > latest[key]["measured_at"]:
+            latest[key] = r
+    for key, r in latest.items():
+        r["p95_runs"] = sorted(p95s[key])
+    rows = sorted(latest.values(), key=lambda r: (r["database"] != "sqlite", r["volunteers"], r.get("conn_max_age", 0)))
+
+    def conn(r: dict) -> str:
+        return "new per request" if not r.get("conn_max_age") else f"kept {r['conn_max_age']} s"
+
+    target = {100_000: 25.0, 1_000_000: 50.0}
+
+    def verdict(r: dict) -> str:
+        goal = target.get(r["volunteers"])
+        if goal is None:
+            return "-"
+        return f"{'met' if max(r['p95_runs']) <= goal else 'NOT met'} (≤ {goal:.0f} ms)"
+
+    db_name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    main = "\n".join(
+        f"| {db_name[r['database']]} | {r['volunteers']:,} | {r['generated']['region']} | {conn(r)} "
+        f"| {_ms(r['api_ms']['p50'])} | {_ms(r['api_ms']['p95'])} | {_spread(r['p95_runs'])} | {verdict(r)} "
+        f"| {_ms(r['page_ms']['p50'])} | {_ms(r['page_ms']['p95'])} "
+        f"| {r['cold_pool_s']:.2f} s | {_pool_memory(r)} |"
+        for r in rows
+    )
+    plain = [r for r in rows if not r.get("conn_max_age")]
+    parts = "\n".join(
+        f"| {db_name[r['database']]} | {r['volunteers']:,} | {_ms(r['stamp_ms']['p50'])} / {_ms(r['stamp_ms']['p95'])} "
+        f"| {_ms(r['request_ms']['p50'])} / {_ms(r['request_ms']['p95'])} "
+        f"| {_ms(r['engine_ms']['p50'])} / {_ms(r['engine_ms']['p95'])} "
+        f"| {r['nearby']['p50']:,.0f} / {r['nearby']['p95']:,.0f} | {r['eligible']['p50']:,.0f} "
+        f"| {r['api_queries']} / {r['page_queries']} |"
+        for r in plain
+    )
+    checks = "\n".join(
+        f"| {db_name[r['database']]} | {r['volunteers']:,} | {_ms(r['recheck_ms']['p50'])} "
+        f"| {_ms(r['after_change_ms']['p50']) if r['after_change_ms'] else '-'} "
+        f"| {_ms(r['after_change_ms']['max']) if r['after_change_ms'] else '-'} "
+        f"| {r['cold_pool_s']:.2f} s | {r['rebuild_pool_s']:.2f} s |"
+        for r in plain
+    )
+    gen = "\n".join(
+        f"| {db_name[r['database']]} | {r['volunteers']:,} | {r['generated']['skill_links']:,} "
+        f"| {r['generated']['slots']:,} | {r['generated']['active_matches']:,} "
+        f"| {r['generated']['seconds']['total']:.0f} s |"
+        for r in plain
+    )
+    dates = sorted({r["measured_at"][:10] for r in rows})
+    verdict = _verdict(rows, conn)
+    return f"""## {SECTION}
+
+Goal (issue 4): the broker's ranked suggestions for one request come back with a p95 of
+at most 25 ms with 100,000 volunteers and at most 50 ms with 1,000,000, measured
+server-side including Django, on 2 cores.
+
+Reproduce (each size and database in a fresh database, removed afterwards):
+
+```
+.venv/bin/python benchmarks/matching_suggest.py --volunteers 10000 100000 1000000 --database sqlite postgres
+.venv/bin/python benchmarks/matching_suggest.py --volunteers 100000 1000000 --database postgres --conn-max-age 60
+```
+
+Options: `--requests` (ready requests, default {REQUESTS:,}), `--samples` (default {SAMPLES}),
+`--detail-samples` (default {DETAIL_SAMPLES}), `--conn-max-age S`, `--region`, `--seed`,
+`--keep PATH`, `--results FILE` (figures are merged there, every run kept; default
+`{DEFAULT_RESULTS}`), `--no-readme`, `--readme-only`. PostgreSQL: the database `bench_matching` on
+127.0.0.1:5432, user `postgres` (dropped and created by the script, dropped afterwards).
+
+What is timed: `django.test.Client.get` in one process with a logged-in broker (the session and
+the user are read from the database on every request), for {SAMPLES} random ready requests after
+{WARMUP} warm-up requests, with the per-process pool cache warm. That covers URL routing, all
+middleware, the view, every query, the engine and the JSON or template rendering; not a socket,
+a WSGI server or TLS. **JSON** is `GET /organisatie/<slug>/koppelen/api/<pk>/?limit=10`
+(`matching.api.api_suggestions`); **HTML** is the htmx fragment of
+`GET /organisatie/<slug>/koppelen/<pk>/` (`matching.views.suggestions`: candidates, reasons,
+the request's matches, the template). "Cold pool" is the first
+`matching.loaders.cached_volunteer_pool` of a process (all queries and the numpy columns with
+the grid index); "pool memory" is the size of the pool's numpy arrays / how much the process's
+resident memory grew with the build (in brackets: the growth of its peak RSS during the build,
+when the rows are Python tuples before they become arrays).
+
+Measured on {", ".join(dates)}: {synthetic.machine_line(info)}. {synthetic.load_line(rows)}
+
+{HEADER}
+{main}
+
+Where the time of one suggestion goes (p50 / p95 in ms, the steps of
+`matching.selectors.volunteer_candidates` timed one by one on the same requests), how many
+volunteers the engine looked at (within the query radius of the request's organisation, p50 /
+p95), how many passed every hard constraint (p50), and the number of queries of one JSON / HTML
+request:
+
+{PARTS_HEADER}
+{parts}
+
+When the pool cache has to look at the database (ms): the version stamp query
+(`loaders._pool_stamp`, aggregates over all the organisation's volunteers, slots, skill
+links and matches) runs when a change counter moved or every `MATCHING_POOL_RECHECK_SECONDS`
+(60) per process; "after a proposal" is the first JSON suggestion after `match_propose`
+created a match (stamp query, then open-match counts and households read again; 5 times, p50
+and max). A full rebuild: "cold" is the first build of a process, "again" a second
+`volunteer_pool` with the database pages cached.
+
+| database | volunteers | stamp query | first suggestion after a proposal (p50) | (max) | cold build | build again |
+|---|---|---|---|---|---|---|
+{checks}
+
+The synthetic regions (see `benchmarks/synthetic.py`):
+
+| database | volunteers | skill links | weekly slots | active matches | generated in |
+|---|---|---|---|---|---|
+{gen}
+
+{verdict}
+"""
+
+
+def _verdict(rows: list[dict], conn) -> str:
+    """The targets, met or not, and what the time is made of: from the figures."""
+    db_name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    out = []
+    lines = []
+    for n, goal in ((100_000, 25.0), (1_000_000, 50.0)):
+        for r in rows:
+            if r["volunteers"] == n:
+                runs = r.get("p95_runs") or [r["api_ms"]["p95"]]
+                worst = max(runs)
+                spread = f"{min(runs):.1f}-{worst:.1f} ms over {len(runs)} runs" if len(runs) > 1 else f"{worst:.1f} ms"
+                lines.append(
+                    f"{n:,} on {db_name[r['database']]} ({conn(r)}): p95 {spread}, "
+                    f"{'met' if worst <= goal else 'NOT met'} (≤ {goal:.0f} ms)"
+                )
+    if lines:
+        out.append("**Targets (JSON API, p95):** " + "; ".join(lines) + ".")
+    for database in ("sqlite", "postgresql"):
+        mine = [r for r in rows if r["database"] == database and not r.get("conn_max_age")]
+        if not mine:
+            continue
+        small, big = mine[0], mine[-1]
+        r = big
+        parts = r["stamp_ms"]["p50"] + r["request_ms"]["p50"] + r["engine_ms"]["p50"]
+        out.append(
+            f"What one suggestion is made of ({db_name[database]}, {r['volunteers']:,} volunteers, p50 "
+            f"{r['api_ms']['p50']:.1f} ms): the request, read with up to 7 queries ({r['request_ms']['p50']:.1f} ms); "
+            f"the engine ({r['engine_ms']['p50']:.1f} ms; it reads only the grid cells around the request, "
+            f"{r['nearby']['p50']:,.0f} volunteers at the median, so it barely grows with the pool: "
+            f"{small['engine_ms']['p50']:.1f} ms at {small['volunteers']:,}); the pool cache look-up "
+            f"({r['stamp_ms']['p50']:.1f} ms: change counters in Django's cache, no query); and Django itself "
+            f"with the other queries of the {r['api_queries']} (session, user, organisation, names of the "
+            f"candidates) and the JSON: about {max(0.0, r['api_ms']['p50'] - parts):.1f} ms."
+        )
+    pg = [r for r in rows if r["database"] == "postgresql"]
+    lite = [r for r in rows if r["database"] == "sqlite"]
+    if pg and lite:
+        kept = {r["volunteers"]: r for r in pg if r.get("conn_max_age")}
+        fresh = {r["volunteers"]: r for r in pg if not r.get("conn_max_age")}
+        both = sorted(set(kept) & set(fresh))
+        compare = "; ".join(
+            f"{n:,}: p50 {kept[n]['api_ms']['p50']:.1f} ms with kept connections, "
+            f"{fresh[n]['api_ms']['p50']:.1f} ms with a new one per request"
+            for n in both
+        )
+        out.append(
+            "PostgreSQL is slower per request than SQLite here: every query is a round trip over TCP to "
+            "another process instead of a function call. With `DATABASE_CONN_MAX_AGE=0` (the settings' "
+            "default) Django also opens a new connection for every request"
+            + (f" ({compare}; within the noise of this shared machine)" if compare else "")
+            + "."
+        )
+    plain = [r for r in rows if not r.get("conn_max_age") and r.get("after_change_ms")]
+    biggest = max((r["volunteers"] for r in plain), default=0)
+    at_max = [r for r in plain if r["volunteers"] == biggest]
+    if at_max:
+        figures = "; ".join(
+            f"{db_name[r['database']]}: stamp query {r['recheck_ms']['p50']:,.0f} ms, first suggestion after a "
+            f"proposal {r['after_change_ms']['p50']:,.0f} ms"
+            for r in at_max
+        )
+        out.append(
+            "**Not in the p95 above:** the moments the pool cache asks the database whether the pool is still "
+            "right (table above). That happens once per process every `MATCHING_POOL_RECHECK_SECONDS` (60) and "
+            "after every change the process hears of: its own writes with the default local-memory cache, every "
+            "write in the organisation with a shared cache (Redis). The stamp query reads all the "
+            "organisation's volunteers, slots, skill links and matches (eight aggregates, each its own scan), "
+            f"so it grows with the pool; with {biggest:,} volunteers ({figures}). So with a million volunteers "
+            "the targets hold between those checks, not for the first suggestion after a change. What would "
+            "fix it: a version counter per organisation, written in the same transaction as the volunteers, "
+            "skills, slots and matches (one indexed read instead of the scans), and patching the pool's "
+            "open-match count in place after a proposal (`VolunteerPool.update_open_matches`) instead of "
+            "reading all open matches and households again."
+        )
+    cold = [r for r in plain if r["volunteers"] == biggest]
+    if cold:
+        out.append(
+            "The first suggestion of a new process waits for the cold build ("
+            + "; ".join(f"{db_name[r['database']]} {r['cold_pool_s']:.0f} s" for r in cold)
+            + f" with {biggest:,} volunteers). The pool's arrays are small ("
+            + f"{cold[0]['pool_arrays_mb']:,.0f} MB), but the build reads every row as a Python tuple first: "
+            "the process's resident memory grows by "
+            + "; ".join(
+                f"{(r['rss_now_after_pool_mb'] - r['rss_now_start_mb']) / 1024:.1f} GB ({db_name[r['database']]})"
+                for r in cold
+            )
+            + " and stays there (the memory of the tuples is not handed back to the system). Reading the "
+            "columns in chunks, or "
+            "building the pool once in a worker and sharing it, would keep web processes small."
+        )
+    return "\n\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--volunteers", type=int, nargs="+", default=[10_000], metavar="N")
+    parser.add_argument(
+        "--database", nargs="+", default=["sqlite"], help="sqlite, postgres or a DATABASE_URL (several allowed)"
+    )
+    parser.add_argument("--requests", type=int, default=REQUESTS, help="ready requests in the region")
+    parser.add_argument("--samples", type=int, default=SAMPLES, help="requests timed per endpoint")
+    parser.add_argument(
+        "--detail-samples",
+        type=int,
+        default=DETAIL_SAMPLES,
+        help="requests timed for the HTML fragment and the breakdown (the first of --samples)",
+    )
+    parser.add_argument("--region", choices=("auto", *synthetic.REGIONS), default="auto")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--pg-name", default=synthetic.PG_DEFAULT_NAME)
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=None,
+        metavar="S",
+        help="DATABASE_CONN_MAX_AGE for the measuring process (default: the settings' default, 0)",
+    )
+    parser.add_argument("--keep", metavar="PATH", help="keep the SQLite file at PATH (one size only)")
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="JSON file the figures are merged into")
+    parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
+    parser.add_argument(
+        "--readme-only", action="store_true", help="run nothing: write the README section from --results"
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=3, metavar=("URL", "SLUG", "BROKER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(*args.measure, args.samples, args.detail_samples, args.seed)))
+        return
+    if min(args.volunteers) < 1 or args.requests < WARMUP + 1 or args.samples < 1:
+        parser.error(f"--volunteers must be >= 1, --requests > {WARMUP}, --samples >= 1")
+    if args.worker:
+        print(json.dumps(worker(args)))
+        return
+
+    results = json.loads(args.results.read_text()) if args.results.exists() else {}
+    if args.readme_only:
+        if not results:
+            parser.error(f"no results in {args.results}")
+        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info()))
+        print(f"Written to {synthetic.README}")
+        return
+    for database in args.database:
+        for n in args.volunteers:
+            cmd = [__file__, "--worker", "--volunteers", str(n), "--database", database]
+            cmd += ["--requests", str(args.requests), "--samples", str(args.samples)]
+            cmd += ["--detail-samples", str(args.detail_samples), "--region", args.region, "--seed", str(args.seed)]
+            cmd += ["--pg-name", args.pg_name] + (["--keep", args.keep] if args.keep else [])
+            cmd += ["--conn-max-age", str(args.conn_max_age)] if args.conn_max_age is not None else []
+            started = time.perf_counter()
+            r = synthetic.run_child(cmd)
+            r["wall_s"] = time.perf_counter() - started
+            # Every run is kept (the README shows the latest and the spread of all runs).
+            results[f"{r['database']}:{n}:{r['conn_max_age']}:{r['measured_at']}"] = r
+            args.results.write_text(json.dumps(results, indent=1))
+            print(
+                f"== {r['database']} {n:,}: JSON p50 {r['api_ms']['p50']:.1f} ms p95 {r['api_ms']['p95']:.1f} ms; "
+                f"HTML p50 {r['page_ms']['p50']:.1f} p95 {r['page_ms']['p95']:.1f}; "
+                f"freshness check p50 {r['stamp_ms']['p50']:.1f}, request p50 {r['request_ms']['p50']:.1f}, "
+                f"engine p50 {r['engine_ms']['p50']:.1f} ms; cold pool {r['cold_pool_s']:.2f} s "
+                f"({r['wall_s']:.0f} s in all)",
+                flush=True,
+            )
+    if not args.no_readme:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info()))
+        print(f"Written to {synthetic.README}")
+
+
+if __name__ == "__main__":
+    main()

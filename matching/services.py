@@ -161,7 +161,7 @@ def _refusal(
     return None
 
 
-def _create(
+def _build(
     *,
     request: HelpRequest,
     volunteer: Volunteer,
@@ -170,8 +170,10 @@ def _create(
     distance_km: float | None,
     reasons: Sequence[str],
     batch: BatchRun | None,
-) -> Match:
-    match = Match.objects.create(
+) -> tuple[Match, MatchEvent]:
+    """An unsaved proposal and its first event."""
+    who = by if getattr(by, "is_authenticated", False) else None
+    match = Match(
         organisation_id=request.organisation_id,
         request=request,
         volunteer=volunteer,
@@ -179,16 +181,24 @@ def _create(
         score=score,
         distance_km=distance_km,
         reasons=list(reasons),
-        proposed_by=by if getattr(by, "is_authenticated", False) else None,
+        proposed_by=who,
         batch=batch,
     )
-    MatchEvent.objects.create(
+    event = MatchEvent(
         match=match,
         from_status="",
         to_status=Match.Status.PROPOSED,
-        by=by if getattr(by, "is_authenticated", False) else None,
+        by=who,
         note=_("voorgesteld uit een koppelronde") if batch is not None else "",
     )
+    return match, event
+
+
+def _create(**kwargs) -> Match:
+    match, event = _build(**kwargs)
+    match.save()
+    event.match = match
+    event.save()
     return match
 
 
@@ -308,6 +318,7 @@ def match_propose_many(
     if not items:
         return result
     today = _today()
+    built: list[tuple[Match, MatchEvent]] = []
     with transaction.atomic():
         volunteers = _lock_volunteers(p.volunteer_id for p in items)
         requests = _lock_requests(p.request_id for p in items)
@@ -343,8 +354,8 @@ def match_propose_many(
             if refusal:
                 result.skipped.append((p.request_id, p.volunteer_id, refusal))
                 continue
-            result.created.append(
-                _create(
+            built.append(
+                _build(
                     request=request,
                     volunteer=volunteer,
                     by=by,
@@ -356,4 +367,16 @@ def match_propose_many(
             )
             counts[volunteer.pk] = counts.get(volunteer.pk, 0) + 1
             open_pairs.add((request.pk, volunteer.pk))
+        # One INSERT per batch of rows instead of two per proposal: 10k proposals
+        # took 4.7 s (SQLite) and 10 s (PostgreSQL) one by one (benchmarks/README.md).
+        result.created.extend(Match.objects.bulk_create([match for match, _event in built], batch_size=1000))
+        for match, event in built:
+            event.match = match
+        MatchEvent.objects.bulk_create([event for _match, event in built], batch_size=1000)
+        if built:
+            # bulk_create sends no post_save: tell the cached volunteer pools directly.
+            from matching.loaders import pool_version_bump
+
+            org_ids = {match.organisation_id for match, _event in built}
+            transaction.on_commit(lambda: [pool_version_bump(org_id) for org_id in org_ids])
     return result

@@ -17,10 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestDate, RequestSlot
-from common.errors import DomainError
-from neighbourhoods.geocoding import GeocodeResult
-from neighbourhoods.models import Municipality, Neighbourhood, Organisation
-from neighbourhoods.selectors import municipality_by_name, neighbourhood_for_point, organisations_serving
 
 # Requests that the requester may still withdraw (nothing has been arranged yet).
 WITHDRAWABLE_STATUSES = (HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY)
@@ -70,35 +66,6 @@ def request_event_text(status: str) -> str:
 
 
 # --- Where someone lives -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ServingArea:
-    """What an address means for us: the municipality, its neighbourhood and the
-    volunteer centre that works there."""
-
-    organisation: Organisation
-    municipality: Municipality
-    neighbourhood: Neighbourhood | None
-
-
-def serving_area(*, location: GeocodeResult, postcode: str = "") -> ServingArea:
-    """The organisation that serves the municipality of ``location``.
-
-    Raises DomainError (on the postcode field) when no organisation works there."""
-    municipality = municipality_by_name(location.municipality or "")
-    organisation = organisations_serving(municipality=municipality).order_by("pk").first() if municipality else None
-    if municipality is None or organisation is None:
-        raise DomainError(
-            _("In %(place)s werkt nog geen vrijwilligerscentrale met Buurtmakelaar.")
-            % {"place": location.municipality or location.place or postcode},
-            field="postcode",
-        )
-    return ServingArea(
-        organisation=organisation,
-        municipality=municipality,
-        neighbourhood=neighbourhood_for_point(point=location.point, municipality=municipality),
-    )
 
 
 # --- Mantelzorgers -------------------------------------------------------------

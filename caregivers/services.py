@@ -26,13 +26,13 @@ from caregivers.models import (
     RequestEvent,
     RequestSlot,
 )
-from caregivers.selectors import WITHDRAWABLE_STATUSES, serving_area, withdraw_refusal
+from caregivers.selectors import WITHDRAWABLE_STATUSES, withdraw_refusal
 from common.errors import DomainError
 from common.slots import Slot, SlotError, check_no_overlap
 from matching.models import Match, MatchEvent
 from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
-from neighbourhoods.selectors import municipality_by_name, neighbourhood_for_point
+from neighbourhoods.selectors import municipality_by_name, neighbourhood_for_point, serving_area
 from volunteers.models import DEFAULT_SKILLS, Skill
 
 MAX_CARE_RECIPIENTS = 5

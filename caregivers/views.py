@@ -40,7 +40,6 @@ from caregivers.selectors import (
     request_status_text,
     request_times,
     requests_of,
-    serving_area,
     withdraw_refusal,
 )
 from caregivers.services import (
@@ -55,6 +54,7 @@ from caregivers.services import (
     request_withdraw,
 )
 from common.errors import DomainError
+from neighbourhoods.selectors import serving_area
 from volunteers.models import Volunteer
 
 # Service field names that are called differently in these forms.

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from common.errors import DomainError
 from neighbourhoods.geo import Point
+from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.locate import Area, nearest_area
 from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
 
@@ -52,3 +57,32 @@ def municipality_memberships(*, user, organisation: Organisation) -> QuerySet[St
     return StaffMembership.objects.filter(
         user=user, organisation=organisation, role=StaffMembership.Role.MUNICIPALITY
     ).select_related("municipality")
+
+
+@dataclass(frozen=True)
+class ServingArea:
+    """What an address means for us: the municipality, its neighbourhood and the
+    volunteer centre that works there."""
+
+    organisation: Organisation
+    municipality: Municipality
+    neighbourhood: Neighbourhood | None
+
+
+def serving_area(*, location: GeocodeResult, postcode: str = "") -> ServingArea:
+    """The organisation that serves the municipality of ``location``.
+
+    Raises DomainError (on the postcode field) when no organisation works there."""
+    municipality = municipality_by_name(location.municipality or "")
+    organisation = organisations_serving(municipality=municipality).order_by("pk").first() if municipality else None
+    if municipality is None or organisation is None:
+        raise DomainError(
+            _("In %(place)s werkt nog geen vrijwilligerscentrale met Buurtmakelaar.")
+            % {"place": location.municipality or location.place or postcode},
+            field="postcode",
+        )
+    return ServingArea(
+        organisation=organisation,
+        municipality=municipality,
+        neighbourhood=neighbourhood_for_point(point=location.point, municipality=municipality),
+    )

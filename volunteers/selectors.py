@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Literal
 
 from django.conf.locale import LANG_INFO
@@ -11,11 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.errors import DomainError
 from common.slots import Slot
-from neighbourhoods.geocoding import GeocodeResult
-from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
-from neighbourhoods.selectors import municipality_by_name, neighbourhood_for_point, organisations_serving
+from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
 from volunteers.models import TARGET_GROUPS, AvailabilitySlot, Skill, VogCheck, Volunteer
 
 # A VOG that runs out within this many days is flagged so the broker can ask for a new one in time.
@@ -113,35 +109,6 @@ def skills_sorted(skills) -> list[Skill]:
 
 
 # --- Where someone lives -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Placement:
-    """What an address means for us: the municipality, the neighbourhood and the
-    volunteer centre that serves it."""
-
-    organisation: Organisation
-    municipality: Municipality
-    neighbourhood: Neighbourhood | None
-
-
-def volunteer_placement(*, location: GeocodeResult, postcode: str = "") -> Placement:
-    """The organisation serving the municipality of ``location``.
-
-    Raises DomainError (on the postcode field) when no organisation works there."""
-    municipality = municipality_by_name(location.municipality or "")
-    organisation = organisations_serving(municipality=municipality).order_by("pk").first() if municipality else None
-    if organisation is None or municipality is None:
-        raise DomainError(
-            _("In %(place)s werkt nog geen vrijwilligerscentrale met Buurtmakelaar.")
-            % {"place": location.municipality or location.place or postcode},
-            field="postcode",
-        )
-    return Placement(
-        organisation=organisation,
-        municipality=municipality,
-        neighbourhood=neighbourhood_for_point(point=location.point, municipality=municipality),
-    )
 
 
 # --- Screening (VOG) -----------------------------------------------------------

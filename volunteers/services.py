@@ -17,8 +17,9 @@ from common.errors import DomainError
 from common.slots import Slot, SlotError, check_no_overlap
 from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.models import StaffMembership
+from neighbourhoods.selectors import serving_area
 from volunteers.models import DEFAULT_SKILLS, TARGET_GROUPS, AvailabilitySlot, Skill, VogCheck, Volunteer
-from volunteers.selectors import skills_for_organisation, volunteer_account_kept_reason, volunteer_placement
+from volunteers.selectors import skills_for_organisation, volunteer_account_kept_reason
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2}$")
 MAX_PAUSE_DAYS = 365
@@ -126,7 +127,7 @@ def volunteer_register(
     the municipality they live in, with skills and weekly availability, in one go."""
     if Volunteer.objects.filter(user=user).exists():
         raise DomainError(_("U bent al aangemeld als vrijwilliger."))
-    placement = volunteer_placement(location=location, postcode=postcode)
+    placement = serving_area(location=location, postcode=postcode)
     skills = _check_skills(skills, placement.organisation)
     slots = _check_slots(slots)
     _check_preferences(wants_one_off, wants_recurring)
@@ -182,7 +183,7 @@ def volunteer_update(
 
     A new address must stay in the organisation's area: moving to another
     centre's area is done by the brokers (matches and screening move with it)."""
-    placement = volunteer_placement(location=location, postcode=postcode)
+    placement = serving_area(location=location, postcode=postcode)
     if not volunteer.organisation.municipalities.filter(pk=placement.municipality.pk).exists():
         raise DomainError(
             _(

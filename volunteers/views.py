@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
 from neighbourhoods.models import Organisation
+from neighbourhoods.selectors import ServingArea, serving_area
 from volunteers.forms import (
     DeleteAccountForm,
     PauseForm,
@@ -32,12 +33,10 @@ from volunteers.forms import (
 )
 from volunteers.models import Volunteer
 from volunteers.selectors import (
-    Placement,
     skills_sorted,
     volunteer_account_kept_reason,
     volunteer_for_user,
     volunteer_language_labels,
-    volunteer_placement,
     volunteer_slots,
     volunteer_target_group_labels,
     volunteer_vog_state,
@@ -107,7 +106,7 @@ def _step_form(step: Step, data=None, *, organisation: Organisation | None, user
     return step.form_class(data, **kwargs)
 
 
-def _placement_summary(placement: Placement, location) -> dict:
+def _placement_summary(placement: ServingArea, location) -> dict:
     area = placement.neighbourhood
     return {
         "organisation": placement.organisation.pk,
@@ -147,7 +146,7 @@ def volunteer_start(request, step: str = STEPS[0].slug):
         form = _step_form(current, request.POST, organisation=organisation, user=request.user)
         if form.is_valid() and index == 0:
             try:
-                placement = volunteer_placement(location=form.location, postcode=form.cleaned_data["postcode"])
+                placement = serving_area(location=form.location, postcode=form.cleaned_data["postcode"])
             except DomainError as error:
                 form.add_error(error.field, error.message)
             else:

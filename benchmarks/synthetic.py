@@ -910,6 +910,26 @@ def volunteers_write(w: Writer, v: Volunteers, *, geo: Geography, organisation, 
     return first_id, links, slots
 
 
+_MANTELZORGER_NAMES = [
+    "id",
+    "organisation",
+    "user",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "relation",
+    "care_hours_per_week",
+    "created_at",
+    "postcode",
+    "house_number",
+    "place",
+    "latitude",
+    "longitude",
+    "neighbourhood",
+]
+
+
 def history_write(
     w: Writer,
     v: Volunteers,
@@ -1000,26 +1020,8 @@ def history_write(
                 w.datetime(created),
             )
         )
-    mz_names = [
-        "id",
-        "organisation",
-        "user",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "relation",
-        "care_hours_per_week",
-        "created_at",
-        "postcode",
-        "house_number",
-        "place",
-        "latitude",
-        "longitude",
-        "neighbourhood",
-    ]
     with transaction.atomic():
-        w.insert(Mantelzorger, mz_names, mz_rows)
+        w.insert(Mantelzorger, _MANTELZORGER_NAMES, mz_rows)
         w.insert(HelpRequest, _REQUEST_NAMES, req_rows)
         w.insert(
             Match, ("organisation", "request", "volunteer", "status", "reasons", "created_at", "updated_at"), match_rows
@@ -1151,28 +1153,7 @@ def requests_write(
         "neighbourhood",
     ]
     with transaction.atomic():
-        w.insert(
-            Mantelzorger,
-            [
-                "id",
-                "organisation",
-                "user",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "relation",
-                "care_hours_per_week",
-                "created_at",
-                "postcode",
-                "house_number",
-                "place",
-                "latitude",
-                "longitude",
-                "neighbourhood",
-            ],
-            mz_rows,
-        )
+        w.insert(Mantelzorger, _MANTELZORGER_NAMES, mz_rows)
         w.insert(
             CareRecipient, ("id", "mantelzorger", "name", "age_band", "situation", "notes", "created_at"), care_rows
         )

@@ -28,30 +28,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caregivers.models import HelpRequest, RequestEvent, RequestSlot
 from common.csvimport import (
-    ImportFailed,
     ImportResult,
     LocationResolver,
     Row,
     RowLocation,
     batched,
-    check_location_columns,
-    check_unique,
     delete_where_in,
-    organisation_for_import,
+    import_file,
     organisation_get_or_create,
-    read_csv,
     update_rows,
 )
 from common.errors import DomainError
 from common.slots import Slot
-from volunteers.models import DEFAULT_SKILLS, Skill
-from volunteers.selectors import skills_for_organisation
+from volunteers.models import Skill
+from volunteers.selectors import import_skill_codes
 from volunteers.services import skills_ensure_defaults
 
 COLUMNS = (
@@ -130,21 +125,15 @@ def requests_import(*, organisation_slug: str, data: bytes, status: str = HelpRe
     written) or DomainError."""
     if status not in STATUSES:
         raise DomainError(_("De status na het inlezen moet new of ready zijn."), field="status")
-    organisation, slug = organisation_for_import(organisation_slug)
-    table = read_csv(data, columns=COLUMNS, required=REQUIRED)
-    check_location_columns(table)
-    skill_codes = set(DEFAULT_SKILLS) | set(skills_for_organisation(organisation).values_list("code", flat=True))
-    locations = LocationResolver(organisation)
-    check_unique(table.rows, "external_id")
-    parsed = [_parse_row(row, skill_codes=skill_codes, locations=locations) for row in table.rows]
-    errors = [error for row in table.rows for error in row.errors]
-    if errors:
-        raise ImportFailed(errors)
-    try:
-        with transaction.atomic():
-            return _write(slug, [p for p in parsed if p is not None], columns=set(table.columns), status=status)
-    except IntegrityError:
-        raise DomainError(_("Er liep tegelijk een andere import voor deze organisatie. Probeer het opnieuw."))
+    return import_file(
+        organisation_slug=organisation_slug,
+        data=data,
+        columns=COLUMNS,
+        required=REQUIRED,
+        skill_codes=import_skill_codes,
+        parse_row=_parse_row,
+        write=lambda slug, rows, *, columns: _write(slug, rows, columns=columns, status=status),
+    )
 
 
 def _write(slug: str, rows: list[_Parsed], *, columns: set[str], status: str) -> ImportResult:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email, validate_slug
-from django.db import connections, router
+from django.db import IntegrityError, connections, router, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -671,3 +671,35 @@ def run_import_command(command: BaseCommand, importer: Callable[..., ImportResul
             % {"name": result.organisation.name, "slug": result.organisation.slug}
         )
     command.stdout.write(result.summary())
+
+
+def import_file(
+    *,
+    organisation_slug: str,
+    data: bytes,
+    columns: Sequence[str],
+    required: Sequence[str],
+    skill_codes: Callable[[Organisation | None], set[str]],
+    parse_row: Callable[..., Any],
+    write: Callable[..., ImportResult],
+) -> ImportResult:
+    """The shared pipeline of both imports: read and check every row first
+    (``parse_row(row, skill_codes=, locations=)`` records its problems on the row),
+    then, only when no row has a problem, ``write(slug, parsed, columns=)`` in one
+    transaction. Raises ImportFailed (every problem, nothing written) or DomainError."""
+    organisation, slug = organisation_for_import(organisation_slug)
+    table = read_csv(data, columns=columns, required=required)
+    check_location_columns(table)
+    codes = skill_codes(organisation)
+    locations = LocationResolver(organisation)
+    check_unique(table.rows, "external_id")
+    parsed = [parse_row(row, skill_codes=codes, locations=locations) for row in table.rows]
+    errors = [error for row in table.rows for error in row.errors]
+    if errors:
+        raise ImportFailed(errors)
+    try:
+        with transaction.atomic():
+            return write(slug, [p for p in parsed if p is not None], columns=set(table.columns))
+    except IntegrityError:
+        # Another import of the same organisation committed the same external_id first.
+        raise DomainError(_("Er liep tegelijk een andere import voor deze organisatie. Probeer het opnieuw."))

@@ -29,29 +29,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.csvimport import (
-    ImportFailed,
     ImportResult,
     LocationResolver,
     Row,
     RowLocation,
     batched,
-    check_location_columns,
-    check_unique,
     delete_where_in,
-    organisation_for_import,
+    import_file,
     organisation_get_or_create,
-    read_csv,
     update_rows,
 )
-from common.errors import DomainError
 from common.slots import Slot
-from volunteers.models import DEFAULT_SKILLS, AvailabilitySlot, Skill, Volunteer
-from volunteers.selectors import skills_for_organisation
+from volunteers.models import AvailabilitySlot, Skill, Volunteer
+from volunteers.selectors import import_skill_codes
 from volunteers.services import skills_ensure_defaults
 
 COLUMNS = (
@@ -135,22 +129,15 @@ def volunteers_import(*, organisation_slug: str, data: bytes) -> ImportResult:
     """Create or update the organisation's volunteers from CSV ``data``, by external_id.
 
     Raises ImportFailed (every problem, nothing written) or DomainError."""
-    organisation, slug = organisation_for_import(organisation_slug)
-    table = read_csv(data, columns=COLUMNS, required=REQUIRED)
-    check_location_columns(table)
-    skill_codes = set(DEFAULT_SKILLS) | set(skills_for_organisation(organisation).values_list("code", flat=True))
-    locations = LocationResolver(organisation)
-    check_unique(table.rows, "external_id")
-    parsed = [_parse_row(row, skill_codes=skill_codes, locations=locations) for row in table.rows]
-    errors = [error for row in table.rows for error in row.errors]
-    if errors:
-        raise ImportFailed(errors)
-    try:
-        with transaction.atomic():
-            return _write(slug, [p for p in parsed if p is not None], columns=set(table.columns))
-    except IntegrityError:
-        # Another import of the same organisation committed the same external_id first.
-        raise DomainError(_("Er liep tegelijk een andere import voor deze organisatie. Probeer het opnieuw."))
+    return import_file(
+        organisation_slug=organisation_slug,
+        data=data,
+        columns=COLUMNS,
+        required=REQUIRED,
+        skill_codes=import_skill_codes,
+        parse_row=_parse_row,
+        write=_write,
+    )
 
 
 def _write(slug: str, rows: list[_Parsed], *, columns: set[str]) -> ImportResult:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from common.slots import Slot
 from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
-from volunteers.models import TARGET_GROUPS, AvailabilitySlot, Skill, VogCheck, Volunteer
+from volunteers.models import DEFAULT_SKILLS, TARGET_GROUPS, AvailabilitySlot, Skill, VogCheck, Volunteer
 
 # A VOG that runs out within this many days is flagged so the broker can ask for a new one in time.
 VOG_EXPIRING_DAYS = 60
@@ -178,3 +178,8 @@ def volunteer_status_q(status: str, on: datetime.date) -> Q:
 
 def neighbourhoods_of_organisation(organisation: Organisation) -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.filter(municipality__organisations=organisation).select_related("municipality")
+
+
+def import_skill_codes(organisation) -> set[str]:
+    """Skill codes a CSV import may use: the default catalogue plus the organisation's own."""
+    return set(DEFAULT_SKILLS) | set(skills_for_organisation(organisation).values_list("code", flat=True))

@@ -1,5 +1,5 @@
-"""Account e-mail goes out through Celery so that a slow mail server never holds
-up a sign-up page. Eager (in process) when no broker is configured."""
+"""Account e-mail now goes through the outbox (``notifications``); this module is
+kept so that tasks already queued under the old name still run after an upgrade."""
 
 from __future__ import annotations
 
@@ -7,14 +7,7 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8, acks_late=True)
 def send_email(self, *, subject: str, body: str, to: list[str], from_email: str, html: str | None = None) -> int:
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
     if html:

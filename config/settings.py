@@ -9,6 +9,7 @@ and allowed hosts. See README.md for every variable.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "volunteers",
     "caregivers",
     "matching",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +183,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that hands a task to a broker that is down gives up within seconds;
+# the e-mail outbox (notifications) keeps the message and the drain sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# Redis/SQS: a task taken by a worker that died is handed out again after this long
+# (delivery is idempotent, so a redelivery never sends twice).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)}
+# Periodic work (Celery beat; schedules in UTC, the tasks reason in Europe/Amsterdam).
+CELERY_BEAT_SCHEDULE = {
+    "drain-outbox": {"task": "notifications.tasks.drain_outbox", "schedule": 60.0},
+    "lifecycle-reminders": {"task": "matching.tasks.send_reminders", "schedule": 15 * 60.0},
+    "purge-outbox": {
+        "task": "notifications.tasks.purge_outbox",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# The e-mail outbox: a row left "sending" by a worker that died is taken again after
+# this many seconds; after this many failed tries it is given up; records of sent
+# mail are kept this many days.
+NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 600)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 10)
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 365)
+# Reminders and daily digests go out between these wall-clock hours (Europe/Amsterdam).
+REMINDER_HOURS = (env_int("REMINDER_FROM_HOUR", 8), env_int("REMINDER_UNTIL_HOUR", 20))
 
 # Geocoding: offline gazetteer by default; GEOCODER=nominatim to ask OpenStreetMap
 # first (falls back to the gazetteer on errors).

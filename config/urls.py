@@ -13,6 +13,7 @@ urlpatterns = [
     path("hulp/", include("caregivers.urls")),
     path("koppelingen/", include("matching.people_urls")),
     path("agenda/", include("matching.calendar_urls")),
+    path("e-mail/", include("notifications.urls")),
     # Broker pages of one organisation (scoped by the slug and the user's membership).
     path("organisatie/<slug:slug>/vrijwilligers/", include("volunteers.broker_urls")),
     path("organisatie/<slug:slug>/vragen/", include("caregivers.broker_urls")),

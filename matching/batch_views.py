@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -260,13 +261,15 @@ def run_confirm(request, slug, pk):
             return _to_detail(organisation, run, page)
         indexes = [index]
     try:
-        report = batch_run_confirm(batch_run=run, indexes=indexes, by=request.user)
+        # Confirmed proposals go to the volunteers, with links to say yes or no; the
+        # e-mails are stored with the proposals and sent after the commit.
+        with transaction.atomic():
+            report = batch_run_confirm(batch_run=run, indexes=indexes, by=request.user)
+            for match in report.created.values():
+                match_proposal_mail(match=match, request_factory_or_base_url=request)
     except DomainError as error:
         messages.error(request, error.message)
         return _to_detail(organisation, run, page)
-    # Confirmed proposals go to the volunteers, with links to say yes or no.
-    for match in report.created.values():
-        match_proposal_mail(match=match, request_factory_or_base_url=request)
     _report_messages(request, report)
     return _to_detail(organisation, run, page)
 

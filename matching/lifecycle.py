@@ -61,13 +61,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caregivers.models import HelpRequest, Mantelzorger, RequestDate, RequestEvent, RequestSlot
@@ -246,9 +244,14 @@ def _move(locked: Match, *, to: str, by, note: str = "", fields: dict[str, Any] 
     for name, value in values.items():
         setattr(locked, name, value)
     _bump_pool(locked.organisation_id)
-    return MatchEvent.objects.create(
+    event = MatchEvent.objects.create(
         match=locked, from_status=from_status, to_status=to, by=_user(by), note=note[:NOTE_MAX]
     )
+    # The people concerned hear of it through the outbox, in this same transaction.
+    from matching.notifications import match_event_notify
+
+    match_event_notify(match=locked, event=event, by=_user(by))
+    return event
 
 
 def _move_request(
@@ -822,67 +825,27 @@ def match_link_use(*, secret: str, purpose: str, reason: str = Match.DeclineReas
 # --- The proposal e-mail -----------------------------------------------------------------
 
 
-def _base_url(request_factory_or_base_url) -> str:
-    configured = getattr(settings, "SITE_URL", "") or ""
-    if configured:
-        return configured.rstrip("/")
+def _base_url(request_factory_or_base_url) -> str | None:
     if isinstance(request_factory_or_base_url, str):
         return request_factory_or_base_url.rstrip("/")
+    if request_factory_or_base_url is None:
+        return None
     return request_factory_or_base_url.build_absolute_uri("/").rstrip("/")
 
 
-def match_proposal_mail(*, match: Match, request_factory_or_base_url) -> dict[str, str] | None:
-    """Create an accept and a decline link for a new proposal and send the volunteer
-    a Dutch e-mail (plain text + HTML) with both, via the ``accounts.tasks.send_email``
-    Celery task after the transaction commits (eager when no broker is configured).
+def match_proposal_mail(*, match: Match, request_factory_or_base_url=None) -> dict[str, str] | None:
+    """Create an accept and a decline link for a new proposal and queue the volunteer's
+    Dutch e-mail (plain text + HTML) with both in the outbox; it goes out after the
+    transaction commits (``matching.notifications.proposal_notify``).
 
     ``request_factory_or_base_url``: the current ``HttpRequest`` or a base URL such
     as ``"https://buurtmakelaar.example"``; ``settings.SITE_URL`` wins when set.
-    Returns the two secrets ({"accept": …, "decline": …}), or None when the
-    volunteer has no e-mail address (nothing is created then)."""
-    from django.urls import reverse
+    Returns the two secrets ({"accept": …, "decline": …}), or None when nothing was
+    queued: the volunteer has no e-mail address or switched proposal mail off, or
+    this proposal was mailed before."""
+    from matching.notifications import proposal_notify
 
-    from accounts.tasks import send_email
-
-    match = (
-        Match.objects.select_related("volunteer__user", "request__neighbourhood", "organisation")
-        .prefetch_related("request__slots", "request__dates", "request__skills")
-        .get(pk=match.pk)
-    )
-    volunteer = match.volunteer
-    address = volunteer.email or (volunteer.user.email if volunteer.user_id else "")
-    if not address:
-        return None
-    secrets_ = {
-        purpose: match_link_create(match=match, purpose=purpose)
-        for purpose in (MatchLinkToken.Purpose.ACCEPT, MatchLinkToken.Purpose.DECLINE)
-    }
-    base = _base_url(request_factory_or_base_url)
-    with translation.override("nl"):
-        context = {
-            "match": match,
-            "volunteer": volunteer,
-            "organisation": match.organisation,
-            "proposal": proposal_summary(match),
-            "accept_url": base
-            + reverse("matching_people:link", kwargs={"purpose": "accept", "secret": secrets_["accept"]}),
-            "decline_url": base
-            + reverse("matching_people:link", kwargs={"purpose": "decline", "secret": secrets_["decline"]}),
-            "mine_url": base + reverse("matching_people:mine"),
-            "days": LINK_DAYS,
-        }
-        subject = " ".join(render_to_string("matching/email/proposal_subject.txt", context).split())
-        body = render_to_string("matching/email/proposal_body.txt", context)
-        html = render_to_string("matching/email/proposal_body.html", context)
-    kwargs = {
-        "subject": subject,
-        "body": body,
-        "to": [address],
-        "from_email": settings.DEFAULT_FROM_EMAIL,
-        "html": html,
-    }
-    transaction.on_commit(lambda: send_email.delay(**kwargs))
-    return secrets_
+    return proposal_notify(match=match, base_url=_base_url(request_factory_or_base_url))
 
 
 # --- Reads for the people's and the broker's pages ---------------------------------------

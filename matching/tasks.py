@@ -16,3 +16,12 @@ def batch_run(batch_run_id: int) -> str:
     nothing), so ``acks_late`` is safe; errors are stored on the run, not raised.
     """
     return batch_run_execute(batch_run_id=batch_run_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_reminders() -> dict:
+    """Queue the lifecycle reminders that are due (Celery beat, every 15 minutes).
+    Idempotent: each reminder has its own outbox key."""
+    from matching.notifications import reminders_send
+
+    return dict(reminders_send())

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,19 +132,21 @@ def propose(request, slug, pk) -> HttpResponse:
         raise Http404
     try:
         candidate = candidate_for_volunteer(organisation=organisation, request=help_request, volunteer_id=volunteer.pk)
-        match = match_propose(
-            request=help_request,
-            volunteer=volunteer,
-            by=request.user,
-            score=candidate.score,
-            distance_km=candidate.distance_km,
-            reasons=candidate.reasons,
-            organisation=organisation,
-        )
+        # The proposal and its e-mail (single-use links to say yes or no) are stored
+        # together: the e-mail goes out after the commit, or not at all.
+        with transaction.atomic():
+            match = match_propose(
+                request=help_request,
+                volunteer=volunteer,
+                by=request.user,
+                score=candidate.score,
+                distance_km=candidate.distance_km,
+                reasons=candidate.reasons,
+                organisation=organisation,
+            )
+            match_proposal_mail(match=match, request_factory_or_base_url=request)
     except DomainError as error:
         return _render(request, organisation, help_request, error=error.message, status=400)
-    # The volunteer gets the proposal with single-use links to say yes or no.
-    match_proposal_mail(match=match, request_factory_or_base_url=request)
     messages.success(
         request,
         _("%(name)s is voorgesteld voor deze vraag. Neem contact op om het te bespreken.") % {"name": volunteer},

@@ -1,0 +1,53 @@
+"""Mail preferences: the page for people who are logged in, and the one-click
+'switch this off' link at the bottom of every optional e-mail (no login needed)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.roles import roles_for
+from notifications.forms import PreferencesForm
+from notifications.links import unsubscribe_read
+from notifications.models import OPTIONAL_CATEGORIES, Category
+from notifications.services import preferences_for, preferences_update
+
+
+@login_required
+def preferences(request):
+    roles = roles_for(request.user)
+    is_broker = bool(roles.broker_of or roles.admin_of)
+    instance = preferences_for(request.user.email)
+    form = PreferencesForm(request.POST or None, instance=instance, is_broker=is_broker)
+    if request.method == "POST" and form.is_valid():
+        preferences_update(email=request.user.email, values={name: form.cleaned_data[name] for name in form.fields})
+        messages.success(request, _("Uw e-mailinstellingen zijn bewaard."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+def unsubscribe(request, token):
+    found = unsubscribe_read(token)
+    optional = {c.value for c in OPTIONAL_CATEGORIES}
+    if found is None or found[1] not in optional:
+        return render(
+            request,
+            "notifications/unsubscribe.html",
+            {"invalid": True},
+            status=400,
+        )
+    email, category = found
+    label = Category(category).label
+    done = False
+    if request.method == "POST":
+        preferences_update(email=email, values={category: False})
+        done = True
+    elif not preferences_for(email).wants(category):
+        done = True
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"label": label, "done": done, "email": email, "token": token},
+    )

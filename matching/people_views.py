@@ -368,8 +368,10 @@ def requester_decline(request, pk: int) -> HttpResponse:
 
 def _link_response(request, context: dict, *, status: int = 200) -> HttpResponse:
     response = render(request, "matching/people/link.html", context, status=status)
-    # The secret is in the address: never send it on as a Referer, never cache or index it.
-    response["Referrer-Policy"] = "no-referrer"
+    # The secret is in the address: never send it to another site as a Referer, never
+    # cache or index it. Not "no-referrer": then browsers send "Origin: null" with the
+    # page's own form and Django's CSRF check refuses the yes/no (403).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -146,7 +146,7 @@ def test_get_shows_the_proposal_and_changes_nothing(client, world):
     assert "2,4 km" in body
     for private in (SECRET_POSTCODE, SECRET_HOUSE_NUMBER, SECRET_PHONE, "Özdemir", "Maria"):
         assert private not in body
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert _status(match) == "proposed"
     assert MatchLinkToken.objects.get(match=match).used_at is None
 

@@ -10,15 +10,10 @@ time in the same browser (logging out in between). The e-mail is read from Djang
 outbox, whatever sends it (today a Celery task, run eagerly here): only the message
 and the link in its plain-text body count.
 
-Known bug, so the journey is an expected failure for now: the link page answers
-with ``Referrer-Policy: no-referrer``, so Chromium sends its form POST with
-``Origin: null`` (the Fetch standard says so for that policy) and Django's CSRF
-check refuses it (403, "Origin checking failed - null does not match any trusted
-origins"). The yes (and the no) from an e-mail link never works in a browser;
-tests/matching/test_links.py does not see it because Django's test client skips
-CSRF checks. The xfail below is strict and only catches :class:`LinkPostRefused`:
-any other failure fails, and once the bug is fixed the test passes, the strict
-xfail turns that into a failure, and the marker must go.
+Regression: the link page used to answer with ``Referrer-Policy: no-referrer``, so
+Chromium posted its form with ``Origin: null`` and Django's CSRF check refused the
+yes (403). Django's test client skips CSRF checks, so only a real browser sees it:
+a 403 on that POST fails here with :class:`LinkPostRefused` and the headers.
 """
 
 from __future__ import annotations
@@ -50,7 +45,7 @@ LINK_RE = r"https?://[^\s<>\"']+/koppelingen/link/{purpose}/[A-Za-z0-9_-]{{20,10
 
 
 class LinkPostRefused(AssertionError):
-    """The known bug: the POST from the e-mail link page is refused by the CSRF check."""
+    """The POST from the e-mail link page was refused by the CSRF check (a regression)."""
 
 
 # -- set-up through the services ------------------------------------------------
@@ -137,12 +132,6 @@ def request_steps(help_request) -> list[tuple[str, str]]:
 # -- the journey -------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=LinkPostRefused,
-    reason="bug: the e-mail link page sends Referrer-Policy: no-referrer, so the browser posts Origin: null "
-    "and Django's CSRF check answers 403 (see the module docstring)",
-)
 def test_match_from_proposal_by_email_to_evaluation_in_huissen(page: Page, demo, mail, settings):
     """Journey 8: propose, yes from the e-mail link (twice: the second is refused),
     the mantelzorger agrees, hours, approval, the end with an evaluation."""

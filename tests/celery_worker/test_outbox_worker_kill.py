@@ -16,6 +16,7 @@ that the workers use, not a test database, and removes its own rows at the end.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -93,10 +94,8 @@ def _start_worker(name: str, log: Path) -> subprocess.Popen:
 
 
 def _kill(worker: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(worker.pid, signal.SIGKILL)
-    except ProcessLookupError:  # pragma: no cover
-        pass
     worker.wait(timeout=30)
 
 

@@ -166,6 +166,11 @@ class HoursEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.hours}"
 
+    @property
+    def hours_text(self) -> str:
+        """``2.50`` -> ``"2,5"``: the same as the totals (Dutch decimal comma)."""
+        return f"{self.hours.normalize():f}".replace(".", ",")
+
 
 class Evaluation(models.Model):
     """How a match went, recorded when it ends; feeds the municipality's outcome reports."""

@@ -290,6 +290,7 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
     ):
         raise DomainError(_("U mag de gegevens van deze vrijwilliger niet verwijderen."))
     keep_reason = volunteer_account_kept_reason(user) if user is not None and is_self else ""
+    volunteer_email, volunteer_pk = volunteer.email, volunteer.pk
     with transaction.atomic():
         volunteer.availability.all().delete()
         volunteer.vog_checks.all().delete()
@@ -317,11 +318,18 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
             volunteer.refresh_from_db()
         else:
             volunteer.delete()
+        # The record of e-mail sent about this volunteer's matches goes too.
+        from notifications.models import Notification
+        from notifications.services import preferences_erase
+
+        addresses = {a.lower() for a in (volunteer_email, user.email if user is not None else "") if a}
+        Notification.objects.filter(match__volunteer_id=volunteer_pk, to_email__in=addresses).delete()
         account_deleted = False
         # Only the person themselves gives up their login; a broker erasing a
         # profile on request leaves the account to its owner.
         if user is not None and is_self and not keep_reason:
-            user.delete()  # allauth's EmailAddress rows cascade
+            preferences_erase(email=user.email)
+            user.delete()  # allauth's EmailAddress rows (and the mail record) cascade
             account_deleted = True
     return DeletionResult(volunteer_kept=kept, account_deleted=account_deleted, account_kept_reason=keep_reason)
 

@@ -210,6 +210,23 @@ def test_delete_with_any_match_state_anonymises(personas, region):
     assert volunteer.first_name == "Oud-vrijwilliger" and volunteer.user is None and not volunteer.is_active
 
 
+def test_delete_forgets_the_mail_record_and_preferences(personas, region):
+    from notifications.models import MailPreferences, Notification
+    from notifications.services import preferences_update
+
+    volunteer = Volunteer.objects.get(user=personas["volunteer"])
+    match = Match.objects.create(
+        organisation=region["org_a"], request=HelpRequestFactory(organisation=region["org_a"]), volunteer=volunteer
+    )
+    preferences_update(email=personas["volunteer"].email, values={"reminders": False})
+    fields = {"kind": "proposal", "category": "proposals", "subject": "Wilt u helpen?", "message_id": "<x@y>"}
+    Notification.objects.create(key="v", to_email=personas["volunteer"].email, match=match, **fields)
+    other = Notification.objects.create(key="o", to_email="mark@example.nl", **fields)
+    volunteer_delete(volunteer=volunteer, by=personas["volunteer"])
+    assert list(Notification.objects.all()) == [other]
+    assert not MailPreferences.objects.filter(email=personas["volunteer"].email).exists()
+
+
 # --- VOG -------------------------------------------------------------------------------------
 
 

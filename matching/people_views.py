@@ -114,6 +114,19 @@ class DeclineForm(forms.Form):
         self.fields["reason"].choices = [(r.value, r.label) for r in reasons]
 
 
+class RequesterActivateForm(forms.Form):
+    """ "Ja, dit past", with the day of the introduction meeting when there was one."""
+
+    intro_meeting_at = forms.DateTimeField(
+        label=gettext_lazy("Wanneer hebben jullie kennisgemaakt?"),
+        help_text=gettext_lazy("Niet verplicht. Datum en tijd, als u dat nog weet."),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+        error_messages={"invalid": gettext_lazy("Vul een datum en tijd in, bijvoorbeeld 03-06-2030 14:00.")},
+    )
+
+
 class HoursForm(forms.Form):
     date = forms.DateField(
         label=gettext_lazy("Datum"),
@@ -322,8 +335,11 @@ def requester(request) -> HttpResponse:
 def activate(request, pk: int) -> HttpResponse:
     """ "Ja, dit past": the requester agrees; the match starts."""
     match = match_of_requester(user=request.user, pk=pk)
+    form = RequesterActivateForm(request.POST)
+    if not form.is_valid():
+        return _render_requester(request, error=" ".join(form.errors["intro_meeting_at"]), status=400)
     try:
-        match_activate(match=match, by=request.user)
+        match_activate(match=match, by=request.user, intro_meeting_at=form.cleaned_data["intro_meeting_at"])
     except DomainError as error:
         return _render_requester(request, error=error.message, status=400)
     messages.success(

@@ -4,6 +4,7 @@ requester's "Wie komt er?", who may see and do what."""
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -168,6 +169,33 @@ def test_requester_sees_who_comes_and_agrees(client, world):
     assert _status(waiting) == "proposed"  # another request: untouched
     body = client.get(url("requester")).content.decode()
     assert "Past niet meer" in body
+
+
+def test_requester_agrees_with_the_day_of_the_introduction(client, world):
+    match = world.match("accepted_by_volunteer")
+    client.force_login(world.requester_user)
+    when = (TODAY - datetime.timedelta(days=2)).isoformat() + "T15:30"
+    assert client.post(url("activate", match.pk), {"intro_meeting_at": when}).status_code == 302
+    match.refresh_from_db()
+    assert match.status == "active"
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    expected = datetime.datetime.combine(TODAY - datetime.timedelta(days=2), datetime.time(15, 30), tzinfo=amsterdam)
+    assert match.intro_meeting_at == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("gisteren", "Vul een datum en tijd in"),
+        ((TODAY + datetime.timedelta(days=800)).isoformat() + "T10:00", "binnen een jaar"),
+    ],
+)
+def test_requester_bad_introduction_day_changes_nothing(client, world, value, message):
+    match = world.match("accepted_by_volunteer")
+    client.force_login(world.requester_user)
+    response = client.post(url("activate", match.pk), {"intro_meeting_at": value})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert _status(match) == "accepted_by_volunteer"
 
 
 def test_requester_says_it_does_not_fit(client, world):

@@ -12,13 +12,15 @@ volunteer says yes          the requester (or their mantelzorger); the      upda
 volunteer says no           the broker who proposed                         broker
 requester says no           the volunteer; the broker who proposed          updates,
                                                                             broker
+broker records a no         the volunteer; the requester once they knew     updates
 active (requester agrees)   the volunteer and the requester                 updates
 cancelled by the broker     the volunteer; the requester once they knew      updates
 ended                       the volunteer (thank you)                       updates
-no answer after 3 days      the volunteer, with fresh links (once)          reminders
+no answer after 3 days      the volunteer, with fresh links (once; only     reminders
+                            when the proposal itself was e-mailed)
 no answer after 7 days      the broker who proposed (once)                  broker
 VOG ends within 60 days     the volunteer, once per VOG date                reminders
-every morning               each broker: what needs attention (counts)      digest
+every morning (8-12 h)      each broker: what needs attention (counts)      digest
 =========================  ==============================================  ===========
 
 Nobody gets mail about a step they took themselves. E-mails hold first names, the
@@ -51,10 +53,12 @@ Status = Match.Status
 
 PROPOSAL_REMIND_DAYS = 3
 PROPOSAL_ALERT_DAYS = 7
+# The morning digest goes out on the first run between the start of waking hours and this hour.
+DIGEST_UNTIL_HOUR = 12
 
 
 def _queue(*, key: str, template: str, context: dict, to_email: str, category: str, user=None, match=None, org=None):
-    if not to_email or not wants_mail(to_email, category):
+    if not to_email or not wants_mail(to_email, category, user=user):
         return None
     mail = render_mail(f"matching/email/{template}", context, to_email=to_email, category=category)
     return notification_queue(
@@ -135,6 +139,13 @@ def match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
     """Queue the e-mails for one transition (see the module docstring). Called by
     ``matching.lifecycle`` inside the transaction that records ``event``. Returns the
     number of e-mails queued."""
+    # Dutch, whatever language the person who took the step reads the site in: the
+    # kind of help, the times and the reasons are worked out here, not in the template.
+    with translation.override("nl"):
+        return _match_event_notify(match=match, event=event, by=by)
+
+
+def _match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
     match = (
         Match.objects.select_related(
             "organisation",
@@ -161,9 +172,13 @@ def match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
     elif to == Status.DECLINED:
         if side == "requester":
             sends.append(("volunteer", "declined_volunteer", volunteer_email, volunteer_user, Category.UPDATES))
-        else:
+        elif side == "broker":
+            # The broker recorded a no for someone: both sides hear it does not go on.
+            sends.append(("volunteer", "cancelled_volunteer", volunteer_email, volunteer_user, Category.UPDATES))
             if event.from_status != Status.PROPOSED:
-                sends.append(("requester", "declined_requester", requester_email, requester_user, Category.UPDATES))
+                sends.append(("requester", "cancelled_requester", requester_email, requester_user, Category.UPDATES))
+        elif event.from_status != Status.PROPOSED:
+            sends.append(("requester", "declined_requester", requester_email, requester_user, Category.UPDATES))
         sends.append(("broker", "declined_broker", broker.email if broker else "", broker, Category.BROKER))
     elif to == Status.ACTIVE and event.from_status != Status.ACTIVE:
         sends.append(("volunteer", "active_volunteer", volunteer_email, volunteer_user, Category.UPDATES))
@@ -201,9 +216,16 @@ def match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
 def proposal_notify(*, match: Match, reminder: bool = False, base_url: str | None = None) -> dict[str, str] | None:
     """Queue the proposal (or, with ``reminder``, the reminder after 3 days) for the
     volunteer, with a new single-use accept and decline link each. Returns the two
-    secrets, or None when nothing was queued (no address, mail switched off, or this
-    e-mail was queued before)."""
+    secrets, or None when nothing was queued (no address, mail switched off, this
+    e-mail was queued before, or, for a reminder, the proposal itself was never
+    mailed)."""
+    with translation.override("nl"):
+        return _proposal_notify(match=match, reminder=reminder, base_url=base_url)
+
+
+def _proposal_notify(*, match: Match, reminder: bool, base_url: str | None) -> dict[str, str] | None:
     from matching.lifecycle import LINK_DAYS, match_link_create
+    from notifications.models import Notification
 
     match = (
         Match.objects.select_related("volunteer__user", "request__neighbourhood", "organisation")
@@ -212,13 +234,13 @@ def proposal_notify(*, match: Match, reminder: bool = False, base_url: str | Non
     )
     email, user = _volunteer_contact(match)
     category = Category.REMINDERS if reminder else Category.PROPOSALS
-    if not email or not wants_mail(email, category):
+    if not email or not wants_mail(email, category, user=user):
         return None
     key = f"match:{match.pk}:{'proposal-reminder' if reminder else 'proposal'}"
-    from notifications.models import Notification
-
     if Notification.objects.filter(key=key).exists():
         return None
+    if reminder and not Notification.objects.filter(key=f"match:{match.pk}:proposal").exists():
+        return None  # no reminder of a proposal the volunteer never got by e-mail
     with transaction.atomic():
         secrets_ = {
             purpose: match_link_create(match=match, purpose=purpose)
@@ -261,6 +283,11 @@ def _in_waking_hours(now: datetime.datetime) -> bool:
     return start <= now.astimezone(AMSTERDAM).hour < until
 
 
+def _digest_time(now: datetime.datetime) -> bool:
+    start, _until = getattr(settings, "REMINDER_HOURS", (8, 20))
+    return start <= now.astimezone(AMSTERDAM).hour < max(start + 1, DIGEST_UNTIL_HOUR)
+
+
 def reminders_send(*, now: datetime.datetime | None = None, force: bool = False) -> Counter:
     """Queue the reminders that are due (module docstring), for every organisation.
     Idempotent: each reminder has its own key, so running this every few minutes
@@ -271,8 +298,9 @@ def reminders_send(*, now: datetime.datetime | None = None, force: bool = False)
     if not force and not _in_waking_hours(now):
         counts["quiet_hours"] = 1
         return counts
-    for organisation in Organisation.objects.order_by("pk"):
-        counts.update(_organisation_reminders(organisation, now))
+    with translation.override("nl"):
+        for organisation in Organisation.objects.order_by("pk"):
+            counts.update(_organisation_reminders(organisation, now))
     return counts
 
 
@@ -329,12 +357,12 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
             org=organisation,
         )
         counts["vog_reminder"] += row is not None
-    # The morning digest: one e-mail per broker and day, only when something waits.
-    items = attention_items(organisation=organisation, now=now)
+    # The morning digest: one e-mail per broker and day, only when something waits,
+    # sent on the first run between the start of waking hours and noon.
+    items = attention_items(organisation=organisation, now=now) if _digest_time(now) else []
     if items:
         by_kind = Counter(item.kind for item in items)
-        with translation.override("nl"):
-            lines = [(str(Kind.LABELS[kind]), by_kind[kind]) for kind in Kind.ORDER if by_kind[kind]]
+        lines = [(str(Kind.LABELS[kind]), by_kind[kind]) for kind in Kind.ORDER if by_kind[kind]]
         today = now.astimezone(AMSTERDAM).date()
         staff = (
             StaffMembership.objects.filter(

@@ -69,8 +69,14 @@ def preferences_for(email: str) -> MailPreferences:
     return MailPreferences.objects.filter(email=email).first() or MailPreferences(email=email)
 
 
-def wants_mail(email: str, category: str) -> bool:
-    return preferences_for(email).wants(category)
+def wants_mail(email: str, category: str, user=None) -> bool:
+    """Whether ``email`` should get mail of ``category``. When the mail is for someone
+    with an account (``user``), their login address's choice counts too: the settings
+    page stores it there, while a volunteer's mail may go to a profile address."""
+    if not preferences_for(email).wants(category):
+        return False
+    login = (getattr(user, "email", "") or "").strip().lower()
+    return not login or login == (email or "").strip().lower() or preferences_for(login).wants(category)
 
 
 def preferences_update(*, email: str, values: dict[str, bool]) -> MailPreferences:
@@ -119,10 +125,10 @@ def notification_queue(
         return None
     if category not in Category.values:
         raise ValueError(f"unknown category {category!r}")
-    if not wants_mail(to_email, category):
+    if not wants_mail(to_email, category, user=user):
         return None
     if len(key) > 200:
-        key = key[:136] + ":" + hashlib.sha256(key.encode()).hexdigest()
+        key = key[:135] + ":" + hashlib.sha256(key.encode()).hexdigest()
     notification, created = Notification.objects.get_or_create(
         key=key,
         defaults={
@@ -167,7 +173,11 @@ def _unsubscribe_header(notification: Notification) -> dict[str, str]:
         return {}
     from notifications.links import unsubscribe_url
 
-    return {"List-Unsubscribe": f"<{unsubscribe_url(notification.to_email, notification.category)}>"}
+    # RFC 8058 one-click: a mail program may POST to the link without a page.
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(notification.to_email, notification.category)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def notification_deliver(*, pk: int, now: datetime.datetime | None = None) -> str:

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from accounts.roles import roles_for
 from notifications.forms import PreferencesForm
@@ -20,7 +22,7 @@ def preferences(request):
     roles = roles_for(request.user)
     is_broker = bool(roles.broker_of or roles.admin_of)
     instance = preferences_for(request.user.email)
-    form = PreferencesForm(request.POST or None, instance=instance, is_broker=is_broker)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=instance, is_broker=is_broker)
     if request.method == "POST" and form.is_valid():
         preferences_update(email=request.user.email, values={name: form.cleaned_data[name] for name in form.fields})
         messages.success(request, _("Uw e-mailinstellingen zijn bewaard."))
@@ -28,6 +30,8 @@ def preferences(request):
     return render(request, "notifications/preferences.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+@csrf_exempt  # the signed token in the address is the proof; mail programs POST here (RFC 8058)
 def unsubscribe(request, token):
     found = unsubscribe_read(token)
     optional = {c.value for c in OPTIONAL_CATEGORIES}

@@ -97,15 +97,14 @@ def test_a_real_commit_sends_and_a_real_rollback_sends_nothing():
 def test_a_rolled_back_savepoint_queues_nothing(django_capture_on_commit_callbacks):
     """The change inside a savepoint fails, the outer transaction commits: the mail of
     the failed change must not go out (its row is gone with the savepoint)."""
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            queue("outer", to_email="otto@example.nl")
-            try:
-                with transaction.atomic():
-                    queue("inner")
-                    raise DomainError("Deze stap kan nu niet.")
-            except DomainError:
-                pass
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        queue("outer", to_email="otto@example.nl")
+        try:
+            with transaction.atomic():
+                queue("inner")
+                raise DomainError("Deze stap kan nu niet.")
+        except DomainError:
+            pass
     assert len(callbacks) == 1
     assert [m.to for m in mail.outbox] == [["otto@example.nl"]]
     assert list(Notification.objects.values_list("key", flat=True)) == ["outer"]
@@ -219,9 +218,7 @@ def test_delivering_a_row_that_is_gone_is_skipped():
         (60, 61 * SECOND, "sent"),
     ],
 )
-def test_a_row_left_sending_is_taken_again_after_the_timeout(
-    clock, settings, mailserver, timeout, later, expected
-):
+def test_a_row_left_sending_is_taken_again_after_the_timeout(clock, settings, mailserver, timeout, later, expected):
     settings.NOTIFICATION_SENDING_TIMEOUT = timeout
     row = queue()
     mailserver.plan = [RuntimeError("worker killed mid-send")]  # neither transient nor permanent
@@ -340,9 +337,8 @@ def test_a_failing_delivery_after_the_commit_never_reaches_the_caller(mailserver
 
 
 def test_broker_down_the_row_waits_and_the_drain_sends_it_once(broker_down, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            row = queue()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        row = queue()
     assert len(callbacks) == 1
     assert len(broker_down) == 1  # it was tried, and it failed quietly
     row = fresh(row)
@@ -544,3 +540,30 @@ def test_the_command_line_exits_with_status_1_and_no_traceback(capsys):
     assert "--limit 1 or more" in captured.err
     assert "Traceback" not in captured.err + captured.out
 
+
+# --- The periodic tasks ------------------------------------------------------------------------
+
+
+def test_the_periodic_tasks_drain_and_purge(clock, settings):
+    from notifications.tasks import drain_outbox, purge_outbox
+
+    settings.NOTIFICATION_RETENTION_DAYS = 30
+    row = queue()
+    assert drain_outbox.delay().get()["sent"] == 0  # its own task may still come
+    clock.shift(61 * SECOND)
+    assert drain_outbox.delay().get() == {"sent": 1, "skipped": 0, "failed": 0, "waiting": 0}
+    assert purge_outbox.delay().get() == 0
+    clock.shift(31 * DAY)
+    assert purge_outbox.delay().get() == 1
+    assert not Notification.objects.filter(pk=row.pk).exists()
+
+
+def test_the_beat_schedule_names_registered_tasks(settings):
+    import matching.tasks  # noqa: F401 - registers the shared tasks
+    import notifications.tasks  # noqa: F401
+    from config.celery import app
+
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"notifications.tasks.drain_outbox", "notifications.tasks.purge_outbox"} <= names
+    assert "matching.tasks.send_reminders" in names
+    assert names <= set(app.tasks)

@@ -39,6 +39,7 @@ from matching.lifecycle import (
 from matching.models import Evaluation, HoursEntry, Match
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import staff_organisation
+from notifications.selectors import notifications_for_match
 
 STAFF_ROLES = {StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
 Status = Match.Status
@@ -186,6 +187,7 @@ def _render_detail(request, organisation, match, *, bound: dict | None = None, e
         "hours": entries,
         "totals": hours_totals(entries),
         "evaluation": match.evaluation_or_none,
+        "mails": list(notifications_for_match(match=match)),
         "error": error,
         "cancel_form": None,
         "activate_form": None,

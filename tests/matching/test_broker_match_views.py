@@ -74,6 +74,21 @@ def test_detail_shows_history_and_hours(client, world):
     assert "Tuin" in body and "Afronden met evaluatie" in body and "Koppeling annuleren" in body
 
 
+def test_detail_lists_the_emails_about_the_match(client, world, django_capture_on_commit_callbacks):
+    from matching.lifecycle import match_accept, match_proposal_mail
+
+    match = world.match("proposed")
+    client.force_login(world.broker)
+    assert "Er zijn nog geen e-mails" in client.get(url("detail", world, match.pk)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        match_proposal_mail(match=match)
+        match_accept(match=match, by=world.volunteer_user)
+    body = client.get(url("detail", world, match.pk)).content.decode()
+    assert "Wilt u helpen?" in body and world.volunteer.email in body
+    assert "wil u graag helpen" in body  # the requester heard of the yes
+    assert body.count(">verstuurd<") >= 2
+
+
 def test_cancel_with_and_without_reason(client, world):
     match = world.match("active")
     client.force_login(world.broker)

@@ -176,9 +176,10 @@ def test_match_from_proposal_by_email_to_evaluation_in_huissen(page: Page, demo,
     assert message.body.startswith("Beste Joost,")
     assert "Soort hulp: Respijtzorg" in message.body
     assert "Wanneer: elke dinsdag 13:00-17:00" in message.body
-    # What the carer wrote for the volunteer is in it; who and where they are is not.
-    assert "Wat er nodig is: Gerrit houdt van oude liedjes." in message.body
-    for private in ("Ineke", "Bosman", "6851 AB", "026 123 45 67"):
+    # Not who and where they are, and not the carer's own words (they may be about
+    # health): those are on the link's page.
+    assert "Wat er precies nodig is, leest u als u op een van de links klikt." in message.body
+    for private in ("Ineke", "Bosman", "6851 AB", "026 123 45 67", "Gerrit"):
         assert private not in message.body, f"the proposal e-mail shows {private!r} before Joost said yes"
     accept_path = link_from(message, "accept")
     link_from(message, "decline")  # there, and only once
@@ -193,6 +194,7 @@ def test_match_from_proposal_by_email_to_evaluation_in_huissen(page: Page, demo,
     expect(main).to_contain_text("Huissen (1,0 km van u)")
     expect(main).to_contain_text("elke dinsdag 13:00-17:00")
     expect(main).to_contain_text("Voor deze hulp is een geldige VOG nodig.")
+    expect(main).to_contain_text("Gerrit houdt van oude liedjes.")
     expect(main).not_to_contain_text("Ineke")
     shot(page, "journey8-2-accept-link")
     match.refresh_from_db()

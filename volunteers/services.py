@@ -279,9 +279,10 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
     had a match stays as an anonymous row ("Oud-vrijwilliger", neighbourhood only),
     so the organisation's and municipality's reports still add up; otherwise the
     row is deleted and only a :class:`VolunteerDeparture` (organisation,
-    neighbourhood, the dates of joining and stopping) stays for the reports. The login goes too, unless the same person also asks for help,
-    cares for someone or works for an organisation: then only the volunteer
-    profile is removed.
+    neighbourhood, the dates of joining and stopping) stays for the reports.
+    The login goes too, unless the same person also asks for help, cares for
+    someone or works for an organisation: then only the volunteer profile is
+    removed.
     """
     from matching.models import Match
 

@@ -40,15 +40,19 @@ def number_text(value: int | float | Decimal | None, kind: str = "count") -> str
     return number_format(value, 0, force_grouping=True)
 
 
-def _nice_ceiling(value: float) -> float:
-    if value <= 0:
-        return 1
-    exponent = math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        candidate = step * 10**exponent
-        if candidate >= value:
-            return candidate
-    return 10 ** (exponent + 1)  # pragma: no cover
+def _nice_top(value: float, *, whole: bool) -> float:
+    """The top of the axis: four equal steps of a round size (1, 2, 2.5, 5 × 10^k;
+    whole numbers only for counts) that reach ``value``."""
+    step_needed = max(value, 0) / 4
+    exponent = math.floor(math.log10(step_needed)) if step_needed > 0 else 0
+    for k in (exponent - 1, exponent, exponent + 1):
+        for base in (1, 2, 2.5, 5):
+            step = base * 10**k
+            if whole and (step < 1 or step != int(step)):
+                continue
+            if step >= step_needed:
+                return 4 * step
+    return 4 * 10 ** (exponent + 1)  # pragma: no cover
 
 
 @dataclass
@@ -95,9 +99,13 @@ def trend_chart(
     """A bar (counts, hours) or line (percentages, averages) chart of one figure per month."""
     values = [float(c.value) if c.shown and c.value is not None else None for _m, c in series]
     figure_kind = series[0][1].figure.kind if series else "count"
-    top_value = 100.0 if figure_kind == "pct" else _nice_ceiling(max([v for v in values if v is not None] or [0]))
-    if figure_kind == "score":
+    highest = max([v for v in values if v is not None] or [0])
+    if figure_kind == "pct":
+        top_value = 100.0
+    elif figure_kind == "score":
         top_value = 10.0
+    else:
+        top_value = _nice_top(highest, whole=figure_kind in ("count", "hours"))
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     band = plot_w / max(1, len(series))
@@ -112,7 +120,9 @@ def trend_chart(
         text = cell.export if not cell.shown and cell.status != "empty" else number_text(cell.value, figure_kind)
         point = Point(month=month, x=x, y=None if value is None else y_of(value), value_text=str(text), missing=False)
         point.missing = value is None
-        if i == 0 or month.month == 1:
+        # The year under January, and under the first month unless a January follows closely.
+        january_soon = any(m.month == 1 for m, _c in series[1:3]) if i == 0 else False
+        if month.month == 1 or (i == 0 and not january_soon):
             point.year_label = str(month.year)
         point.bar_x = round(x - band * 0.3, 1)
         if value is not None:
@@ -186,6 +196,9 @@ class Shape:
     waiting: int | str
     available: int | str
     label: bool
+    label_x: float = 0
+    label_y: float = 0
+    label_anchor: str = "middle"
 
     @property
     def tooltip(self) -> str:
@@ -260,6 +273,8 @@ def region_map(*, title: str, areas: Sequence[AreaGap]) -> RegionMap:
                 label=labels,
             )
         )
+    if labels:
+        _place_labels(shapes)
     # Draw the worst last, so that it is on top where circles overlap.
     shapes.sort(key=lambda s: GapLevel.ORDER.index(s.level))
     counts = {level: sum(s.level == level for s in shapes) for level in GapLevel.ORDER}
@@ -273,6 +288,50 @@ def region_map(*, title: str, areas: Sequence[AreaGap]) -> RegionMap:
         description += ". " + _("Tekort in: %(names)s.") % {"names": ", ".join(sorted(short))}
     legend = [(level, str(GapLevel.LABELS[level]), GapLevel.SYMBOLS[level]) for level in reversed(GapLevel.ORDER)]
     return RegionMap(title=title, description=description, shapes=shapes, legend=legend)
+
+
+LABEL_SIZE = 12  # font size in map units
+CHAR_WIDTH = 0.58 * LABEL_SIZE
+
+
+def _place_labels(shapes: list[Shape]) -> None:
+    """Put each name below, above, right or left of its marker where it overlaps no
+    other name or marker; names that fit nowhere are left out (they are in the
+    tooltip and the table). The areas with the biggest gap get their place first."""
+    boxes = [(s.cx - s.r, s.cy - s.r, s.cx + s.r, s.cy + s.r) for s in shapes]
+
+    def free(box) -> bool:
+        x1, y1, x2, y2 = box
+        if x1 < 0 or x2 > MAP_WIDTH or y1 < 0 or y2 > MAP_HEIGHT:
+            return False
+        return all(x2 <= a1 or x1 >= a2 or y2 <= b1 or y1 >= b2 for a1, b1, a2, b2 in boxes)
+
+    for shape in sorted(shapes, key=lambda s: (-GapLevel.ORDER.index(s.level), s.name)):
+        width = CHAR_WIDTH * len(shape.name)
+        r, cx, cy = shape.r, shape.cx, shape.cy
+        options = (
+            ("middle", cx, cy + r + LABEL_SIZE, (cx - width / 2, cy + r + 1, cx + width / 2, cy + r + LABEL_SIZE + 3)),
+            ("middle", cx, cy - r - 4, (cx - width / 2, cy - r - LABEL_SIZE - 3, cx + width / 2, cy - r - 1)),
+            (
+                "start",
+                cx + r + 3,
+                cy + 4,
+                (cx + r + 2, cy - LABEL_SIZE / 2 - 1, cx + r + 3 + width, cy + LABEL_SIZE / 2 + 1),
+            ),
+            (
+                "end",
+                cx - r - 3,
+                cy + 4,
+                (cx - r - 3 - width, cy - LABEL_SIZE / 2 - 1, cx - r - 2, cy + LABEL_SIZE / 2 + 1),
+            ),
+        )
+        for anchor, x, y, box in options:
+            if free(box):
+                shape.label_anchor, shape.label_x, shape.label_y = anchor, round(x, 1), round(y, 1)
+                boxes.append(box)
+                break
+        else:
+            shape.label = False
 
 
 def _rings(boundary) -> list[list[tuple[float, float]]]:

@@ -65,6 +65,13 @@ class MonthForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month", "inputmode": "numeric", "pattern": r"\d{4}-\d{1,2}"}),
     )
 
+    def __init__(self, data=None, *args, **kwargs):
+        # An empty field means the default month; show it in the field too.
+        if data is not None and not (data.get("maand") or "").strip():
+            data = data.copy()
+            data["maand"] = str(default_month())
+        super().__init__(data, *args, **kwargs)
+
     def clean_maand(self) -> Month:
         text = (self.cleaned_data.get("maand") or "").strip()
         now = timezone.now()
@@ -81,9 +88,15 @@ class MonthForm(forms.Form):
 
 
 class ReportForm(_MunicipalityChoice, MonthForm):
-    """The dashboard: one municipality and a month."""
+    """The dashboard: one municipality (default: the first one the user may see) and a month."""
 
     field_order = ["gemeente", "maand"]
+
+    def __init__(self, data=None, *args, access: ReportAccess, **kwargs):
+        if data is not None and not (data.get("gemeente") or "").strip() and access.municipalities:
+            data = data.copy()
+            data["gemeente"] = access.municipalities[0].name
+        super().__init__(data, *args, access=access, **kwargs)
 
 
 class MunicipalityForm(_MunicipalityChoice):

@@ -3,7 +3,6 @@ checked, first exact (a broker's view), then as the municipality sees it."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,101 +11,9 @@ import time_machine
 from neighbourhoods.months import Month
 from neighbourhoods.reports import HIDDEN, SMALL, report_build
 
-from .conftest import local
+from .conftest import MARCH, NOW, local
 
 pytestmark = pytest.mark.django_db
-
-MARCH = Month(2026, 3)
-NOW = local(2026, 6, 10, 12)  # March is final (more than 30 days after its end)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def march(build, region, frozen):
-    """The month, built by hand. The comments give the figure each row feeds."""
-    arnhem, centrum = region["arnhem"], region["areas"]["Arnhem"]
-    presikhaaf = build.area(arnhem, "Presikhaaf")
-    velp = region["areas"]["Velp"]
-    b = build
-
-    # Volunteers: vA new in March; vB, vC, vD older; v_new2 new on 31 March 23:30.
-    va = b.volunteer(centrum, created=local(2026, 3, 3))
-    vb = b.volunteer(centrum, created=local(2025, 5, 1))
-    vc = b.volunteer(presikhaaf, created=local(2025, 5, 1))
-    vd = b.volunteer(velp, created=local(2025, 5, 1))
-    b.volunteer(centrum, created=local(2026, 3, 31, 23, 30))
-    b.volunteer(centrum, created=local(2025, 1, 1), stopped=local(2026, 3, 15))  # stopped in March
-    b.volunteer(centrum, created=local(2025, 1, 1), stopped=local(2026, 4, 1, 0, 0))  # stopped in April
-    b.departure(centrum, registered=local(2026, 3, 10), stopped=local(2026, 3, 20))  # new and stopped
-
-    mz1 = b.mantelzorger(centrum)
-    mz2 = b.mantelzorger(presikhaaf)
-    mz3 = b.mantelzorger(centrum)
-
-    # Twelve new requests in Centrum: 5 respite, 4 practical, 2 companionship, 1 transport.
-    r1 = b.request(centrum, at=local(2026, 3, 2), kind="respite", mantelzorger=mz1, status="matched")
-    r2 = b.request(centrum, at=local(2026, 3, 3), kind="respite", mantelzorger=mz2, status="matched")
-    r3 = b.request(centrum, at=local(2026, 3, 10), kind="respite", status="referred")
-    r4 = b.request(centrum, at=local(2026, 3, 20), kind="respite", status="matched")
-    b.request(centrum, at=local(2026, 3, 31, 23, 30), kind="respite")  # r5: still March (DST has begun)
-    r6 = b.request(centrum, at=local(2026, 3, 1, 0, 30), kind="practical", status="matched")  # 28 Feb 23:30 UTC
-    r7 = b.request(centrum, at=local(2026, 3, 4), kind="practical")
-    r8 = b.request(centrum, at=local(2026, 3, 15), kind="practical", status="matched")
-    b.request(centrum, at=local(2026, 3, 16), kind="practical", status="withdrawn")  # r9
-    r10 = b.request(centrum, at=local(2026, 3, 5), kind="companionship", status="matched")
-    b.request(centrum, at=local(2026, 3, 6), kind="companionship")  # r11
-    b.request(centrum, at=local(2026, 3, 7), kind="transport")  # r12
-    # Not March: just before and just after; another organisation in the same neighbourhood.
-    b.request(centrum, at=local(2026, 2, 28, 23, 30))
-    b.request(centrum, at=local(2026, 4, 1, 0, 0))
-    b.request(centrum, at=local(2026, 3, 10), org=region["org_b"])
-    # Presikhaaf: two new practical requests. Velp (Rheden): one.
-    b.request(presikhaaf, at=local(2026, 3, 10))
-    b.request(presikhaaf, at=local(2026, 3, 11))
-    b.request(velp, at=local(2026, 3, 12))
-
-    # Answers.
-    m1 = b.match(r1, va, activated=local(2026, 3, 5))  # 3 days
-    m2 = b.match(r2, va, activated=local(2026, 3, 13))  # 10 days
-    b.event(r3, "referred", at=local(2026, 3, 12))  # 2 days (a referral)
-    b.event(r3, "intake", at=local(2026, 3, 14), from_status="referred")
-    b.event(r3, "referred", at=local(2026, 3, 16), from_status="intake")  # referred again: still one request
-    b.match(r4, vb, activated=local(2026, 4, 25))  # 36 days minus the DST hour
-    b.match(r6, vb, activated=local(2026, 3, 8, 0, 30))  # exactly 7 days
-    b.match(r7, vb, status="declined", ended=local(2026, 3, 6))  # proposal declined: no answer
-    b.match(r8, vc, activated=local(2026, 3, 20), ended=local(2026, 3, 25), status="cancelled")  # 5 days
-    b.match(r8, vb, activated=local(2026, 4, 1, 0, 0))  # the second start does not count; not running in March
-    b.event(r10, "referred", at=local(2026, 3, 20))  # 15 days
-    b.match(r10, vc, activated=local(2026, 4, 10))  # 36 days minus the DST hour (the referral came first)
-    b.event(b.request(centrum, at=local(2026, 4, 2)), "referred", at=local(2026, 4, 3))  # April referral
-
-    # Older requests with matches that ran into March and ended in it.
-    old1 = b.request(centrum, at=local(2025, 12, 1), status="closed")
-    b.match(old1, vd, activated=local(2026, 1, 10), ended=local(2026, 3, 1, 0, 0), goal="yes")
-    old2 = b.request(centrum, at=local(2025, 12, 2), status="closed")
-    b.match(old2, vb, activated=local(2026, 2, 1), ended=local(2026, 3, 20), goal="partly")
-    old3 = b.request(centrum, at=local(2025, 12, 3), status="closed")
-    b.match(old3, vb, activated=local(2026, 1, 1), ended=local(2026, 2, 28, 23, 59), goal="yes")  # February
-
-    # Respite hours: approved ones in March count.
-    b.hours(m1, datetime.date(2026, 3, 10), "2.5")
-    b.hours(m1, datetime.date(2026, 3, 17), "3")
-    b.hours(m1, datetime.date(2026, 3, 24), "1.5", approved=False)
-    b.hours(m2, datetime.date(2026, 3, 31), "2")
-    b.hours(m2, datetime.date(2026, 4, 1), "4")
-
-    # Burden check-ins.
-    b.checkin(mz1, 9, at=local(2026, 2, 20))  # February
-    b.checkin(mz1, 8, at=local(2026, 3, 3))
-    b.checkin(mz1, 6, at=local(2026, 3, 28))
-    b.checkin(mz2, 5, at=local(2026, 3, 15))
-    b.checkin(mz3, 9, at=local(2026, 3, 20))
-    return {"arnhem": arnhem, "centrum": centrum, "presikhaaf": presikhaaf}
 
 
 def exact(march, region, **kwargs):

@@ -120,8 +120,8 @@ def trend_chart(
         text = cell.export if not cell.shown and cell.status != "empty" else number_text(cell.value, figure_kind)
         point = Point(month=month, x=x, y=None if value is None else y_of(value), value_text=str(text), missing=False)
         point.missing = value is None
-        # The year under January, and under the first month unless a January follows closely.
-        january_soon = any(m.month == 1 for m, _c in series[1:3]) if i == 0 else False
+        # The year under January, and under the first month unless January comes right after it.
+        january_soon = any(m.month == 1 for m, _c in series[1:2]) if i == 0 else False
         if month.month == 1 or (i == 0 and not january_soon):
             point.year_label = str(month.year)
         point.bar_x = round(x - band * 0.3, 1)

@@ -93,7 +93,9 @@ def municipality_dashboard(request, slug):
     if not form.is_valid():
         return _form_error_page(request, "neighbourhoods/reports/dashboard.html", context)
     municipality, month = form.cleaned_data["gemeente"], form.cleaned_data["maand"]
-    report = report_build(organisation=access.organisation, municipality=municipality, months=form.trend_months())
+    report = report_build(
+        organisation=access.organisation, municipality=municipality, months=form.trend_months(), use_cache=True
+    )
     gaps = area_gaps(organisation=access.organisation, municipality=municipality)
     context.update(
         municipality=municipality,
@@ -147,7 +149,7 @@ def organisation_overview(request, slug):
     if not form.is_valid():
         return _form_error_page(request, "neighbourhoods/reports/organisation.html", context)
     month = form.cleaned_data["maand"]
-    report = report_build(organisation=access.organisation, months=form.trend_months(), suppress=False)
+    report = report_build(organisation=access.organisation, months=form.trend_months(), suppress=False, use_cache=True)
     gaps = area_gaps(organisation=access.organisation, suppress=False)
     context.update(
         month=month,

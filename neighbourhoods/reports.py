@@ -114,6 +114,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, Count, FloatField, Func, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -122,7 +124,7 @@ from django.utils.translation import gettext_lazy as _
 from caregivers.models import BurdenCheckIn, HelpRequest, RequestEvent
 from matching.models import Evaluation, HoursEntry, Match
 from neighbourhoods.models import Municipality, Neighbourhood, Organisation
-from neighbourhoods.months import Month
+from neighbourhoods.months import Month, months_between
 from volunteers.models import Volunteer, VolunteerDeparture
 
 SMALL_CELL = 10
@@ -367,20 +369,30 @@ class Scope:
 
     organisation: Organisation
     municipality: Municipality | None = None
+    neighbourhood_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, organisation: Organisation, municipality: Municipality | None = None) -> Scope:
+        ids = tuple(municipality.neighbourhoods.values_list("pk", flat=True)) if municipality is not None else ()
+        return cls(organisation, municipality, ids)
 
     def q(self, path: str) -> Q:
-        """Rows whose neighbourhood (at ``path``) lies in the municipality."""
+        """Rows whose neighbourhood (the foreign key at ``path``) lies in the municipality.
+        A list of ids, not a join to the neighbourhoods: one join less per row."""
         if self.municipality is None:
             return Q()
-        return Q(**{f"{path}__municipality": self.municipality})
+        return Q(**{f"{path}_id__in": self.neighbourhood_ids or [0]})
 
 
 RawTable = dict[tuple[int, int | None], Raw]  # (month index, neighbourhood id) -> Raw
 
 
 def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
-    """All raw numbers for ``months`` per (month index, neighbourhood id), in a fixed
-    number of queries (14), whatever the number of months or neighbourhoods."""
+    """All raw numbers for ``months`` (consecutive, oldest first) per (month index,
+    neighbourhood id), in a fixed number of queries (15), whatever the number of
+    months or neighbourhoods."""
+    if list(months) != months_between(months[0], months[-1]):
+        raise ValueError("raw_figures needs consecutive months, oldest first")
     org = scope.organisation
     table: RawTable = defaultdict(Raw)
 
@@ -410,7 +422,13 @@ def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
         .order_by()
     )
     first_referral = (
-        RequestEvent.objects.filter(cohort, request__organisation=org, to_status=HelpRequest.Status.REFERRED)
+        RequestEvent.objects.filter(
+            cohort,
+            request__organisation=org,
+            to_status=HelpRequest.Status.REFERRED,
+            # Never before the request came in: lets the (to_status, at) index do the work.
+            at__gte=months[0].start,
+        )
         .annotate(m=_bucket("request__created_at", months))
         .values_list("request", "m", "request__neighbourhood")
         .annotate(days=DaysBetween(Min("at"), Min("request__created_at")))
@@ -546,6 +564,56 @@ def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
     return table
 
 
+# --- Computed figures, kept for a while -------------------------------------------------------
+
+CACHE_VERSION = 1
+# Figures of a month that can still change (within 30 days after its end) are kept 5
+# minutes, older months 6 hours (late hours, evaluations or matches of old requests
+# still count, a little later). Exports and the report command never use the cache.
+CACHE_SECONDS = 6 * 3600
+CACHE_RECENT_SECONDS = 5 * 60
+
+
+def _cache_seconds(month: Month, now: datetime.datetime) -> int:
+    if now < month.end + datetime.timedelta(days=PROVISIONAL_DAYS):
+        return int(getattr(settings, "REPORTS_CACHE_RECENT_SECONDS", CACHE_RECENT_SECONDS))
+    return int(getattr(settings, "REPORTS_CACHE_SECONDS", CACHE_SECONDS))
+
+
+def _cache_key(scope: Scope, month: Month) -> str:
+    who = f"m{scope.municipality.pk}" if scope.municipality is not None else "all"
+    return f"reports:{CACHE_VERSION}:{scope.organisation.pk}:{who}:{month}"
+
+
+def raw_by_month(
+    *, scope: Scope, months: Sequence[Month], now: datetime.datetime, use_cache: bool
+) -> tuple[dict[Month, dict[int | None, Raw]], datetime.datetime]:
+    """For each month: neighbourhood id -> raw numbers, and when the oldest of them were
+    computed. With ``use_cache`` months found in Django's cache are not counted again;
+    the others are counted in one go (from the first to the last missing month)."""
+    months = sorted(months)
+    found: dict[Month, tuple[datetime.datetime, dict]] = {}
+    if use_cache and _cache_seconds(months[-1], now) > 0:
+        keys = {_cache_key(scope, m): m for m in months}
+        found = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
+    missing = [m for m in months if m not in found]
+    if missing:
+        span = months_between(missing[0], missing[-1])
+        table = raw_figures(scope=scope, months=span)
+        computed: dict[Month, dict[int | None, Raw]] = {m: {} for m in span}
+        for (i, area), raw in table.items():
+            computed[span[i]][area] = raw
+        for month, areas in computed.items():
+            found[month] = (now, areas)
+        if use_cache:
+            for month, areas in computed.items():
+                seconds = _cache_seconds(month, now)
+                if seconds > 0:
+                    cache.set(_cache_key(scope, month), (now, areas), seconds)
+    oldest = min(found[m][0] for m in months)
+    return {m: found[m][1] for m in months}, oldest
+
+
 # --- Cells as shown, with small numbers hidden ------------------------------------------------
 
 
@@ -676,6 +744,7 @@ class Report:
     months: list[MonthTable]
     suppressed: bool
     generated_at: datetime.datetime
+    computed_at: datetime.datetime  # when the oldest of the figures were counted (cache)
 
     @property
     def last(self) -> MonthTable:
@@ -728,25 +797,27 @@ def report_build(
     municipality: Municipality | None = None,
     suppress: bool = True,
     now: datetime.datetime | None = None,
+    use_cache: bool = False,
 ) -> Report:
     """The report of ``municipality`` (rows per neighbourhood) or, without one, of the
     whole organisation (rows per municipality, plus requests without a known
-    neighbourhood), for each of ``months`` (oldest first)."""
+    neighbourhood), for each of ``months`` (oldest first). ``use_cache``: take the
+    raw numbers of months counted in the last minutes (pages; see ``raw_by_month``)."""
     if not months:
         raise ValueError("months must not be empty")
     months = sorted(months)
     now = now or timezone.now()
     level = "neighbourhood" if municipality is not None else "municipality"
-    scope = Scope(organisation, municipality)
-    raw = raw_figures(scope=scope, months=months)
-    extra_ids = {area for (_m, area) in raw if area is not None}
+    scope = Scope.of(organisation, municipality)
+    raw, computed_at = raw_by_month(scope=scope, months=months, now=now, use_cache=use_cache)
+    extra_ids = {area for per_area in raw.values() for area in per_area if area is not None}
     areas, key_of = _areas(scope, level, extra_ids)
     tables = []
-    for i, month in enumerate(months):
+    for month in months:
         per_area: dict[str, Raw] = {a.key: Raw() for a in areas}
-        for (m, area_id), values in raw.items():
+        for area_id, values in raw[month].items():
             key = key_of.get(area_id)
-            if m == i and key is not None:
+            if key is not None:
                 per_area[key].add(values)
         total_raw = Raw()
         for values in per_area.values():
@@ -779,6 +850,7 @@ def report_build(
         months=tables,
         suppressed=suppress,
         generated_at=now,
+        computed_at=computed_at,
     )
 
 

@@ -143,6 +143,14 @@ class Builder:
         return NeighbourhoodFactory(municipality=municipality, name=name, kind=kind, latitude=lat, longitude=lon)
 
 
+@pytest.fixture(autouse=True)
+def _reports_count_afresh(settings):
+    """Report pages keep figures in the cache for minutes; tests count every time
+    (test_reports_cache.py turns it back on)."""
+    settings.REPORTS_CACHE_SECONDS = 0
+    settings.REPORTS_CACHE_RECENT_SECONDS = 0
+
+
 @pytest.fixture
 def build(region):
     return Builder(region)

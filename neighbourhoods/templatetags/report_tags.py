@@ -59,3 +59,15 @@ def signed(value) -> str:
 @register.filter
 def dictget(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def count_shown(value) -> str:
+    """A count that may be ``"<10"`` (as ``neighbourhoods/includes/count_cell.html``, without an include)."""
+    if isinstance(value, str) and value.startswith("<"):
+        return format_html(
+            '<abbr title="{t}"><span aria-hidden="true">{v}</span><span class="visually-hidden">{t}</span></abbr>',
+            t=_("minder dan %(n)s") % {"n": value[1:]},
+            v=value,
+        )
+    return number_text(value)

@@ -31,6 +31,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay
 from django.utils import timezone
@@ -235,9 +237,27 @@ def area_gaps(
     municipality: Municipality | None = None,
     suppress: bool = True,
     now: datetime.datetime | None = None,
+    use_cache: bool = False,
 ) -> list[AreaGap]:
     """Every neighbourhood of the municipality (or of the organisation's area) with
-    its waiting requests and free volunteers, now: what the map shows (3 queries)."""
+    its waiting requests and free volunteers, now: what the map shows (3 queries).
+    ``use_cache``: the pages keep the answer as long as the figures of recent months
+    (``REPORTS_CACHE_RECENT_SECONDS``, 5 minutes)."""
+    seconds = int(getattr(settings, "REPORTS_CACHE_RECENT_SECONDS", 300)) if use_cache else 0
+    key = f"reports:gaps:{organisation.pk}:{municipality.pk if municipality else 'all'}:{int(suppress)}"
+    if seconds > 0:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    gaps = _area_gaps(organisation=organisation, municipality=municipality, suppress=suppress, now=now)
+    if seconds > 0:
+        cache.set(key, gaps, seconds)
+    return gaps
+
+
+def _area_gaps(
+    *, organisation: Organisation, municipality: Municipality | None, suppress: bool, now: datetime.datetime | None
+) -> list[AreaGap]:
     now = now or timezone.now()
     today = now.astimezone(AMSTERDAM).date()
     requests = _open_requests(organisation, municipality)

@@ -96,7 +96,7 @@ def municipality_dashboard(request, slug):
     report = report_build(
         organisation=access.organisation, municipality=municipality, months=form.trend_months(), use_cache=True
     )
-    gaps = area_gaps(organisation=access.organisation, municipality=municipality)
+    gaps = area_gaps(organisation=access.organisation, municipality=municipality, use_cache=True)
     context.update(
         municipality=municipality,
         month=month,
@@ -150,7 +150,7 @@ def organisation_overview(request, slug):
         return _form_error_page(request, "neighbourhoods/reports/organisation.html", context)
     month = form.cleaned_data["maand"]
     report = report_build(organisation=access.organisation, months=form.trend_months(), suppress=False, use_cache=True)
-    gaps = area_gaps(organisation=access.organisation, suppress=False)
+    gaps = area_gaps(organisation=access.organisation, suppress=False, use_cache=True)
     context.update(
         month=month,
         report=report,
@@ -159,7 +159,7 @@ def organisation_overview(request, slug):
         key_figures=_key_figures(report, month),
         charts=_charts(report, "org"),
         map=region_map(title=_("Vraag en aanbod nu in het werkgebied"), areas=gaps),
-        workload=broker_workload(organisation=access.organisation, month=month),
+        workload=broker_workload(organisation=access.organisation, month=month, use_cache=True),
         previous_month=month.previous(),
         next_month=month.next() if month.next() <= month.current() else None,
     )

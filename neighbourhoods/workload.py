@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
@@ -45,8 +47,22 @@ def _name(user, n: int) -> str:
     return full or _("Medewerker %(n)s") % {"n": n}
 
 
-def broker_workload(*, organisation: Organisation, month: Month) -> list[BrokerLoad]:
-    """One row per broker or admin, busiest (most requests in hand) first."""
+def broker_workload(*, organisation: Organisation, month: Month, use_cache: bool = False) -> list[BrokerLoad]:
+    """One row per broker or admin, busiest (most requests in hand) first. ``use_cache``:
+    kept as long as the recent figures of the report pages (5 minutes)."""
+    seconds = int(getattr(settings, "REPORTS_CACHE_RECENT_SECONDS", 300)) if use_cache else 0
+    key = f"reports:workload:{organisation.pk}:{month}"
+    if seconds > 0:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    rows = _broker_workload(organisation=organisation, month=month)
+    if seconds > 0:
+        cache.set(key, rows, seconds)
+    return rows
+
+
+def _broker_workload(*, organisation: Organisation, month: Month) -> list[BrokerLoad]:
     memberships = (
         StaffMembership.objects.filter(
             organisation=organisation, role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN]

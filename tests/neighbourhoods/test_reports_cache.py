@@ -79,3 +79,24 @@ def test_the_dashboard_tells_when_it_counted(client, personas, cached, march):
     with time_machine.travel(NOW, tick=False):
         body = client.get("/organisatie/org-a/cijfers/?maand=2026-03").content.decode()
     assert "Cijfers geteld op 10 juni 2026, 12:00" in body
+
+
+def test_map_and_workload_are_kept_briefly(cached, march, build, region, personas):
+    from neighbourhoods.demand import area_gaps
+    from neighbourhoods.workload import broker_workload
+
+    org = region["org_a"]
+    with time_machine.travel(NOW, tick=False):
+        before = {a.neighbourhood.name: a.waiting for a in area_gaps(organisation=org, use_cache=True)}
+        load = broker_workload(organisation=org, month=MARCH, use_cache=True)
+        build.request(march["centrum"], at=NOW)  # a new open request
+        cached_gaps = {a.neighbourhood.name: a.waiting for a in area_gaps(organisation=org, use_cache=True)}
+        fresh = {a.neighbourhood.name: a.waiting for a in area_gaps(organisation=org)}
+        assert [r.user_id for r in broker_workload(organisation=org, month=MARCH, use_cache=True)] == [
+            r.user_id for r in load
+        ]
+    assert cached_gaps == before
+    assert fresh["Centrum"] == before["Centrum"] + 1
+    with time_machine.travel(NOW + datetime.timedelta(minutes=6), tick=False):
+        later = {a.neighbourhood.name: a.waiting for a in area_gaps(organisation=org, use_cache=True)}
+    assert later["Centrum"] == before["Centrum"] + 1

@@ -663,6 +663,45 @@ def section(results: dict) -> str:
             "charts, the map and the template."
         )
         lines.append("")
+
+    def p95(db: str, key: str) -> str:
+        return f"{latest[db]['timings'][key]['p95_ms']:,.0f} ms" if db in latest else "-"
+
+    dbs = [db for db in ("sqlite", "postgresql") if db in latest]
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+    def both(key: str) -> str:
+        return ", ".join(f"{names[db]} {p95(db, key)}" for db in dbs)
+
+    lines += [
+        "What the three ways of timing the dashboard mean. The report pages keep the counted figures of",
+        "each month in Django's cache (`neighbourhoods.reports.raw_by_month`): months within 30 days of",
+        "their end for 5 minutes, older months for 6 hours; the map's counts and the workload per broker",
+        "for 5 minutes. *Cache warm* is the page as people see it once someone has looked at it in the",
+        "last minutes (requests for random months of the last twelve, after every month was asked once).",
+        "*Recent months counted again* is the first view of the last month after its 5 minutes ran out:",
+        "the current, the last and the month before are counted again, the older nine come from the",
+        "cache. *Nothing in the cache* counts all twelve months (the first view after a restart with the",
+        "default local-memory cache, or after 6 hours).",
+        "",
+        f"**Target (≤ {TARGET_MS} ms p95): met with the cache warm** (Arnhem: {both('dashboard_arnhem')}; "
+        f"Rheden: {both('dashboard_rheden')}). **Not met when the page has to count**: recent months again "
+        f"{both('dashboard_arnhem_recent')}, all twelve months {both('dashboard_arnhem_cold')} for Arnhem, "
+        f"which here holds 30,000 of the 50,000 requests (Rheden, a municipality of villages, counts all "
+        f"twelve months in {both('dashboard_rheden_cold')}). The exports never use the cache (a delivery "
+        f"must be exact at that moment): 12 months of Arnhem as CSV {both('csv_arnhem_12_months')}.",
+        "",
+        "Why counting takes that long: with a year of data a twelve-month report reads every row of the",
+        "year (about 600,000 rows: requests, their events, matches, hours, check-ins), in 15 grouped",
+        "queries; indexes only help for a single recent month (the indexes on requests per month and on",
+        "referrals, `caregivers` migration 0005, brought a month of requests from 34 to 8 ms). Indexes on",
+        "`matching_match` (`activated_at`, `ended_at`) and `matching_hoursentry` (`date`) were tried on a",
+        "copy: recounting the recent months went from 309 to 279 ms, twelve months got slower; they are",
+        "not added. What would make the cold page fast: a table of monthly figures per neighbourhood",
+        "(the raw numbers of `raw_figures`, which add up), filled for closed months by a Celery beat task",
+        "at night and for the current month on demand; the page would then count one month at most.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -19,7 +19,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from neighbourhoods.charts import region_map, trend_chart
 from neighbourhoods.demand import GapLevel, area_gaps, demand_signals
@@ -83,7 +83,7 @@ def _form_error_page(request, template: str, context: dict):
 
 
 @login_required
-@require_GET
+@require_safe
 def municipality_dashboard(request, slug):
     """Outcomes per neighbourhood and month for one municipality: key figures, trends,
     the map of the gap between demand and supply, and the tables behind them."""
@@ -115,7 +115,7 @@ def municipality_dashboard(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def demand(request, slug):
     """Signals of unmet demand: where requests wait and few volunteers are free."""
     access = report_access(user=request.user, slug=slug)
@@ -139,7 +139,7 @@ def demand(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_overview(request, slug):
     """The organisation's own overview: the same figures per municipality, exact,
     plus the workload per broker. Brokers and admins only."""
@@ -189,7 +189,7 @@ def _messages(errors: dict) -> list[str]:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_csv(request, slug):
     """The figures as CSV, per month and neighbourhood: ``?gemeente=NAAM&van=YYYY-MM&tot=YYYY-MM``
     (or ``maand=YYYY-MM``; at most 24 months)."""
@@ -206,7 +206,7 @@ def export_csv(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_json(request, slug):
     """The same figures as JSON (``report_as_json``); errors as 400 with the reasons."""
     report, errors = _export_report(request, slug)

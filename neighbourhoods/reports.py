@@ -100,6 +100,16 @@ percentages of a shown base (they are rounded to whole percents).
 Brokers and admins of the organisation see exact numbers on their own pages
 (``suppress=False``): they see the people behind them anyway.
 
+Caching
+=======
+
+The report pages pass ``use_cache=True``: the raw numbers of each month are kept in
+Django's cache (``raw_by_month``; months within 30 days of their end 5 minutes, older
+months 6 hours; settings ``REPORTS_CACHE_RECENT_SECONDS`` and ``REPORTS_CACHE_SECONDS``,
+0 = off) and the page says when they were counted. Exports and the ``report`` command
+always count afresh. Counting twelve months for a municipality with 30,000 requests a
+year takes 0.5-0.9 s (``benchmarks/README.md``, "Reports").
+
 Nothing here reads or returns a name, address, e-mail, phone number or free text:
 only ids, neighbourhood and municipality names, codes, dates and numbers.
 """

@@ -232,7 +232,11 @@ class HelpRequest(Located):
                 name="unique_request_external_id",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            # The reports count requests per month.
+            models.Index(fields=["organisation", "created_at"], name="request_org_created"),
+        ]
         verbose_name = _("hulpvraag")
         verbose_name_plural = _("hulpvragen")
 
@@ -283,3 +287,7 @@ class RequestEvent(StatusEvent):
     """One step in a request's life: who, when, from which state to which, and why."""
 
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        # The reports look up referrals (and other steps) per month.
+        indexes = [models.Index(fields=["to_status", "at"], name="request_event_status_at")]

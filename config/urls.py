@@ -21,6 +21,7 @@ urlpatterns = [
     path("organisatie/<slug:slug>/koppelronde/", include("matching.batch_urls")),
     path("organisatie/<slug:slug>/koppelingen/", include("matching.broker_match_urls")),
     path("organisatie/<slug:slug>/aandacht/", include("matching.attention_urls")),
+    path("organisatie/<slug:slug>/cijfers/", include("neighbourhoods.report_urls")),
     path("", include("neighbourhoods.urls")),
     path("admin/", admin.site.urls),
 ]

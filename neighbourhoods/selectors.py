@@ -86,3 +86,45 @@ def serving_area(*, location: GeocodeResult, postcode: str = "") -> ServingArea:
         municipality=municipality,
         neighbourhood=neighbourhood_for_point(point=location.point, municipality=municipality),
     )
+
+
+@dataclass(frozen=True)
+class ReportAccess:
+    """What a staff member may see of an organisation's reports: brokers and admins
+    all its municipalities (and the organisation's own overview), a municipality
+    viewer only the municipalities of their memberships."""
+
+    organisation: Organisation
+    municipalities: tuple[Municipality, ...]
+    is_staff: bool  # broker or admin of the organisation
+
+    def municipality_named(self, name: str) -> Municipality | None:
+        wanted = (name or "").strip().casefold()
+        return next((m for m in self.municipalities if m.name.casefold() == wanted), None)
+
+
+def report_access(*, user, slug: str, staff_only: bool = False) -> ReportAccess:
+    """The reports ``user`` may see at organisation ``slug``; 404 for everybody else
+    (as the other staff pages). ``staff_only``: the organisation's own overview,
+    not for municipality viewers."""
+    if not user.is_authenticated:
+        raise Http404
+    memberships = list(
+        StaffMembership.objects.filter(user=user, organisation__slug=slug).select_related(
+            "organisation", "municipality"
+        )
+    )
+    staff = [m for m in memberships if m.role in (StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN)]
+    viewer = [m for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY and m.municipality_id]
+    if staff:
+        organisation = staff[0].organisation
+        municipalities = tuple(organisation.municipalities.order_by("name"))
+        return ReportAccess(organisation, municipalities, is_staff=True)
+    if viewer and not staff_only:
+        organisation = viewer[0].organisation
+        served = set(organisation.municipalities.values_list("pk", flat=True))
+        municipalities = tuple(
+            sorted({m.municipality for m in viewer if m.municipality_id in served}, key=lambda m: m.name)
+        )
+        return ReportAccess(organisation, municipalities, is_staff=False)
+    raise Http404

@@ -84,6 +84,8 @@ class Volunteer(Located):
     languages = models.CharField(_("talen (ISO 639-1, ';' ertussen)"), max_length=100, blank=True, default="nl")
     vog_valid_until = models.DateField(_("VOG geldig tot"), null=True, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
+    # When the volunteer stopped (is_active became False); the reports count it.
+    stopped_at = models.DateTimeField(_("gestopt op"), null=True, blank=True)
     paused_until = models.DateField(_("gepauzeerd tot"), null=True, blank=True)
     wants_one_off = models.BooleanField(_("eenmalige hulp"), default=True)
     wants_recurring = models.BooleanField(_("vaste hulp (elke week)"), default=True)
@@ -108,6 +110,17 @@ class Volunteer(Located):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    def save(self, *args, **kwargs):
+        # Keep the stop date in step with ``is_active`` (also for the admin's checkbox).
+        if not self.is_active and self.stopped_at is None:
+            self.stopped_at = timezone.now()
+        elif self.is_active and self.stopped_at is not None:
+            self.stopped_at = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "is_active" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "stopped_at"}
+        super().save(*args, **kwargs)
+
     def is_paused(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.paused_until is not None and self.paused_until >= on
@@ -118,6 +131,29 @@ class Volunteer(Located):
     def has_valid_vog(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.vog_valid_until is not None and self.vog_valid_until >= on
+
+
+class VolunteerDeparture(models.Model):
+    """What remains of a volunteer who stopped and whose row was deleted (no matches,
+    so nothing else needed it): no person, only where and when, so the reports can
+    still count new and stopped volunteers per neighbourhood and month."""
+
+    organisation = models.ForeignKey(
+        "neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="volunteer_departures"
+    )
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("aangemeld op"))
+    stopped_at = models.DateTimeField(_("gestopt op"))
+
+    class Meta:
+        ordering = ["-stopped_at", "-pk"]
+        verbose_name = _("gestopte vrijwilliger")
+        verbose_name_plural = _("gestopte vrijwilligers")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.stopped_at:%Y-%m-%d}"
 
 
 TARGET_GROUPS: dict[str, str] = {

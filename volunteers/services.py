@@ -18,7 +18,15 @@ from common.slots import Slot, SlotError, check_no_overlap
 from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import serving_area
-from volunteers.models import DEFAULT_SKILLS, TARGET_GROUPS, AvailabilitySlot, Skill, VogCheck, Volunteer
+from volunteers.models import (
+    DEFAULT_SKILLS,
+    TARGET_GROUPS,
+    AvailabilitySlot,
+    Skill,
+    VogCheck,
+    Volunteer,
+    VolunteerDeparture,
+)
 from volunteers.selectors import skills_for_organisation, volunteer_account_kept_reason
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2}$")
@@ -270,9 +278,11 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
     Availability, screening records and skills are deleted. A volunteer who ever
     had a match stays as an anonymous row ("Oud-vrijwilliger", neighbourhood only),
     so the organisation's and municipality's reports still add up; otherwise the
-    row is deleted. The login goes too, unless the same person also asks for help,
-    cares for someone or works for an organisation: then only the volunteer
-    profile is removed.
+    row is deleted and only a :class:`VolunteerDeparture` (organisation,
+    neighbourhood, the dates of joining and stopping) stays for the reports.
+    The login goes too, unless the same person also asks for help, cares for
+    someone or works for an organisation: then only the volunteer profile is
+    removed.
     """
     from matching.models import Match
 
@@ -296,6 +306,7 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
         volunteer.vog_checks.all().delete()
         volunteer.skills.clear()
         kept = Match.objects.filter(volunteer=volunteer).exists()
+        now = timezone.now()
         if kept:
             Volunteer.objects.filter(pk=volunteer.pk).update(
                 first_name=ANONYMOUS_FIRST_NAME,
@@ -309,14 +320,22 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
                 longitude=None,
                 user=None,
                 is_active=False,
+                stopped_at=volunteer.stopped_at or now,
                 paused_until=None,
                 vog_valid_until=None,
                 languages="",
                 target_groups=[],
-                updated_at=timezone.now(),
+                updated_at=now,
             )
             volunteer.refresh_from_db()
         else:
+            # The row goes; the reports keep only where and when (no person).
+            VolunteerDeparture.objects.create(
+                organisation_id=volunteer.organisation_id,
+                neighbourhood_id=volunteer.neighbourhood_id,
+                registered_at=volunteer.created_at,
+                stopped_at=volunteer.stopped_at or now,
+            )
             volunteer.delete()
         # The record of e-mail sent about this volunteer's matches goes too.
         from notifications.models import Notification

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(settings):
-    call_command("load_demo", "--volunteers", "40", "--requests", "20", stdout=io.StringIO())
+    call_command("load_demo", "--volunteers", "40", "--requests", "20", "--history-months", "0", stdout=io.StringIO())
 
 
 def test_demo_region_has_the_twelve_municipalities_with_real_places(demo):
@@ -67,7 +67,7 @@ def test_demo_people_are_located_in_their_neighbourhoods(demo):
 
 def test_demo_is_idempotent(demo):
     counts = (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count())
-    call_command("load_demo", "--volunteers", "40", "--requests", "20", stdout=io.StringIO())
+    call_command("load_demo", "--volunteers", "40", "--requests", "20", "--history-months", "0", stdout=io.StringIO())
     assert (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count()) == counts
 
 

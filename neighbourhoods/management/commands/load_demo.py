@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from neighbourhoods.demo import DEMO_ACCOUNTS, demo_load
+from neighbourhoods.demo_history import demo_history_load
+from neighbourhoods.models import StaffMembership
 
 
 class Command(BaseCommand):
@@ -13,10 +15,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--volunteers", type=int, default=300)
         parser.add_argument("--requests", type=int, default=150)
+        parser.add_argument(
+            "--history-months",
+            type=int,
+            default=12,
+            help="Months of past requests, matches, hours and check-ins for the reports (0: none).",
+        )
 
     def handle(self, *args, **options):
-        if options["volunteers"] < 0 or options["requests"] < 0:
-            self.stderr.write("--volunteers and --requests must be 0 or more")
+        if options["volunteers"] < 0 or options["requests"] < 0 or options["history_months"] < 0:
+            self.stderr.write("--volunteers, --requests and --history-months must be 0 or more")
             raise SystemExit(2)
         result = demo_load(
             people=not options["no_people"], volunteers=options["volunteers"], requests=options["requests"]
@@ -26,6 +34,20 @@ class Command(BaseCommand):
             f"{result['neighbourhoods']} buurten en kernen; "
             f"{result['volunteers_created']} vrijwilligers en {result['requests_created']} hulpvragen nieuw."
         )
+        if not options["no_people"] and options["history_months"]:
+            organisation = result["organisation"]
+            brokers = [
+                m.user
+                for m in StaffMembership.objects.filter(
+                    organisation=organisation, role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN]
+                ).select_related("user")
+            ]
+            history = demo_history_load(organisation=organisation, brokers=brokers, months=options["history_months"])
+            if history["requests"]:
+                self.stdout.write(
+                    f"Geschiedenis: {history['requests']} eerdere hulpvragen en {history['matches']} koppelingen "
+                    f"in {options['history_months']} maanden."
+                )
         if settings.DEBUG:
             # The demo passwords are printed only in the local run (DEBUG on).
             self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {settings.DEMO_PASSWORD})")

@@ -362,8 +362,7 @@ def _hours_items(organisation, now):
     for row in _hours_pending(organisation, now):
         age = _age(now, row["oldest"])
         text = ngettext(
-            "%(name)s schreef %(count)s keer uren bij koppeling #%(match)s die nog niet zijn goedgekeurd; "
-            "de oudste %(days)s geleden.",
+            "%(name)s schreef uren bij koppeling #%(match)s die nog niet zijn goedgekeurd, %(days)s geleden.",
             "%(name)s schreef %(count)s keer uren bij koppeling #%(match)s die nog niet zijn goedgekeurd; "
             "de oudste %(days)s geleden.",
             row["entries"],

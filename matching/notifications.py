@@ -41,6 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from caregivers.models import HelpRequest
+from matching.attention import PROPOSAL_ANSWER_DAYS
 from matching.models import Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
@@ -51,7 +52,8 @@ from notifications.services import notification_queue, wants_mail
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Status = Match.Status
 
-PROPOSAL_REMIND_DAYS = 3
+# The volunteer is reminded when the proposal shows on the broker's attention list.
+PROPOSAL_REMIND_DAYS = PROPOSAL_ANSWER_DAYS
 PROPOSAL_ALERT_DAYS = 7
 # The morning digest goes out on the first run between the start of waking hours and this hour.
 DIGEST_UNTIL_HOUR = 12
@@ -163,7 +165,15 @@ def _match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
     volunteer_email, volunteer_user = _volunteer_contact(match)
     requester_email, requester_user = _requester_contact(match.request)
     broker = _broker_of(match)
-    context = {**_context(match), **_urls(match), "event": event, "note": match.get_decline_reason_display()}
+    from matching.lifecycle import HOURS_GRACE_DAYS
+
+    context = {
+        **_context(match),
+        **_urls(match),
+        "event": event,
+        "note": match.get_decline_reason_display(),
+        "grace_days": HOURS_GRACE_DAYS,
+    }
     sends: list[tuple[str, str, str, object | None, str]] = []  # (role, template, email, user, category)
 
     if to == Status.ACCEPTED_BY_VOLUNTEER:
@@ -330,6 +340,7 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
                 "match": match,
                 "organisation": organisation,
                 "days": PROPOSAL_ALERT_DAYS,
+                "remind_days": PROPOSAL_REMIND_DAYS,
                 "volunteer_name": match.volunteer.first_name,
                 "request_id": match.request_id,
             },

@@ -118,7 +118,7 @@ class RequesterActivateForm(forms.Form):
     """ "Ja, dit past", with the day of the introduction meeting when there was one."""
 
     intro_meeting_at = forms.DateTimeField(
-        label=gettext_lazy("Wanneer hebben jullie kennisgemaakt?"),
+        label=gettext_lazy("Wanneer was de kennismaking?"),
         help_text=gettext_lazy("Niet verplicht. Datum en tijd, als u dat nog weet."),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -849,3 +849,21 @@ def test_the_digest_is_a_morning_mail(world, frozen_now):
     frozen_now.move_to(datetime.datetime(2030, 6, 4, 8, 15, tzinfo=AMSTERDAM))
     assert reminders_send()["digest"] == 2
     assert all(row.subject.startswith("Aandacht nodig") for row in _digests())
+
+
+def test_send_reminders_command(world, frozen_now):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _one_of_each(world, frozen_now)
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "proposal_reminder 1" in out.getvalue() and "digest 2" in out.getvalue()
+    frozen_now.move_to(datetime.datetime(2030, 6, 3, 23, 0, tzinfo=AMSTERDAM))
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "Outside waking hours" in out.getvalue()
+    out = StringIO()
+    call_command("send_reminders", "--force", stdout=out)
+    assert "nothing due" in out.getvalue()

@@ -36,9 +36,12 @@ nodes that product is about 10^16, far below 9.2 * 10^18. For bigger graphs the
 score units are coarsened by a factor (recorded in ``stats["score_resolution"]``)
 until it fits; tiers 1 and 2 stay exact, tier 3 then ranks on coarser scores.
 
-Candidate graph: ``max_edges_per_request=K`` keeps each request's K best-scored
-candidates (ties: lower volunteer id) to bound memory and solve time; the result is
-optimal on that graph. The greedy nearest-first pick of every request is always
+Candidate graph: by default every feasible pair (from
+:func:`~matching.engine.edges.candidate_edges`, all requests at once).
+``max_edges_per_request=K`` keeps each request's K best-scored candidates (ties:
+lower volunteer id) to bound memory on very large pools; the result is then optimal
+on that smaller graph. (Since the reduction below, the cap no longer buys speed on
+the benchmark data.) The greedy nearest-first pick of every request is always
 added to the graph as well (the greedy pass is run alongside, in priority order),
 so the batch never matches fewer requests than greedy, and when it matches as many
 with the same priority sum its total score is at least greedy's.

@@ -30,6 +30,12 @@ columns (skills, languages and target groups as bit sets; weekly availability as
 merged slots in CSR layout), so a request is judged against thousands of
 volunteers with a few dozen numpy operations. A pool is read-mostly: rebuild it
 when volunteers change, or patch capacities with :meth:`VolunteerPool.update_open_matches`.
+
+Batch runs ask thousands of radius queries at once: :meth:`VolunteerPool.reach_ranges`
+answers them without a Python loop, from a second index built on first use
+(:class:`ReachIndex`: volunteers by travel-distance bucket and skill, each group in
+grid order), and :class:`DaySlots` holds each volunteer's slots per weekday with a
+half-hour bit set for a quick "not available" (see :mod:`matching.engine.edges`).
 """
 
 from __future__ import annotations

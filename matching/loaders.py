@@ -130,16 +130,11 @@ def _seconds(t: datetime.time) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
-def _bits(rows: np.ndarray, codes: Sequence[str], n: int) -> tuple[np.ndarray, tuple[str, ...]]:
-    """(n, words) uint64 bit sets with bit ``j`` of row ``rows[k]`` set for ``codes[k]``."""
-    vocab, index = np.unique(np.asarray(codes, dtype=object), return_inverse=True) if len(codes) else ((), ())
-    return _bits_of_index(rows, np.asarray(index, dtype=np.int64), tuple(str(c) for c in vocab), n)
-
-
 def _bits_of_index(
     rows: np.ndarray, index: np.ndarray, vocab: tuple[str, ...], n: int
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """:func:`_bits` with the codes given as positions in ``vocab``."""
+    """(n, words) uint64 bit sets: bit ``index[k]`` of row ``rows[k]`` set (codes given
+    as positions in ``vocab``)."""
     words = max(1, -(-len(vocab) // 64))
     bits = np.zeros((n, words), dtype=np.uint64)
     if len(rows):
@@ -186,21 +181,33 @@ def _int_rows(qs: QuerySet, columns: int) -> np.ndarray:
     return np.array(rows, dtype=np.int64).reshape(len(rows), columns)
 
 
-def _split_codes(values: Sequence[Any], parse) -> tuple[np.ndarray, list[str]]:
-    """Rows and codes for a column of compound values ("nl;en", ["elderly"]), parsing
-    each distinct value once (most volunteers share a handful of values)."""
-    parsed: dict[Any, tuple[str, ...]] = {}
-    rows: list[int] = []
-    codes: list[str] = []
-    for i, value in enumerate(values):
+def _code_bits(values: Sequence[Any], parse, n: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Bit sets (:func:`_bits_of_index`) for a column of compound values ("nl;en",
+    ["elderly"]), parsing each distinct value once: most volunteers share a handful of
+    values, so the work per row is one dictionary look-up."""
+    number_of: dict[Any, int] = {}
+    originals: list[Any] = []
+    numbers = []
+    for value in values:
         key = tuple(value) if isinstance(value, list) else value
-        found = parsed.get(key)
-        if found is None:
-            found = parsed[key] = parse(value)
-        for code in found:
-            rows.append(i)
-            codes.append(code)
-    return np.asarray(rows, dtype=np.int64), codes
+        k = number_of.get(key)
+        if k is None:
+            k = number_of[key] = len(originals)
+            originals.append(value)
+        numbers.append(k)
+    parsed = [parse(value) for value in originals]
+    vocab = tuple(sorted({code for codes in parsed for code in codes}))
+    position = {code: j for j, code in enumerate(vocab)}
+    # Each distinct value's code positions, flat, and per row the stretch of its value.
+    count = np.array([len(codes) for codes in parsed], dtype=np.int64)
+    flat = np.array([position[code] for codes in parsed for code in codes], dtype=np.int64)
+    start = np.cumsum(count) - count
+    number = np.asarray(numbers, dtype=np.int64)
+    per_row = count[number] if len(number) else np.zeros(0, dtype=np.int64)
+    total = int(per_row.sum())
+    rows = np.repeat(np.arange(len(number), dtype=np.int64), per_row)
+    at = np.repeat(start[number] - (np.cumsum(per_row) - per_row), per_row) + np.arange(total) if total else rows
+    return _bits_of_index(rows, flat[at] if total else rows, vocab, n)
 
 
 def _languages(value: str | None) -> tuple[str, ...]:
@@ -332,9 +339,6 @@ def volunteer_pool(*, organisation: Organisation, today: datetime.date | None = 
         at, found = _row_index(ids, open_counts.keys())
         open_matches[at[found]] = np.fromiter(open_counts.values(), dtype=np.int64)[found]
 
-    lang_rows, lang_codes = _split_codes(cols[11], _languages)
-    group_rows, group_codes = _split_codes(cols[12], _groups)
-
     return VolunteerPool.from_arrays(
         ids,
         np.asarray(cols[1], dtype=np.float64),
@@ -350,8 +354,8 @@ def volunteer_pool(*, organisation: Organisation, today: datetime.date | None = 
         wants_recurring=np.asarray(cols[9], dtype=bool),
         neighbourhood_id=np.fromiter((-1 if x is None else x for x in cols[10]), dtype=np.int64, count=n),
         skills=skills,
-        languages=_bits(lang_rows, lang_codes, n),
-        target_groups=_bits(group_rows, group_codes, n),
+        languages=_code_bits(cols[11], _languages, n),
+        target_groups=_code_bits(cols[12], _groups, n),
         slots=slots,
         households=_households(organisation),
     )

@@ -296,7 +296,38 @@ def _header(columns: tuple[str, ...]) -> str:
     return "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
 
 
-def section(results: dict, info: dict) -> str:
+def runs_text(r: dict) -> str:
+    runs = _runs(r)
+    return "" if len(runs) == 1 else " (" + ", ".join(f"{run['total_s']:.1f}" for run in runs) + ")"
+
+
+def baseline_text(results: dict, baseline: dict | None) -> str:
+    """Before and after, for the cases both files hold (same seed, same day: same data)."""
+    if not baseline:
+        return ""
+    lines = []
+    for key in sorted(set(results) & set(baseline), key=lambda k: (k.split(":")[0] != "sqlite", k)):
+        a, b = baseline[key], results[key]
+        sa, sb = a["batch"]["stats"], b["batch"]["stats"]
+        same = all(sa[x] == sb[x] for x in ("matched", "priority_units", "score_units"))
+        lines.append(
+            f"{DB_NAME[b['database']]} {b['requests']:,} x {b['volunteers']:,} {b['supply']}: "
+            f"{a['batch']['total_s']:.1f} s before{runs_text(a)}, {b['batch']['total_s']:.1f} s now{runs_text(b)}"
+            + ("" if same else " (DIFFERENT matched count, priority or score)")
+        )
+    if not lines:
+        return ""
+    dates = sorted({r["measured_at"][:10] for r in baseline.values()})
+    loads = [run["load_average"][0] for r in baseline.values() for run in _runs(r)]
+    counts = sorted({len(_runs(r)) for r in baseline.values()})
+    return (
+        f"\nBefore and after: the earlier version ({', '.join(dates)}, {'/'.join(map(str, counts))} run(s) per "
+        f"case, load average {min(loads):.1f}-{max(loads):.1f}) on the same data; matched count, priority and "
+        "total score are the same unless said: " + "; ".join(lines) + ".\n"
+    )
+
+
+def section(results: dict, info: dict, baseline: dict | None = None) -> str:
     rows = sorted(
         results.values(),
         key=lambda r: (
@@ -388,21 +419,23 @@ matches fewer requests than a greedy nearest-first pass, and visibly more when s
 Reproduce (each run in a fresh database, removed afterwards):
 
 ```
-.venv/bin/python benchmarks/matching_batch.py --database sqlite postgres
-.venv/bin/python benchmarks/matching_batch.py --size large --supply ample --database sqlite postgres --max-edges 20
+.venv/bin/python benchmarks/matching_batch.py --database sqlite postgres --repeat 2
+.venv/bin/python benchmarks/matching_batch.py --size large --supply ample --database sqlite postgres --repeat 3
 ```
 
-Options: `--size small large`, `--supply ample tight`, `--max-edges K` (keep each request's K
-best candidates), `--tracemalloc`, `--seed`, `--results FILE` (default `{DEFAULT_RESULTS}`),
-`--no-readme`, `--readme-only`. Small: 1,000 ready requests with 10,000 volunteers (ample) or 1,000 (tight),
+Options: `--size small large`, `--supply ample tight`, `--repeat N`, `--max-edges K` (keep each
+request's K best candidates), `--tracemalloc`, `--seed`, `--pg-name NAME` (PostgreSQL database to
+create and drop, `bench_*`), `--results FILE` (default `{DEFAULT_RESULTS}`), `--baseline FILE`
+(results of an earlier version on the same data, for a before/after paragraph), `--no-readme`,
+`--readme-only`. Small: 1,000 ready requests with 10,000 volunteers (ample) or 1,000 (tight),
 regio Arnhem; large: 10,000 requests with 100,000 (ample) or 10,000 (tight), Gelderland
 (`benchmarks/synthetic.py`; 5% of the volunteers already have a match, 60% of those still
 take a place).
 
 What is timed, in a fresh process: what `manage.py match_batch --organisation SLUG --commit`
 does. `batch_compute` loads the volunteer pool and the ready requests from the database
-(constant number of queries), builds the candidate edges (every hard constraint, score),
-(all requests at once, in bounded chunks of (request, volunteer) pairs), leaves out the
+(constant number of queries), builds the candidate edges (every hard constraint and the
+score, for all requests at once in bounded chunks of (request, volunteer) pairs), leaves out the
 edges no optimal assignment needs (exact, see `matching/engine/batch.py`), solves the
 min-cost flow (OR-Tools) and writes the reasons of every proposal; then `batch_run_record` +
 `batch_run_confirm` write every proposal as a `Match(proposed)` with a `MatchEvent`, via
@@ -416,12 +449,12 @@ the candidate graph, "solver edges" what is left of it for OR-Tools after the ex
 the result is optimal on the whole candidate graph.
 
 Measured on {", ".join(dates)}: {synthetic.machine_line(info)}. {load_text(rows)}
-"End to end" is the median of the runs of a case (each in a fresh database; all runs in brackets),
-the phases are those of that run.
+"End to end" is the median of the runs of a case (of two, the faster; each in a fresh database;
+all runs in brackets), the phases are those of that run.
 
 {_header(TIMING_COLUMNS)}
 {timing}
-{traced_text}
+{traced_text}{baseline_text(results, baseline)}
 Optimal against greedy on the same data. Greedy: `matching.engine.greedy_assign`, requests
 in priority order (urgency, waiting time, carer burden), each takes the nearest volunteer who
 passes every hard constraint and still has a free place. "Priority" is the sum of the priority
@@ -551,6 +584,7 @@ def main() -> None:
     parser.add_argument("--pg-name", default=synthetic.PG_DEFAULT_NAME)
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="JSON file the figures are merged into")
     parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
+    parser.add_argument("--baseline", type=Path, help="results of an earlier version, for before/after")
     parser.add_argument(
         "--readme-only", action="store_true", help="run nothing: write the README section from --results"
     )
@@ -573,10 +607,11 @@ def main() -> None:
         return
 
     results = json.loads(args.results.read_text()) if args.results.exists() else {}
+    baseline = json.loads(args.baseline.read_text()) if args.baseline else None
     if args.readme_only:
         if not results:
             parser.error(f"no results in {args.results}")
-        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info()))
+        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info(), baseline))
         print(f"Written to {synthetic.README}")
         return
     for database in args.database:
@@ -601,7 +636,7 @@ def main() -> None:
                     flush=True,
                 )
     if not args.no_readme:
-        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info()))
+        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info(), baseline))
         print(f"Written to {synthetic.README}")
 
 

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caregivers.models import HelpRequest
+from common.db import value_set
 from common.errors import DomainError
 from matching.engine.batch import assign
 from matching.engine.suggest import resolve_today, suggest
@@ -222,6 +223,24 @@ def resolve_keys(model, *, organisation: Organisation, keys: Iterable[Any], quer
     return found
 
 
+def resolve_pks(model, *, organisation: Organisation, keys: Iterable[Any]) -> dict[Any, int]:
+    """:func:`resolve_keys` as primary keys only (no model instances: a commit of
+    10,000 proposals needs nothing else of them)."""
+    pks, external = _split_keys(keys)
+    if not pks and not external:
+        return {}
+    found: dict[Any, int] = {}
+    rows = model.objects.filter(organisation=organisation).filter(
+        Q(pk__in=value_set(pks)) | Q(external_id__in=value_set(external))
+    )
+    for pk, external_id in rows.values_list("pk", "external_id"):
+        if pk in pks:
+            found[pk] = pk
+        if external_id and external_id in external:
+            found[external_id] = pk
+    return found
+
+
 def _proposals(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     proposals = result.get("proposals") if isinstance(result, Mapping) else None
     if not isinstance(proposals, list):
@@ -262,25 +281,30 @@ def batch_commit(
         return report
     wanted = [proposals[i] for i in chosen]
     with transaction.atomic():
-        requests = resolve_keys(HelpRequest, organisation=organisation, keys=[p.get("request") for p in wanted])
-        volunteers = resolve_keys(Volunteer, organisation=organisation, keys=[p.get("volunteer") for p in wanted])
+        requests = resolve_pks(HelpRequest, organisation=organisation, keys=[p.get("request") for p in wanted])
+        volunteers = resolve_pks(Volunteer, organisation=organisation, keys=[p.get("volunteer") for p in wanted])
         # Lock as match_propose_many does (volunteers, then requests, each in pk order;
         # it locks them again, a no-op within this transaction), before reading the
         # requests' state and open matches: a concurrent commit waits here and then
         # sees ours.
-        volunteer_ids = sorted({v.pk for v in volunteers.values()})
-        request_ids = sorted({r.pk for r in requests.values()})
+        volunteer_ids = sorted(set(volunteers.values()))
+        request_ids = sorted(set(requests.values()))
         if connection.vendor == "sqlite":  # no FOR UPDATE: take the write lock now
-            Volunteer.objects.filter(pk__in=volunteer_ids).update(max_active_matches=F("max_active_matches"))
-        list(Volunteer.objects.select_for_update().filter(pk__in=volunteer_ids).order_by("pk").values_list("pk"))
+            Volunteer.objects.filter(pk__in=value_set(volunteer_ids)).update(max_active_matches=F("max_active_matches"))
+        list(
+            Volunteer.objects.select_for_update()
+            .filter(pk__in=value_set(volunteer_ids))
+            .order_by("pk")
+            .values_list("pk")
+        )
         status_of = dict(
             HelpRequest.objects.select_for_update()
-            .filter(pk__in=request_ids)
+            .filter(pk__in=value_set(request_ids))
             .order_by("pk")
             .values_list("pk", "status")
         )
         open_requests = set(
-            Match.objects.filter(request_id__in=request_ids, status__in=Match.OPEN_STATES).values_list(
+            Match.objects.filter(request_id__in=value_set(request_ids), status__in=Match.OPEN_STATES).values_list(
                 "request_id", flat=True
             )
         )
@@ -288,24 +312,24 @@ def batch_commit(
         taken: set[int] = set()
         new: list[NewProposal] = []
         for i, p in zip(chosen, wanted, strict=True):
-            help_request = requests.get(p.get("request"))
-            volunteer = volunteers.get(p.get("volunteer"))
-            if help_request is None or help_request.pk not in status_of:
+            request_id = requests.get(p.get("request"))
+            volunteer_id = volunteers.get(p.get("volunteer"))
+            if request_id is None or request_id not in status_of:
                 report.skipped[i] = _("Deze hulpvraag bestaat niet meer.")
-            elif volunteer is None:
+            elif volunteer_id is None:
                 report.skipped[i] = _("Deze vrijwilliger bestaat niet meer.")
-            elif status_of[help_request.pk] != HelpRequest.Status.READY:
+            elif status_of[request_id] != HelpRequest.Status.READY:
                 report.skipped[i] = _("Deze hulpvraag staat niet meer klaar om te koppelen.")
-            elif help_request.pk in open_requests or help_request.pk in taken:
+            elif request_id in open_requests or request_id in taken:
                 report.skipped[i] = _("Voor deze hulpvraag is al iemand voorgesteld.")
             else:
                 reasons = p.get("reasons")
-                todo[(help_request.pk, volunteer.pk)] = i
-                taken.add(help_request.pk)
+                todo[(request_id, volunteer_id)] = i
+                taken.add(request_id)
                 new.append(
                     NewProposal(
-                        help_request.pk,
-                        volunteer.pk,
+                        request_id,
+                        volunteer_id,
                         _number(p.get("score")),
                         _number(p.get("distance_km")),
                         [str(r) for r in reasons] if isinstance(reasons, list) else [],

@@ -8,6 +8,8 @@
   without scanning the pool).
 * :mod:`.suggest` - ``suggest()``: top-N candidates for one request, with reasons and
   why others fell out.
+* :mod:`.edges` - ``candidate_edges()``: the hard constraints and the score of many
+  requests at once (the batch path of ``suggest.evaluate``).
 * :mod:`.batch` - ``assign()``: optimal batch assignment as a min-cost flow.
 * :mod:`.greedy` - ``greedy_assign()``: nearest-first baseline.
 """

@@ -36,12 +36,32 @@ nodes that product is about 10^16, far below 9.2 * 10^18. For bigger graphs the
 score units are coarsened by a factor (recorded in ``stats["score_resolution"]``)
 until it fits; tiers 1 and 2 stay exact, tier 3 then ranks on coarser scores.
 
-Candidate graph: ``max_edges_per_request=K`` keeps each request's K best-scored
-candidates (ties: lower volunteer id) to bound memory and solve time; the result is
-optimal on that graph. The greedy nearest-first pick of every request is always
+Candidate graph: by default every feasible pair (from
+:func:`~matching.engine.edges.candidate_edges`, all requests at once).
+``max_edges_per_request=K`` keeps each request's K best-scored candidates (ties:
+lower volunteer id) to bound memory on very large pools; the result is then optimal
+on that smaller graph. (Since the reduction below, the cap no longer buys speed on
+the benchmark data.) The greedy nearest-first pick of every request is always
 added to the graph as well (the greedy pass is run alongside, in priority order),
 so the batch never matches fewer requests than greedy, and when it matches as many
 with the same priority sum its total score is at least greedy's.
+
+Reduction (exact): before the solve, :func:`dominated_edges` leaves out edges that no
+optimal assignment needs. Call a volunteer *roomy* when their free places are at
+least the number of their edges: they can take every request they are a candidate
+for at once, so they never compete. If request i has an edge to a roomy volunteer
+u, every optimal assignment gives i a volunteer scoring at least ``s_iu``: were i
+unmatched, adding (i, u) would match one more request (u has a place, as (i, u) is
+not used); were i given v with ``s_iv < s_iu``, moving i to u would keep the count
+and the priority and raise the score. So i's edges scoring below ``s_iu`` can go
+without changing the optimum, and every optimum of the smaller graph is one of the
+full graph. Leaving edges out lowers other volunteers' edge counts and makes more of
+them roomy; the rule is applied again until nothing changes (each round is exact on
+its own). On the benchmark data (10,000 requests x 100,000 volunteers) 668,000
+candidate edges become about 24,000 and the solve takes a tenth of the time; the
+result is still optimal on the full candidate graph. It holds as well for coarsened
+scores (moving i to u then changes the coarse score by >= 0, so an optimum that
+avoids the left-out edges still exists).
 
 Determinism: requests are numbered by id, volunteers by id, arcs in (request id,
 volunteer id) order, so the same input, in any order, builds the same graph and
@@ -58,13 +78,14 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .greedy import greedy_order, pick_nearest, request_priorities, sorted_requests
-from .scoring import SCORE_SCALE, candidate_for
+from .edges import CandidateEdges, candidate_edges
+from .greedy import greedy_order, greedy_picks, request_priorities, sorted_requests
+from .scoring import PART_NAMES, SCORE_SCALE, candidate_from_parts
 from .spatial import VolunteerPool
-from .suggest import as_pool, evaluate, resolve_today, top_order
+from .suggest import as_pool, resolve_today
 from .types import BatchResult, Proposal, RequestData, VolunteerData, Weights
 
-__all__ = ["assign", "solve_assignment"]
+__all__ = ["assign", "best_edges", "dominated_edges", "proposals_for", "solve_assignment"]
 
 _INT64_SAFE = 1 << 62
 
@@ -123,6 +144,73 @@ def solve_assignment(
     return flow.flows(edge_arcs) > 0, resolution
 
 
+def dominated_edges(
+    req_of_edge: np.ndarray, vol_of_edge: np.ndarray, score_units: np.ndarray, capacity: np.ndarray
+) -> np.ndarray:
+    """Mask of the edges no optimal assignment needs (see "Reduction" in the module
+    docstring): repeatedly, a request's edges that score below its best edge to a
+    roomy volunteer (free places >= edges). ``vol_of_edge`` numbers index
+    ``capacity``; ``score_units`` are the exact (not coarsened) scores."""
+    n_edges = len(req_of_edge)
+    dropped = np.zeros(n_edges, dtype=bool)
+    if n_edges == 0:
+        return dropped
+    n_req = int(req_of_edge.max()) + 1
+    alive = np.arange(n_edges)
+    req, vol, score = req_of_edge, vol_of_edge, score_units
+    while True:
+        roomy = capacity >= np.bincount(vol, minlength=len(capacity))
+        best = np.full(n_req, -1, dtype=np.int64)
+        at = roomy[vol]
+        np.maximum.at(best, req[at], score[at])
+        drop = score < best[req]  # no roomy edge: best is -1, nothing drops
+        if not drop.any():
+            break
+        dropped[alive[drop]] = True
+        keep = ~drop
+        alive, req, vol, score = alive[keep], req[keep], vol[keep], score[keep]
+    return dropped
+
+
+def best_edges(edges: CandidateEdges, k: int) -> np.ndarray:
+    """Mask of each request's ``k`` best-scored edges (ties: lower volunteer id), as
+    :func:`~matching.engine.suggest.top_order` picks them from one evaluation."""
+    request = edges.request_of_edge()
+    order = np.lexsort((edges.ids, -edges.score_units, request))
+    rank = np.arange(len(order)) - edges.offsets[request[order]]
+    keep = np.zeros(len(order), dtype=bool)
+    keep[order[rank < k]] = True
+    return keep
+
+
+def proposals_for(
+    reqs: Sequence[RequestData],
+    pool: VolunteerPool,
+    edges: CandidateEdges,
+    chosen: np.ndarray,
+    *,
+    now: datetime.datetime,
+) -> list[Proposal]:
+    """A :class:`Proposal` with parts and reasons for each chosen edge (positions in
+    ``edges``, whose requests are ``reqs`` in that order), in edge order. The parts of
+    all of them come from one column-wise pass; only the reasons are per pair."""
+    chosen = np.asarray(chosen, dtype=np.int64)
+    if len(chosen) == 0:
+        return []
+    parts = {name: values.tolist() for name, values in edges.parts(chosen).items()}
+    request = (np.searchsorted(edges.offsets, chosen, side="right") - 1).tolist()
+    volunteers = pool.volunteers(edges.rows[chosen])
+    distance = edges.distance_km[chosen].tolist()
+    units = edges.score_units[chosen].tolist()
+    proposals = []
+    for i, (q, v) in enumerate(zip(request, volunteers, strict=True)):
+        r = reqs[q]
+        pair_parts = {name: parts[name][i] for name in PART_NAMES}
+        candidate = candidate_from_parts(v, r, distance_km=distance[i], parts=pair_parts, score_units=units[i], now=now)
+        proposals.append(Proposal(r.id, v.id, candidate))
+    return proposals
+
+
 def assign(
     requests: Iterable[RequestData],
     volunteers: VolunteerPool | Sequence[VolunteerData],
@@ -153,42 +241,31 @@ def assign(
     priorities = request_priorities(reqs, now)
     number = {r.id: i for i, r in enumerate(reqs)}
 
+    # Every feasible pair of every request, then the greedy pass over them (requests
+    # in priority order, each its nearest volunteer with a place left).
+    edges = candidate_edges(reqs, pool, today=today, now=now, weights=weights)
     free = np.maximum(pool.max_active - pool.open_matches, 0)
-    remaining = free.copy()
-    greedy: dict[int, tuple[int, int]] = {}  # request number -> (row, score units)
-    edge_parts: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
-    feasible_pairs = 0
-    for r in greedy_order(reqs, priorities):
-        ev = evaluate(r, pool, today=today, now=now, weights=weights, count=False)
-        if len(ev.rows) == 0:
-            continue
-        feasible_pairs += len(ev.rows)
-        pick = pick_nearest(ev, remaining)
-        if pick is not None:
-            remaining[ev.rows[pick]] -= 1
-            greedy[number[r.id]] = (int(ev.rows[pick]), int(ev.score_units[pick]))
-        if max_edges_per_request is None:
-            sel = np.arange(len(ev.rows))
-        else:
-            sel = top_order(ev, max_edges_per_request)
-            if pick is not None and pick not in sel:
-                sel = np.append(sel, pick)
-            sel = np.sort(sel)  # evaluations are in volunteer id order
-        edge_parts.append((number[r.id], ev.rows[sel], ev.distance_km[sel], ev.score_units[sel]))
+    picks = greedy_picks(edges, [number[r.id] for r in greedy_order(reqs, priorities)], free)
+    greedy = np.flatnonzero(picks >= 0)
+    if max_edges_per_request is None:
+        keep = np.ones(len(edges), dtype=bool)
+    else:
+        keep = best_edges(edges, max_edges_per_request)
+        keep[picks[greedy]] = True
     t1 = time.perf_counter()
 
-    edge_parts.sort(key=lambda part: part[0])
-    if edge_parts:
-        req_of_edge = np.concatenate([np.full(len(rows), i, dtype=np.int64) for i, rows, _, _ in edge_parts])
-        row_of_edge = np.concatenate([rows for _, rows, _, _ in edge_parts])
-        dist_of_edge = np.concatenate([d for _, _, d, _ in edge_parts])
-        score_of_edge = np.concatenate([s for _, _, _, s in edge_parts])
-    else:
-        req_of_edge = row_of_edge = score_of_edge = np.zeros(0, dtype=np.int64)
-        dist_of_edge = np.zeros(0)
+    # The graph: the kept edges, in (request number, volunteer id) order, without
+    # those no optimum needs.
+    graph = np.flatnonzero(keep)
+    request_of_edge = edges.request_of_edge()
+    reduced = dominated_edges(request_of_edge[graph], edges.rows[graph], edges.score_units[graph], free)
+    kept = graph[~reduced]
+    req_of_edge = request_of_edge[kept]
+    row_of_edge = edges.rows[kept]
+    score_of_edge = edges.score_units[kept]
     # Compact numbering, by id, of the requests and volunteers that have edges.
     used_req, req_compact = np.unique(req_of_edge, return_inverse=True)
-    _, first_edge, vol_compact = np.unique(pool.ids[row_of_edge], return_index=True, return_inverse=True)
+    _, first_edge, vol_compact = np.unique(edges.ids[kept], return_index=True, return_inverse=True)
     used_rows = row_of_edge[first_edge]
     prio_by_number = np.array([priorities[r.id] for r in reqs], dtype=np.int64)
     chosen, resolution = solve_assignment(
@@ -196,35 +273,20 @@ def assign(
     )
     t2 = time.perf_counter()
 
-    proposals = []
-    for e in np.flatnonzero(chosen):
-        r = reqs[int(req_of_edge[e])]
-        row = int(row_of_edge[e])
-        proposals.append(
-            Proposal(
-                r.id,
-                int(pool.ids[row]),
-                candidate_for(
-                    pool.volunteer(row),
-                    r,
-                    distance_km=float(dist_of_edge[e]),
-                    weights=weights,
-                    now=now,
-                    score_units=int(score_of_edge[e]),
-                ),
-            )
-        )
+    proposals = proposals_for(reqs, pool, edges, kept[chosen], now=now)
     matched = {p.request_id for p in proposals}
     score_units = int(score_of_edge[chosen].sum())
-    greedy_score = sum(units for _, units in greedy.values())
+    greedy_score = int(edges.score_units[picks[greedy]].sum())
     stats = {
         "method": "min_cost_flow",
         "requests": len(reqs),
         "volunteers": len(pool),
         "requests_with_candidates": len(used_req),
-        "volunteers_in_graph": len(used_rows),
-        "feasible_pairs": feasible_pairs,
-        "edges": len(req_of_edge),
+        "volunteers_in_graph": len(np.unique(edges.rows[graph])),
+        "solver_volunteers": len(used_rows),
+        "feasible_pairs": len(edges),
+        "edges": len(graph),
+        "solver_edges": len(kept),
         "max_edges_per_request": max_edges_per_request,
         "matched": len(proposals),
         "unmatched": len(reqs) - len(proposals),
@@ -233,7 +295,7 @@ def assign(
         "total_score": score_units / SCORE_SCALE,
         "score_resolution": resolution,
         "greedy_matched": len(greedy),
-        "greedy_priority_units": sum(int(prio_by_number[i]) for i in greedy),
+        "greedy_priority_units": int(prio_by_number[greedy].sum()),
         "greedy_score_units": greedy_score,
         "greedy_total_score": greedy_score / SCORE_SCALE,
     }

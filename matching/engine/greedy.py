@@ -16,12 +16,20 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .scoring import SCORE_SCALE, candidate_for, priority_int, request_priority
+from .edges import CandidateEdges, candidate_edges
+from .scoring import SCORE_SCALE, priority_int, request_priority
 from .spatial import VolunteerPool
-from .suggest import Evaluation, as_pool, evaluate, resolve_today
-from .types import BatchResult, Proposal, RequestData, VolunteerData, Weights
+from .suggest import Evaluation, as_pool, resolve_today
+from .types import BatchResult, RequestData, VolunteerData, Weights
 
-__all__ = ["greedy_assign", "greedy_order", "pick_nearest", "request_priorities", "sorted_requests"]
+__all__ = [
+    "greedy_assign",
+    "greedy_order",
+    "greedy_picks",
+    "pick_nearest",
+    "request_priorities",
+    "sorted_requests",
+]
 
 
 def sorted_requests(requests: Iterable[RequestData]) -> list[RequestData]:
@@ -53,6 +61,30 @@ def pick_nearest(ev: Evaluation, remaining: np.ndarray) -> int | None:
     return int(nearest[0])  # evaluations are in id order, so the first is the lowest id
 
 
+def greedy_picks(edges: CandidateEdges, order: Sequence[int], free: np.ndarray) -> np.ndarray:
+    """The greedy pass over precomputed candidate edges: requests (positions in
+    ``edges``) in ``order``, each taking its nearest candidate with a free place (ties:
+    lowest id), as :func:`pick_nearest` does with one evaluation per request. Returns
+    the chosen edge of every request, -1 for none. ``free``: places per pool row."""
+    n = len(edges.offsets) - 1
+    picks = np.full(n, -1, dtype=np.int64)
+    if len(edges) == 0:
+        return picks
+    # Each request's edges nearest first, then by id: the first with a place is the pick.
+    nearest = np.lexsort((edges.ids, edges.distance_km, edges.request_of_edge()))
+    rows = edges.rows[nearest].tolist()
+    offsets = edges.offsets.tolist()
+    remaining = np.asarray(free).tolist()
+    for i in order:
+        for k in range(offsets[i], offsets[i + 1]):
+            row = rows[k]
+            if remaining[row] > 0:
+                remaining[row] -= 1
+                picks[i] = nearest[k]
+                break
+    return picks
+
+
 def greedy_assign(
     requests: Iterable[RequestData],
     volunteers: VolunteerPool | Sequence[VolunteerData],
@@ -62,44 +94,32 @@ def greedy_assign(
     now: datetime.datetime,
 ) -> BatchResult:
     """Assign greedily, nearest first; same result shape and stats as ``assign``."""
+    from .batch import proposals_for
+
     started = time.perf_counter()
     weights = weights or Weights()
     today = resolve_today(today, now)
     pool = as_pool(volunteers)
     reqs = sorted_requests(requests)
     priorities = request_priorities(reqs, now)
-    remaining = np.maximum(pool.max_active - pool.open_matches, 0)
-    chosen: dict[int, tuple[int, float, int]] = {}
-    for r in greedy_order(reqs, priorities):
-        ev = evaluate(r, pool, today=today, now=now, weights=weights, count=False)
-        pos = pick_nearest(ev, remaining)
-        if pos is None:
-            continue
-        row = int(ev.rows[pos])
-        remaining[row] -= 1
-        chosen[r.id] = (row, float(ev.distance_km[pos]), int(ev.score_units[pos]))
-    by_id = {r.id: r for r in reqs}
-    proposals = [
-        Proposal(
-            rid,
-            int(pool.ids[row]),
-            candidate_for(
-                pool.volunteer(row), by_id[rid], distance_km=dist, weights=weights, now=now, score_units=units
-            ),
-        )
-        for rid, (row, dist, units) in sorted(chosen.items())
-    ]
-    score_units = sum(units for _, _, units in chosen.values())
+    edges = candidate_edges(reqs, pool, today=today, now=now, weights=weights)
+    number = {r.id: i for i, r in enumerate(reqs)}
+    order = [number[r.id] for r in greedy_order(reqs, priorities)]
+    picks = greedy_picks(edges, order, np.maximum(pool.max_active - pool.open_matches, 0))
+    chosen = np.flatnonzero(picks >= 0)
+    proposals = proposals_for(reqs, pool, edges, picks[chosen], now=now)
+    score_units = int(edges.score_units[picks[chosen]].sum())
+    matched = [reqs[i].id for i in chosen.tolist()]
     return BatchResult(
         proposals=proposals,
-        unmatched=[r.id for r in reqs if r.id not in chosen],
+        unmatched=[r.id for r in reqs if picks[number[r.id]] < 0],
         stats={
             "method": "greedy",
             "requests": len(reqs),
             "volunteers": len(pool),
-            "matched": len(chosen),
-            "unmatched": len(reqs) - len(chosen),
-            "priority_units": sum(priorities[rid] for rid in chosen),
+            "matched": len(matched),
+            "unmatched": len(reqs) - len(matched),
+            "priority_units": sum(priorities[rid] for rid in matched),
             "score_units": score_units,
             "total_score": score_units / SCORE_SCALE,
         },

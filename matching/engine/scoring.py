@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 
@@ -45,6 +44,7 @@ __all__ = [
     "PRIORITY_SCALE",
     "SCORE_SCALE",
     "candidate_for",
+    "candidate_from_parts",
     "combine",
     "distance_reference_km",
     "format_km",
@@ -158,7 +158,7 @@ def margin_fraction(spare_seconds):
 def parts_from_facts(
     *,
     distance_km,
-    distance_ref: float,
+    distance_ref,
     availability,
     helped,
     language_fit,
@@ -167,15 +167,23 @@ def parts_from_facts(
     same_neighbourhood,
     open_matches,
     max_matches,
-    priority: float,
+    priority,
 ) -> dict[str, np.ndarray]:
     """Every part from the facts of one pair or, element-wise, of many (numpy arrays).
 
-    The one formula used by both the single-pair path and the column-wise path.
+    The one formula used by the single-pair path, the column-wise path of one request
+    and the batch path over pairs of many requests (there ``distance_ref`` and
+    ``priority`` are arrays too, one value per pair).
     """
     d = np.asarray(distance_km, dtype=np.float64)
+    ref = np.asarray(distance_ref, dtype=np.float64)
     # A 0 km reference: only distance 0 passes at all.
-    distance = np.clip(1.0 - d / distance_ref, 0.0, 1.0) if distance_ref > 0 else np.where(d <= 0, 1.0, 0.0)
+    if ref.ndim == 0:
+        distance = np.clip(1.0 - d / ref, 0.0, 1.0) if ref > 0 else np.where(d <= 0, 1.0, 0.0)
+    else:
+        distance = np.where(
+            ref > 0, np.clip(1.0 - d / np.where(ref > 0, ref, 1.0), 0.0, 1.0), np.where(d <= 0, 1.0, 0.0)
+        )
     open_ = np.asarray(open_matches, dtype=np.float64)
     max_ = np.asarray(max_matches, dtype=np.float64)
     load = np.where(max_ > 0, 1.0 - open_ / np.where(max_ > 0, max_, 1.0), 0.0)
@@ -190,7 +198,7 @@ def parts_from_facts(
         ),
         "neighbourhood": np.broadcast_to(np.asarray(same_neighbourhood, dtype=np.float64), shape),
         "load": np.clip(np.broadcast_to(load, shape), 0.0, 1.0),
-        "priority": np.full(shape, float(priority)),
+        "priority": np.broadcast_to(np.asarray(priority, dtype=np.float64), shape),
     }
 
 
@@ -329,6 +337,26 @@ def reasons_nl(
     return reasons
 
 
+def candidate_from_parts(
+    v: VolunteerData,
+    r: RequestData,
+    *,
+    distance_km: float,
+    parts: Mapping[str, float],
+    score_units: int,
+    now: datetime.datetime,
+) -> Candidate:
+    """A :class:`Candidate` from parts already computed (by :func:`score_pair` or, for
+    many pairs at once, :meth:`matching.engine.edges.CandidateEdges.parts`)."""
+    return Candidate(
+        volunteer_id=v.id,
+        score=int(score_units) / SCORE_SCALE,
+        distance_km=float(distance_km),
+        parts={name: round(float(parts[name]), 4) for name in PART_NAMES},
+        reasons=reasons_nl(v, r, distance_km=distance_km, parts=parts, now=now),
+    )
+
+
 def candidate_for(
     v: VolunteerData,
     r: RequestData,
@@ -345,11 +373,4 @@ def candidate_for(
     units, parts = score_pair(v, r, distance_km=distance_km, weights=weights, now=now)
     if score_units is not None:
         units = int(score_units)
-    rounded: dict[str, Any] = {name: round(value, 4) for name, value in parts.items()}
-    return Candidate(
-        volunteer_id=v.id,
-        score=units / SCORE_SCALE,
-        distance_km=float(distance_km),
-        parts=rounded,
-        reasons=reasons_nl(v, r, distance_km=distance_km, parts=parts, now=now),
-    )
+    return candidate_from_parts(v, r, distance_km=distance_km, parts=parts, score_units=units, now=now)

@@ -30,6 +30,12 @@ columns (skills, languages and target groups as bit sets; weekly availability as
 merged slots in CSR layout), so a request is judged against thousands of
 volunteers with a few dozen numpy operations. A pool is read-mostly: rebuild it
 when volunteers change, or patch capacities with :meth:`VolunteerPool.update_open_matches`.
+
+Batch runs ask thousands of radius queries at once: :meth:`VolunteerPool.reach_ranges`
+answers them without a Python loop, from a second index built on first use
+(:class:`ReachIndex`: volunteers by travel-distance bucket and skill, each group in
+grid order), and :class:`DaySlots` holds each volunteer's slots per weekday with a
+half-hour bit set for a quick "not available" (see :mod:`matching.engine.edges`).
 """
 
 from __future__ import annotations
@@ -46,13 +52,24 @@ from neighbourhoods.geo import EARTH_RADIUS_KM, Point
 
 from .types import VolunteerData
 
-__all__ = ["DEFAULT_CELL_KM", "MAX_CELLS", "VolunteerPool", "haversine_many"]
+__all__ = [
+    "DEFAULT_CELL_KM",
+    "MAX_CELLS",
+    "REACH_BUCKETS_KM",
+    "DaySlots",
+    "ReachIndex",
+    "VolunteerPool",
+    "haversine_many",
+]
 
 DEFAULT_CELL_KM = 2.0
 MAX_CELLS = 1 << 22  # 4M cells (32 MB of offsets) at most, whatever the spread
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180.0
 _SLOT_KEY_SCALE = 100_000  # > seconds in a day
 _EPS_DEG = 1e-9
+# Upper edges of the reach buckets of :class:`ReachIndex` (a volunteer who travels up to
+# 5 km is in the bucket "3-5 km"); beyond the last edge, one more bucket.
+REACH_BUCKETS_KM = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0, 75.0, 100.0)
 
 
 def haversine_many(lat0: float, lon0: float, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -159,6 +176,10 @@ class VolunteerPool:
         self._volunteers: list[VolunteerData] | None = None
         self._household_keys_of: dict[int, frozenset[str]] | None = None
         self._unavailable_of: dict[int, frozenset[datetime.date]] | None = None
+        # Built on first use from columns that never change in place (not open_matches),
+        # so copies that share the columns may share these too.
+        self._reach_index: ReachIndex | None = None
+        self._day_slots: DaySlots | None = None
 
     # --- construction ------------------------------------------------------------
 
@@ -394,50 +415,142 @@ class VolunteerPool:
                 mask[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
         return mask, all_known
 
+    def _inverse_maps(self) -> None:
+        """Household keys and unavailable dates per row (the pool stores them per key)."""
+        if self._household_keys_of is not None:
+            return
+        inverse: dict[int, set] = {}
+        for key, rows in self.households.items():
+            for r in rows.tolist():
+                inverse.setdefault(r, set()).add(key)
+        days: dict[int, set] = {}
+        for ordinal, rows in self.unavailable.items():
+            for r in rows.tolist():
+                days.setdefault(r, set()).add(datetime.date.fromordinal(ordinal))
+        self._unavailable_of = {r: frozenset(d) for r, d in days.items()}
+        self._household_keys_of = {r: frozenset(keys) for r, keys in inverse.items()}
+
     def volunteer(self, row: int) -> VolunteerData:
         """Row ``row`` as a :class:`VolunteerData` (for reasons and explanations)."""
+        return self.volunteers([row])[0]
+
+    def volunteers(self, rows: Iterable[int]) -> list[VolunteerData]:
+        """:meth:`volunteer` for many rows (a batch run's proposals): the columns are read
+        once and the code sets and slots shared between rows that have the same."""
+        rows = np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype=np.int64)
         if self._volunteers is not None:
-            return self._volunteers[row]
-        if self._household_keys_of is None:
-            inverse: dict[int, set] = {}
-            for key, rows in self.households.items():
-                for r in rows.tolist():
-                    inverse.setdefault(r, set()).add(key)
-            self._household_keys_of = {r: frozenset(keys) for r, keys in inverse.items()}
-            days: dict[int, set] = {}
-            for ordinal, rows in self.unavailable.items():
-                for r in rows.tolist():
-                    days.setdefault(r, set()).add(datetime.date.fromordinal(ordinal))
-            self._unavailable_of = {r: frozenset(d) for r, d in days.items()}
+            return [self._volunteers[r] for r in rows.tolist()]
+        self._inverse_maps()
+        households = self._household_keys_of or {}
+        unavailable = self._unavailable_of or {}
 
-        def codes(bits: np.ndarray, vocab: tuple[str, ...]) -> frozenset[str]:
-            return frozenset(c for j, c in enumerate(vocab) if int(bits[j >> 6]) >> (j & 63) & 1)
+        def code_sets(bits: np.ndarray, vocab: tuple[str, ...]) -> list[frozenset[str]]:
+            seen: dict[tuple[int, ...], frozenset[str]] = {}
+            out = []
+            for words in map(tuple, bits[rows].tolist()):
+                found = seen.get(words)
+                if found is None:
+                    found = seen[words] = frozenset(c for j, c in enumerate(vocab) if words[j >> 6] >> (j & 63) & 1)
+                out.append(found)
+            return out
 
-        a, b = self.slot_off[row], self.slot_off[row + 1]
-        paused, vog = int(self.paused_ord[row]), int(self.vog_ord[row])
-        return VolunteerData(
-            id=int(self.ids[row]),
-            organisation_id=int(self.organisation_id[row]),
-            point=Point(float(self.lat[row]), float(self.lon[row])),
-            max_distance_km=float(self.max_km[row]),
-            skills=codes(self.skill_bits[row], self.skill_vocab),
-            slots=tuple(
-                Slot(int(self.slot_wd[k]), _time_of(self.slot_start[k]), _time_of(self.slot_end[k]))
-                for k in range(a, b)
-            ),
-            vog_valid_until=datetime.date.fromordinal(vog) if vog > 0 else None,
-            active=bool(self.active[row]),
-            paused_until=datetime.date.fromordinal(paused) if paused > 0 else None,
-            max_active_matches=int(self.max_active[row]),
-            open_matches=int(self.open_matches[row]),
-            languages=codes(self.lang_bits[row], self.lang_vocab),
-            wants_one_off=bool(self.wants_one_off[row]),
-            wants_recurring=bool(self.wants_recurring[row]),
-            target_groups=codes(self.group_bits[row], self.group_vocab),
-            neighbourhood_id=None if self.neighbourhood[row] < 0 else int(self.neighbourhood[row]),
-            households_helped=self._household_keys_of.get(row, frozenset()),
-            unavailable_dates=self._unavailable_of.get(row, frozenset()),
+        skills = code_sets(self.skill_bits, self.skill_vocab)
+        languages = code_sets(self.lang_bits, self.lang_vocab)
+        groups = code_sets(self.group_bits, self.group_vocab)
+        slot_of: dict[tuple[int, int, int], Slot] = {}
+        wd, st, en = self.slot_wd.tolist(), self.slot_start.tolist(), self.slot_end.tolist()
+        first, last = self.slot_off[rows].tolist(), self.slot_off[rows + 1].tolist()
+
+        def slots(a: int, b: int) -> tuple[Slot, ...]:
+            out = []
+            for k in range(a, b):
+                key = (wd[k], st[k], en[k])
+                slot = slot_of.get(key)
+                if slot is None:
+                    slot = slot_of[key] = Slot(key[0], _time_of(key[1]), _time_of(key[2]))
+                out.append(slot)
+            return tuple(out)
+
+        def day(ordinal: int) -> datetime.date | None:
+            return datetime.date.fromordinal(ordinal) if ordinal > 0 else None
+
+        columns = zip(
+            rows.tolist(),
+            self.ids[rows].tolist(),
+            self.organisation_id[rows].tolist(),
+            self.lat[rows].tolist(),
+            self.lon[rows].tolist(),
+            self.max_km[rows].tolist(),
+            self.vog_ord[rows].tolist(),
+            self.active[rows].tolist(),
+            self.paused_ord[rows].tolist(),
+            self.max_active[rows].tolist(),
+            self.open_matches[rows].tolist(),
+            self.wants_one_off[rows].tolist(),
+            self.wants_recurring[rows].tolist(),
+            self.neighbourhood[rows].tolist(),
+            skills,
+            languages,
+            groups,
+            first,
+            last,
+            strict=True,
         )
+        return [
+            VolunteerData(
+                id=vid,
+                organisation_id=org,
+                point=Point(lat, lon),
+                max_distance_km=max_km,
+                skills=skill_set,
+                slots=slots(a, b),
+                vog_valid_until=day(vog),
+                active=active,
+                paused_until=day(paused),
+                max_active_matches=max_active,
+                open_matches=open_,
+                languages=language_set,
+                wants_one_off=one_off,
+                wants_recurring=recurring,
+                target_groups=group_set,
+                neighbourhood_id=None if hood < 0 else hood,
+                households_helped=households.get(row, frozenset()),
+                unavailable_dates=unavailable.get(row, frozenset()),
+            )
+            for (
+                row,
+                vid,
+                org,
+                lat,
+                lon,
+                max_km,
+                vog,
+                active,
+                paused,
+                max_active,
+                open_,
+                one_off,
+                recurring,
+                hood,
+                skill_set,
+                language_set,
+                group_set,
+                a,
+                b,
+            ) in columns
+        ]
+
+    def reach_index(self) -> ReachIndex:
+        """The pool indexed by reach and skill, for :meth:`reach_ranges` (built once)."""
+        if self._reach_index is None:
+            self._reach_index = ReachIndex.build(self)
+        return self._reach_index
+
+    def day_slots(self) -> DaySlots:
+        """The merged slots of every (row, weekday), for batch availability checks (built once)."""
+        if self._day_slots is None:
+            self._day_slots = DaySlots.build(self)
+        return self._day_slots
 
     def update_open_matches(self, counts: Mapping[int, int]) -> None:
         """Set the open-match count of some volunteers (by id) in place, e.g. after a
@@ -495,6 +608,81 @@ class VolunteerPool:
         # Concatenate the slices a[i]:b[i] without a Python loop.
         return np.repeat(a - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
 
+    def grid_boxes(
+        self, lat: np.ndarray, lon: np.ndarray, radius_km: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`box_positions` for many points at once, as grid rectangles: first and
+        last grid row and column of each query's bounding box, and whether it is
+        non-empty. Same bounds as the one-point query (the same supersets of the caps)."""
+        lat = np.asarray(lat, dtype=np.float64)
+        lon = np.asarray(lon, dtype=np.float64)
+        radius_km = np.asarray(radius_km, dtype=np.float64)
+        ang = radius_km / EARTH_RADIUS_KM
+        ang_deg = np.degrees(ang)
+        lat_lo, lat_hi = lat - ang_deg - _EPS_DEG, lat + ang_deg + _EPS_DEG
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.sin(ang) / np.cos(np.radians(lat))
+            all_lon = (ang >= math.pi) | (lat_lo <= -90) | (lat_hi >= 90) | ~(ratio < 1)
+            dlon = np.degrees(np.arcsin(np.where(all_lon, 0.0, ratio))) + _EPS_DEG
+        lon_lo, lon_hi = lon - dlon, lon + dlon
+        all_lon |= (lon_lo < -180) | (lon_hi > 180)
+        lon_lo = np.where(all_lon, -181.0, lon_lo)
+        lon_hi = np.where(all_lon, 181.0, lon_hi)
+        everything = ang >= math.pi
+        r0 = np.where(everything, 0, np.maximum(0, np.floor((lat_lo - self.lat_min) / self.dlat))).astype(np.int64)
+        r1 = np.where(
+            everything, self.rows - 1, np.minimum(self.rows - 1, np.floor((lat_hi - self.lat_min) / self.dlat))
+        ).astype(np.int64)
+        c0 = np.maximum(0, np.floor((lon_lo - self.lon_min) / self.dlon)).astype(np.int64)
+        c1 = np.minimum(self.cols - 1, np.floor((lon_hi - self.lon_min) / self.dlon)).astype(np.int64)
+        ok = (radius_km >= 0) & (r0 <= r1) & (c0 <= c1) & (len(self.ids) > 0)
+        return r0, r1, c0, c1, ok
+
+    def reach_ranges(
+        self, lat: np.ndarray, lon: np.ndarray, radius_km: np.ndarray, skill: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate rows of many queries at once, as ranges of :meth:`reach_index`.
+
+        Query ``q`` asks for everyone within ``radius_km[q]`` of (``lat[q]``, ``lon[q]``)
+        who also has skill number ``skill[q]`` (a position in ``skill_vocab``; -1: any
+        skill, -2: nobody). Returns ``(query, lo, hi)``, sorted by query: the rows
+        ``reach_index().rows[lo:hi]`` of every range are a superset of the answer (the
+        caller checks the exact distance), and no row comes twice for one query.
+
+        Per reach bucket the box is that of min(radius, the bucket's largest travel
+        distance): nobody can be a candidate further away than they travel, so a
+        volunteer who travels 3 km is only looked at within 3 km, not within the
+        request's 15. No Python loop over queries.
+        """
+        index = self.reach_index()
+        lat = np.asarray(lat, dtype=np.float64)
+        lon = np.asarray(lon, dtype=np.float64)
+        radius_km = np.asarray(radius_km, dtype=np.float64)
+        skill = np.asarray(skill, dtype=np.int64)
+        n_q, n_b = len(lat), len(index.reach_km)
+        empty = np.zeros(0, dtype=np.int64)
+        if n_q == 0 or n_b == 0:
+            return empty, empty, empty
+        # One (query, bucket) box each, query-major.
+        q = np.repeat(np.arange(n_q), n_b)
+        b = np.tile(np.arange(n_b), n_q)
+        group = b * index.groups_per_bucket + np.where(skill[q] < 0, index.groups_per_bucket - 1, skill[q])
+        wanted = (skill[q] >= -1) & (index.group_size[group] > 0)
+        q, group = q[wanted], group[wanted]
+        radius = np.minimum(radius_km[q], index.reach_km[b[wanted]])
+        r0, r1, c0, c1, ok = self.grid_boxes(lat[q], lon[q], radius)
+        q, group, r0, r1, c0, c1 = q[ok], group[ok], r0[ok], r1[ok], c0[ok], c1[ok]
+        # One range per grid row of each box: the cells c0..c1 of that row are one
+        # stretch of the group's entries (sorted by group, then cell).
+        h = r1 - r0 + 1
+        box = np.repeat(np.arange(len(q)), h)
+        grid_row = r0[box] + (np.arange(int(h.sum())) - np.repeat(np.cumsum(h) - h, h))
+        base = group[box] * index.n_cells + grid_row * self.cols
+        lo = np.searchsorted(index.key, base + c0[box], side="left")
+        hi = np.searchsorted(index.key, base + c1[box] + 1, side="left")
+        keep = hi > lo
+        return q[box][keep], lo[keep], hi[keep]
+
     def box_rows(self, point: Point, radius_km: float) -> np.ndarray:
         """Rows in the grid cells that cover the query's bounding box (a superset of the
         answer, in grid order). Exposed for tests and benchmarks."""
@@ -523,3 +711,118 @@ class VolunteerPool:
             order = np.argsort(self.ids[rows], kind="stable")
             rows, dist = rows[order], dist[order]
         return rows, dist
+
+
+class ReachIndex:
+    """The pool's rows grouped by (reach bucket, skill), each group in grid order.
+
+    A batch run asks "who within R km has skill S" for thousands of requests. Most
+    volunteers travel a few km, while R is the largest travel distance of the pool
+    when the request sets none (15 km in the benchmark region): the plain grid box
+    of 30 x 30 km holds ten times more volunteers than can ever qualify. Here a
+    volunteer is in the bucket of their maximum travel distance
+    (:data:`REACH_BUCKETS_KM`) and, per bucket, in one group per skill they have
+    plus the group "everyone". A query looks at each bucket with the radius
+    min(R, largest travel distance in the bucket), in the group of the request's
+    rarest required skill. Exactness: a candidate has every required skill and lives
+    within both distances, so it is in that group and that box.
+
+    ``key`` (sorted) is ``group * n_cells + cell`` per entry and ``rows`` the pool row
+    of the entry; within a group the rows ascend (pool rows are in grid order).
+    Memory: one entry per volunteer and per skill link.
+    """
+
+    __slots__ = ("group_size", "groups_per_bucket", "key", "n_cells", "reach_km", "rows")
+
+    def __init__(self, *, reach_km, groups_per_bucket, n_cells, key, rows, group_size) -> None:
+        self.reach_km = reach_km
+        self.groups_per_bucket = groups_per_bucket
+        self.n_cells = n_cells
+        self.key = key
+        self.rows = rows
+        self.group_size = group_size
+
+    @classmethod
+    def build(cls, pool: VolunteerPool) -> ReachIndex:
+        n = len(pool.ids)
+        n_cells = pool.rows * pool.cols
+        n_skills = len(pool.skill_vocab)
+        per_bucket = n_skills + 1  # one group per skill, then "everyone"
+        if n == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(
+                reach_km=np.zeros(0),
+                groups_per_bucket=per_bucket,
+                n_cells=n_cells,
+                key=empty,
+                rows=empty,
+                group_size=empty,
+            )
+        cell = np.repeat(np.arange(n_cells, dtype=np.int64), np.diff(pool.cell_start))
+        edges = np.asarray(REACH_BUCKETS_KM)
+        used, bucket = np.unique(np.searchsorted(edges, pool.max_km, side="left"), return_inverse=True)
+        reach = np.zeros(len(used))
+        np.maximum.at(reach, bucket, pool.max_km)
+        rows = [np.arange(n, dtype=np.int64)]
+        groups = [bucket * per_bucket + n_skills]
+        for j in range(n_skills):
+            word = pool.skill_bits[:, j >> 6]
+            has = np.flatnonzero((word >> np.uint64(j & 63)) & np.uint64(1))
+            rows.append(has)
+            groups.append(bucket[has] * per_bucket + j)
+        row = np.concatenate(rows)
+        group = np.concatenate(groups)
+        key = group * n_cells + cell[row]
+        order = np.argsort(key, kind="stable")  # stable: rows ascend within a cell
+        return cls(
+            reach_km=reach,
+            groups_per_bucket=per_bucket,
+            n_cells=n_cells,
+            key=key[order],
+            rows=row[order],
+            group_size=np.bincount(group, minlength=len(used) * per_bucket),
+        )
+
+
+HALF_HOUR_S = 1800
+
+
+def half_hour_bits(start_s, end_s) -> np.ndarray:
+    """The half hours of the day (bit 0 = 00:00-00:30 .. bit 47 = 23:30-24:00) that the
+    stretch ``start_s``-``end_s`` (seconds, start < end) touches, as uint64 bit sets."""
+    lo = np.asarray(start_s, dtype=np.int64) // HALF_HOUR_S
+    hi = -(-np.asarray(end_s, dtype=np.int64) // HALF_HOUR_S)  # exclusive
+    one = np.uint64(1)
+    return (np.left_shift(one, hi.astype(np.uint64)) - one) & ~(np.left_shift(one, lo.astype(np.uint64)) - one)
+
+
+class DaySlots:
+    """Where each (row, weekday)'s merged slots are: ``offsets[row * 7 + weekday]``
+    up to the next offset, positions in the pool's ``slot_*`` columns (merged slots
+    of one day are disjoint, so at most one of them covers a window). ``most`` is the
+    largest number of slots on one day of one volunteer.
+
+    ``touched[row * 7 + weekday]``: the half hours that day's slots touch
+    (:func:`half_hour_bits`). A window inside a slot touches only half hours that the
+    slot touches, so ``window bits & ~touched != 0`` proves "not available" with one
+    look-up; the exact check on seconds is only needed for the pairs that pass.
+    """
+
+    __slots__ = ("most", "offsets", "touched")
+
+    def __init__(self, *, offsets: np.ndarray, most: int, touched: np.ndarray) -> None:
+        self.offsets = offsets
+        self.most = most
+        self.touched = touched
+
+    @classmethod
+    def build(cls, pool: VolunteerPool) -> DaySlots:
+        n = len(pool.ids)
+        owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(pool.slot_off))
+        key = owner * 7 + pool.slot_wd.astype(np.int64)  # sorted: merged slots are in (row, weekday, start) order
+        offsets = np.searchsorted(key, np.arange(n * 7 + 1, dtype=np.int64), side="left")
+        most = int(np.diff(offsets).max()) if n else 0
+        touched = np.zeros(n * 7, dtype=np.uint64)
+        if len(key):
+            np.bitwise_or.at(touched, key, half_hour_bits(pool.slot_start, pool.slot_end))
+        return cls(offsets=offsets, most=most, touched=touched)

@@ -123,3 +123,13 @@ def make_match(db):
         )
 
     return make
+
+
+@pytest.fixture(params=["short-lists", "long-lists"])
+def id_lists(request, monkeypatch):
+    """Run a write path twice: with plain ``IN (%s, ...)`` lists, and with the one-parameter
+    lists of :func:`common.db.value_set` (used from ``LONG_LIST`` ids on; here from 1), on
+    whichever database runs the tests."""
+    if request.param == "long-lists":
+        monkeypatch.setattr("common.db.LONG_LIST", 1)
+    return request.param

@@ -139,7 +139,7 @@ def test_unmatched_requests_are_listed_and_explained(org, make_volunteer, make_r
 # --- commit ----------------------------------------------------------------------------
 
 
-def test_commit_creates_proposed_matches(org, tight, broker):
+def test_commit_creates_proposed_matches(org, tight, broker, id_lists):
     data = compute(org)
     run = batch_run_record(organisation=org, result=data, by=broker)
     report = batch_commit(organisation=org, result=data, by=broker, batch_run=run)
@@ -155,7 +155,7 @@ def test_commit_creates_proposed_matches(org, tight, broker):
     assert set(report.created) == {0, 1}
 
 
-def test_commit_skips_what_no_longer_fits(org, tight, broker, make_volunteer, make_request, make_match):
+def test_commit_skips_what_no_longer_fits(org, tight, broker, make_volunteer, make_request, make_match, id_lists):
     data = compute(org)
     other = make_request(org, at=V1_AT)
     make_match(other, tight["v1"])  # V1's only place is taken meanwhile
@@ -168,7 +168,7 @@ def test_commit_skips_what_no_longer_fits(org, tight, broker, make_volunteer, ma
     assert Match.objects.count() == 1
 
 
-def test_commit_does_not_propose_a_request_twice(org, tight, broker):
+def test_commit_does_not_propose_a_request_twice(org, tight, broker, id_lists):
     data = compute(org)
     first = batch_commit(organisation=org, result=data, by=broker)
     second = batch_commit(organisation=org, result=data, by=broker)
@@ -177,7 +177,7 @@ def test_commit_does_not_propose_a_request_twice(org, tight, broker):
     assert Match.objects.count() == 2
 
 
-def test_commit_of_other_organisations_ids_creates_nothing(region, tight, broker):
+def test_commit_of_other_organisations_ids_creates_nothing(region, tight, broker, id_lists):
     data = compute(region["org_a"])
     report = batch_commit(organisation=region["org_b"], result=data, by=broker)
     assert report.created == {} and len(report.skipped) == 2
@@ -283,7 +283,7 @@ def done_run(org, tight, broker):
     return batch_run_record(organisation=org, result=compute(org), by=broker)
 
 
-def test_confirm_one_then_all_skips_what_was_reviewed(done_run, tight, broker):
+def test_confirm_one_then_all_skips_what_was_reviewed(done_run, tight, broker, id_lists):
     report = batch_run_confirm(batch_run=done_run, indexes=[0], by=broker)
     assert list(report.created) == [0]
     done_run.refresh_from_db()

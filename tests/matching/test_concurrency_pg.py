@@ -73,7 +73,7 @@ def proposal(request, volunteer):
 
 
 def test_two_batch_commits_proposing_the_same_full_volunteer_create_one_match(
-    region, make_volunteer, make_request, slow_counts
+    region, make_volunteer, make_request, slow_counts, id_lists
 ):
     org = region["org_a"]
     volunteer = make_volunteer(org, max_active_matches=1)
@@ -93,7 +93,9 @@ def test_two_batch_commits_proposing_the_same_full_volunteer_create_one_match(
     assert Match.objects.filter(volunteer=volunteer, status__in=Match.OPEN_STATES).count() == 1
 
 
-def test_two_runs_confirmed_at_once_do_not_propose_a_request_twice(region, make_volunteer, make_request, slow_counts):
+def test_two_runs_confirmed_at_once_do_not_propose_a_request_twice(
+    region, make_volunteer, make_request, slow_counts, id_lists
+):
     org = region["org_a"]
     v1, v2 = make_volunteer(org), make_volunteer(org)
     request = make_request(org)
@@ -118,7 +120,7 @@ def test_two_runs_confirmed_at_once_do_not_propose_a_request_twice(region, make_
 
 
 def test_the_same_run_confirmed_twice_at_once_creates_each_match_once(
-    region, make_volunteer, make_request, slow_counts
+    region, make_volunteer, make_request, slow_counts, id_lists
 ):
     org = region["org_a"]
     volunteers = [make_volunteer(org) for _ in range(3)]

@@ -99,6 +99,36 @@ def test_pool_carries_every_fact_the_engine_needs(region, make_volunteer):
     assert set(data.slots) == {Slot(1, T(13), T(17)), Slot(6, T(2), T(3, 30))}
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "seconds"),
+    [
+        (T(0), T(0, 30), (0, 1800)),
+        (T(9, 15, 30), T(12, 0, 59), (33330, 43259)),
+        (T(13, 0, 0, 500_000), T(17, 0, 0, 999_999), (46800, 61200)),  # microseconds are dropped
+        (T(20), T(23, 59), (72000, 86340)),  # "24:00" is stored as 23:59
+    ],
+)
+def test_slot_times_arrive_as_seconds_since_midnight(region, make_volunteer, start, end, seconds):
+    from volunteers.models import AvailabilitySlot
+
+    v = make_volunteer(region["org_a"], slots="")
+    AvailabilitySlot.objects.create(volunteer=v, weekday=2, start=start, end=end)
+    pool = loaders.volunteer_pool(organisation=region["org_a"], today=TODAY)
+    assert (int(pool.slot_wd[0]), int(pool.slot_start[0]), int(pool.slot_end[0])) == (2, *seconds)
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [([], set()), (["children"], {"children"}), (["elderly", "newcomers", "elderly"], {"elderly", "newcomers"})],
+)
+def test_target_groups_are_read_from_their_json(region, make_volunteer, groups, expected):
+    v = make_volunteer(region["org_a"], target_groups=groups)
+    w = make_volunteer(region["org_a"], target_groups=["dementia"])
+    pool = loaders.volunteer_pool(organisation=region["org_a"], today=TODAY)
+    assert pool.volunteer(pool.row_of(v.pk)).target_groups == expected
+    assert pool.volunteer(pool.row_of(w.pk)).target_groups == {"dementia"}
+
+
 def test_open_match_counts_and_households(region, make_volunteer, make_request, make_match):
     org = region["org_a"]
     v = make_volunteer(org, max_active_matches=5)

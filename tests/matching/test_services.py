@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from caregivers.models import HelpRequest
 from common.errors import DomainError
@@ -161,7 +162,7 @@ def test_bad_numbers_are_refused(bad, org, broker, make_volunteer, make_request,
 # --- Many at once (a batch run's commit) --------------------------------------------------------
 
 
-def test_propose_many_respects_capacity_within_the_run(org, broker, make_volunteer, make_request, frozen_now):
+def test_propose_many_respects_capacity_within_the_run(org, broker, make_volunteer, make_request, frozen_now, id_lists):
     busy, free = make_volunteer(org, max_active_matches=1), make_volunteer(org, max_active_matches=2)
     r1, r2, r3, r4 = (make_request(org) for _ in range(4))
     run = BatchRun.objects.create(organisation=org, started_by=broker)
@@ -189,7 +190,7 @@ def test_propose_many_respects_capacity_within_the_run(org, broker, make_volunte
 
 
 def test_propose_many_skips_what_is_outside_the_batch_organisation_or_gone(
-    region, broker, make_volunteer, make_request, frozen_now
+    region, broker, make_volunteer, make_request, frozen_now, id_lists
 ):
     run = BatchRun.objects.create(organisation=region["org_a"])
     v_b, r_b = make_volunteer(region["org_b"]), make_request(region["org_b"])
@@ -199,6 +200,50 @@ def test_propose_many_skips_what_is_outside_the_batch_organisation_or_gone(
     assert result.created == []
     assert ["niet bij uw organisatie" in s[2] or "bestaat niet meer" in s[2] for s in result.skipped] == [True, True]
     assert not Match.objects.exists()
+
+
+def test_propose_many_writes_the_rows_a_single_proposal_writes(org, broker, make_volunteer, make_request, id_lists):
+    """The bulk insert fills every column as match_propose does (and returns saved
+    matches equal to what the database holds)."""
+    v1, v2 = make_volunteer(org, max_active_matches=2), make_volunteer(org)
+    single = match_propose(request=make_request(org), volunteer=v2, by=broker, score=0.5, distance_km=1.0)
+    r1, r2 = make_request(org), make_request(org, needs_vog=True)
+    run = BatchRun.objects.create(organisation=org, started_by=broker)
+    result = match_propose_many(
+        proposals=[
+            NewProposal(r1.pk, v1.pk, 0.8123, 3.24, ["3,2 km", "Zoë van 't Hof-Özdemir", "x" * 400]),
+            NewProposal(r2.pk, v1.pk, None, None, []),
+        ],
+        by=broker,
+        batch=run,
+    )
+    assert len(result.created) == 2 and not result.skipped
+    for made in result.created:
+        stored = Match.objects.get(pk=made.pk)
+        assert not made._state.adding
+        for field in Match._meta.concrete_fields:
+            assert getattr(made, field.attname) == getattr(stored, field.attname), field.name
+        assert stored.organisation_id == org.pk and stored.batch_id == run.pk and stored.proposed_by == broker
+        assert stored.status == Match.Status.PROPOSED and stored.created_at and stored.updated_at
+        assert stored.created_at >= single.created_at
+        (event,) = MatchEvent.objects.filter(match=stored)
+        assert (event.from_status, event.to_status, event.by) == ("", Match.Status.PROPOSED, broker)
+        assert event.note == "voorgesteld uit een koppelronde" and event.at == stored.created_at
+    first = Match.objects.get(request=r1)
+    assert (first.score, first.distance_km) == (0.8123, 3.24)
+    assert first.reasons == ["3,2 km", "Zoë van 't Hof-Özdemir", "x" * 300]  # cut to MAX_REASON_LENGTH
+    assert Match.objects.get(request=r2).reasons == []
+
+
+def test_propose_many_takes_a_fixed_number_of_queries(org, broker, make_volunteer, make_request, id_lists):
+    def queries(n):
+        pairs = [NewProposal(make_request(org).pk, make_volunteer(org).pk, 0.5, 1.0, ["1,0 km"]) for _ in range(n)]
+        with CaptureQueriesContext(connection) as counted:
+            match_propose_many(proposals=pairs, by=broker)
+        return len(counted.captured_queries)
+
+    assert queries(3) == queries(12)  # no query per pair
+    assert Match.objects.count() == 15
 
 
 # --- Real concurrency (PostgreSQL) ------------------------------------------------------------

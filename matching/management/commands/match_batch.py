@@ -46,7 +46,10 @@ class Command(BaseCommand):
             type=_positive_int,
             default=None,
             metavar="K",
-            help="keep only each request's K best candidates (faster on very large pools)",
+            help=(
+                "keep only each request's K best candidates (plus its greedy pick); the result is then "
+                "optimal on that smaller graph. Default: every candidate (optimal on all of them)"
+            ),
         )
 
     def handle(self, *args, **options):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from common.slots import parse_slot, parse_slots
 from matching.engine import RequestData, VolunteerData, VolunteerPool, Weights, assign, greedy_assign
-from matching.engine.batch import solve_assignment
+from matching.engine.batch import dominated_edges, solve_assignment
 from matching.engine.constraints import first_rejection
 from matching.engine.greedy import request_priorities
 from matching.engine.scoring import score_pair
@@ -274,3 +274,69 @@ def test_huge_priorities_coarsen_scores_but_keep_the_first_two_tiers_exact():
     chosen, resolution = solve_assignment(req_of_edge, vol_of_edge, scores, priorities, np.array([1, 1]))
     assert resolution > 1
     assert chosen.tolist() == [False, True, True]
+
+
+# --- The exact reduction of the graph ----------------------------------------------------
+
+
+def objective(req_of_edge, vol_of_edge, scores, priorities, capacity, chosen):
+    """(matched, priority units, score units) of a solution, checking it is feasible."""
+    assert np.bincount(req_of_edge[chosen], minlength=len(priorities)).max(initial=0) <= 1
+    assert (np.bincount(vol_of_edge[chosen], minlength=len(capacity)) <= capacity).all()
+    return int(chosen.sum()), int(priorities[req_of_edge[chosen]].sum()), int(scores[chosen].sum())
+
+
+@st.composite
+def graphs(draw):
+    n_req, n_vol = draw(st.integers(1, 14)), draw(st.integers(1, 10))
+    pairs = draw(st.lists(st.tuples(st.integers(0, n_req - 1), st.integers(0, n_vol - 1)), max_size=60, unique=True))
+    pairs.sort()
+    req_of_edge = np.array([p[0] for p in pairs], dtype=np.int64)
+    vol_of_edge = np.array([p[1] for p in pairs], dtype=np.int64)
+    # Few distinct values: ties in scores and priorities are where mistakes hide.
+    scores = np.array(draw(st.lists(st.sampled_from([0, 1, 2, 5, 9]), min_size=len(pairs), max_size=len(pairs))))
+    priorities = np.array(draw(st.lists(st.sampled_from([0, 3, 7]), min_size=n_req, max_size=n_req)))
+    capacity = np.array(draw(st.lists(st.integers(1, 3), min_size=n_vol, max_size=n_vol)))
+    return req_of_edge, vol_of_edge, scores.astype(np.int64), priorities.astype(np.int64), capacity
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(graphs())
+def test_leaving_out_dominated_edges_keeps_the_optimum(graph):
+    req_of_edge, vol_of_edge, scores, priorities, capacity = graph
+    full, _ = solve_assignment(req_of_edge, vol_of_edge, scores, priorities, capacity)
+    dropped = dominated_edges(req_of_edge, vol_of_edge, scores, capacity)
+    keep = ~dropped
+    small, _ = solve_assignment(req_of_edge[keep], vol_of_edge[keep], scores[keep], priorities, capacity)
+    best = objective(req_of_edge, vol_of_edge, scores, priorities, capacity, full)
+    assert objective(req_of_edge[keep], vol_of_edge[keep], scores[keep], priorities, capacity, small) == best
+    # Every request keeps its best-scored edge (so BIG and the candidates count stay).
+    for i in np.unique(req_of_edge):
+        mine = req_of_edge == i
+        assert scores[mine & keep].max() == scores[mine].max()
+
+
+def test_dominated_edges_by_hand():
+    # Vera (capacity 2) is a candidate for r0 and r1 only: roomy. r0 scores her 6, so
+    # r0's edge to Wim (score 5) can go, not its edge to Xavi (score 7). Wim, now a
+    # candidate of r1 alone, becomes roomy in the next round: r1's edge to Vera
+    # (score 3 < Wim's 4) goes too.
+    vera, wim, xavi = 0, 1, 2
+    req_of_edge = np.array([0, 0, 0, 1, 1, 2])
+    vol_of_edge = np.array([vera, wim, xavi, vera, wim, xavi])
+    scores = np.array([6, 5, 7, 3, 4, 1])
+    capacity = np.array([2, 1, 1])
+    assert dominated_edges(req_of_edge, vol_of_edge, scores, capacity).tolist() == [0, 1, 0, 1, 0, 0]
+    assert dominated_edges(req_of_edge[:0], vol_of_edge[:0], scores[:0], capacity).tolist() == []
+    # Nobody roomy: nothing goes.
+    assert not dominated_edges(req_of_edge, vol_of_edge, scores, np.array([1, 1, 1])).any()
+
+
+def test_assign_reports_the_graph_and_what_was_solved():
+    volunteers = [vol(i, 0.2 * i, max_active_matches=4) for i in range(1, 11)]  # 4 requests: roomy
+    requests = [req(100 + i, 0.1 * i) for i in range(4)]
+    result = assign(requests, volunteers, now=NOW)
+    assert result.stats["edges"] == result.stats["feasible_pairs"] == 40
+    assert result.stats["solver_edges"] < result.stats["edges"]
+    assert result.stats["volunteers_in_graph"] == 10
+    assert result.stats["matched"] == 4

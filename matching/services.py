@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -292,8 +292,10 @@ def _refusal(
     excluded_pair: bool,
     last_day: datetime.date,
     today: datetime.date,
+    first_day: datetime.date | None = None,
 ) -> str | None:
-    """Why this pair may not be proposed now (Dutch), or None."""
+    """Why this pair may not be proposed now (Dutch), or None. A pause is in the way
+    when it lasts until the first day the volunteer is needed (the engine's rule)."""
     if organisation is not None and (
         request.organisation_id != organisation.pk or volunteer.organisation_id != organisation.pk
     ):
@@ -306,7 +308,7 @@ def _refusal(
         ) % {"status": request.get_status_display()}
     if not volunteer.is_active:
         return _("%(name)s is niet actief als vrijwilliger.") % {"name": volunteer}
-    if volunteer.is_paused(today):
+    if volunteer.is_paused(first_day or today):
         return _("%(name)s heeft pauze tot en met %(day)s.") % {
             "name": volunteer,
             "day": volunteer.paused_until.strftime("%d-%m-%Y"),
@@ -387,20 +389,30 @@ def _pair_facts(request_ids: set[int], volunteer_ids: set[int]):
             open_pairs.add((req, vol))
         elif status in (Match.Status.DECLINED, Match.Status.CANCELLED):
             excluded.add((req, vol))
-    last_dates = dict(
-        RequestDate.objects.filter(request_id__in=value_set(request_ids))
+    # (first, last) date of each request with dates: the first day someone is needed
+    # (a pause must end before it) and the last (a VOG must last until then).
+    last_dates = {
+        request_id: (first, last)
+        for request_id, first, last in RequestDate.objects.filter(request_id__in=value_set(request_ids))
         .values("request_id")
-        .annotate(last=Max("date"))
-        .values_list("request_id", "last")
-    )
+        .annotate(first=Min("date"), last=Max("date"))
+        .values_list("request_id", "first", "last")
+    }
     return counts, open_pairs, excluded, last_dates
 
 
-def _last_day(request: HelpRequest, last_dates: dict, today: datetime.date) -> datetime.date:
-    """The last day the volunteer is needed: the last date of a one-off request, else
-    today (weekly help: a VOG must be valid now; its renewal is a broker's task)."""
-    last = last_dates.get(request.pk)
-    return max(today, last) if last is not None and not request.slots.exists() else today
+def _needed_days(
+    request_id: int, last_dates: dict, today: datetime.date, *, weekly: bool
+) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day the volunteer is needed, as the engine reckons them
+    (``RequestData.first_day``/``last_day``): today for weekly help (a VOG must be
+    valid now; its renewal is a broker's task), else the dates of a one-off request
+    (never before today)."""
+    dates = last_dates.get(request_id)
+    if dates is None or weekly:
+        return today, today
+    first, last = dates
+    return max(today, first), max(today, last)
 
 
 def match_propose(
@@ -434,6 +446,7 @@ def match_propose(
             if locked_volunteer is None or locked_request is None:
                 raise DomainError(_("Deze vraag of vrijwilliger bestaat niet meer."))
             counts, open_pairs, excluded, last_dates = _pair_facts({request.pk}, {volunteer.pk})
+            first_day, last_day = _needed_days(request.pk, last_dates, today, weekly=locked_request.slots.exists())
             refusal = _refusal(
                 request=locked_request,
                 volunteer=locked_volunteer,
@@ -441,7 +454,8 @@ def match_propose(
                 open_count=counts.get(volunteer.pk, 0),
                 open_pair=(request.pk, volunteer.pk) in open_pairs,
                 excluded_pair=(request.pk, volunteer.pk) in excluded,
-                last_day=_last_day(locked_request, last_dates, today),
+                first_day=first_day,
+                last_day=last_day,
                 today=today,
             )
             if refusal:
@@ -503,8 +517,7 @@ def match_propose_many(
                     (p.request_id, p.volunteer_id, _("Deze vraag of vrijwilliger bestaat niet meer."))
                 )
                 continue
-            last = last_dates.get(request.pk)
-            last_day = max(today, last) if last is not None and request.pk not in with_slots else today
+            first_day, last_day = _needed_days(request.pk, last_dates, today, weekly=request.pk in with_slots)
             refusal = _refusal(
                 request=request,
                 volunteer=volunteer,
@@ -512,6 +525,7 @@ def match_propose_many(
                 open_count=counts.get(volunteer.pk, 0),
                 open_pair=(request.pk, volunteer.pk) in open_pairs,
                 excluded_pair=(request.pk, volunteer.pk) in excluded,
+                first_day=first_day,
                 last_day=last_day,
                 today=today,
             )

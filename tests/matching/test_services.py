@@ -96,6 +96,33 @@ def test_vog_must_last_until_the_last_date_of_a_one_off_request(org, broker, mak
     assert match_propose(request=soon, volunteer=v, by=broker).pk
 
 
+@pytest.mark.parametrize(
+    ("pause_days", "first_date_days", "weekly", "refused"),
+    [
+        (7, 14, False, False),  # back before the first date: fine (the engine's rule too)
+        (14, 14, False, True),  # paused until that very day
+        (20, 14, False, True),
+        (7, 14, True, True),  # weekly help starts now
+        (-1, 14, True, False),  # the pause is over
+    ],
+)
+def test_a_pause_only_stops_a_proposal_when_it_lasts_until_the_help_starts(
+    pause_days, first_date_days, weekly, refused, org, broker, make_volunteer, make_request, frozen_now
+):
+    day = datetime.timedelta(days=1)
+    v = make_volunteer(org, paused_until=TODAY + pause_days * day, max_active_matches=2)
+    dates = [(TODAY + first_date_days * day, T(9), T(10)), (TODAY + 30 * day, T(9), T(10))]
+    r = make_request(org, slots="tue 14:00-16:00" if weekly else "", dates=[] if weekly else dates)
+    if refused:
+        assert "pauze tot en met" in _refused(request=r, volunteer=v, by=broker)
+    else:
+        assert match_propose(request=r, volunteer=v, by=broker).status == Match.Status.PROPOSED
+    # The batch commit keeps the same rule.
+    r2 = make_request(org, slots="tue 14:00-16:00" if weekly else "", dates=[] if weekly else dates)
+    report = match_propose_many(proposals=[NewProposal(r2.pk, v.pk, 0.5, 1.0, ["1,0 km"])], by=broker)
+    assert (len(report.skipped) == 1) is refused
+
+
 def test_other_organisation_is_refused(region, broker, make_volunteer, make_request, frozen_now):
     v_b = make_volunteer(region["org_b"])
     r_a = make_request(region["org_a"])

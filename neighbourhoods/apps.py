@@ -7,6 +7,8 @@ class NeighbourhoodsConfig(AppConfig):
     verbose_name = _("Buurten en organisaties")
 
     def ready(self) -> None:
+        # The tasks are registered with every process (beat names them; workers find them anyway).
+        from neighbourhoods import tasks  # noqa: F401
         from neighbourhoods.report_store import connect_signals
 
         connect_signals()

@@ -457,21 +457,6 @@ def measure(users: dict, samples: int, seed: int) -> dict:
         None: Scope.of(organisation),
     }
 
-    # The refresh runs, timed: from nothing (24 months), the nightly run once everything
-    # is stored (the change check, the open months), the 10-minute run (3 months).
-    refresh = {}
-    ReportMonth.objects.filter(organisation=organisation).delete()
-    for key, kwargs in (
-        ("refresh_24_months_empty_s", {"months": 24}),
-        ("nightly_run_stored_s", {"months": 24, "check_changes": True}),
-        ("recent_run_s", {"months": 3}),
-    ):
-        started = time.perf_counter()
-        result = reports_refresh(organisation=organisation, **kwargs)[0]
-        refresh[key] = round(time.perf_counter() - started, 2)
-        refresh[key.replace("_s", "_months_counted")] = len(result.counted)
-        print(f"  {key}: {refresh[key]} s, {len(result.counted)} months counted", file=sys.stderr)
-
     def stored(_month):
         # The database path: the figures stored, the per-process cache empty (the map's
         # counts and the workload per broker are counted again for every request).
@@ -526,7 +511,7 @@ def measure(users: dict, samples: int, seed: int) -> dict:
             months,
         ),
     ]
-    results: dict = {"refresh": refresh}
+    results: dict = {}
     for name, who, make_url, forget, choices in cases:
         cache.clear()
         # Every case starts with the figures stored, as the refresh task leaves them.
@@ -580,6 +565,26 @@ def measure(users: dict, samples: int, seed: int) -> dict:
         "stored_12_months_p50_ms": round(statistics.median(read), 1),
         "area_gaps_p50_ms": round(statistics.median(gaps), 1),
     }
+    # The refresh runs, timed: from nothing (24 months), the nightly run once everything
+    # is stored (the change check, the open months), the 10-minute run (3 months). The
+    # clock is moved on a little: every generated row was written just now, and the
+    # nightly check counts a month again when rows changed within minutes of its count.
+    import time_machine
+
+    refresh = {}
+    ReportMonth.objects.filter(organisation=organisation).delete()
+    for key, minutes, kwargs in (
+        ("refresh_24_months_empty_s", 10, {"months": 24}),
+        ("nightly_run_stored_s", 20, {"months": 24, "check_changes": True}),
+        ("recent_run_s", 30, {"months": 3}),
+    ):
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=minutes)):
+            started = time.perf_counter()
+            result = reports_refresh(organisation=organisation, **kwargs)[0]
+            refresh[key] = round(time.perf_counter() - started, 2)
+        refresh[key.removesuffix("_s") + "_months_counted"] = len(result.counted)
+        print(f"  {key}: {refresh[key]} s, {len(result.counted)} months counted", file=sys.stderr)
+    results["refresh"] = refresh
     results["stored_rows"] = {
         "months": ReportMonth.objects.filter(organisation=organisation).count(),
         "area_rows": ReportMonth.objects.filter(organisation=organisation).values("areas").count(),
@@ -749,7 +754,8 @@ def section(results: dict) -> str:
         "before every request, so the map's counts and the workload per broker are counted every time",
         "too: nothing rests on a warm cache. *Open months counted by the page* is the last month when the",
         "open months were counted more than 15 minutes ago and no task ran since (no Celery beat): the page",
-        "counts the current, the last and the month before for the whole organisation and stores them.",
+        "counts the open months (the current and the last one; early in a month also the one before) for",
+        "the whole organisation and stores them.",
         "*Nothing stored* counts all twelve months and stores them (the first view before any refresh).",
         "",
         f"{verdict} (≤ {TARGET_MS} ms p95 with the figures stored, no warm cache): municipality dashboard "
@@ -757,7 +763,7 @@ def section(results: dict) -> str:
         f"{both('organisation')}. Before the figures were stored the dashboard met it only with a warm "
         f"per-process cache ({before('dashboard_arnhem_warm')}) and took {before('dashboard_arnhem_cold')} "
         f"with nothing in the cache (organisation overview: {before('organisation_cold')}). A page that has to "
-        f"count is still slow: the open months {both('dashboard_arnhem_recent')}, all twelve months "
+        f"count takes longer: the open months {both('dashboard_arnhem_recent')}, all twelve months "
         f"{both('dashboard_arnhem_cold')}; with the 10-minute task running that does not happen. The "
         f"exports count afresh (a delivery must be exact): 12 months of Arnhem as CSV "
         f"{both('csv_arnhem_12_months')}.",

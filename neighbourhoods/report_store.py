@@ -55,7 +55,6 @@ straight in the database: run ``manage.py report_refresh --recount``.
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -73,8 +72,6 @@ from neighbourhoods.months import Month, months_between
 from neighbourhoods.reports import PROVISIONAL_DAYS, Raw, Scope, _bucket, _in_months, raw_figures
 from volunteers.models import Volunteer
 
-logger = logging.getLogger(__name__)
-
 # Bump when ``raw_figures`` changes what it counts: stored months of another version
 # are counted again (by the pages that need them and the nightly task).
 STORE_VERSION = 1
@@ -82,7 +79,7 @@ FRESH_SECONDS = 15 * 60
 # A row changed this long before a count may have been committed after the count read
 # its table (long transactions, imports): the nightly check looks back this far.
 CHANGE_MARGIN = datetime.timedelta(minutes=5)
-RECENT_MONTHS = 3
+RECENT_MONTHS = 3  # the 10-minute task
 NIGHTLY_MONTHS = 24
 
 

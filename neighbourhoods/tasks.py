@@ -10,14 +10,16 @@ from celery import shared_task
 from django.db import OperationalError
 
 from neighbourhoods.models import Organisation
-from neighbourhoods.report_store import last_months, report_months_refresh
+from neighbourhoods.report_store import RECENT_MONTHS, last_months, report_months_refresh
 
 # The 10-minute run leaves months alone that a page counted in the last 5 minutes.
 RECENT_MAX_AGE_SECONDS = 5 * 60
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def reports_refresh(months: int = 3, check_changes: bool = False, max_age_seconds: int = RECENT_MAX_AGE_SECONDS) -> int:
+def reports_refresh(
+    months: int = RECENT_MONTHS, check_changes: bool = False, max_age_seconds: int = RECENT_MAX_AGE_SECONDS
+) -> int:
     """Celery beat: refresh the last ``months`` months of every organisation, one task
     per organisation (so several workers can share the work). Returns how many."""
     ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cached(settings):
-    settings.REPORTS_CACHE_SECONDS = 3600
     settings.REPORTS_CACHE_RECENT_SECONDS = 300
     cache.clear()
     yield

@@ -28,7 +28,7 @@ wait is only shown for rows of 10 or more requests then.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -260,10 +260,16 @@ def _area_gaps(
 ) -> list[AreaGap]:
     now = now or timezone.now()
     today = now.astimezone(AMSTERDAM).date()
-    requests = _open_requests(organisation, municipality)
     volunteers = _free_volunteers(organisation, municipality, today)
-    waiting_by_area = dict(
-        requests.exclude(neighbourhood=None).values_list("neighbourhood").annotate(n=Count("pk")).order_by()
+    # The open requests of the whole organisation (only the municipality's neighbourhoods
+    # get a row below), counted here: found by the (organisation, status) index, a few
+    # thousand at most. Grouped in SQL, or joined to the municipality, SQLite reads every
+    # request of the year through the neighbourhood index instead (60 ms, not 5).
+    waiting_by_area = Counter(
+        _open_requests(organisation, None)
+        .exclude(neighbourhood=None)
+        .values_list("neighbourhood", flat=True)
+        .order_by()
     )
     free_by_area = dict(
         volunteers.exclude(neighbourhood=None).values_list("neighbourhood").annotate(n=Count("pk")).order_by()

@@ -156,6 +156,9 @@ class ReportMonth(models.Model):
     # Something changed that the figures may not show (a row was deleted, a
     # neighbourhood removed): counted again when a page or the nightly task needs it.
     invalidated_at = models.DateTimeField(_("verouderd sinds"), null=True, blank=True)
+    # The month's numbers per staff member (user id -> column -> number) for the workload
+    # table (``neighbourhoods.workload.MONTH_COLUMNS``); names are looked up when shown.
+    workload = models.JSONField(default=dict)
     # What the figures mean (``report_store.STORE_VERSION``): another version is counted again.
     version = models.PositiveSmallIntegerField(default=1)
 

@@ -4,7 +4,9 @@ Counting a year of figures for a large centre takes 0.5-0.9 s (``raw_figures``),
 slow for a page. So the raw numbers of each month (per organisation and
 neighbourhood, the numbers of ``reports.Raw``, which add up) are kept in
 :class:`~neighbourhoods.models.ReportMonth` and ``ReportMonthArea``; a page adds
-them up and hides small numbers as before. Exports and the ``report`` command do
+them up and hides small numbers as before. The month's numbers of the workload
+per broker (``workload.workload_month_counts``) are kept with them; what a broker
+has in hand is counted on the page (it is "now"). Exports and the ``report`` command do
 not use them: a delivery is always counted at that moment.
 
 When stored figures are used (the freshness rule)
@@ -70,6 +72,7 @@ from matching.models import Evaluation, HoursEntry, Match
 from neighbourhoods.models import Neighbourhood, Organisation, ReportMonth, ReportMonthArea
 from neighbourhoods.months import Month, months_between
 from neighbourhoods.reports import PROVISIONAL_DAYS, Raw, Scope, _bucket, _in_months, raw_figures
+from neighbourhoods.workload import MonthCounts, workload_month_counts
 from volunteers.models import Volunteer
 
 # Bump when ``raw_figures`` changes what it counts: stored months of another version
@@ -168,7 +171,11 @@ def _raw_of(counts: dict, days: list, hours, burden_sum: int, burden_checkins: i
 
 
 def _store(
-    *, organisation: Organisation, figures: dict[Month, dict[int | None, Raw]], counted_at: datetime.datetime
+    *,
+    organisation: Organisation,
+    figures: dict[Month, dict[int | None, Raw]],
+    counted_at: datetime.datetime,
+    workload: MonthCounts | None = None,
 ) -> list[Month]:
     """Put the figures of these months in place of the stored ones, unless a later
     count is already there. Safe when two counts run at once: the unique constraint
@@ -193,7 +200,18 @@ def _store(
         if not replace:
             return []
         ReportMonthArea.objects.filter(report_month__in=replace.values()).delete()
-        ReportMonth.objects.filter(pk__in=replace.values()).update(counted_at=counted_at, version=STORE_VERSION)
+        ReportMonth.objects.bulk_update(
+            [
+                ReportMonth(
+                    pk=pk,
+                    counted_at=counted_at,
+                    version=STORE_VERSION,
+                    workload={str(user): values for user, values in (workload or {}).get(month, {}).items()},
+                )
+                for month, pk in replace.items()
+            ],
+            ["counted_at", "version", "workload"],
+        )
         ReportMonthArea.objects.bulk_create(
             [
                 ReportMonthArea(report_month_id=pk, neighbourhood_id=area, **_area_row(raw))
@@ -223,7 +241,8 @@ def report_months_count(
         figures: dict[Month, dict[int | None, Raw]] = {m: {} for m in run}
         for (i, area), raw in table.items():
             figures[run[i]][area] = raw
-        _store(organisation=organisation, figures=figures, counted_at=counted_at)
+        workload = workload_month_counts(organisation=organisation, months=run)
+        _store(organisation=organisation, figures=figures, counted_at=counted_at, workload=workload)
         counted.update(figures)
     return counted
 
@@ -336,6 +355,26 @@ def stored_raw_by_month(
     still_open = [when[m] for m in months if m not in final]
     computed_at = min(still_open) if still_open else min(when.values())
     return result, computed_at
+
+
+def stored_workload(
+    *, organisation: Organisation, month: Month, now: datetime.datetime | None = None
+) -> dict[int, dict[str, int]] | None:
+    """The month's numbers per staff member as stored, when they may be used (the same
+    rule as the figures); None otherwise (count them now)."""
+    now = now or timezone.now()
+    row = (
+        ReportMonth.objects.filter(organisation=organisation, month=month.first_day)
+        .values_list("pk", "counted_at", "invalidated_at", "version", "workload")
+        .first()
+    )
+    if row is None:
+        return None
+    pk, counted_at, invalidated_at, version, workload = row
+    stored = Stored(pk, month, counted_at, invalidated_at, version)
+    if not stored.usable(now=now, max_age=datetime.timedelta(seconds=fresh_seconds())):
+        return None
+    return {int(user): values for user, values in workload.items()}
 
 
 # --- What changed since a month was counted -------------------------------------------------

@@ -159,7 +159,7 @@ def organisation_overview(request, slug):
         key_figures=_key_figures(report, month),
         charts=_charts(report, "org"),
         map=region_map(title=_("Vraag en aanbod nu in het werkgebied"), areas=gaps),
-        workload=broker_workload(organisation=access.organisation, month=month, use_cache=True),
+        workload=broker_workload(organisation=access.organisation, month=month, use_cache=True, use_stored=True),
         previous_month=month.previous(),
         next_month=month.next() if month.next() <= month.current() else None,
     )

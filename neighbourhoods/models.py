@@ -158,7 +158,8 @@ class ReportMonth(models.Model):
     invalidated_at = models.DateTimeField(_("verouderd sinds"), null=True, blank=True)
     # The month's numbers per staff member (user id -> column -> number) for the workload
     # table (``neighbourhoods.workload.MONTH_COLUMNS``); names are looked up when shown.
-    workload = models.JSONField(default=dict)
+    # Empty (None) when a page counted the figures: the workload is then counted when shown.
+    workload = models.JSONField(null=True, blank=True)
     # What the figures mean (``report_store.STORE_VERSION``): another version is counted again.
     version = models.PositiveSmallIntegerField(default=1)
 

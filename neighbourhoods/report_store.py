@@ -206,7 +206,11 @@ def _store(
                     pk=pk,
                     counted_at=counted_at,
                     version=STORE_VERSION,
-                    workload={str(user): values for user, values in (workload or {}).get(month, {}).items()},
+                    workload=(
+                        None
+                        if workload is None
+                        else {str(user): values for user, values in workload.get(month, {}).items()}
+                    ),
                 )
                 for month, pk in replace.items()
             ],
@@ -224,10 +228,16 @@ def _store(
 
 
 def report_months_count(
-    *, organisation: Organisation, months: Iterable[Month], now: datetime.datetime | None = None
+    *,
+    organisation: Organisation,
+    months: Iterable[Month],
+    now: datetime.datetime | None = None,
+    workload: bool = True,
 ) -> dict[Month, dict[int | None, Raw]]:
     """Count ``months`` of the whole organisation afresh and store them (consecutive
-    months in one go). Idempotent; returns the figures counted, per month."""
+    months in one go), with the month's workload per broker unless ``workload`` is
+    False (a page that has to count counts only what it shows). Idempotent; returns the
+    figures counted, per month."""
     months = sorted(set(months))
     current = Month.current(now)
     if any(m > current for m in months):
@@ -241,8 +251,8 @@ def report_months_count(
         figures: dict[Month, dict[int | None, Raw]] = {m: {} for m in run}
         for (i, area), raw in table.items():
             figures[run[i]][area] = raw
-        workload = workload_month_counts(organisation=organisation, months=run)
-        _store(organisation=organisation, figures=figures, counted_at=counted_at, workload=workload)
+        per_staff = workload_month_counts(organisation=organisation, months=run) if workload else None
+        _store(organisation=organisation, figures=figures, counted_at=counted_at, workload=per_staff)
         counted.update(figures)
     return counted
 
@@ -338,7 +348,7 @@ def stored_raw_by_month(
     if todo:
         counted_at = timezone.now()
         wanted = set(scope.neighbourhood_ids) if scope.municipality is not None else None
-        for month, areas in report_months_count(organisation=organisation, months=todo).items():
+        for month, areas in report_months_count(organisation=organisation, months=todo, workload=False).items():
             result[month] = {a: raw for a, raw in areas.items() if wanted is None or a in wanted}
             when[month] = counted_at
             if counted_at >= closes_at(month):
@@ -361,14 +371,15 @@ def stored_workload(
     *, organisation: Organisation, month: Month, now: datetime.datetime | None = None
 ) -> dict[int, dict[str, int]] | None:
     """The month's numbers per staff member as stored, when they may be used (the same
-    rule as the figures); None otherwise (count them now)."""
+    rule as the figures); None otherwise, or when a page counted the month without them
+    (count them now)."""
     now = now or timezone.now()
     row = (
         ReportMonth.objects.filter(organisation=organisation, month=month.first_day)
         .values_list("pk", "counted_at", "invalidated_at", "version", "workload")
         .first()
     )
-    if row is None:
+    if row is None or row[-1] is None:
         return None
     pk, counted_at, invalidated_at, version, workload = row
     stored = Stored(pk, month, counted_at, invalidated_at, version)

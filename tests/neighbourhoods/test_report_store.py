@@ -207,6 +207,24 @@ def test_the_workload_of_a_month_is_stored_with_it(march, personas, region, buil
         assert stored_workload(organisation=org, month=Month(2026, 1)) is None  # not stored
 
 
+def test_a_page_that_counts_leaves_the_workload_to_the_overview(march, personas, region):
+    from caregivers.models import RequestEvent
+    from neighbourhoods.report_store import stored_workload
+    from neighbourhoods.workload import broker_workload
+
+    org, bea = region["org_a"], personas["broker_a"]
+    RequestEvent.objects.filter(request__organisation=org).update(by=bea)
+    with time_machine.travel(NOW + HOUR, tick=False):
+        page(org, [MARCH], municipality=march["arnhem"])  # the dashboard counted March: figures only
+        assert ReportMonth.objects.get(month=MARCH.first_day).workload is None
+        assert stored_workload(organisation=org, month=MARCH) is None
+        shown = {r.user_id: dict(r.counts) for r in broker_workload(organisation=org, month=MARCH, use_stored=True)}
+        assert shown == {r.user_id: dict(r.counts) for r in broker_workload(organisation=org, month=MARCH)}
+        assert shown[bea.pk]["steps"] > 0
+        report_months_refresh(organisation=org, months=[MARCH], recount=True)  # the task counts both
+        assert stored_workload(organisation=org, month=MARCH)[bea.pk]["steps"] == shown[bea.pk]["steps"]
+
+
 # --- Two counts at once -----------------------------------------------------------------------
 
 

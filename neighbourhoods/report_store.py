@@ -5,9 +5,11 @@ slow for a page. So the raw numbers of each month (per organisation and
 neighbourhood, the numbers of ``reports.Raw``, which add up) are kept in
 :class:`~neighbourhoods.models.ReportMonth` and ``ReportMonthArea``; a page adds
 them up and hides small numbers as before. The month's numbers of the workload
-per broker (``workload.workload_month_counts``) are kept with them; what a broker
-has in hand is counted on the page (it is "now"). Exports and the ``report`` command do
-not use them: a delivery is always counted at that moment.
+per broker (``workload.workload_month_counts``) are kept with them when a task or
+the command counts (a page that has to count leaves them out, and the overview
+then counts its one month); what a broker has in hand is counted on the page (it
+is "now"). Exports and the ``report`` command do not use them: a delivery is always
+counted at that moment.
 
 When stored figures are used (the freshness rule)
 =================================================
@@ -43,8 +45,10 @@ task finds these with :func:`report_months_changed`: per month, the latest chang
 that count towards it; a final month with a change after (or shortly before, the
 margin ``CHANGE_MARGIN``) its count is counted again. Row edits are attributed
 generously (a step of a match marks every month it ran), so this may count more
-than needed, never less. Until that night the page shows the figures as counted;
-the exports always show the change at once.
+than needed. Burden check-ins and volunteer departures are only ever added, in their
+own month (``created_at``, the erasure), so they need no check; what has no
+timestamp at all is handled below. Until that night the page shows the figures as
+counted; the exports always show the change at once.
 
 Deletions leave no timestamp. The application deletes no requests or matches (a
 volunteer's erasure leaves a ``VolunteerDeparture`` with the same dates and

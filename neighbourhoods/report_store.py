@@ -45,9 +45,9 @@ task finds these with :func:`report_months_changed`: per month, the latest chang
 that count towards it; a final month with a change after (or shortly before, the
 margin ``CHANGE_MARGIN``) its count is counted again. Row edits are attributed
 generously (a step of a match marks every month it ran), so this may count more
-than needed. Burden check-ins and volunteer departures are only ever added, in their
-own month (``created_at``, the erasure), so they need no check; what has no
-timestamp at all is handled below. Until that night the page shows the figures as
+than needed. Burden check-ins are only ever added, in their own month, and a
+volunteer departure only by an erasure that leaves the figures as they were (below),
+so neither needs a check. Until that night the page shows the figures as
 counted; the exports always show the change at once.
 
 Deletions leave no timestamp. The application deletes no requests or matches (a

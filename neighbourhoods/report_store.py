@@ -29,8 +29,8 @@ Who counts (``neighbourhoods.tasks``, Celery beat, UTC):
 * every 10 minutes the last three months of every organisation (the open ones,
   and a month that just closed, once, so that its figures become final): with beat
   running, a page never has to count;
-* every night the last 24 months: the ones missing, open or invalidated, and the
-  final ones that changed (next section);
+* every night the last 24 months: the ones missing, open, invalidated or counted by
+  a page (without the workload), and the final ones that changed (next section);
 * ``manage.py report_refresh`` does the same by hand (set-ups without beat; the demo).
 
 Changes to months that are final
@@ -67,7 +67,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, IntegerField, Max, Q, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Max, Q, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 
@@ -114,6 +114,7 @@ class Stored:
     counted_at: datetime.datetime
     invalidated_at: datetime.datetime | None
     version: int
+    with_workload: bool = True  # False: a page counted it; the tasks count it again, with the workload
 
     @property
     def final(self) -> bool:
@@ -135,10 +136,12 @@ def _month_of(day: datetime.date) -> Month:
 
 
 def stored_months(*, organisation: Organisation, months: Iterable[Month]) -> dict[Month, Stored]:
-    rows = ReportMonth.objects.filter(organisation=organisation, month__in=[m.first_day for m in months]).values_list(
-        "pk", "month", "counted_at", "invalidated_at", "version"
+    rows = (
+        ReportMonth.objects.filter(organisation=organisation, month__in=[m.first_day for m in months])
+        .annotate(with_workload=ExpressionWrapper(Q(workload__isnull=False), output_field=BooleanField()))
+        .values_list("pk", "month", "counted_at", "invalidated_at", "version", "with_workload")
     )
-    return {_month_of(day): Stored(pk, _month_of(day), at, inv, v) for pk, day, at, inv, v in rows}
+    return {_month_of(day): Stored(pk, _month_of(day), *rest) for pk, day, *rest in rows}
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -295,13 +298,18 @@ def report_months_refresh(
     now: datetime.datetime | None = None,
 ) -> Refreshed:
     """Count and store those of ``months`` that are missing, invalidated, of another
-    version or counted while open more than ``max_age`` ago; with ``check_changes`` also
+    version, counted by a page (without the workload) or counted while open more than
+    ``max_age`` ago; with ``check_changes`` also
     the final months with rows changed since their count; with ``recount`` all of them."""
     now = now or timezone.now()
     current = Month.current(now)
     months = sorted(m for m in set(months) if m <= current)
     stored = stored_months(organisation=organisation, months=months)
-    todo = [m for m in months if recount or m not in stored or not stored[m].usable(now=now, max_age=max_age)]
+    todo = [
+        m
+        for m in months
+        if recount or m not in stored or not stored[m].usable(now=now, max_age=max_age) or not stored[m].with_workload
+    ]
     changed: list[Month] = []
     final = [m for m in months if m not in todo and stored[m].final]
     if check_changes and final:

@@ -198,6 +198,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.purge_outbox",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Stored report figures (neighbourhoods.report_store): the open months every 10
+    # minutes, the last 24 months (missing, open or changed) every night.
+    "reports-recent": {
+        "task": "neighbourhoods.tasks.reports_refresh",
+        "schedule": 10 * 60.0,
+        "kwargs": {"months": 3},
+    },
+    "reports-nightly": {
+        "task": "neighbourhoods.tasks.reports_refresh",
+        "schedule": crontab(hour=1, minute=15),
+        "kwargs": {"months": 24, "check_changes": True, "max_age_seconds": 0},
+    },
 }
 
 # The e-mail outbox: a row left "sending" by a worker that died is taken again after

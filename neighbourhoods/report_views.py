@@ -94,7 +94,7 @@ def municipality_dashboard(request, slug):
         return _form_error_page(request, "neighbourhoods/reports/dashboard.html", context)
     municipality, month = form.cleaned_data["gemeente"], form.cleaned_data["maand"]
     report = report_build(
-        organisation=access.organisation, municipality=municipality, months=form.trend_months(), use_cache=True
+        organisation=access.organisation, municipality=municipality, months=form.trend_months(), use_stored=True
     )
     gaps = area_gaps(organisation=access.organisation, municipality=municipality, use_cache=True)
     context.update(
@@ -149,7 +149,7 @@ def organisation_overview(request, slug):
     if not form.is_valid():
         return _form_error_page(request, "neighbourhoods/reports/organisation.html", context)
     month = form.cleaned_data["maand"]
-    report = report_build(organisation=access.organisation, months=form.trend_months(), suppress=False, use_cache=True)
+    report = report_build(organisation=access.organisation, months=form.trend_months(), suppress=False, use_stored=True)
     gaps = area_gaps(organisation=access.organisation, suppress=False, use_cache=True)
     context.update(
         month=month,
@@ -159,7 +159,7 @@ def organisation_overview(request, slug):
         key_figures=_key_figures(report, month),
         charts=_charts(report, "org"),
         map=region_map(title=_("Vraag en aanbod nu in het werkgebied"), areas=gaps),
-        workload=broker_workload(organisation=access.organisation, month=month, use_cache=True),
+        workload=broker_workload(organisation=access.organisation, month=month, use_cache=True, use_stored=True),
         previous_month=month.previous(),
         next_month=month.next() if month.next() <= month.current() else None,
     )

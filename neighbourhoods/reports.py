@@ -100,15 +100,16 @@ percentages of a shown base (they are rounded to whole percents).
 Brokers and admins of the organisation see exact numbers on their own pages
 (``suppress=False``): they see the people behind them anyway.
 
-Caching
-=======
+Stored figures
+==============
 
-The report pages pass ``use_cache=True``: the raw numbers of each month are kept in
-Django's cache (``raw_by_month``; months within 30 days of their end 5 minutes, older
-months 6 hours; settings ``REPORTS_CACHE_RECENT_SECONDS`` and ``REPORTS_CACHE_SECONDS``,
-0 = off) and the page says when they were counted. Exports and the ``report`` command
-always count afresh. Counting twelve months for a municipality with 30,000 requests a
-year takes 0.5-0.9 s (``benchmarks/README.md``, "Reports").
+The report pages pass ``use_stored=True``: the raw numbers of each month come from
+the database (``neighbourhoods.report_store``: counted once a month is final, every
+10 minutes while it is open, by a Celery beat task or by the page itself when they
+are missing or older than 15 minutes) and the page says when they were counted.
+Exports and the ``report`` command always count afresh. Counting twelve months for a
+municipality with 30,000 requests a year takes 0.5-0.9 s (``benchmarks/README.md``,
+"Reports").
 
 Nothing here reads or returns a name, address, e-mail, phone number or free text:
 only ids, neighbourhood and municipality names, codes, dates and numbers.
@@ -124,8 +125,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, Count, FloatField, Func, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -574,54 +573,26 @@ def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
     return table
 
 
-# --- Computed figures, kept for a while -------------------------------------------------------
-
-CACHE_VERSION = 1
-# Figures of a month that can still change (within 30 days after its end) are kept 5
-# minutes, older months 6 hours (late hours, evaluations or matches of old requests
-# still count, a little later). Exports and the report command never use the cache.
-CACHE_SECONDS = 6 * 3600
-CACHE_RECENT_SECONDS = 5 * 60
-
-
-def _cache_seconds(month: Month, now: datetime.datetime) -> int:
-    if now < month.end + datetime.timedelta(days=PROVISIONAL_DAYS):
-        return int(getattr(settings, "REPORTS_CACHE_RECENT_SECONDS", CACHE_RECENT_SECONDS))
-    return int(getattr(settings, "REPORTS_CACHE_SECONDS", CACHE_SECONDS))
-
-
-def _cache_key(scope: Scope, month: Month) -> str:
-    who = f"m{scope.municipality.pk}" if scope.municipality is not None else "all"
-    return f"reports:{CACHE_VERSION}:{scope.organisation.pk}:{who}:{month}"
+# --- Raw numbers of whole months: counted now, or as stored --------------------------------------
 
 
 def raw_by_month(
-    *, scope: Scope, months: Sequence[Month], now: datetime.datetime, use_cache: bool
+    *, scope: Scope, months: Sequence[Month], now: datetime.datetime, use_stored: bool
 ) -> tuple[dict[Month, dict[int | None, Raw]], datetime.datetime]:
-    """For each month: neighbourhood id -> raw numbers, and when the oldest of them were
-    computed. With ``use_cache`` months found in Django's cache are not counted again;
-    the others are counted in one go (from the first to the last missing month)."""
+    """For each month: neighbourhood id -> raw numbers, and when they were counted. With
+    ``use_stored`` from the stored figures (``report_store.stored_raw_by_month``);
+    otherwise counted now, in one go."""
     months = sorted(months)
-    found: dict[Month, tuple[datetime.datetime, dict]] = {}
-    if use_cache and _cache_seconds(months[-1], now) > 0:
-        keys = {_cache_key(scope, m): m for m in months}
-        found = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
-    missing = [m for m in months if m not in found]
-    if missing:
-        span = months_between(missing[0], missing[-1])
-        table = raw_figures(scope=scope, months=span)
-        computed: dict[Month, dict[int | None, Raw]] = {m: {} for m in span}
-        for (i, area), raw in table.items():
-            computed[span[i]][area] = raw
-        for month, areas in computed.items():
-            found[month] = (now, areas)
-        if use_cache:
-            for month, areas in computed.items():
-                seconds = _cache_seconds(month, now)
-                if seconds > 0:
-                    cache.set(_cache_key(scope, month), (now, areas), seconds)
-    oldest = min(found[m][0] for m in months)
-    return {m: found[m][1] for m in months}, oldest
+    if use_stored:
+        from neighbourhoods.report_store import stored_raw_by_month
+
+        return stored_raw_by_month(scope=scope, months=months, now=now)
+    span = months_between(months[0], months[-1])
+    table = raw_figures(scope=scope, months=span)
+    computed: dict[Month, dict[int | None, Raw]] = {m: {} for m in span}
+    for (i, area), raw in table.items():
+        computed[span[i]][area] = raw
+    return {m: computed[m] for m in months}, now
 
 
 # --- Cells as shown, with small numbers hidden ------------------------------------------------
@@ -754,7 +725,9 @@ class Report:
     months: list[MonthTable]
     suppressed: bool
     generated_at: datetime.datetime
-    computed_at: datetime.datetime  # when the oldest of the figures were counted (cache)
+    # When the figures were counted: the oldest count of the months that can still change
+    # (with only final months: the oldest count); ``generated_at`` when counted now.
+    computed_at: datetime.datetime
 
     @property
     def last(self) -> MonthTable:
@@ -807,19 +780,19 @@ def report_build(
     municipality: Municipality | None = None,
     suppress: bool = True,
     now: datetime.datetime | None = None,
-    use_cache: bool = False,
+    use_stored: bool = False,
 ) -> Report:
     """The report of ``municipality`` (rows per neighbourhood) or, without one, of the
     whole organisation (rows per municipality, plus requests without a known
-    neighbourhood), for each of ``months`` (oldest first). ``use_cache``: take the
-    raw numbers of months counted in the last minutes (pages; see ``raw_by_month``)."""
+    neighbourhood), for each of ``months`` (oldest first). ``use_stored``: take the
+    raw numbers from the stored figures (pages; see ``neighbourhoods.report_store``)."""
     if not months:
         raise ValueError("months must not be empty")
     months = sorted(months)
     now = now or timezone.now()
     level = "neighbourhood" if municipality is not None else "municipality"
     scope = Scope.of(organisation, municipality)
-    raw, computed_at = raw_by_month(scope=scope, months=months, now=now, use_cache=use_cache)
+    raw, computed_at = raw_by_month(scope=scope, months=months, now=now, use_stored=use_stored)
     extra_ids = {area for per_area in raw.values() for area in per_area if area is not None}
     areas, key_of = _areas(scope, level, extra_ids)
     tables = []

@@ -15,6 +15,7 @@ never the people they help).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from caregivers.models import HelpRequest, RequestEvent
 from matching.models import HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Organisation, StaffMembership
 from neighbourhoods.months import Month
+from neighbourhoods.reports import _bucket, _in_months
 
 OPEN_STATUSES = (HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY)
 COLUMNS = ("in_hand", "steps", "intakes", "proposals", "started", "referrals", "hours_approved")
@@ -47,22 +49,36 @@ def _name(user, n: int) -> str:
     return full or _("Medewerker %(n)s") % {"n": n}
 
 
-def broker_workload(*, organisation: Organisation, month: Month, use_cache: bool = False) -> list[BrokerLoad]:
+MONTH_COLUMNS = ("steps", "intakes", "proposals", "started", "referrals", "hours_approved")
+# Month -> user id -> column -> number (only what is not 0).
+MonthCounts = dict[Month, dict[int, dict[str, int]]]
+
+
+def broker_workload(
+    *, organisation: Organisation, month: Month, use_cache: bool = False, use_stored: bool = False
+) -> list[BrokerLoad]:
     """One row per broker or admin, busiest (most requests in hand) first. ``use_cache``:
-    kept as long as the recent figures of the report pages (5 minutes)."""
+    kept as long as the recent figures of the report pages (5 minutes). ``use_stored``:
+    the month's numbers as stored with the report figures (``report_store``), when they
+    may be used; "in hand" is always counted now."""
     seconds = int(getattr(settings, "REPORTS_CACHE_RECENT_SECONDS", 300)) if use_cache else 0
     key = f"reports:workload:{organisation.pk}:{month}"
     if seconds > 0:
         found = cache.get(key)
         if found is not None:
             return found
-    rows = _broker_workload(organisation=organisation, month=month)
+    counts = None
+    if use_stored:
+        from neighbourhoods.report_store import stored_workload
+
+        counts = stored_workload(organisation=organisation, month=month)
+    rows = _broker_workload(organisation=organisation, month=month, counts=counts)
     if seconds > 0:
         cache.set(key, rows, seconds)
     return rows
 
 
-def _broker_workload(*, organisation: Organisation, month: Month) -> list[BrokerLoad]:
+def _staff_rows(organisation: Organisation) -> dict[int, BrokerLoad]:
     memberships = (
         StaffMembership.objects.filter(
             organisation=organisation, role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN]
@@ -76,11 +92,16 @@ def _broker_workload(*, organisation: Organisation, month: Month) -> list[Broker
             rows[m.user_id] = BrokerLoad(m.user_id, _name(m.user, len(rows) + 1), m.get_role_display())
         elif m.get_role_display() not in rows[m.user_id].roles:
             rows[m.user_id].roles += f", {m.get_role_display()}"
+    return rows
+
+
+def _broker_workload(
+    *, organisation: Organisation, month: Month, counts: dict[int, dict[str, int]] | None = None
+) -> list[BrokerLoad]:
+    rows = _staff_rows(organisation)
     staff = list(rows)
     if not staff:
         return []
-    in_month = {"start": month.start, "end": month.end}
-
     last_staff_step = (
         RequestEvent.objects.filter(request=OuterRef("pk"), by__in=staff).order_by("-at", "-pk").values("by")[:1]
     )
@@ -94,12 +115,33 @@ def _broker_workload(*, organisation: Organisation, month: Month) -> list[Broker
     )
     for user_id, n in in_hand:
         rows[user_id].counts["in_hand"] += n
+    if counts is None:
+        counts = workload_month_counts(organisation=organisation, months=[month], staff=staff)[month]
+    for user_id, values in counts.items():
+        if int(user_id) in rows:
+            for column, n in values.items():
+                rows[int(user_id)].counts[column] += n
+    return sorted(rows.values(), key=lambda r: (-r["in_hand"], -r["steps"], r.name))
+
+
+def workload_month_counts(
+    *, organisation: Organisation, months: Sequence[Month], staff: Sequence[int] | None = None
+) -> MonthCounts:
+    """The numbers per month of everyone who took a step (``MONTH_COLUMNS``) for
+    consecutive ``months``, in five grouped queries; ``staff``: only these users. These
+    numbers belong to the month the step was taken in, so they do not change once the
+    month is over."""
+    table: MonthCounts = {m: defaultdict(lambda: defaultdict(int)) for m in months}
+    who = (lambda path: Q(**{f"{path}__in": staff})) if staff is not None else (lambda path: ~Q(**{path: None}))
+
+    def add(m: int, user_id: int, column: str, n: int) -> None:
+        if n:
+            table[months[m]][user_id][column] += n
 
     events = (
-        RequestEvent.objects.filter(
-            request__organisation=organisation, by__in=staff, at__gte=in_month["start"], at__lt=in_month["end"]
-        )
-        .values_list("by")
+        RequestEvent.objects.filter(_in_months("at", months), who("by"), request__organisation=organisation)
+        .annotate(m=_bucket("at", months))
+        .values_list("m", "by")
         .annotate(
             n=Count("pk"),
             intakes=Count("pk", filter=Q(to_status=HelpRequest.Status.INTAKE)),
@@ -107,47 +149,38 @@ def _broker_workload(*, organisation: Organisation, month: Month) -> list[Broker
         )
         .order_by()
     )
-    for user_id, n, intakes, referrals in events:
-        rows[user_id].counts["steps"] += n
-        rows[user_id].counts["intakes"] += intakes
-        rows[user_id].counts["referrals"] += referrals
+    for m, user_id, n, intakes, referrals in events:
+        add(m, user_id, "steps", n)
+        add(m, user_id, "intakes", intakes)
+        add(m, user_id, "referrals", referrals)
     match_events = (
-        MatchEvent.objects.filter(
-            match__organisation=organisation, by__in=staff, at__gte=in_month["start"], at__lt=in_month["end"]
-        )
-        .values_list("by")
+        MatchEvent.objects.filter(_in_months("at", months), who("by"), match__organisation=organisation)
+        .annotate(m=_bucket("at", months))
+        .values_list("m", "by")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for user_id, n in match_events:
-        rows[user_id].counts["steps"] += n
-    proposals = (
-        Match.objects.filter(organisation=organisation, proposed_by__in=staff)
-        .filter(
-            Q(created_at__gte=in_month["start"], created_at__lt=in_month["end"])
-            | Q(activated_at__gte=in_month["start"], activated_at__lt=in_month["end"])
+    for m, user_id, n in match_events:
+        add(m, user_id, "steps", n)
+    for path, column in (("created_at", "proposals"), ("activated_at", "started")):
+        matches = (
+            Match.objects.filter(_in_months(path, months), who("proposed_by"), organisation=organisation)
+            .annotate(m=_bucket(path, months))
+            .values_list("m", "proposed_by")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        .values_list("proposed_by")
-        .annotate(
-            proposals=Count("pk", filter=Q(created_at__gte=in_month["start"], created_at__lt=in_month["end"])),
-            started=Count("pk", filter=Q(activated_at__gte=in_month["start"], activated_at__lt=in_month["end"])),
-        )
-        .order_by()
-    )
-    for user_id, n_proposals, n_started in proposals:
-        rows[user_id].counts["proposals"] += n_proposals
-        rows[user_id].counts["started"] += n_started
+        for m, user_id, n in matches:
+            add(m, user_id, column, n)
     approved = (
         HoursEntry.objects.filter(
-            match__organisation=organisation,
-            approved_by__in=staff,
-            approved_at__gte=in_month["start"],
-            approved_at__lt=in_month["end"],
+            _in_months("approved_at", months), who("approved_by"), match__organisation=organisation
         )
-        .values_list("approved_by")
+        .annotate(m=_bucket("approved_at", months))
+        .values_list("m", "approved_by")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for user_id, n in approved:
-        rows[user_id].counts["hours_approved"] += n
-    return sorted(rows.values(), key=lambda r: (-r["in_hand"], -r["steps"], r.name))
+    for m, user_id, n in approved:
+        add(m, user_id, "hours_approved", n)
+    return {m: {user: dict(values) for user, values in users.items()} for m, users in table.items()}

@@ -145,9 +145,9 @@ class Builder:
 
 @pytest.fixture(autouse=True)
 def _reports_count_afresh(settings):
-    """Report pages keep figures in the cache for minutes; tests count every time
-    (test_reports_cache.py turns it back on)."""
-    settings.REPORTS_CACHE_SECONDS = 0
+    """Report pages keep the map's counts and the workload in the cache for minutes; tests
+    count every time (test_reports_cache.py turns it back on). The monthly figures are
+    stored in the database instead (test_report_store.py)."""
     settings.REPORTS_CACHE_RECENT_SECONDS = 0
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from neighbourhoods.demo import DEMO_ACCOUNTS, demo_load
 from neighbourhoods.demo_history import demo_history_load
 from neighbourhoods.models import StaffMembership
+from neighbourhoods.report_store import NIGHTLY_MONTHS, reports_refresh
 
 
 class Command(BaseCommand):
@@ -48,6 +49,8 @@ class Command(BaseCommand):
                     f"Geschiedenis: {history['requests']} eerdere hulpvragen en {history['matches']} koppelingen "
                     f"in {options['history_months']} maanden."
                 )
+        # The report pages read stored figures: count them now, so the demo dashboard is fast at once.
+        reports_refresh(months=NIGHTLY_MONTHS, organisation=result["organisation"])
         if settings.DEBUG:
             # The demo passwords are printed only in the local run (DEBUG on).
             self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {settings.DEMO_PASSWORD})")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from neighbourhoods.demand import AreaGap, GapLevel
 from neighbourhoods.months import Month
@@ -171,7 +172,14 @@ def _describe(title: str, points: Sequence[Point], kind: str) -> str:
         )
     hidden = len(points) - len(shown)
     if hidden:
-        parts.append(_("%(n)s maanden niet getoond: te weinig mensen.") % {"n": hidden})
+        parts.append(
+            ngettext(
+                "%(n)s maand niet getoond: te weinig mensen.",
+                "%(n)s maanden niet getoond: te weinig mensen.",
+                hidden,
+            )
+            % {"n": hidden}
+        )
     return " ".join(parts)
 
 
@@ -279,7 +287,8 @@ def region_map(*, title: str, areas: Sequence[AreaGap]) -> RegionMap:
     shapes.sort(key=lambda s: GapLevel.ORDER.index(s.level))
     counts = {level: sum(s.level == level for s in shapes) for level in GapLevel.ORDER}
     description = (
-        _("Kaart van %(n)s buurten en dorpen.") % {"n": len(shapes)}
+        ngettext("Kaart van %(n)s buurt of dorp.", "Kaart van %(n)s buurten en dorpen.", len(shapes))
+        % {"n": len(shapes)}
         + " "
         + "; ".join(f"{GapLevel.LABELS[level]}: {counts[level]}" for level in reversed(GapLevel.ORDER) if counts[level])
     )

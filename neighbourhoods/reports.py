@@ -232,7 +232,7 @@ FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         "referrals",
-        _("doorverwezen naar zorg"),
+        _("doorverwezen naar professionele hulp"),
         "count",
         "help",
         _("Vragen die in de maand zijn doorverwezen naar professionele hulp."),

@@ -189,7 +189,7 @@ def test_trend_chart_leaves_hidden_months_out():
     assert chart.points[1].value_text == "<10"
     assert chart.points[2].bar_height > chart.points[0].bar_height > 0
     assert chart.ticks[-1][1] == "80"
-    assert "1 maanden niet getoond" in chart.description
+    assert "1 maand niet getoond" in chart.description
     assert "Hoogste: 80 in januari 2026" in chart.description
     assert [p.year_label for p in chart.points] == ["2025", "", "2026"]
 

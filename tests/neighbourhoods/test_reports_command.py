@@ -86,9 +86,12 @@ def test_missing_folder_writes_nothing(region, tmp_path):
     assert not (tmp_path / "ok.json").exists()
 
 
-def test_exit_status_is_1(region, capsys):
+def test_exit_status_is_1(region, capsys, monkeypatch):
     from django.core.management import execute_from_command_line
 
+    # run_from_argv closes every database connection when it ends: on PostgreSQL that
+    # would end the test's transaction under pytest-django's feet.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     with pytest.raises(SystemExit) as exit_info:
         execute_from_command_line(
             ["manage.py", "report", "--organisation=org-a", "--municipality=Arnhem", "--month=2026-13", "--csv=-"]

@@ -457,9 +457,13 @@ def test_the_command_refreshes_one_organisation(march, region):
         (["--months", "121"], "u gaf 121"),
     ],
 )
-def test_the_command_refuses_bad_input_with_exit_status_1(region, capsys, args, message):
+def test_the_command_refuses_bad_input_with_exit_status_1(region, capsys, monkeypatch, args, message):
+    from django.db import connections
+
     with pytest.raises(CommandError, match=message):
         call_command("report_refresh", *args)
+    # As from the shell (which closes the connections afterwards: not the test's own).
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as exit_:
         execute_from_command_line(["manage.py", "report_refresh", *args])
     assert exit_.value.code == 1

@@ -458,11 +458,12 @@ def test_the_command_refreshes_one_organisation(march, region):
     ],
 )
 def test_the_command_refuses_bad_input_with_exit_status_1(region, capsys, monkeypatch, args, message):
+    from django.db import connections
+
     with pytest.raises(CommandError, match=message):
         call_command("report_refresh", *args)
-    # run_from_argv closes every database connection when it ends; on PostgreSQL that
-    # would end the test's transaction (and leave rows behind for the next tests).
-    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+    # As from the shell (which closes the connections afterwards: not the test's own).
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as exit_:
         execute_from_command_line(["manage.py", "report_refresh", *args])
     assert exit_.value.code == 1

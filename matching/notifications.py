@@ -80,8 +80,8 @@ def _queue(*, key: str, template: str, context: dict, to_email: str, category: s
 # --- The people of a match ----------------------------------------------------------------
 
 
-def _volunteer_contact(match: Match) -> tuple[str, object | None]:
-    volunteer = match.volunteer
+def _volunteer_contact(volunteer) -> tuple[str, object | None]:
+    """The volunteer's own address, else their login's, and the login (or None)."""
     user = volunteer.user if volunteer.user_id else None
     return (volunteer.email or (user.email if user else "")), user
 
@@ -99,15 +99,12 @@ def _requester_contact(request: HelpRequest) -> tuple[str, object | None]:
 
 def _broker_of(match: Match):
     """The broker who proposed, while they still work for the organisation."""
+    from matching.lifecycle import is_broker_of
+
     user = match.proposed_by
     if user is None or not user.email:
         return None
-    is_staff = StaffMembership.objects.filter(
-        user=user,
-        organisation_id=match.organisation_id,
-        role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN],
-    ).exists()
-    return user if is_staff else None
+    return user if is_broker_of(user, match.organisation_id) else None
 
 
 def _same_person(user, by) -> bool:
@@ -162,7 +159,7 @@ def _match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
     )
     to = event.to_status
     side = match.declined_by_side
-    volunteer_email, volunteer_user = _volunteer_contact(match)
+    volunteer_email, volunteer_user = _volunteer_contact(match.volunteer)
     requester_email, requester_user = _requester_contact(match.request)
     broker = _broker_of(match)
     from matching.lifecycle import HOURS_GRACE_DAYS
@@ -242,7 +239,7 @@ def _proposal_notify(*, match: Match, reminder: bool, base_url: str | None) -> d
         .prefetch_related("request__slots", "request__dates", "request__skills")
         .get(pk=match.pk)
     )
-    email, user = _volunteer_contact(match)
+    email, user = _volunteer_contact(match.volunteer)
     category = Category.REMINDERS if reminder else Category.PROPOSALS
     if not email or not wants_mail(email, category, user=user):
         return None
@@ -351,7 +348,7 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
         )
         counts["proposal_alert"] += row is not None
     for volunteer in _vog_expiring(organisation, now).select_related("user"):
-        email = volunteer.email or (volunteer.user.email if volunteer.user_id else "")
+        email, user = _volunteer_contact(volunteer)
         row = _queue(
             key=f"volunteer:{volunteer.pk}:vog:{volunteer.vog_valid_until or 'none'}",
             template="vog_volunteer",
@@ -364,7 +361,7 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
             },
             to_email=email,
             category=Category.REMINDERS,
-            user=volunteer.user if volunteer.user_id else None,
+            user=user,
             org=organisation,
         )
         counts["vog_reminder"] += row is not None

@@ -1,12 +1,27 @@
-"""What a person may do here, derived from their profiles and staff memberships."""
+"""What a person may do here, derived from their profiles and staff memberships.
+
+Accounts is the ground floor: it cannot know the apps that hold the profiles. Each of
+those apps registers what it knows about a user in its ``AppConfig.ready``:
+
+* a *role source* returns some :class:`Roles` fields for a user (``{"is_volunteer":
+  True}``, the organisations a user is broker of, ...);
+* a *profile source* returns the person's own profile (name, postcode, house number,
+  phone) for prefilling forms, or None.
+
+:func:`roles_for` asks every role source each time (a few indexed look-ups); the
+template context asks once per page, lazily."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+RoleSource = Callable[[Any], dict[str, Any]]
+ProfileSource = Callable[[Any], Any]
 
-from neighbourhoods.models import Organisation, StaffMembership
+_role_sources: list[RoleSource] = []
+_profile_sources: list[tuple[int, ProfileSource]] = []
 
 
 @dataclass(frozen=True)
@@ -14,9 +29,10 @@ class Roles:
     is_volunteer: bool = False
     is_mantelzorger: bool = False
     is_help_seeker: bool = False
-    broker_of: tuple[Organisation, ...] = ()
-    admin_of: tuple[Organisation, ...] = ()
-    municipality_of: tuple[StaffMembership, ...] = field(default_factory=tuple)
+    # Organisations (neighbourhoods.Organisation) and memberships (StaffMembership).
+    broker_of: tuple[Any, ...] = ()
+    admin_of: tuple[Any, ...] = ()
+    municipality_of: tuple[Any, ...] = field(default_factory=tuple)
 
     @property
     def is_staff_member(self) -> bool:
@@ -27,20 +43,42 @@ class Roles:
         return self.is_volunteer or self.is_mantelzorger or self.is_help_seeker or self.is_staff_member
 
 
+def role_source(source: RoleSource) -> RoleSource:
+    """Register ``source`` (idempotent, so a second ``ready()`` adds nothing)."""
+    if source not in _role_sources:
+        _role_sources.append(source)
+    return source
+
+
+def profile_source(*, order: int) -> Callable[[ProfileSource], ProfileSource]:
+    """Register a profile source; the lowest ``order`` that has a profile wins."""
+
+    def register(source: ProfileSource) -> ProfileSource:
+        if all(existing is not source for _order, existing in _profile_sources):
+            _profile_sources.append((order, source))
+            _profile_sources.sort(key=lambda item: item[0])
+        return source
+
+    return register
+
+
 def roles_for(user) -> Roles:
+    """The roles of ``user`` as they are now."""
     if not user.is_authenticated:
         return Roles()
-    memberships = list(
-        StaffMembership.objects.filter(user=user).select_related("organisation", "municipality").order_by("pk")
-    )
-    from caregivers.models import HelpRequest, Mantelzorger
-    from volunteers.models import Volunteer
+    values: dict[str, Any] = {}
+    for source in _role_sources:
+        values.update(source(user))
+    return Roles(**values)
 
-    return Roles(
-        is_volunteer=Volunteer.objects.filter(user=user).exists(),
-        is_mantelzorger=Mantelzorger.objects.filter(user=user).exists(),
-        is_help_seeker=HelpRequest.objects.filter(Q(requester=user) | Q(mantelzorger__user=user)).exists(),
-        broker_of=tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.BROKER),
-        admin_of=tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.ADMIN),
-        municipality_of=tuple(m for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY),
-    )
+
+def profile_of(user) -> Any:
+    """The person's own profile (an object with ``first_name``, ``last_name``,
+    ``postcode``, ``house_number`` and ``phone``), or None."""
+    if not user.is_authenticated:
+        return None
+    for _order, source in _profile_sources:
+        profile = source(user)
+        if profile is not None:
+            return profile
+    return None

@@ -19,10 +19,10 @@ For every run: a fresh database (temporary SQLite file, or the PostgreSQL databa
    volunteer with a free place first, requests in priority order): matched requests,
    total score, time;
 2. **batch** (what ``manage.py match_batch --organisation SLUG --commit`` does):
-   ``matching.batch_service.batch_compute`` (load the pool and the ready requests from
+   ``matching.services.batch_compute`` (load the pool and the ready requests from
    the database, candidate edges, min-cost flow, proposals with reasons), then
    ``batch_run_record`` + ``batch_run_confirm``: every proposal becomes a
-   ``Match(proposed)`` with its ``MatchEvent`` through ``matching.services.match_propose_many``
+   ``Match(proposed)`` with its ``MatchEvent`` through ``matches.proposals.match_propose_many``
    (volunteers locked, capacity re-checked). Wall time per phase and the process's
    peak RSS (``resource.getrusage``), also above the RSS after Django start-up;
    ``--tracemalloc`` adds the peak of the Python heap (numpy included, OR-Tools' C++
@@ -67,9 +67,9 @@ def measure_greedy(url: str, slug: str) -> dict:
     from django.utils import timezone
 
     from caregivers.models import HelpRequest
+    from matches.models import Match
     from matching.engine import greedy_assign
     from matching.loaders import organisation_weights, ready_requests, volunteer_pool
-    from matching.models import Match
     from neighbourhoods.models import Organisation
 
     organisation = Organisation.objects.get(slug=slug)
@@ -103,7 +103,7 @@ def measure_batch(url: str, slug: str, broker_email: str, max_edges: int | None,
     from django.utils import timezone
 
     from accounts.models import User
-    from matching.batch_service import batch_compute, batch_run_confirm, batch_run_record
+    from matching.services import batch_compute, batch_run_confirm, batch_run_record
     from neighbourhoods.models import Organisation
 
     organisation = Organisation.objects.get(slug=slug)
@@ -180,7 +180,7 @@ def worker(args: argparse.Namespace) -> dict:
         from django.db import connections
         from django.db.models import Count, F, Q
 
-        from matching.models import Match
+        from matches.models import Match
         from neighbourhoods.models import Organisation
         from volunteers.models import Volunteer
 

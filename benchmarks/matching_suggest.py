@@ -24,7 +24,7 @@ For every database and pool size:
      messages, allauth), the view, every database query, the engine, the JSON
      encoding. Not included: a network socket, a WSGI server, TLS;
    * **HTML fragment**: the same for ``GET /organisatie/<slug>/koppelen/<pk>/`` with
-     ``HX-Request: true`` (``matching.views.suggestions``, the part the broker's
+     ``HX-Request: true`` (``matching.views.suggestions.suggestions``, the part the broker's
      request page loads: candidates, reasons, the request's matches, the template);
    * **where the time goes**, per request, the steps of
      ``matching.selectors.volunteer_candidates`` timed one by one: the pool cache's
@@ -207,7 +207,7 @@ def measure(url: str, slug: str, broker_email: str, samples: int, detail_samples
     # ... and as the broker meets it: the first suggestion after someone was proposed
     # (the new match bumps the counter; the next request checks the stamp and reads the
     # open-match counts and households again).
-    from matching.services import match_propose
+    from matches.proposals import match_propose
     from volunteers.models import Volunteer
 
     after_ms = []
@@ -410,7 +410,7 @@ the user are read from the database on every request), for {SAMPLES} random read
 middleware, the view, every query, the engine and the JSON or template rendering; not a socket,
 a WSGI server or TLS. **JSON** is `GET /organisatie/<slug>/koppelen/api/<pk>/?limit=10`
 (`matching.api.api_suggestions`); **HTML** is the htmx fragment of
-`GET /organisatie/<slug>/koppelen/<pk>/` (`matching.views.suggestions`: candidates, reasons,
+`GET /organisatie/<slug>/koppelen/<pk>/` (`matching.views.suggestions.suggestions`: candidates, reasons,
 the request's matches, the template). "Cold pool" is the first
 `matching.loaders.cached_volunteer_pool` of a process (all queries and the numpy columns with
 the grid index); "pool memory" is the size of the pool's numpy arrays / how much the process's

@@ -31,7 +31,7 @@ user read from the database on every request), after 5 warm-up requests, for
 * the CSV and JSON exports of Arnhem for 12 months.
 
 The report pages read the monthly figures stored by the refresh task
-(``neighbourhoods.report_store``); each page is timed with the figures stored and
+(``reports.store``); each page is timed with the figures stored and
 Django's per-process cache emptied before every request (the database path), and
 when it has to count: the open months, or all twelve months (nothing stored). The
 refresh runs themselves are timed too.
@@ -83,11 +83,10 @@ def generate(*, requests: int, volunteers: int, seed: int) -> dict:
 
     from accounts.models import User
     from caregivers.models import BurdenCheckIn, HelpRequest, Mantelzorger, RequestEvent, RequestSlot
-    from matching.models import Evaluation, HoursEntry, Match, MatchEvent
-    from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
-    from neighbourhoods.services import REGIO_ARNHEM, geography_load_region
-    from volunteers.models import AvailabilitySlot, Skill, Volunteer
-    from volunteers.services import skills_ensure_defaults
+    from matches.models import Evaluation, HoursEntry, Match, MatchEvent
+    from neighbourhoods.models import Municipality, Neighbourhood, Organisation, Skill, StaffMembership
+    from neighbourhoods.services import REGIO_ARNHEM, geography_load_region, skills_ensure_defaults
+    from volunteers.models import AvailabilitySlot, Volunteer
 
     t0 = time.perf_counter()
     rng = random.Random(seed)
@@ -441,10 +440,11 @@ def measure(users: dict, samples: int, seed: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from neighbourhoods.models import Municipality, Organisation, ReportMonth
-    from neighbourhoods.months import Month
-    from neighbourhoods.report_store import closes_at, reports_refresh
-    from neighbourhoods.reports import Scope
+    from neighbourhoods.models import Municipality, Organisation
+    from reports.counting import Scope
+    from reports.models import ReportMonth
+    from reports.months import Month
+    from reports.store import closes_at, reports_refresh
 
     settings.ALLOWED_HOSTS = ["*"]
     rng = random.Random(seed)
@@ -544,9 +544,9 @@ def measure(users: dict, samples: int, seed: int) -> dict:
         }
         print(f"  {name}: p50 {results[name]['p50_ms']} ms, p95 {results[name]['p95_ms']} ms", file=sys.stderr)
     # Where the time goes: counting 12 months, reading them stored, and the map.
-    from neighbourhoods.demand import area_gaps
-    from neighbourhoods.report_store import stored_raw_by_month
-    from neighbourhoods.reports import raw_figures
+    from reports.counting import raw_figures
+    from reports.demand import area_gaps
+    from reports.store import stored_raw_by_month
 
     reports_refresh(organisation=organisation, months=24)
     build, read, gaps = [], [], []
@@ -709,7 +709,7 @@ def section(results: dict) -> str:
             )
     lines += [
         "",
-        "The refresh (`neighbourhoods.report_store`, what the Celery beat tasks and `manage.py report_refresh` run):",
+        "The refresh (`reports.store`, what the Celery beat tasks and `manage.py report_refresh` run):",
         "",
         "| database | 24 months from nothing | nightly run, all stored (change check + open months) "
         "| 10-minute run (3 months) | stored rows |",

@@ -771,8 +771,9 @@ def volunteers_write(w: Writer, v: Volunteers, *, geo: Geography, organisation, 
     """Write volunteers, their skills and weekly slots. Returns (first id, links, slots)."""
     from django.db import transaction
 
-    from volunteers.models import AvailabilitySlot, Skill, Volunteer
-    from volunteers.services import skills_ensure_defaults
+    from neighbourhoods.models import Skill
+    from neighbourhoods.services import skills_ensure_defaults
+    from volunteers.models import AvailabilitySlot, Volunteer
 
     skills_ensure_defaults()
     skill_id = dict(Skill.objects.filter(organisation=None).values_list("code", "pk"))
@@ -948,7 +949,7 @@ def history_write(
     from django.db import transaction
 
     from caregivers.models import HelpRequest, Mantelzorger
-    from matching.models import Match
+    from matches.models import Match
 
     n_hist = int(round(len(v) * fraction))
     if n_hist == 0:
@@ -1066,7 +1067,7 @@ def requests_write(
     from django.db import transaction
 
     from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestDate, RequestSlot
-    from volunteers.models import Skill
+    from neighbourhoods.models import Skill
 
     skill_id = dict(Skill.objects.filter(organisation=None).values_list("code", "pk"))
     first_req = w.next_id(HelpRequest)
@@ -1206,7 +1207,7 @@ def generate(
     from django.utils import timezone
 
     from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestDate, RequestSlot
-    from matching.models import Match
+    from matches.models import Match
     from volunteers.models import AvailabilitySlot, Volunteer
 
     region = auto_region(volunteers) if region == "auto" else region

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CaregiversConfig(AppConfig):
     name = "caregivers"
     verbose_name = _("Mantelzorgers en hulpvragen")
+
+    def ready(self) -> None:
+        from accounts.roles import profile_source, role_source
+        from caregivers.selectors import caregiver_roles, mantelzorger_profile
+
+        role_source(caregiver_roles)
+        profile_source(order=10)(mantelzorger_profile)

@@ -11,12 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from caregivers.models import HelpRequest
 from caregivers.services import REASON_MAX
-from common.slots import SlotError
+from common.slots import SlotError, slots_from_text
 from neighbourhoods.forms import AddressForm
-from neighbourhoods.models import Organisation
-from volunteers.forms import slots_from_text
-from volunteers.models import Skill
-from volunteers.selectors import skills_for_organisation, skills_sorted
+from neighbourhoods.models import Organisation, Skill
+from neighbourhoods.selectors import skills_for_organisation, skills_sorted
 
 TEXT_LIMIT = 2000
 PHONE_RE = re.compile(r"\+?[0-9(][0-9 ()-]{5,28}")

@@ -32,7 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caregivers.models import HelpRequest, RequestEvent, RequestSlot
-from common.csvimport import (
+from common.errors import DomainError
+from common.slots import Slot
+from neighbourhoods.csvimport import (
     ImportResult,
     LocationResolver,
     Row,
@@ -43,11 +45,9 @@ from common.csvimport import (
     organisation_get_or_create,
     update_rows,
 )
-from common.errors import DomainError
-from common.slots import Slot
-from volunteers.models import Skill
-from volunteers.selectors import import_skill_codes
-from volunteers.services import skills_ensure_defaults
+from neighbourhoods.models import Skill
+from neighbourhoods.selectors import import_skill_codes
+from neighbourhoods.services import skills_ensure_defaults
 
 COLUMNS = (
     "external_id",

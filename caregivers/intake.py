@@ -40,9 +40,8 @@ from caregivers.models import (
 from caregivers.services import request_dates_check, request_slots_check
 from common.errors import DomainError
 from common.slots import Slot
-from neighbourhoods.models import Organisation
-from volunteers.models import Skill
-from volunteers.selectors import skills_for_organisation
+from neighbourhoods.models import Organisation, Skill
+from neighbourhoods.selectors import skills_for_organisation
 
 Status = HelpRequest.Status
 

@@ -183,7 +183,7 @@ class HelpRequest(Located):
     urgency = models.CharField(_("haast"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     description = models.TextField(_("wat is er nodig?"), max_length=2000, blank=True)
     skills = models.ManyToManyField(
-        "volunteers.Skill", blank=True, related_name="help_requests", verbose_name=_("nodig")
+        "neighbourhoods.Skill", blank=True, related_name="help_requests", verbose_name=_("nodig")
     )
     care_recipient = models.ForeignKey(
         CareRecipient, null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests"

@@ -209,3 +209,20 @@ def withdraw_refusal(status: str) -> str:
             "Die regelt het met de vrijwilliger."
         )
     return _("Deze vraag is al afgesloten. Intrekken kan niet meer.")
+
+
+def caregiver_roles(user) -> dict:
+    """The mantelzorger and help-seeker part of ``accounts.roles.Roles``. Two indexed
+    look-ups (the requester's requests; the carer's profile and its requests) instead
+    of one OR over a join."""
+    mantelzorger_ids = list(Mantelzorger.objects.filter(user=user).values_list("pk", flat=True)[:1])
+    is_help_seeker = (
+        HelpRequest.objects.filter(requester=user).exists()
+        or bool(mantelzorger_ids)
+        and HelpRequest.objects.filter(mantelzorger_id=mantelzorger_ids[0]).exists()
+    )
+    return {"is_mantelzorger": bool(mantelzorger_ids), "is_help_seeker": is_help_seeker}
+
+
+def mantelzorger_profile(user) -> Mantelzorger | None:
+    return Mantelzorger.objects.filter(user=user).first()

@@ -27,13 +27,12 @@ from caregivers.models import (
     RequestSlot,
 )
 from caregivers.selectors import WITHDRAWABLE_STATUSES, withdraw_refusal
+from caregivers.signals import request_withdrawn
 from common.errors import DomainError
 from common.slots import Slot, SlotError, check_no_overlap
-from matching.models import Match, MatchEvent
 from neighbourhoods.geocoding import GeocodeResult
-from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
+from neighbourhoods.models import DEFAULT_SKILLS, Neighbourhood, Organisation, Skill, StaffMembership
 from neighbourhoods.selectors import municipality_by_name, neighbourhood_for_point, serving_area
-from volunteers.models import DEFAULT_SKILLS, Skill
 
 MAX_CARE_RECIPIENTS = 5
 MAX_CARE_HOURS = 168  # hours in a week
@@ -572,18 +571,8 @@ def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpReque
         HelpRequest.objects.filter(pk=locked.pk).update(
             status=HelpRequest.Status.WITHDRAWN, status_changed_at=now, updated_at=now
         )
-        for match in Match.objects.select_for_update().filter(
-            request=locked, status__in=[Match.Status.PROPOSED, Match.Status.ACCEPTED_BY_VOLUNTEER]
-        ):
-            MatchEvent.objects.create(
-                match=match,
-                from_status=match.status,
-                to_status=Match.Status.CANCELLED,
-                by=by,
-                note=_("De hulpvraag is ingetrokken."),
-            )
-            match.status = Match.Status.CANCELLED
-            match.save(update_fields=["status", "updated_at"])
+        # Open proposals end with the request (matches.receivers), in this transaction.
+        request_withdrawn.send(sender=HelpRequest, request=locked, by=by)
         prefix = _("Ingetrokken door makelaar") if is_broker and not is_own else _("Ingetrokken door aanvrager")
         RequestEvent.objects.create(
             request=locked,

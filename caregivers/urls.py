@@ -1,19 +1,37 @@
-"""Pages for mantelzorgers and help seekers themselves, mounted at /hulp/."""
+"""Pages for mantelzorgers and help seekers themselves (``/hulp/``, namespace ``caregivers``)
+and the broker's intake desk (``/organisatie/<slug>/vragen/``, namespace ``caregivers_broker``;
+those views take ``slug``)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from caregivers import views
+from caregivers.views import broker, requester
 
-app_name = "caregivers"
+requester_patterns = [
+    path("", requester.my_requests, name="my_requests"),
+    path("vraag/nieuw/", requester.request_new, name="request_new"),
+    path("vraag/<int:pk>/", requester.request_detail, name="request_detail"),
+    path("vraag/<int:pk>/intrekken/", requester.withdraw, name="withdraw"),
+    path("respijtzorg/", requester.respite_new, name="respite_new"),
+    path("mantelzorger/", requester.mantelzorger_home, name="mantelzorger_home"),
+    path("mantelzorger/aanmelden/", requester.mantelzorger_start, name="mantelzorger_start"),
+    path("mantelzorger/hoe-gaat-het/", requester.checkin, name="checkin"),
+    path("mantelzorger/naaste/nieuw/", requester.care_recipient_new, name="care_recipient_new"),
+    path("mantelzorger/naaste/<int:pk>/", requester.care_recipient_edit, name="care_recipient_edit"),
+]
+
+broker_patterns = [
+    path("", broker.queue, name="queue"),
+    path("nieuw/", broker.request_new, name="new"),
+    path("<int:pk>/", broker.request_detail, name="detail"),
+    path("<int:pk>/intake/", broker.request_intake, name="intake"),
+    path("<int:pk>/gesprek-starten/", broker.request_start, name="start_intake"),
+    path("<int:pk>/klaarzetten/", broker.request_ready, name="mark_ready"),
+    path("<int:pk>/doorverwijzen/", broker.request_refer_view, name="refer"),
+    path("<int:pk>/intrekken/", broker.request_withdraw_view, name="withdraw"),
+    path("<int:pk>/heropenen/", broker.request_reopen_view, name="reopen"),
+]
+
 urlpatterns = [
-    path("", views.my_requests, name="my_requests"),
-    path("vraag/nieuw/", views.request_new, name="request_new"),
-    path("vraag/<int:pk>/", views.request_detail, name="request_detail"),
-    path("vraag/<int:pk>/intrekken/", views.withdraw, name="withdraw"),
-    path("respijtzorg/", views.respite_new, name="respite_new"),
-    path("mantelzorger/", views.mantelzorger_home, name="mantelzorger_home"),
-    path("mantelzorger/aanmelden/", views.mantelzorger_start, name="mantelzorger_start"),
-    path("mantelzorger/hoe-gaat-het/", views.checkin, name="checkin"),
-    path("mantelzorger/naaste/nieuw/", views.care_recipient_new, name="care_recipient_new"),
-    path("mantelzorger/naaste/<int:pk>/", views.care_recipient_edit, name="care_recipient_edit"),
+    path("hulp/", include((requester_patterns, "caregivers"))),
+    path("organisatie/<slug:slug>/vragen/", include((broker_patterns, "caregivers_broker"))),
 ]

@@ -7,8 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.geo import Point
 from common.slots import DAYS, Slot
-from neighbourhoods.geo import Point
 
 WEEKDAY_CHOICES = [(i, day) for i, day in enumerate(DAYS)]
 

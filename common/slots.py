@@ -150,3 +150,46 @@ def covers_all(available: Iterable[Slot], wanted: Iterable[Slot]) -> bool:
     available slots count as one)."""
     merged = merge_touching(available)
     return all(any(a.covers(w) for a in merged) for w in wanted)
+
+
+# --- What people type ------------------------------------------------------------
+
+# Dutch (and English) ways of writing a day, mapped to the codes of common.slots.
+_DAY_WORDS = {
+    **{name: DAYS[i] for i, name in enumerate(("ma", "di", "wo", "do", "vr", "za", "zo"))},
+    **{
+        name: DAYS[i]
+        for i, name in enumerate(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"))
+    },
+    **{name: DAYS[i] for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"))},
+    "sunday": "sun",
+    **{day: day for day in DAYS},
+}
+_DAY_RE = re.compile(r"^\s*([^\W\d_]+)\.?\s*(?=\d)")
+
+
+def _normalise_slot_text(part: str) -> str:
+    """Accept what people type: ``di 13.00 tot 17.00`` or ``dinsdag 13-17`` becomes
+    ``tue 13:00-17:00`` for :func:`common.slots.parse_slot`."""
+    part = re.sub(r"\s*(?:[–—]|\btot\b)\s*", "-", part, flags=re.IGNORECASE)
+    part = re.sub(r"(\d{1,2})[.hu](\d{2})", r"\1:\2", part)
+    part = re.sub(r"(?<![:\d])(\d{1,2})(?![:\d])", r"\1:00", part)  # "9-12" means 9:00-12:00
+    match = _DAY_RE.match(part)
+    if match and match.group(1).lower() in _DAY_WORDS:
+        part = f"{_DAY_WORDS[match.group(1).lower()]} {part[match.end() :]}"
+    return part
+
+
+def slots_from_text(text: str) -> list[Slot]:
+    """Parse the "exact times" field (``;``, ``,`` or new lines between slots);
+    raises SlotError with a Dutch message that quotes what the person typed."""
+    slots = []
+    for part in re.split(r"[;,\n]", text or ""):
+        if not part.strip():
+            continue
+        normalised = _normalise_slot_text(part)
+        try:
+            slots.append(parse_slot(normalised))
+        except SlotError as error:
+            raise SlotError(str(error).replace(normalised.strip()[:40], part.strip()[:40])) from None
+    return check_no_overlap(slots)

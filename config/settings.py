@@ -48,12 +48,16 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_filters",
+    # The project's apps, from the ground floor up (docs/architecture.md).
     "accounts",
+    "notifications",
     "neighbourhoods",
     "volunteers",
     "caregivers",
+    "matches",
     "matching",
-    "notifications",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +136,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Buurtmakelaar] "
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "notifications.account_mail.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
@@ -193,20 +197,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 # Periodic work (Celery beat; schedules in UTC, the tasks reason in Europe/Amsterdam).
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "notifications.tasks.drain_outbox", "schedule": 60.0},
-    "lifecycle-reminders": {"task": "matching.tasks.send_reminders", "schedule": 15 * 60.0},
+    "lifecycle-reminders": {"task": "matches.tasks.send_reminders", "schedule": 15 * 60.0},
     "purge-outbox": {
         "task": "notifications.tasks.purge_outbox",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Stored report figures (neighbourhoods.report_store): the open months every 10
+    # Stored report figures (reports.store): the open months every 10
     # minutes, the last 24 months (missing, open or changed) every night.
     "reports-recent": {
-        "task": "neighbourhoods.tasks.reports_refresh",
+        "task": "reports.tasks.reports_refresh",
         "schedule": 10 * 60.0,
         "kwargs": {"months": 3},
     },
     "reports-nightly": {
-        "task": "neighbourhoods.tasks.reports_refresh",
+        "task": "reports.tasks.reports_refresh",
         "schedule": crontab(hour=1, minute=15),
         "kwargs": {"months": 24, "check_changes": True, "max_age_seconds": 0},
     },

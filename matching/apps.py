@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class MatchingConfig(AppConfig):
     name = "matching"
-    verbose_name = _("Koppelingen")
+    verbose_name = _("Koppelen")
 
     def ready(self) -> None:
         # Connects the signals that tell the cached volunteer pools about changes.

@@ -49,10 +49,11 @@ from django.utils.translation import gettext as _
 
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, RequestDate, RequestSlot
 from common.errors import DomainError
+from common.geo import Point
 from common.slots import Slot
+from matches.models import Match
+from matches.signals import open_matches_changed
 from matching.engine import DateWindow, RequestData, VolunteerPool, Weights
-from matching.models import Match
-from neighbourhoods.geo import Point
 from neighbourhoods.models import Organisation
 from volunteers.models import AvailabilitySlot, Volunteer
 
@@ -495,6 +496,14 @@ for _model, _handler in ((Volunteer, _on_volunteer_or_match), (Match, _on_volunt
 post_save.connect(_on_slot, sender=AvailabilitySlot, dispatch_uid="matching-pool-slot-save")
 post_delete.connect(_on_slot, sender=AvailabilitySlot, dispatch_uid="matching-pool-slot-delete")
 m2m_changed.connect(_on_skills, sender=Volunteer.skills.through, dispatch_uid="matching-pool-skills")
+
+
+def _on_open_matches_changed(sender, *, organisation_ids, **kwargs) -> None:
+    for organisation_id in organisation_ids:
+        _bump_after_commit(organisation_id)
+
+
+open_matches_changed.connect(_on_open_matches_changed, dispatch_uid="matching-pool-open-matches")
 
 
 def _with_fresh_matches(pool: VolunteerPool, organisation: Organisation) -> VolunteerPool:

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from caregivers.models import HelpRequest
 from common.errors import DomainError
+from common.formats import format_km
+from matches.models import Match
 from matching.engine import Candidate, Rejection, SuggestResult, all_rejections, suggest
-from matching.engine.scoring import candidate_for, format_km
+from matching.engine.scoring import candidate_for
 from matching.loaders import cached_volunteer_pool, organisation_weights, request_data
-from matching.models import Match
 from neighbourhoods.models import Organisation
 from volunteers.models import Volunteer
 

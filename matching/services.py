@@ -1,555 +1,525 @@
-"""Writes for matching: proposing a volunteer for a request.
+"""Batch matching of an organisation: compute, record, review and commit.
 
-:func:`match_propose` (one pair, from the broker's suggestions) and
-:func:`match_propose_many` (many pairs, from a batch run) are the only ways a
-:class:`~matching.models.Match` is created.
+The flow (DESIGN.md "Matching", issue 4):
 
-Capacity is claimed under a row lock, never check-then-insert: inside one
-transaction the volunteer rows are locked first (``select_for_update``, in id
-order so two runs never deadlock), then the requests (id order), and only then
-are the open matches counted again and the new ones inserted. A second broker or
-batch run proposing the same volunteer at the same moment waits for the lock and
-then sees the first one's match. On SQLite, where ``select_for_update`` does
-nothing, a no-op UPDATE of the volunteer rows takes the database's write lock at
-the start of the transaction instead, which serialises the writers the same way.
-The unique constraint "one open match per pair" is the last line of defence.
+1. :func:`batch_compute` loads the organisation's volunteers and ready requests
+   (``matching.loaders``), runs the optimal assignment (``matching.engine.batch``)
+   and returns the ``match_batch --json`` contract dict. It writes nothing.
+2. A broker starts a run from the web (:func:`batch_run_start`); the Celery task
+   ``matching.tasks.batch_run`` calls :func:`batch_run_execute`, which stores the
+   result, with progress, on the :class:`~matches.models.BatchRun`.
+3. The broker reviews the proposals: :func:`batch_run_confirm` (one, several or all)
+   and :func:`batch_run_reject`. Only a confirmation creates ``Match(proposed)``,
+   through :func:`batch_commit` and ``matches.proposals.match_propose_many``, which
+   locks the volunteers: two commits at the same moment never over-fill a volunteer.
+
+Proposal and request keys in the result are the external id (a JSON string) when
+there is one, else the primary key (a JSON number). :func:`batch_commit` resolves
+them the same way, so a result read back from a ``--json`` file commits too.
+
+The review state of a stored run lives in ``result["review"]``: ``{"<index>":
+{"state": "confirmed" | "rejected" | "failed", ...}}``; the contract keys stay as
+computed.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Min
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from caregivers.models import HelpRequest, RequestDate
+from caregivers.models import HelpRequest
 from common.db import value_set
 from common.errors import DomainError
-from matching.models import BatchRun, Match, MatchEvent
+from common.tasks import task_named
+from matches.models import BatchRun, Match
+from matches.proposals import NewProposal, match_propose_many
+from matching.engine.batch import assign
+from matching.engine.suggest import resolve_today, suggest
 from neighbourhoods.models import Organisation
 from volunteers.models import Volunteer
 
-__all__ = ["NewProposal", "ProposeManyResult", "match_propose", "match_propose_many"]
+logger = logging.getLogger(__name__)
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MAX_REASONS = 30
-MAX_REASON_LENGTH = 300
+ProgressFn = Callable[[int, str], None]
 
+# Progress steps, stored as codes on BatchRun.step and shown with these labels.
+STEP_LABELS: dict[str, Any] = {
+    "queued": gettext_lazy("In de wachtrij"),
+    "start": gettext_lazy("Beginnen"),
+    "volunteers": gettext_lazy("Vrijwilligers laden"),
+    "requests": gettext_lazy("Hulpvragen laden"),
+    "solve": gettext_lazy("Beste verdeling berekenen"),
+    "explain": gettext_lazy("Uitleg bij vragen zonder koppeling"),
+    "result": gettext_lazy("Uitkomst opslaan"),
+    "done": gettext_lazy("Klaar"),
+    "failed": gettext_lazy("Mislukt"),
+}
 
-class NewProposal(NamedTuple):
-    """One pair to propose in :func:`match_propose_many` (ids, plus what the engine said)."""
-
-    request_id: int
-    volunteer_id: int
-    score: float | None = None
-    distance_km: float | None = None
-    reasons: Sequence[str] = ()
-
-
-@dataclass
-class ProposeManyResult:
-    """What :func:`match_propose_many` did: the matches created (in input order) and
-    the pairs it skipped, each with the reason in Dutch."""
-
-    created: list[Match] = field(default_factory=list)
-    skipped: list[tuple[int, int, str]] = field(default_factory=list)
+# Unmatched requests explained per run (each costs one suggestion pass).
+MAX_EXPLAINED = 300
+# A run still queued or running after this long is taken as lost (worker died).
+STALE_AFTER = datetime.timedelta(hours=1)
+ACTIVE_STATES = (BatchRun.Status.QUEUED, BatchRun.Status.RUNNING)
 
 
-def _today() -> datetime.date:
-    return timezone.now().astimezone(AMSTERDAM).date()
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step, step))
 
 
-def _clean_reasons(reasons: Iterable[Any]) -> list[str]:
-    return [str(r)[:MAX_REASON_LENGTH] for r in list(reasons)[:MAX_REASONS]]
-
-
-def _clean_number(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise DomainError(_("%(name)s moet een getal zijn.") % {"name": name})
-    if number != number or number in (float("inf"), float("-inf")):
-        raise DomainError(_("%(name)s moet een getal zijn.") % {"name": name})
-    return number
-
-
-def _as_new_proposal(item: Any) -> NewProposal:
-    """Accept a :class:`NewProposal`, an engine ``Proposal`` (with ``.candidate``) or a
-    mapping with ``request``/``volunteer`` ids."""
-    if isinstance(item, NewProposal):
-        return item
-    candidate = getattr(item, "candidate", None)
-    if candidate is not None:
-        return NewProposal(
-            int(item.request_id), int(item.volunteer_id), candidate.score, candidate.distance_km, candidate.reasons
-        )
-    if isinstance(item, dict):
-        return NewProposal(
-            int(item["request"]),
-            int(item["volunteer"]),
-            item.get("score"),
-            item.get("distance_km"),
-            item.get("reasons") or (),
-        )
-    return NewProposal(*item)
-
-
-def _lock_volunteers(ids: Iterable[int]) -> dict[int, Volunteer]:
-    """Lock the volunteer rows (id order) for the rest of the transaction."""
-    ids = sorted(set(ids))
-    if connection.vendor == "sqlite":
-        # SQLite ignores FOR UPDATE: take the database write lock now, before reading.
-        Volunteer.objects.filter(pk__in=ids).update(max_active_matches=F("max_active_matches"))
-    return {v.pk: v for v in Volunteer.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-
-
-def _lock_requests(ids: Iterable[int]) -> dict[int, HelpRequest]:
-    ids = sorted(set(ids))
-    return {r.pk: r for r in HelpRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-
-
-class _VolunteerFacts(NamedTuple):
-    """What :func:`_refusal` reads of a volunteer, from one ``values_list`` row: a batch
-    commit checks 10,000 of them, and model instances cost more than the checks. The
-    rules are the model's own methods."""
-
-    pk: int
-    organisation_id: int
-    first_name: str
-    last_name: str
-    is_active: bool
-    paused_until: datetime.date | None
-    vog_valid_until: datetime.date | None
-    max_active_matches: int
-
-    __str__ = Volunteer.__str__
-    is_paused = Volunteer.is_paused
-    has_valid_vog = Volunteer.has_valid_vog
-
-
-_STATUS_LABELS = dict(HelpRequest.Status.choices)
-
-
-class _RequestFacts(NamedTuple):
-    """What :func:`_refusal` reads of a help request (see :class:`_VolunteerFacts`)."""
-
-    pk: int
-    organisation_id: int
-    status: str
-    needs_vog: bool
-
-    def get_status_display(self) -> str:
-        return str(_STATUS_LABELS.get(self.status, self.status))
-
-
-def _lock_volunteer_facts(ids: Iterable[int]) -> dict[int, _VolunteerFacts]:
-    """:func:`_lock_volunteers` (same locks, same order), reading only what the checks need."""
-    ids = sorted(set(ids))
-    if connection.vendor == "sqlite":
-        Volunteer.objects.filter(pk__in=value_set(ids)).update(max_active_matches=F("max_active_matches"))
-    rows = (
-        Volunteer.objects.select_for_update()
-        .filter(pk__in=value_set(ids))
-        .order_by("pk")
-        .values_list(*_VolunteerFacts._fields)
-    )
-    return {row[0]: _VolunteerFacts(*row) for row in rows}
-
-
-def _lock_request_facts(ids: Iterable[int]) -> dict[int, _RequestFacts]:
-    ids = sorted(set(ids))
-    rows = (
-        HelpRequest.objects.select_for_update()
-        .filter(pk__in=value_set(ids))
-        .order_by("pk")
-        .values_list(*_RequestFacts._fields)
-    )
-    return {row[0]: _RequestFacts(*row) for row in rows}
-
-
-def _insert_many(model, *, same: dict[str, Any], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """INSERT one row of ``model`` per item of ``rows`` (database values of the fields
-    ``names``), each also with the fields ``same`` (Python values, the same for every
-    row), in one ``executemany``: no model instances and no SQL compiled per row
-    (``bulk_create`` costs about 100 microseconds per Match). Like ``bulk_create``,
-    it sends no signals and calls no ``save()``; fields left out get NULL."""
-    if not rows:
-        return
-    meta = model._meta
-    fixed = [meta.get_field(name) for name in same]
-    fixed_values = tuple(f.get_db_prep_save(same[f.name], connection) for f in fixed)
-    columns = [f.column for f in fixed] + [meta.get_field(name).column for name in names]
-    qn = connection.ops.quote_name
-    # Table and column names come from the model and are quoted; values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        qn(meta.db_table), ", ".join(qn(c) for c in columns), ", ".join(["%s"] * len(columns))
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: a third of the time of executemany for 10,000 rows (psycopg 3).
-            copy_sql = "COPY {} ({}) FROM STDIN".format(qn(meta.db_table), ", ".join(qn(c) for c in columns))
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(fixed_values + tuple(row))
-        else:
-            cursor.executemany(sql, [fixed_values + tuple(row) for row in rows])
-
-
-def _insert_proposals(*, pairs: Sequence[NewProposal], organisation_ids: Sequence[int], by, batch) -> list[Match]:
-    """Insert ``Match(proposed)`` rows for checked pairs and their first MatchEvent; return
-    the matches (in the order of ``pairs``), as saved model instances."""
-    if not pairs:
-        return []
-    who = by if getattr(by, "is_authenticated", False) else None
-    now = timezone.now()
-    reasons_field = Match._meta.get_field("reasons")
-    by_organisation: dict[int, list[int]] = {}
-    for k, org_id in enumerate(organisation_ids):
-        by_organisation.setdefault(org_id, []).append(k)
-    common = {
-        "status": Match.Status.PROPOSED,
-        "proposed_by": getattr(who, "pk", None),
-        "batch": getattr(batch, "pk", None),
-        "decline_reason": "",
-        "declined_by_side": "",
-        "created_at": now,
-        "updated_at": now,
-    }
-    for org_id, ks in by_organisation.items():
-        _insert_many(
-            Match,
-            same={**common, "organisation": org_id},
-            names=("request", "volunteer", "score", "distance_km", "reasons"),
-            rows=[
-                (
-                    pairs[k].request_id,
-                    pairs[k].volunteer_id,
-                    pairs[k].score,
-                    pairs[k].distance_km,
-                    reasons_field.get_db_prep_save(list(pairs[k].reasons), connection),
-                )
-                for k in ks
-            ],
-        )
-    # The new ids: an open match is unique per pair (a constraint), so the pair finds it.
-    pk_of = {
-        (request_id, volunteer_id): pk
-        for pk, request_id, volunteer_id in Match.objects.filter(
-            request_id__in=value_set({p.request_id for p in pairs}), status__in=Match.OPEN_STATES
-        ).values_list("pk", "request_id", "volunteer_id")
-    }
-    pks = [pk_of[(p.request_id, p.volunteer_id)] for p in pairs]
-    _insert_many(
-        MatchEvent,
-        same={
-            "from_status": "",
-            "to_status": Match.Status.PROPOSED,
-            "by": getattr(who, "pk", None),
-            "at": now,
-            "note": _("voorgesteld uit een koppelronde") if batch is not None else "",
-        },
-        names=("match",),
-        rows=[(pk,) for pk in pks],
-    )
-    names = [f.attname for f in Match._meta.concrete_fields]
-    matches = []
-    for pk, p, org_id in zip(pks, pairs, organisation_ids, strict=True):
-        values = {
-            "id": pk,
-            "organisation_id": org_id,
-            "request_id": p.request_id,
-            "volunteer_id": p.volunteer_id,
-            "status": Match.Status.PROPOSED,
-            "score": p.score,
-            "distance_km": p.distance_km,
-            "reasons": list(p.reasons),
-            "proposed_by_id": getattr(who, "pk", None),
-            "batch_id": getattr(batch, "pk", None),
-            "decline_reason": "",
-            "declined_by_side": "",
-            "created_at": now,
-            "updated_at": now,
-        }
-        matches.append(Match.from_db(connection.alias, names, [values.get(name) for name in names]))
-    return matches
-
-
-def _refusal(
-    *,
-    request: HelpRequest | _RequestFacts,
-    volunteer: Volunteer | _VolunteerFacts,
-    organisation: Organisation | None,
-    open_count: int,
-    open_pair: bool,
-    excluded_pair: bool,
-    last_day: datetime.date,
-    today: datetime.date,
-    first_day: datetime.date | None = None,
-) -> str | None:
-    """Why this pair may not be proposed now (Dutch), or None. A pause is in the way
-    when it lasts until the first day the volunteer is needed (the engine's rule)."""
-    if organisation is not None and (
-        request.organisation_id != organisation.pk or volunteer.organisation_id != organisation.pk
-    ):
-        return _("Deze vraag of vrijwilliger hoort niet bij uw organisatie.")
-    if request.organisation_id != volunteer.organisation_id:
-        return _("%(name)s hoort bij een andere organisatie dan deze vraag.") % {"name": volunteer}
-    if request.status != HelpRequest.Status.READY:
-        return _(
-            "Deze vraag staat op ‘%(status)s’. Alleen een vraag die klaar is om te koppelen kunt u voorstellen."
-        ) % {"status": request.get_status_display()}
-    if not volunteer.is_active:
-        return _("%(name)s is niet actief als vrijwilliger.") % {"name": volunteer}
-    if volunteer.is_paused(first_day or today):
-        return _("%(name)s heeft pauze tot en met %(day)s.") % {
-            "name": volunteer,
-            "day": volunteer.paused_until.strftime("%d-%m-%Y"),
-        }
-    if open_pair:
-        return _("%(name)s is al voorgesteld voor deze vraag.") % {"name": volunteer}
-    if excluded_pair:
-        return _("%(name)s is eerder afgewezen of geannuleerd voor deze vraag.") % {"name": volunteer}
-    if request.needs_vog and not volunteer.has_valid_vog(last_day):
-        return _("Voor deze vraag is een geldige VOG nodig. %(name)s heeft die niet (lang genoeg).") % {
-            "name": volunteer
-        }
-    if open_count >= volunteer.max_active_matches:
-        return _("%(name)s heeft al %(count)s van %(max)s koppelingen. Er is geen plek meer.") % {
-            "name": volunteer,
-            "count": open_count,
-            "max": volunteer.max_active_matches,
-        }
+def _no_progress(pct: int, step: str) -> None:
     return None
 
 
-def _build(
+# --- Compute ---------------------------------------------------------------------------
+
+
+def _keys(model, pks: Iterable[int]) -> dict[int, Any]:
+    """pk -> what the result shows: the external id when there is one, else the pk."""
+    pks = set(pks)
+    if not pks:
+        return {}
+    return {pk: ext for pk, ext in model.objects.filter(pk__in=pks).values_list("pk", "external_id") if ext}
+
+
+def batch_compute(
     *,
-    request: HelpRequest,
-    volunteer: Volunteer,
-    by,
-    score: float | None,
-    distance_km: float | None,
-    reasons: Sequence[str],
-    batch: BatchRun | None,
-) -> tuple[Match, MatchEvent]:
-    """An unsaved proposal and its first event."""
-    who = by if getattr(by, "is_authenticated", False) else None
-    match = Match(
-        organisation_id=request.organisation_id,
-        request=request,
-        volunteer=volunteer,
-        status=Match.Status.PROPOSED,
-        score=score,
-        distance_km=distance_km,
-        reasons=list(reasons),
-        proposed_by=who,
-        batch=batch,
-    )
-    event = MatchEvent(
-        match=match,
-        from_status="",
-        to_status=Match.Status.PROPOSED,
-        by=who,
-        note=_("voorgesteld uit een koppelronde") if batch is not None else "",
-    )
-    return match, event
+    organisation: Organisation,
+    now: datetime.datetime,
+    max_edges_per_request: int | None = None,
+    progress: ProgressFn | None = None,
+    explain_unmatched: bool = False,
+) -> dict[str, Any]:
+    """Compute the batch assignment of all ready requests of ``organisation``.
 
+    Returns the ``match_batch --json`` contract: ``{"organisation", "proposals",
+    "unmatched", "stats"}``; ``stats`` holds the engine's statistics (with the greedy
+    nearest-first pass on the same input, ``greedy_*``) and ``timings`` in seconds.
+    Requests that already have an open match are left out (a second run does not
+    propose them again). With ``explain_unmatched`` the dict also gets
+    ``"unmatched_reasons": [{"request": key, "reasons": [str, ...]}]`` (the web review
+    shows them; the command leaves them out to keep the contract exact).
 
-def _create(**kwargs) -> Match:
-    match, event = _build(**kwargs)
-    match.save()
-    event.match = match
-    event.save()
-    return match
-
-
-def _pair_facts(request_ids: set[int], volunteer_ids: set[int]):
-    """Open match counts per volunteer, open and excluded pairs, and the last date
-    of each request (for the VOG check): three queries, read after the locks."""
-    counts = dict(
-        Match.objects.filter(volunteer_id__in=value_set(volunteer_ids), status__in=Match.OPEN_STATES)
-        .values("volunteer_id")
-        .annotate(n=Count("pk"))
-        .values_list("volunteer_id", "n")
-    )
-    pairs = Match.objects.filter(
-        request_id__in=value_set(request_ids), volunteer_id__in=value_set(volunteer_ids)
-    ).values_list("request_id", "volunteer_id", "status")
-    open_pairs, excluded = set(), set()
-    for req, vol, status in pairs:
-        if status in Match.OPEN_STATES:
-            open_pairs.add((req, vol))
-        elif status in (Match.Status.DECLINED, Match.Status.CANCELLED):
-            excluded.add((req, vol))
-    # (first, last) date of each request with dates: the first day someone is needed
-    # (a pause must end before it) and the last (a VOG must last until then).
-    last_dates = {
-        request_id: (first, last)
-        for request_id, first, last in RequestDate.objects.filter(request_id__in=value_set(request_ids))
-        .values("request_id")
-        .annotate(first=Min("date"), last=Max("date"))
-        .values_list("request_id", "first", "last")
-    }
-    return counts, open_pairs, excluded, last_dates
-
-
-def _needed_days(
-    request_id: int, last_dates: dict, today: datetime.date, *, weekly: bool
-) -> tuple[datetime.date, datetime.date]:
-    """The first and the last day the volunteer is needed, as the engine reckons them
-    (``RequestData.first_day``/``last_day``): today for weekly help (a VOG must be
-    valid now; its renewal is a broker's task), else the dates of a one-off request
-    (never before today)."""
-    dates = last_dates.get(request_id)
-    if dates is None or weekly:
-        return today, today
-    first, last = dates
-    return max(today, first), max(today, last)
-
-
-def match_propose(
-    *,
-    request: HelpRequest,
-    volunteer: Volunteer,
-    by,
-    score: float | None = None,
-    distance_km: float | None = None,
-    reasons: Iterable[str] = (),
-    batch: BatchRun | None = None,
-    organisation: Organisation | None = None,
-) -> Match:
-    """Propose ``volunteer`` for ``request`` (a new Match in state ``proposed`` and its
-    first MatchEvent), in one transaction under the volunteer's row lock.
-
-    Refuses with a DomainError (Dutch, for the broker) when the request is not
-    ready, belongs to another organisation (than the volunteer, or than
-    ``organisation`` when given), the volunteer is inactive or paused, the pair
-    already has an open match or was declined/cancelled before, a needed VOG is
-    missing, or the volunteer has no free place. Nothing is written then.
+    ``progress(pct, step)`` is called between the phases (``step`` is a code of
+    :data:`STEP_LABELS`). Writes nothing.
     """
-    score = _clean_number(score, "score")
-    distance_km = _clean_number(distance_km, _("afstand"))
-    reasons = _clean_reasons(reasons)
-    today = _today()
-    try:
-        with transaction.atomic():
-            locked_volunteer = _lock_volunteers([volunteer.pk]).get(volunteer.pk)
-            locked_request = _lock_requests([request.pk]).get(request.pk)
-            if locked_volunteer is None or locked_request is None:
-                raise DomainError(_("Deze vraag of vrijwilliger bestaat niet meer."))
-            counts, open_pairs, excluded, last_dates = _pair_facts({request.pk}, {volunteer.pk})
-            first_day, last_day = _needed_days(request.pk, last_dates, today, weekly=locked_request.slots.exists())
-            refusal = _refusal(
-                request=locked_request,
-                volunteer=locked_volunteer,
-                organisation=organisation,
-                open_count=counts.get(volunteer.pk, 0),
-                open_pair=(request.pk, volunteer.pk) in open_pairs,
-                excluded_pair=(request.pk, volunteer.pk) in excluded,
-                first_day=first_day,
-                last_day=last_day,
-                today=today,
+    from matching.loaders import organisation_weights, ready_requests, volunteer_pool
+
+    report = progress or _no_progress
+    t0 = time.perf_counter()
+    today = resolve_today(None, now)
+    report(5, "volunteers")
+    pool = volunteer_pool(organisation=organisation, today=today)
+    t1 = time.perf_counter()
+    report(30, "requests")
+    already = set(
+        Match.objects.filter(
+            organisation=organisation, status__in=Match.OPEN_STATES, request__status=HelpRequest.Status.READY
+        ).values_list("request_id", flat=True)
+    )
+    requests = [r for r in ready_requests(organisation=organisation, now=now) if r.id not in already]
+    # Ready requests without a location cannot be matched (distance is a hard
+    # constraint); the loader leaves them out, the result lists them as unmatched.
+    loaded = {r.id for r in requests}
+    unlocated = sorted(
+        set(
+            HelpRequest.objects.filter(organisation=organisation, status=HelpRequest.Status.READY).values_list(
+                "pk", flat=True
             )
-            if refusal:
-                raise DomainError(refusal)
-            return _create(
-                request=locked_request,
-                volunteer=locked_volunteer,
-                by=by,
-                score=score,
-                distance_km=distance_km,
-                reasons=reasons,
-                batch=batch,
-            )
-    except IntegrityError:
-        # The unique open-pair constraint caught a race the locks did not (should not happen).
-        raise DomainError(_("%(name)s is al voorgesteld voor deze vraag.") % {"name": volunteer})
-
-
-def match_propose_many(
-    *,
-    proposals: Iterable[Any],
-    by,
-    batch: BatchRun | None = None,
-    organisation: Organisation | None = None,
-) -> ProposeManyResult:
-    """Propose many pairs at once (a batch run's commit), in one transaction.
-
-    ``proposals``: :class:`NewProposal` items, engine ``Proposal`` objects or dicts
-    with ``request``/``volunteer`` ids (the ``match_batch --json`` shape with pks).
-    All volunteer rows involved are locked in id order, then the requests; then
-    every pair is checked as in :func:`match_propose` against the counts *after*
-    the lock, in input order (the batch's order), counting the pairs created so far.
-    A pair that no longer fits (e.g. another broker took the last place meanwhile)
-    is skipped with its reason; the others are created. ``organisation`` defaults
-    to the batch's organisation: ids outside it are skipped.
-    """
-    items = [_as_new_proposal(p) for p in proposals]
-    if organisation is None and batch is not None:
-        organisation = batch.organisation
-    result = ProposeManyResult()
-    if not items:
-        return result
-    today = _today()
-    checked: list[NewProposal] = []
-    organisation_ids: list[int] = []
-    with transaction.atomic():
-        volunteers = _lock_volunteer_facts(p.volunteer_id for p in items)
-        requests = _lock_request_facts(p.request_id for p in items)
-        counts, open_pairs, excluded, last_dates = _pair_facts(set(requests), set(volunteers))
-        with_slots = set(
-            HelpRequest.objects.filter(pk__in=value_set(requests), slots__isnull=False)
-            .values_list("pk", flat=True)
-            .distinct()
         )
-        for p in items:
-            request, volunteer = requests.get(p.request_id), volunteers.get(p.volunteer_id)
-            if request is None or volunteer is None:
-                result.skipped.append(
-                    (p.request_id, p.volunteer_id, _("Deze vraag of vrijwilliger bestaat niet meer."))
-                )
+        - loaded
+        - already
+    )
+    weights = organisation_weights(organisation)
+    t2 = time.perf_counter()
+    report(45, "solve")
+    result = assign(requests, pool, weights=weights, today=today, now=now, max_edges_per_request=max_edges_per_request)
+    t3 = time.perf_counter()
+    report(80, "result")
+    request_key = _keys(HelpRequest, [*loaded, *unlocated])
+    volunteer_key = _keys(Volunteer, [p.volunteer_id for p in result.proposals])
+    result.unmatched = sorted([*result.unmatched, *unlocated])
+    data = result.as_dict(organisation=organisation.slug, request_key=request_key, volunteer_key=volunteer_key)
+    stats = data["stats"]
+    stats["requests"] += len(unlocated)
+    stats["unmatched"] += len(unlocated)
+    stats["requests_without_location"] = len(unlocated)
+    stats["requests_with_open_match"] = len(already)
+    if explain_unmatched:
+        report(85, "explain")
+        by_id = {r.id: r for r in requests}
+        explained = []
+        for request_id in result.unmatched[:MAX_EXPLAINED]:
+            if request_id not in by_id:
+                reasons = [_("Deze vraag heeft geen adres dat we op de kaart kunnen vinden.")]
+                explained.append({"request": request_key.get(request_id, request_id), "reasons": reasons})
                 continue
-            first_day, last_day = _needed_days(request.pk, last_dates, today, weekly=request.pk in with_slots)
-            refusal = _refusal(
-                request=request,
-                volunteer=volunteer,
-                organisation=organisation,
-                open_count=counts.get(volunteer.pk, 0),
-                open_pair=(request.pk, volunteer.pk) in open_pairs,
-                excluded_pair=(request.pk, volunteer.pk) in excluded,
-                first_day=first_day,
-                last_day=last_day,
-                today=today,
-            )
-            if refusal is None:
-                try:
-                    score = _clean_number(p.score, "score")
-                    distance = _clean_number(p.distance_km, _("afstand"))
-                except DomainError as error:
-                    refusal = error.message
-            if refusal:
-                result.skipped.append((p.request_id, p.volunteer_id, refusal))
-                continue
-            checked.append(NewProposal(request.pk, volunteer.pk, score, distance, _clean_reasons(p.reasons)))
-            organisation_ids.append(request.organisation_id)
-            counts[volunteer.pk] = counts.get(volunteer.pk, 0) + 1
-            open_pairs.add((request.pk, volunteer.pk))
-        # One executemany per table instead of two INSERTs per proposal (10k proposals
-        # took 4.7 s on SQLite and 10 s on PostgreSQL one by one, about 1 s with
-        # bulk_create; benchmarks/README.md).
-        result.created.extend(_insert_proposals(pairs=checked, organisation_ids=organisation_ids, by=by, batch=batch))
-        if checked:
-            # These inserts send no post_save: tell the cached volunteer pools directly.
-            from matching.loaders import pool_version_bump
+            found = suggest(by_id[request_id], pool, limit=1, weights=weights, today=today, now=now)
+            if found.eligible:
+                reasons = [
+                    _("Er waren passende vrijwilligers, maar die zijn in deze ronde aan andere vragen gekoppeld.")
+                ]
+            else:
+                reasons = list(found.summary_nl)
+            explained.append({"request": request_key.get(request_id, request_id), "reasons": reasons})
+        data["unmatched_reasons"] = explained
+    t4 = time.perf_counter()
+    data["stats"]["timings"] = {
+        "load_volunteers_s": round(t1 - t0, 4),
+        "load_requests_s": round(t2 - t1, 4),
+        "assign_s": round(t3 - t2, 4),
+        **{f"engine_{k}": round(v, 4) for k, v in result.timings.items()},
+        "total_s": round(t4 - t0, 4),
+    }
+    return data
 
-            org_ids = set(organisation_ids)
-            transaction.on_commit(lambda: [pool_version_bump(org_id) for org_id in org_ids])
-    return result
+
+# --- Commit ----------------------------------------------------------------------------
+
+
+@dataclass
+class CommitReport:
+    """What :func:`batch_commit` did: ``created`` (index -> Match) and ``skipped``
+    (index -> Dutch reason), by proposal index in the result."""
+
+    created: dict[int, Match] = field(default_factory=dict)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def _split_keys(keys: Iterable[Any]) -> tuple[set[int], set[str]]:
+    pks: set[int] = set()
+    external: set[str] = set()
+    for key in keys:
+        if isinstance(key, bool):
+            continue
+        if isinstance(key, int):
+            pks.add(key)
+        elif isinstance(key, str) and key:
+            external.add(key)
+    return pks, external
+
+
+def resolve_keys(model, *, organisation: Organisation, keys: Iterable[Any], queryset=None) -> dict[Any, Any]:
+    """Objects of ``organisation`` for result keys (external id string or pk number);
+    keys that match nothing are left out."""
+    pks, external = _split_keys(keys)
+    if not pks and not external:
+        return {}
+    qs = (queryset if queryset is not None else model.objects).filter(organisation=organisation)
+    found: dict[Any, Any] = {}
+    for obj in qs.filter(Q(pk__in=pks) | Q(external_id__in=external)):
+        if obj.pk in pks:
+            found[obj.pk] = obj
+        if obj.external_id and obj.external_id in external:
+            found[obj.external_id] = obj
+    return found
+
+
+def resolve_pks(model, *, organisation: Organisation, keys: Iterable[Any]) -> dict[Any, int]:
+    """:func:`resolve_keys` as primary keys only (no model instances: a commit of
+    10,000 proposals needs nothing else of them)."""
+    pks, external = _split_keys(keys)
+    if not pks and not external:
+        return {}
+    found: dict[Any, int] = {}
+    rows = model.objects.filter(organisation=organisation).filter(
+        Q(pk__in=value_set(pks)) | Q(external_id__in=value_set(external))
+    )
+    for pk, external_id in rows.values_list("pk", "external_id"):
+        if pk in pks:
+            found[pk] = pk
+        if external_id and external_id in external:
+            found[external_id] = pk
+    return found
+
+
+def _proposals(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    proposals = result.get("proposals") if isinstance(result, Mapping) else None
+    if not isinstance(proposals, list):
+        raise DomainError(_("Deze uitkomst bevat geen voorstellen."))
+    return proposals
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def batch_commit(
+    *,
+    organisation: Organisation,
+    result: Mapping[str, Any],
+    by,
+    batch_run: BatchRun | None = None,
+    indexes: Iterable[int] | None = None,
+) -> CommitReport:
+    """Turn proposals of a batch result into ``Match(proposed)`` objects.
+
+    ``indexes``: which proposals (positions in ``result["proposals"]``); None for all.
+    A proposal that no longer fits is skipped with a reason, the others are still
+    created: the request or volunteer is gone or of another organisation, the request
+    is no longer ready or already has an open match, the volunteer is full, paused or
+    inactive. All in one transaction, under row locks taken in the same order as
+    ``match_propose_many`` (volunteers, then requests, each in pk order), so two
+    commits at the same moment never propose one request twice or put a volunteer
+    over capacity.
+    """
+    proposals = _proposals(result)
+    chosen = sorted(set(range(len(proposals)) if indexes is None else indexes))
+    for i in chosen:
+        if not 0 <= i < len(proposals):
+            raise DomainError(_("Dit voorstel bestaat niet."))
+    report = CommitReport()
+    if not chosen:
+        return report
+    wanted = [proposals[i] for i in chosen]
+    with transaction.atomic():
+        requests = resolve_pks(HelpRequest, organisation=organisation, keys=[p.get("request") for p in wanted])
+        volunteers = resolve_pks(Volunteer, organisation=organisation, keys=[p.get("volunteer") for p in wanted])
+        # Lock as match_propose_many does (volunteers, then requests, each in pk order;
+        # it locks them again, a no-op within this transaction), before reading the
+        # requests' state and open matches: a concurrent commit waits here and then
+        # sees ours.
+        volunteer_ids = sorted(set(volunteers.values()))
+        request_ids = sorted(set(requests.values()))
+        if connection.vendor == "sqlite":  # no FOR UPDATE: take the write lock now
+            Volunteer.objects.filter(pk__in=value_set(volunteer_ids)).update(max_active_matches=F("max_active_matches"))
+        list(
+            Volunteer.objects.select_for_update()
+            .filter(pk__in=value_set(volunteer_ids))
+            .order_by("pk")
+            .values_list("pk")
+        )
+        status_of = dict(
+            HelpRequest.objects.select_for_update()
+            .filter(pk__in=value_set(request_ids))
+            .order_by("pk")
+            .values_list("pk", "status")
+        )
+        open_requests = set(
+            Match.objects.filter(request_id__in=value_set(request_ids), status__in=Match.OPEN_STATES).values_list(
+                "request_id", flat=True
+            )
+        )
+        todo: dict[tuple[int, int], int] = {}
+        taken: set[int] = set()
+        new: list[NewProposal] = []
+        for i, p in zip(chosen, wanted, strict=True):
+            request_id = requests.get(p.get("request"))
+            volunteer_id = volunteers.get(p.get("volunteer"))
+            if request_id is None or request_id not in status_of:
+                report.skipped[i] = _("Deze hulpvraag bestaat niet meer.")
+            elif volunteer_id is None:
+                report.skipped[i] = _("Deze vrijwilliger bestaat niet meer.")
+            elif status_of[request_id] != HelpRequest.Status.READY:
+                report.skipped[i] = _("Deze hulpvraag staat niet meer klaar om te koppelen.")
+            elif request_id in open_requests or request_id in taken:
+                report.skipped[i] = _("Voor deze hulpvraag is al iemand voorgesteld.")
+            else:
+                reasons = p.get("reasons")
+                todo[(request_id, volunteer_id)] = i
+                taken.add(request_id)
+                new.append(
+                    NewProposal(
+                        request_id,
+                        volunteer_id,
+                        _number(p.get("score")),
+                        _number(p.get("distance_km")),
+                        [str(r) for r in reasons] if isinstance(reasons, list) else [],
+                    )
+                )
+        if new:
+            outcome = match_propose_many(proposals=new, by=by, batch=batch_run, organisation=organisation)
+            for match in outcome.created:
+                report.created[todo[(match.request_id, match.volunteer_id)]] = match
+            for request_id, volunteer_id, reason in outcome.skipped:
+                report.skipped[todo[(request_id, volunteer_id)]] = reason
+    return report
+
+
+# --- Runs: start, execute, review -------------------------------------------------------
+
+
+# The Celery task that computes a run (matching/tasks.py; started by name, see common.tasks).
+BATCH_RUN_TASK = "matching.tasks.batch_run"
+
+
+def batch_runs_of(*, organisation: Organisation):
+    return BatchRun.objects.filter(organisation=organisation).select_related("started_by")
+
+
+def batch_run_start(*, organisation: Organisation, by, now: datetime.datetime | None = None) -> BatchRun:
+    """Queue a batch run for ``organisation``; the task is sent after commit.
+
+    Refuses (DomainError) while another run of the organisation is queued or running;
+    a run that has been queued or running for longer than :data:`STALE_AFTER` is
+    marked failed first (its worker is gone).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # One starter at a time per organisation.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        BatchRun.objects.filter(
+            organisation=organisation, status__in=ACTIVE_STATES, created_at__lt=now - STALE_AFTER
+        ).update(status=BatchRun.Status.FAILED, step="failed", error="Niet afgemaakt binnen een uur.", finished_at=now)
+        if BatchRun.objects.filter(organisation=organisation, status__in=ACTIVE_STATES).exists():
+            raise DomainError(_("Er loopt al een koppelronde. Wacht tot die klaar is."))
+        run = BatchRun.objects.create(organisation=organisation, started_by=by, step="queued")
+        run_id = run.pk
+        transaction.on_commit(lambda: _send(task_named(BATCH_RUN_TASK), run_id))
+    return run
+
+
+def _send(task, run_id: int) -> None:
+    """Queue the task; when the broker cannot be reached, say so on the run instead
+    of leaving it queued (the broker then sees it failed and can start again)."""
+    try:
+        task.delay(run_id)
+    except Exception as exc:
+        logger.exception("batch run %s could not be queued", run_id)
+        BatchRun.objects.filter(pk=run_id, status=BatchRun.Status.QUEUED).update(
+            status=BatchRun.Status.FAILED,
+            step="failed",
+            error=f"Kon de taak niet versturen: {type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+
+
+def batch_run_execute(*, batch_run_id: int, now: datetime.datetime | None = None) -> str:
+    """Compute a queued run and store its result (the body of the Celery task).
+
+    Idempotent: only a run that is still queued is claimed (one conditional UPDATE),
+    so a redelivered task does not compute a running or finished run again. Errors
+    are stored on the run (status failed), not raised. Returns the final status.
+    """
+    claimed = BatchRun.objects.filter(pk=batch_run_id, status=BatchRun.Status.QUEUED).update(
+        status=BatchRun.Status.RUNNING, progress=0, step="start"
+    )
+    if not claimed:
+        found = BatchRun.objects.filter(pk=batch_run_id).values_list("status", flat=True).first()
+        return found or "missing"
+    run = BatchRun.objects.select_related("organisation").get(pk=batch_run_id)
+
+    def progress(pct: int, step: str) -> None:
+        pct = max(0, min(100, int(pct)))
+        BatchRun.objects.filter(pk=batch_run_id, status=BatchRun.Status.RUNNING, progress__lte=pct).update(
+            progress=pct, step=step[:100]
+        )
+
+    try:
+        data = batch_compute(
+            organisation=run.organisation, now=now or timezone.now(), progress=progress, explain_unmatched=True
+        )
+    except Exception as exc:
+        logger.exception("batch run %s failed", batch_run_id)
+        BatchRun.objects.filter(pk=batch_run_id, status=BatchRun.Status.RUNNING).update(
+            status=BatchRun.Status.FAILED,
+            step="failed",
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return BatchRun.Status.FAILED
+    BatchRun.objects.filter(pk=batch_run_id, status=BatchRun.Status.RUNNING).update(
+        status=BatchRun.Status.DONE, progress=100, step="done", result=data, finished_at=timezone.now()
+    )
+    return BatchRun.Status.DONE
+
+
+def batch_run_record(
+    *, organisation: Organisation, result: Mapping[str, Any], by, now: datetime.datetime | None = None
+) -> BatchRun:
+    """Store a result computed outside a task (the ``match_batch --commit`` command)."""
+    return BatchRun.objects.create(
+        organisation=organisation,
+        started_by=by,
+        status=BatchRun.Status.DONE,
+        progress=100,
+        step="done",
+        result=dict(result),
+        finished_at=now or timezone.now(),
+    )
+
+
+def _reviewable(run: BatchRun) -> tuple[list[Mapping[str, Any]], dict[str, Any]]:
+    if run.status != BatchRun.Status.DONE or not isinstance(run.result, dict):
+        raise DomainError(_("Deze koppelronde is nog niet klaar."))
+    proposals = _proposals(run.result)
+    review = run.result.get("review")
+    return proposals, dict(review) if isinstance(review, dict) else {}
+
+
+def review_state(result: Mapping[str, Any] | None, index: int) -> dict[str, Any]:
+    review = result.get("review") if isinstance(result, Mapping) else None
+    entry = review.get(str(index)) if isinstance(review, dict) else None
+    return entry if isinstance(entry, dict) else {}
+
+
+def _locked(batch_run: BatchRun) -> BatchRun:
+    if connection.vendor == "sqlite":  # no FOR UPDATE: take the write lock now
+        BatchRun.objects.filter(pk=batch_run.pk).update(progress=F("progress"))
+    return BatchRun.objects.select_for_update().get(pk=batch_run.pk)
+
+
+def batch_run_confirm(*, batch_run: BatchRun, indexes: Sequence[int] | None, by) -> CommitReport:
+    """Confirm proposals of a finished run (``indexes`` None: all): each becomes
+    ``Match(proposed)`` with ``batch=batch_run``. Proposals already confirmed or
+    rejected are skipped with a reason; one that no longer fits is reported and can
+    be tried again later. Raises DomainError for a run that is not done or an index
+    that does not exist."""
+    now = timezone.now()
+    with transaction.atomic():
+        run = _locked(batch_run)
+        proposals, review = _reviewable(run)
+        if indexes is None:
+            indexes = list(range(len(proposals)))
+        for i in indexes:
+            if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(proposals):
+                raise DomainError(_("Dit voorstel bestaat niet."))
+        report = CommitReport()
+        todo = []
+        for i in sorted(set(indexes)):
+            state = review.get(str(i), {}).get("state")
+            if state == "confirmed":
+                report.skipped[i] = _("Dit voorstel is al bevestigd.")
+            elif state == "rejected":
+                report.skipped[i] = _("Dit voorstel is afgewezen.")
+            else:
+                todo.append(i)
+        done = batch_commit(organisation=run.organisation, result=run.result, by=by, batch_run=run, indexes=todo)
+        by_pk = getattr(by, "pk", None)
+        for i, match in done.created.items():
+            review[str(i)] = {"state": "confirmed", "match": match.pk, "by": by_pk, "at": now.isoformat()}
+        for i, reason in done.skipped.items():
+            review[str(i)] = {"state": "failed", "reason": str(reason), "by": by_pk, "at": now.isoformat()}
+        report.created.update(done.created)
+        report.skipped.update(done.skipped)
+        run.result = {**run.result, "review": review}
+        run.save(update_fields=["result"])
+    batch_run.result = run.result
+    return report
+
+
+def batch_run_reject(*, batch_run: BatchRun, index: int, by) -> None:
+    """Mark one proposal of a finished run rejected: it will never become a Match."""
+    with transaction.atomic():
+        run = _locked(batch_run)
+        proposals, review = _reviewable(run)
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(proposals):
+            raise DomainError(_("Dit voorstel bestaat niet."))
+        state = review.get(str(index), {}).get("state")
+        if state == "confirmed":
+            raise DomainError(_("Dit voorstel is al bevestigd. Trek de koppeling in via de hulpvraag."))
+        if state == "rejected":
+            raise DomainError(_("Dit voorstel is al afgewezen."))
+        review[str(index)] = {"state": "rejected", "by": getattr(by, "pk", None), "at": timezone.now().isoformat()}
+        run.result = {**run.result, "review": review}
+        run.save(update_fields=["result"])
+    batch_run.result = run.result

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from matching.batch_service import batch_run_execute
+from matching.services import batch_run_execute
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def batch_run(batch_run_id: int) -> str:
-    """Compute a queued :class:`~matching.models.BatchRun` and store its result.
+    """Compute a queued :class:`~matches.models.BatchRun` and store its result.
 
     Idempotent (a redelivered message finds the run running or done and does
     nothing), so ``acks_late`` is safe; errors are stored on the run, not raised.
     """
     return batch_run_execute(batch_run_id=batch_run_id)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def send_reminders() -> dict:
-    """Queue the lifecycle reminders that are due (Celery beat, every 15 minutes).
-    Idempotent: each reminder has its own outbox key."""
-    from matching.notifications import reminders_send
-
-    return dict(reminders_send())

@@ -1,12 +1,28 @@
-"""Matching for one organisation, mounted at /organisatie/<slug>/koppelen/ (every view takes ``slug``)."""
+"""Matching for one organisation: suggestions (``/organisatie/<slug>/koppelen/``, namespace
+``matching``) and batch runs (``/organisatie/<slug>/koppelronde/``, namespace ``matching_batch``).
+Every view takes ``slug``."""
 
-from django.urls import path
+from django.urls import include, path
 
-from matching import api, views
+from matching import api
+from matching.views import batch, suggestions
 
-app_name = "matching"
-urlpatterns = [
-    path("<int:pk>/", views.suggestions, name="suggestions"),
-    path("<int:pk>/voorstellen/", views.propose, name="propose"),
+suggestion_patterns = [
+    path("<int:pk>/", suggestions.suggestions, name="suggestions"),
+    path("<int:pk>/voorstellen/", suggestions.propose, name="propose"),
     path("api/<int:pk>/", api.api_suggestions, name="api_suggestions"),
+]
+
+batch_patterns = [
+    path("", batch.run_list, name="list"),
+    path("starten/", batch.run_start, name="start"),
+    path("<int:pk>/", batch.run_detail, name="detail"),
+    path("<int:pk>/voortgang/", batch.run_progress, name="progress"),
+    path("<int:pk>/bevestigen/", batch.run_confirm, name="confirm"),
+    path("<int:pk>/afwijzen/", batch.run_reject, name="reject"),
+]
+
+urlpatterns = [
+    path("organisatie/<slug:slug>/koppelen/", include((suggestion_patterns, "matching"))),
+    path("organisatie/<slug:slug>/koppelronde/", include((batch_patterns, "matching_batch"))),
 ]

@@ -7,8 +7,7 @@ class NeighbourhoodsConfig(AppConfig):
     verbose_name = _("Buurten en organisaties")
 
     def ready(self) -> None:
-        # The tasks are registered with every process (beat names them; workers find them anyway).
-        from neighbourhoods import tasks  # noqa: F401
-        from neighbourhoods.report_store import connect_signals
+        from accounts.roles import role_source
+        from neighbourhoods.selectors import staff_roles
 
-        connect_signals()
+        role_source(staff_roles)

@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
-from neighbourhoods.geo import Gazetteer, InvalidPostcode, Point, get_gazetteer, normalise_name, normalise_postcode
+from common.geo import Point
+from neighbourhoods.geo import Gazetteer, InvalidPostcode, get_gazetteer, normalise_name, normalise_postcode
 
 logger = logging.getLogger(__name__)
 

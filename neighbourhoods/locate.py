@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from neighbourhoods.geo import Point, haversine_km
+from common.geo import Point, haversine_km
 
 DEFAULT_MAX_KM = 5.0
 

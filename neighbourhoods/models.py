@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from neighbourhoods.geo import Point
+from common.geo import Point
 
 
 class Municipality(models.Model):
@@ -141,72 +141,51 @@ class StaffMembership(models.Model):
             raise ValidationError({"municipality": _("Deze gemeente hoort niet bij het werkgebied.")})
 
 
-class ReportMonth(models.Model):
-    """The counted figures of one organisation in one calendar month, as stored for the
-    report pages (``neighbourhoods.report_store``): when they were counted, and per
-    neighbourhood the raw numbers that add up (:class:`ReportMonthArea`).
-
-    Only aggregates: numbers per neighbourhood, never a person."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="report_months")
-    # The first day of the month (Europe/Amsterdam calendar month).
-    month = models.DateField(_("maand"))
-    # When the counting began: a change after this moment is not in the figures.
-    counted_at = models.DateTimeField(_("geteld op"))
-    # Something changed that the figures may not show (a row was deleted, a
-    # neighbourhood removed): counted again when a page or the nightly task needs it.
-    invalidated_at = models.DateTimeField(_("verouderd sinds"), null=True, blank=True)
-    # The month's numbers per staff member (user id -> column -> number) for the workload
-    # table (``neighbourhoods.workload.MONTH_COLUMNS``); names are looked up when shown.
-    # Empty (None) when a page counted the figures: the workload is then counted when shown.
-    workload = models.JSONField(null=True, blank=True)
-    # What the figures mean (``report_store.STORE_VERSION``): another version is counted again.
-    version = models.PositiveSmallIntegerField(default=1)
-
-    class Meta:
-        ordering = ["organisation", "month"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "month"], name="unique_report_month"),
-        ]
-        verbose_name = _("getelde maand")
-        verbose_name_plural = _("getelde maanden")
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id} {self.month:%Y-%m}"
+# The default catalogue. Codes are stable (imports and the API use them); labels
+# are translated.
+DEFAULT_SKILLS: dict[str, str] = {
+    "companionship": _("gezelschap"),
+    "respite": _("respijtzorg (oppassen bij de zorgvrager)"),
+    "shopping": _("boodschappen"),
+    "transport": _("vervoer"),
+    "odd_jobs": _("klussen"),
+    "gardening": _("tuin"),
+    "paperwork": _("administratie"),
+    "digital": _("digitale hulp"),
+    "walking": _("wandelen"),
+    "cooking": _("maaltijden"),
+    "language": _("taalmaatje"),
+    "dementia": _("ervaring met dementie"),
+}
 
 
-class ReportMonthArea(models.Model):
-    """The raw numbers of one neighbourhood in a :class:`ReportMonth` (``neighbourhood``
-    empty: requests and people whose neighbourhood is not known). The fields are those of
-    ``neighbourhoods.reports.Raw``."""
+class Skill(models.Model):
+    """Something a volunteer likes to do. ``organisation`` empty = default catalogue."""
 
-    report_month = models.ForeignKey(ReportMonth, on_delete=models.CASCADE, related_name="areas")
-    neighbourhood = models.ForeignKey(Neighbourhood, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    # Figure code -> number (only the numbers that are not 0).
-    counts = models.JSONField(default=dict)
-    # Days from request to the first start of a volunteer, sorted (for the median; no
-    # link to the requests).
-    days_to_match = models.JSONField(default=list)
-    respite_hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    burden_sum = models.PositiveIntegerField(default=0)
-    burden_checkins = models.PositiveIntegerField(default=0)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="skills"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("omschrijving"), max_length=100)
 
     class Meta:
+        db_table = "volunteers_skill"
+        ordering = ["code"]
         constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="unique_skill_code_per_organisation"),
             models.UniqueConstraint(
-                fields=["report_month", "neighbourhood"],
-                condition=models.Q(neighbourhood__isnull=False),
-                name="unique_report_month_area",
-            ),
-            # NULLs are distinct in a unique index: one "unknown" row per month needs its own.
-            models.UniqueConstraint(
-                fields=["report_month"],
-                condition=models.Q(neighbourhood__isnull=True),
-                name="unique_report_month_unknown_area",
+                fields=["code"], condition=models.Q(organisation__isnull=True), name="unique_default_skill_code"
             ),
         ]
-        verbose_name = _("getelde maand per buurt")
-        verbose_name_plural = _("getelde maanden per buurt")
+        verbose_name = _("vaardigheid")
+        verbose_name_plural = _("vaardigheden")
 
     def __str__(self) -> str:
-        return f"{self.report_month} {self.neighbourhood_id or '-'}"
+        return str(self.display_label)
+
+    @property
+    def display_label(self) -> str:
+        """The translated label for default codes, the organisation's own text otherwise."""
+        if self.organisation_id is None and self.code in DEFAULT_SKILLS:
+            return str(DEFAULT_SKILLS[self.code])
+        return self.label

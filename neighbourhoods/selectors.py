@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
-from neighbourhoods.geo import Point
+from common.geo import Point
 from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.locate import Area, nearest_area
-from neighbourhoods.models import Municipality, Neighbourhood, Organisation, StaffMembership
+from neighbourhoods.models import DEFAULT_SKILLS, Municipality, Neighbourhood, Organisation, Skill, StaffMembership
 
 
 def neighbourhood_for_point(*, point: Point, municipality: Municipality | None = None) -> Neighbourhood | None:
@@ -128,3 +128,36 @@ def report_access(*, user, slug: str, staff_only: bool = False) -> ReportAccess:
         )
         return ReportAccess(organisation, municipalities, is_staff=False)
     raise Http404
+
+
+def staff_roles(user) -> dict:
+    """The staff part of ``accounts.roles.Roles``: organisations per role."""
+    memberships = list(
+        StaffMembership.objects.filter(user=user).select_related("organisation", "municipality").order_by("pk")
+    )
+    return {
+        "broker_of": tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.BROKER),
+        "admin_of": tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.ADMIN),
+        "municipality_of": tuple(m for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY),
+    }
+
+
+# --- Skills catalogue ----------------------------------------------------------
+
+
+def skills_for_organisation(organisation: Organisation | None) -> QuerySet[Skill]:
+    """The default catalogue plus the organisation's own skills."""
+    condition = Q(organisation__isnull=True)
+    if organisation is not None:
+        condition |= Q(organisation=organisation)
+    return Skill.objects.filter(condition)
+
+
+def skills_sorted(skills) -> list[Skill]:
+    """Skills in the order people read them: by their (translated) label."""
+    return sorted(skills, key=lambda skill: skill.display_label.casefold())
+
+
+def import_skill_codes(organisation) -> set[str]:
+    """Skill codes a CSV import may use: the default catalogue plus the organisation's own."""
+    return set(DEFAULT_SKILLS) | set(skills_for_organisation(organisation).values_list("code", flat=True))

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from neighbourhoods.geo import Point, get_gazetteer, haversine_km
-from neighbourhoods.models import Municipality, Neighbourhood
+from common.geo import Point, haversine_km
+from neighbourhoods.geo import get_gazetteer
+from neighbourhoods.models import DEFAULT_SKILLS, Municipality, Neighbourhood, Skill
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,9 @@ def postcode_near(*, municipality: str, point: Point) -> str | None:
     if not areas:
         return None
     return min(areas, key=lambda a: haversine_km(a.point, point)).pc4
+
+
+def skills_ensure_defaults() -> None:
+    """Create the default catalogue rows (idempotent)."""
+    for code, label in DEFAULT_SKILLS.items():
+        Skill.objects.get_or_create(organisation=None, code=code, defaults={"label": str(label)})

@@ -49,7 +49,7 @@ class Notification(models.Model):
     organisation = models.ForeignKey(
         "neighbourhoods.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    match = models.ForeignKey("matching.Match", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    match = models.ForeignKey("matches.Match", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subject = models.CharField(_("onderwerp"), max_length=300)
     # Cleared once sent (links in it may be secrets).
     body = models.TextField(blank=True)

@@ -31,6 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.errors import DomainError
+from common.tasks import task_named
 from notifications.models import OPTIONAL_CATEGORIES, Category, MailPreferences, Notification
 
 logger = logging.getLogger(__name__)
@@ -151,13 +152,15 @@ def notification_queue(
     return notification
 
 
+# The task that sends one row (notifications/tasks.py; started by name, see common.tasks).
+DELIVER_TASK = "notifications.tasks.deliver_notification"
+
+
 def notification_enqueue(pk: int) -> bool:
     """Hand one row to Celery. Never raises: when the broker cannot be reached (or an
     eager delivery failed) the row stays in the outbox for :func:`outbox_drain`."""
-    from notifications.tasks import deliver_notification
-
     try:
-        deliver_notification.apply_async(args=[pk])
+        task_named(DELIVER_TASK).apply_async(args=[pk])
     except Exception:  # noqa: BLE001 - the outbox is the fallback for every failure
         logger.warning("notification %s stays in the outbox: it could not be handed to Celery", pk, exc_info=True)
         return False

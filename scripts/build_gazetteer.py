@@ -38,13 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from neighbourhoods.geo import (  # noqa: E402
-    Point,
-    haversine_km,
-    normalise_name,
-    place_key,
-    split_place_name,
-)
+from common.geo import Point, haversine_km  # noqa: E402
+from neighbourhoods.geo import normalise_name, place_key, split_place_name  # noqa: E402
 
 DATA_DIR = ROOT / "neighbourhoods" / "data"
 REGION_FILE = DATA_DIR / "regio_arnhem.csv"

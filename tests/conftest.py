@@ -27,7 +27,7 @@ def _fast_settings(settings):
 def region(db):
     """Two municipalities, each with a village, served by organisation A; a third
     municipality served by organisation B."""
-    from common.factories import MunicipalityFactory, NeighbourhoodFactory, OrganisationFactory
+    from demo.factories import MunicipalityFactory, NeighbourhoodFactory, OrganisationFactory
 
     arnhem = MunicipalityFactory(name="Arnhem")
     rheden = MunicipalityFactory(name="Rheden")
@@ -46,7 +46,7 @@ def region(db):
 
 @pytest.fixture
 def personas(region):
-    from common.factories import (
+    from demo.factories import (
         HelpRequestFactory,
         MantelzorgerFactory,
         StaffMembershipFactory,

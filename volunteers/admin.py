@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from volunteers.models import Skill, Volunteer
+from neighbourhoods.models import Skill
+from volunteers.models import Volunteer
 
 
 @admin.register(Skill)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Vrijwilligers")
+
+    def ready(self) -> None:
+        from accounts.roles import profile_source, role_source
+        from volunteers.selectors import volunteer_profile, volunteer_roles
+
+        role_source(volunteer_roles)
+        profile_source(order=20)(volunteer_profile)

@@ -12,15 +12,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.slots import DAYS, Slot, SlotError, check_no_overlap, parse_slot
+from common.slots import Slot, SlotError, check_no_overlap, slots_from_text
 from neighbourhoods.forms import AddressForm
-from volunteers.models import TARGET_GROUPS, Skill, VogCheck, Volunteer
+from neighbourhoods.models import Skill
+from neighbourhoods.selectors import skills_for_organisation, skills_sorted
+from volunteers.models import TARGET_GROUPS, VogCheck, Volunteer
 from volunteers.selectors import (
     COMMON_LANGUAGES,
     VOG_STATES,
     neighbourhoods_of_organisation,
-    skills_for_organisation,
-    skills_sorted,
     vog_state_q,
     volunteer_status_q,
 )
@@ -123,47 +123,6 @@ class VolunteerSkillsForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         return {"skills": list(self.cleaned_data["skills"])}
-
-
-# Dutch (and English) ways of writing a day, mapped to the codes of common.slots.
-_DAY_WORDS = {
-    **{name: DAYS[i] for i, name in enumerate(("ma", "di", "wo", "do", "vr", "za", "zo"))},
-    **{
-        name: DAYS[i]
-        for i, name in enumerate(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"))
-    },
-    **{name: DAYS[i] for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"))},
-    "sunday": "sun",
-    **{day: day for day in DAYS},
-}
-_DAY_RE = re.compile(r"^\s*([^\W\d_]+)\.?\s*(?=\d)")
-
-
-def _normalise_slot_text(part: str) -> str:
-    """Accept what people type: ``di 13.00 tot 17.00`` or ``dinsdag 13-17`` becomes
-    ``tue 13:00-17:00`` for :func:`common.slots.parse_slot`."""
-    part = re.sub(r"\s*(?:[–—]|\btot\b)\s*", "-", part, flags=re.IGNORECASE)
-    part = re.sub(r"(\d{1,2})[.hu](\d{2})", r"\1:\2", part)
-    part = re.sub(r"(?<![:\d])(\d{1,2})(?![:\d])", r"\1:00", part)  # "9-12" means 9:00-12:00
-    match = _DAY_RE.match(part)
-    if match and match.group(1).lower() in _DAY_WORDS:
-        part = f"{_DAY_WORDS[match.group(1).lower()]} {part[match.end() :]}"
-    return part
-
-
-def slots_from_text(text: str) -> list[Slot]:
-    """Parse the "exact times" field (``;``, ``,`` or new lines between slots);
-    raises SlotError with a Dutch message that quotes what the person typed."""
-    slots = []
-    for part in re.split(r"[;,\n]", text or ""):
-        if not part.strip():
-            continue
-        normalised = _normalise_slot_text(part)
-        try:
-            slots.append(parse_slot(normalised))
-        except SlotError as error:
-            raise SlotError(str(error).replace(normalised.strip()[:40], part.strip()[:40])) from None
-    return check_no_overlap(slots)
 
 
 def slots_as_grid(slots: list[Slot]) -> tuple[list[str], str]:

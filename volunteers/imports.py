@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.csvimport import (
+from common.slots import Slot
+from neighbourhoods.csvimport import (
     ImportResult,
     LocationResolver,
     Row,
@@ -43,10 +44,10 @@ from common.csvimport import (
     organisation_get_or_create,
     update_rows,
 )
-from common.slots import Slot
-from volunteers.models import AvailabilitySlot, Skill, Volunteer
-from volunteers.selectors import import_skill_codes
-from volunteers.services import skills_ensure_defaults
+from neighbourhoods.models import Skill
+from neighbourhoods.selectors import import_skill_codes
+from neighbourhoods.services import skills_ensure_defaults
+from volunteers.models import AvailabilitySlot, Volunteer
 
 COLUMNS = (
     "external_id",

@@ -1,4 +1,4 @@
-"""Volunteers and the skills catalogue."""
+"""Volunteers: who they are, where, when, what they like to do, and their VOG screening."""
 
 from __future__ import annotations
 
@@ -11,54 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Located, WeeklySlot
-
-# The default catalogue. Codes are stable (imports and the API use them); labels
-# are translated.
-DEFAULT_SKILLS: dict[str, str] = {
-    "companionship": _("gezelschap"),
-    "respite": _("respijtzorg (oppassen bij de zorgvrager)"),
-    "shopping": _("boodschappen"),
-    "transport": _("vervoer"),
-    "odd_jobs": _("klussen"),
-    "gardening": _("tuin"),
-    "paperwork": _("administratie"),
-    "digital": _("digitale hulp"),
-    "walking": _("wandelen"),
-    "cooking": _("maaltijden"),
-    "language": _("taalmaatje"),
-    "dementia": _("ervaring met dementie"),
-}
-
-
-class Skill(models.Model):
-    """Something a volunteer likes to do. ``organisation`` empty = default catalogue."""
-
-    organisation = models.ForeignKey(
-        "neighbourhoods.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="skills"
-    )
-    code = models.SlugField(_("code"), max_length=40)
-    label = models.CharField(_("omschrijving"), max_length=100)
-
-    class Meta:
-        ordering = ["code"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="unique_skill_code_per_organisation"),
-            models.UniqueConstraint(
-                fields=["code"], condition=models.Q(organisation__isnull=True), name="unique_default_skill_code"
-            ),
-        ]
-        verbose_name = _("vaardigheid")
-        verbose_name_plural = _("vaardigheden")
-
-    def __str__(self) -> str:
-        return str(self.display_label)
-
-    @property
-    def display_label(self) -> str:
-        """The translated label for default codes, the organisation's own text otherwise."""
-        if self.organisation_id is None and self.code in DEFAULT_SKILLS:
-            return str(DEFAULT_SKILLS[self.code])
-        return self.label
 
 
 class Volunteer(Located):
@@ -77,7 +29,9 @@ class Volunteer(Located):
     max_distance_km = models.FloatField(
         _("maximale reisafstand (km)"), default=5, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    skills = models.ManyToManyField(Skill, blank=True, related_name="volunteers", verbose_name=_("wat ik graag doe"))
+    skills = models.ManyToManyField(
+        "neighbourhoods.Skill", blank=True, related_name="volunteers", verbose_name=_("wat ik graag doe")
+    )
     max_active_matches = models.PositiveSmallIntegerField(
         _("hoeveel koppelingen tegelijk"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )

@@ -10,9 +10,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import roles_for
 from common.slots import Slot
-from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
-from volunteers.models import DEFAULT_SKILLS, TARGET_GROUPS, AvailabilitySlot, Skill, VogCheck, Volunteer
+from neighbourhoods.models import Neighbourhood, Organisation, Skill
+from volunteers.models import TARGET_GROUPS, AvailabilitySlot, VogCheck, Volunteer
 
 # A VOG that runs out within this many days is flagged so the broker can ask for a new one in time.
 VOG_EXPIRING_DAYS = 60
@@ -79,11 +80,10 @@ def volunteer_target_group_labels(volunteer: Volunteer) -> list[str]:
 def volunteer_account_kept_reason(user) -> str:
     """Why a login must stay when its volunteer profile is deleted ('' = it may go):
     the same person also cares for someone, asks for help or works for an organisation."""
-    from caregivers.models import HelpRequest, Mantelzorger
-
-    if Mantelzorger.objects.filter(user=user).exists() or HelpRequest.objects.filter(requester=user).exists():
+    roles = roles_for(user)
+    if roles.is_mantelzorger or roles.is_help_seeker:
         return _("U heeft ook een account als mantelzorger of hulpvrager. Dat account blijft bestaan.")
-    if StaffMembership.objects.filter(user=user).exists() or user.is_staff or user.is_superuser:
+    if roles.is_staff_member or user.is_staff or user.is_superuser:
         return _("U werkt ook voor een organisatie in Buurtmakelaar. Uw account blijft daarom bestaan.")
     return ""
 
@@ -93,19 +93,6 @@ def volunteer_account_kept_reason(user) -> str:
 
 def _skills_prefetch() -> Prefetch:
     return Prefetch("skills", queryset=Skill.objects.order_by("label"))
-
-
-def skills_for_organisation(organisation: Organisation | None) -> QuerySet[Skill]:
-    """The default catalogue plus the organisation's own skills."""
-    condition = Q(organisation__isnull=True)
-    if organisation is not None:
-        condition |= Q(organisation=organisation)
-    return Skill.objects.filter(condition)
-
-
-def skills_sorted(skills) -> list[Skill]:
-    """Skills in the order people read them: by their (translated) label."""
-    return sorted(skills, key=lambda skill: skill.display_label.casefold())
 
 
 # --- Where someone lives -------------------------------------------------------
@@ -180,6 +167,10 @@ def neighbourhoods_of_organisation(organisation: Organisation) -> QuerySet[Neigh
     return Neighbourhood.objects.filter(municipality__organisations=organisation).select_related("municipality")
 
 
-def import_skill_codes(organisation) -> set[str]:
-    """Skill codes a CSV import may use: the default catalogue plus the organisation's own."""
-    return set(DEFAULT_SKILLS) | set(skills_for_organisation(organisation).values_list("code", flat=True))
+def volunteer_roles(user) -> dict:
+    """The volunteer part of ``accounts.roles.Roles``."""
+    return {"is_volunteer": Volunteer.objects.filter(user=user).exists()}
+
+
+def volunteer_profile(user) -> Volunteer | None:
+    return Volunteer.objects.filter(user=user).first()

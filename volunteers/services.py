@@ -16,28 +16,15 @@ from django.utils.translation import gettext as _
 from common.errors import DomainError
 from common.slots import Slot, SlotError, check_no_overlap
 from neighbourhoods.geocoding import GeocodeResult
-from neighbourhoods.models import StaffMembership
-from neighbourhoods.selectors import serving_area
-from volunteers.models import (
-    DEFAULT_SKILLS,
-    TARGET_GROUPS,
-    AvailabilitySlot,
-    Skill,
-    VogCheck,
-    Volunteer,
-    VolunteerDeparture,
-)
-from volunteers.selectors import skills_for_organisation, volunteer_account_kept_reason
+from neighbourhoods.models import Skill, StaffMembership
+from neighbourhoods.selectors import serving_area, skills_for_organisation
+from volunteers.models import TARGET_GROUPS, AvailabilitySlot, VogCheck, Volunteer, VolunteerDeparture
+from volunteers.selectors import volunteer_account_kept_reason
+from volunteers.signals import volunteer_erasing
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2}$")
 MAX_PAUSE_DAYS = 365
 ANONYMOUS_FIRST_NAME = "Oud-vrijwilliger"
-
-
-def skills_ensure_defaults() -> None:
-    """Create the default catalogue rows (idempotent)."""
-    for code, label in DEFAULT_SKILLS.items():
-        Skill.objects.get_or_create(organisation=None, code=code, defaults={"label": str(label)})
 
 
 # --- Validation helpers ----------------------------------------------------------
@@ -284,8 +271,6 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
     someone or works for an organisation: then only the volunteer profile is
     removed.
     """
-    from matching.models import Match
-
     user = volunteer.user
     if by is None or not by.is_authenticated:
         raise DomainError(_("U moet ingelogd zijn om gegevens te verwijderen."))
@@ -305,7 +290,7 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
         volunteer.availability.all().delete()
         volunteer.vog_checks.all().delete()
         volunteer.skills.clear()
-        kept = Match.objects.filter(volunteer=volunteer).exists()
+        kept = any(answer for _receiver, answer in volunteer_erasing.send(sender=Volunteer, volunteer=volunteer))
         now = timezone.now()
         if kept:
             Volunteer.objects.filter(pk=volunteer.pk).update(

@@ -78,12 +78,12 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .edges import CandidateEdges, candidate_edges
+from .edges import CandidateEdges, candidate_edges, proposals_for
 from .greedy import greedy_order, greedy_picks, request_priorities, sorted_requests
-from .scoring import PART_NAMES, SCORE_SCALE, candidate_from_parts
+from .scoring import SCORE_SCALE
 from .spatial import VolunteerPool
 from .suggest import as_pool, resolve_today
-from .types import BatchResult, Proposal, RequestData, VolunteerData, Weights
+from .types import BatchResult, RequestData, VolunteerData, Weights
 
 __all__ = ["assign", "best_edges", "dominated_edges", "proposals_for", "solve_assignment"]
 
@@ -181,34 +181,6 @@ def best_edges(edges: CandidateEdges, k: int) -> np.ndarray:
     keep = np.zeros(len(order), dtype=bool)
     keep[order[rank < k]] = True
     return keep
-
-
-def proposals_for(
-    reqs: Sequence[RequestData],
-    pool: VolunteerPool,
-    edges: CandidateEdges,
-    chosen: np.ndarray,
-    *,
-    now: datetime.datetime,
-) -> list[Proposal]:
-    """A :class:`Proposal` with parts and reasons for each chosen edge (positions in
-    ``edges``, whose requests are ``reqs`` in that order), in edge order. The parts of
-    all of them come from one column-wise pass; only the reasons are per pair."""
-    chosen = np.asarray(chosen, dtype=np.int64)
-    if len(chosen) == 0:
-        return []
-    parts = {name: values.tolist() for name, values in edges.parts(chosen).items()}
-    request = (np.searchsorted(edges.offsets, chosen, side="right") - 1).tolist()
-    volunteers = pool.volunteers(edges.rows[chosen])
-    distance = edges.distance_km[chosen].tolist()
-    units = edges.score_units[chosen].tolist()
-    proposals = []
-    for i, (q, v) in enumerate(zip(request, volunteers, strict=True)):
-        r = reqs[q]
-        pair_parts = {name: parts[name][i] for name in PART_NAMES}
-        candidate = candidate_from_parts(v, r, distance_km=distance[i], parts=pair_parts, score_units=units[i], now=now)
-        proposals.append(Proposal(r.id, v.id, candidate))
-    return proposals
 
 
 def assign(

@@ -18,7 +18,7 @@ import datetime
 from collections.abc import Callable
 from typing import NamedTuple
 
-from neighbourhoods.geo import haversine_km
+from common.geo import haversine_km
 
 from .types import Rejection, RequestData, VolunteerData, Window
 

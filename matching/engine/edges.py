@@ -31,11 +31,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from neighbourhoods.geo import EARTH_RADIUS_KM
+from common.geo import EARTH_RADIUS_KM
 
-from .scoring import combine, distance_reference_km, margin_fraction, parts_from_facts, request_priority, to_score_int
+from .scoring import (
+    PART_NAMES,
+    candidate_from_parts,
+    combine,
+    distance_reference_km,
+    margin_fraction,
+    parts_from_facts,
+    request_priority,
+    to_score_int,
+)
 from .spatial import VolunteerPool, half_hour_bits
-from .types import RequestData, Weights
+from .types import Proposal, RequestData, Weights
 
 __all__ = ["DEFAULT_MAX_PAIRS", "CandidateEdges", "candidate_edges"]
 
@@ -387,3 +396,31 @@ def candidate_edges(
     return CandidateEdges(
         offsets=offsets, rows=rows, ids=pool.ids[rows], distance_km=dist, score_units=units, _pairs=pairs
     )
+
+
+def proposals_for(
+    reqs: Sequence[RequestData],
+    pool: VolunteerPool,
+    edges: CandidateEdges,
+    chosen: np.ndarray,
+    *,
+    now: datetime.datetime,
+) -> list[Proposal]:
+    """A :class:`Proposal` with parts and reasons for each chosen edge (positions in
+    ``edges``, whose requests are ``reqs`` in that order), in edge order. The parts of
+    all of them come from one column-wise pass; only the reasons are per pair."""
+    chosen = np.asarray(chosen, dtype=np.int64)
+    if len(chosen) == 0:
+        return []
+    parts = {name: values.tolist() for name, values in edges.parts(chosen).items()}
+    request = (np.searchsorted(edges.offsets, chosen, side="right") - 1).tolist()
+    volunteers = pool.volunteers(edges.rows[chosen])
+    distance = edges.distance_km[chosen].tolist()
+    units = edges.score_units[chosen].tolist()
+    proposals = []
+    for i, (q, v) in enumerate(zip(request, volunteers, strict=True)):
+        r = reqs[q]
+        pair_parts = {name: parts[name][i] for name in PART_NAMES}
+        candidate = candidate_from_parts(v, r, distance_km=distance[i], parts=pair_parts, score_units=units[i], now=now)
+        proposals.append(Proposal(r.id, v.id, candidate))
+    return proposals

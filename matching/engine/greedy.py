@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .edges import CandidateEdges, candidate_edges
+from .edges import CandidateEdges, candidate_edges, proposals_for
 from .scoring import SCORE_SCALE, priority_int, request_priority
 from .spatial import VolunteerPool
 from .suggest import Evaluation, as_pool, resolve_today
@@ -94,8 +94,6 @@ def greedy_assign(
     now: datetime.datetime,
 ) -> BatchResult:
     """Assign greedily, nearest first; same result shape and stats as ``assign``."""
-    from .batch import proposals_for
-
     started = time.perf_counter()
     weights = weights or Weights()
     today = resolve_today(today, now)

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from common.formats import format_km
 from common.slots import DAY_SHORT_NL, Slot
 
 from .constraints import covering_slot
@@ -47,7 +48,6 @@ __all__ = [
     "candidate_from_parts",
     "combine",
     "distance_reference_km",
-    "format_km",
     "margin_fraction",
     "parts_from_facts",
     "priority_int",
@@ -265,11 +265,6 @@ def score_pair(
 
 
 # --- Reasons --------------------------------------------------------------------
-
-
-def format_km(km: float) -> str:
-    """``3.24`` -> ``"3,2 km"`` (Dutch decimal comma)."""
-    return f"{km:.1f}".replace(".", ",") + " km"
 
 
 def slot_label_nl(slot: Slot) -> str:

@@ -47,8 +47,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from common.geo import EARTH_RADIUS_KM, Point
 from common.slots import Slot
-from neighbourhoods.geo import EARTH_RADIUS_KM, Point
 
 from .types import VolunteerData
 

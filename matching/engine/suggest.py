@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from common.formats import format_km
+
 from .scoring import (
     candidate_for,
     combine,
     distance_reference_km,
-    format_km,
     margin_fraction,
     parts_from_facts,
     request_priority,

@@ -23,8 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
+from common.geo import Point
 from common.slots import DAY_NAMES_NL, DAY_SHORT_NL, Slot, merge_touching
-from neighbourhoods.geo import Point
 
 __all__ = [
     "URGENCIES",

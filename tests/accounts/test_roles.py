@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.roles import roles_for
-from common.factories import HelpRequestFactory, StaffMembershipFactory, VolunteerFactory
+from demo.factories import HelpRequestFactory, StaffMembershipFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_volunteer_profile_of_other_user_does_not_count(personas, region):
 
 
 def test_request_entered_by_broker_for_a_mantelzorger_counts_as_help_seeker(personas, region):
-    from common.factories import MantelzorgerFactory, UserFactory
+    from demo.factories import MantelzorgerFactory, UserFactory
 
     carer = UserFactory(email="carer@example.nl")
     profile = MantelzorgerFactory(user=carer, organisation=region["org_a"])

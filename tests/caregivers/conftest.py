@@ -31,7 +31,7 @@ def mark(personas):
 @pytest.fixture
 def other_carer(region):
     """Another mantelzorger with a login and a care recipient, in org-a too."""
-    from common.factories import MantelzorgerFactory, UserFactory
+    from demo.factories import MantelzorgerFactory, UserFactory
     from tests.caregivers.factories import CareRecipientFactory
 
     user = UserFactory(email="olga@example.nl", first_name="Olga")

@@ -6,7 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from caregivers.models import BurdenCheckIn, CareRecipient
-from common.factories import MantelzorgerFactory
+from demo.factories import MantelzorgerFactory
 
 
 class CareRecipientFactory(DjangoModelFactory):

@@ -13,7 +13,7 @@ from caregivers.selectors import (
     request_times,
     requests_of,
 )
-from common.factories import HelpRequestFactory, MantelzorgerFactory
+from demo.factories import HelpRequestFactory, MantelzorgerFactory
 from tests.caregivers.factories import BurdenCheckInFactory
 
 pytestmark = pytest.mark.django_db

@@ -23,13 +23,13 @@ from caregivers.services import (
     request_withdraw,
 )
 from common.errors import DomainError
-from common.factories import HelpRequestFactory, MantelzorgerFactory, OrganisationFactory, VolunteerFactory
 from common.slots import Slot
-from matching.models import Match, MatchEvent
+from demo.factories import HelpRequestFactory, MantelzorgerFactory, OrganisationFactory, VolunteerFactory
+from matches.models import Match, MatchEvent
 from neighbourhoods.geocoding import OfflineGeocoder
+from neighbourhoods.models import Skill
 from tests.caregivers.conftest import NOW, TODAY
 from tests.caregivers.factories import BurdenCheckInFactory
-from volunteers.models import Skill
 
 pytestmark = pytest.mark.django_db
 

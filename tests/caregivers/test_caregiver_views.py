@@ -16,7 +16,7 @@ from caregivers.models import (
     RequestEvent,
     RequestSlot,
 )
-from common.factories import HelpRequestFactory, UserFactory
+from demo.factories import HelpRequestFactory, UserFactory
 from tests.caregivers.conftest import TODAY
 from tests.caregivers.factories import BurdenCheckInFactory
 
@@ -354,7 +354,7 @@ def test_respite_needs_a_carer_record(client, personas):
 
 
 def test_respite_without_recipient_asks_for_one(client, region):
-    from common.factories import MantelzorgerFactory
+    from demo.factories import MantelzorgerFactory
 
     carer = MantelzorgerFactory(user=UserFactory(), organisation=region["org_a"])
     client.force_login(carer.user)

@@ -75,8 +75,8 @@ def volunteer_in_huissen(broker):
     """A volunteer 1 km north of Ineke, free on Tuesday afternoons, with the skills
     respite needs (respite, dementia) and a valid VOG checked by the broker."""
     from caregivers.services import default_skills
+    from common.geo import Point
     from common.slots import parse_slots
-    from neighbourhoods.geo import Point
     from neighbourhoods.geocoding import get_geocoder
     from volunteers.models import VogCheck
     from volunteers.services import vog_record, volunteer_register
@@ -116,7 +116,7 @@ def link_from(message, purpose: str) -> str:
 
 def steps(match) -> list[tuple[str, str, str | None]]:
     """The match's recorded transitions: (from, to, by e-mail), oldest first."""
-    from matching.models import MatchEvent
+    from matches.models import MatchEvent
 
     events = MatchEvent.objects.filter(match=match).select_related("by").order_by("at", "pk")
     return [(e.from_status, e.to_status, e.by.email if e.by else None) for e in events]
@@ -137,7 +137,7 @@ def test_match_from_proposal_by_email_to_evaluation_in_huissen(page: Page, demo,
     the mantelzorger agrees, hours, approval, the end with an evaluation."""
     from accounts.models import User
     from caregivers.models import HelpRequest
-    from matching.models import Evaluation, HoursEntry, Match, MatchLinkToken
+    from matches.models import Evaluation, HoursEntry, Match, MatchLinkToken
 
     settings.MATCHING_POOL_RECHECK_SECONDS = 0
     broker = User.objects.get(email=BROKER_EMAIL)

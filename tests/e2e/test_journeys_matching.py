@@ -52,14 +52,14 @@ def _velp():
 
 
 def _skills(*codes):
-    from volunteers.models import Skill
+    from neighbourhoods.models import Skill
 
     return [Skill.objects.get(organisation=None, code=code) for code in codes]
 
 
 def make_volunteer(first_name, last_name, *, at, skill_codes, slots="tue 13:00-17:30", **fields):
-    from common.factories import VolunteerFactory
     from common.slots import parse_slots
+    from demo.factories import VolunteerFactory
     from neighbourhoods.models import Organisation
     from volunteers.models import AvailabilitySlot
 
@@ -85,8 +85,8 @@ def make_volunteer(first_name, last_name, *, at, skill_codes, slots="tue 13:00-1
 
 def make_ready_request(first_name, last_name, *, kind, slots, skill_codes, at=VELP, **fields):
     from caregivers.models import HelpRequest, RequestSlot
-    from common.factories import HelpRequestFactory
     from common.slots import parse_slots
+    from demo.factories import HelpRequestFactory
     from neighbourhoods.models import Organisation
 
     request = HelpRequestFactory(
@@ -125,7 +125,7 @@ def test_broker_finds_proposes_and_runs_a_batch_in_velp(page: Page, demo, matchi
     then a koppelronde for the next request, and confirming its proposal."""
     from accounts.models import User
     from caregivers.models import HelpRequest
-    from matching.models import BatchRun, Match, MatchEvent
+    from matches.models import BatchRun, Match, MatchEvent
 
     broker = User.objects.get(email=BROKER_EMAIL)
 

@@ -51,8 +51,8 @@ def run_failing_import(tmp_path):
 def db_counts(db):
     """A snapshot of every table an import writes to."""
     from caregivers.models import HelpRequest, RequestEvent, RequestSlot
-    from neighbourhoods.models import Organisation
-    from volunteers.models import AvailabilitySlot, Skill, Volunteer
+    from neighbourhoods.models import Organisation, Skill
+    from volunteers.models import AvailabilitySlot, Volunteer
 
     def counts():
         return {

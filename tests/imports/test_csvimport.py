@@ -1,9 +1,9 @@
-"""The shared CSV machinery in common.csvimport."""
+"""The shared CSV machinery in neighbourhoods.csvimport."""
 
 import pytest
 
-from common import csvimport
-from common.csvimport import ImportFailed, LocationResolver, Row, RowError, decode, read_csv, sniff_delimiter
+from neighbourhoods import csvimport
+from neighbourhoods.csvimport import ImportFailed, LocationResolver, Row, RowError, decode, read_csv, sniff_delimiter
 from neighbourhoods.geocoding import OfflineGeocoder
 
 

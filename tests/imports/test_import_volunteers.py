@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from common.slots import SlotError, parse_slots
-from neighbourhoods.models import Organisation
-from volunteers.models import Skill, Volunteer
-from volunteers.services import skills_ensure_defaults
+from neighbourhoods.models import Organisation, Skill
+from neighbourhoods.services import skills_ensure_defaults
+from volunteers.models import Volunteer
 
 COMMAND = "import_volunteers"
 HEADER = (

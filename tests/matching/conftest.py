@@ -47,8 +47,8 @@ def frozen_now():
 @pytest.fixture
 def skills(db):
     """The default catalogue as {code: Skill}."""
-    from volunteers.models import Skill
-    from volunteers.services import skills_ensure_defaults
+    from neighbourhoods.models import Skill
+    from neighbourhoods.services import skills_ensure_defaults
 
     skills_ensure_defaults()
     return {s.code: s for s in Skill.objects.filter(organisation=None)}
@@ -57,8 +57,8 @@ def skills(db):
 @pytest.fixture
 def make_volunteer(skills):
     """``make_volunteer(org, slots="tue 13:00-17:00", skills=("shopping",), at=ARNHEM, **fields)``."""
-    from common.factories import VolunteerFactory
     from common.slots import parse_slots
+    from demo.factories import VolunteerFactory
     from volunteers.models import AvailabilitySlot
 
     def make(organisation, *, slots="tue 13:00-17:00", skill_codes=(), at=ARNHEM, **fields):
@@ -86,8 +86,8 @@ def make_request(skills):
     """``make_request(org, slots="tue 14:00-16:00", dates=[(date, start, end)], skill_codes=(), **fields)``:
     a READY request (status can be overridden) at ARNHEM."""
     from caregivers.models import HelpRequest, RequestDate, RequestSlot
-    from common.factories import HelpRequestFactory
     from common.slots import parse_slots
+    from demo.factories import HelpRequestFactory
 
     def make(organisation, *, slots="tue 14:00-16:00", dates=(), skill_codes=(), at=ARNHEM, **fields):
         fields.setdefault("status", HelpRequest.Status.READY)
@@ -115,7 +115,7 @@ def make_request(skills):
 def make_match(db):
     """``make_match(request, volunteer, status="proposed")`` straight in the database
     (bypassing the services, to set up a situation)."""
-    from matching.models import Match
+    from matches.models import Match
 
     def make(request, volunteer, status=Match.Status.PROPOSED, **fields):
         return Match.objects.create(

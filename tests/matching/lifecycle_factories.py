@@ -24,8 +24,8 @@ from django.utils import timezone
 
 # Mounted as the lead mounts them (see the report); then the whole project.
 urlpatterns = [
-    path("koppelingen/", include("matching.people_urls")),
-    path("organisatie/<slug:slug>/koppelingen/", include("matching.broker_match_urls")),
+    path("koppelingen/", include("matches.urls")),
+    path("organisatie/<slug:slug>/koppelingen/", include("matches.urls")),
     path("", include("config.urls")),
 ]
 
@@ -65,8 +65,8 @@ class World:
 
     def new_request(self, *, requester=None, status="ready", **fields):
         from caregivers.models import RequestSlot
-        from common.factories import HelpRequestFactory
         from common.slots import parse_slots
+        from demo.factories import HelpRequestFactory
 
         requester = requester or self.requester_user
         fields.setdefault("mantelzorger", self.mantelzorger if requester == self.requester_user else None)
@@ -88,7 +88,7 @@ class World:
 
     def match(self, status="proposed", *, volunteer=None, request=None, **fields):
         """A match in ``status`` with a fresh request in the fitting state."""
-        from matching.models import Match, MatchEvent
+        from matches.models import Match, MatchEvent
 
         now = timezone.now()
         request_status = {
@@ -121,7 +121,7 @@ class World:
 @pytest.fixture
 def world(personas, region, skills):
     from caregivers.models import Mantelzorger
-    from common.factories import UserFactory, VolunteerFactory
+    from demo.factories import UserFactory, VolunteerFactory
     from volunteers.models import Volunteer
 
     org = region["org_a"]

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from caregivers.models import HelpRequest
 from common.errors import DomainError
-from common.factories import HelpRequestFactory, VolunteerFactory
-from matching.attention import Kind, attention_count, attention_items, match_checkin
-from matching.models import HoursEntry, Match, MatchEvent
+from demo.factories import HelpRequestFactory, VolunteerFactory
+from matches.attention import Kind, attention_count, attention_items, match_checkin
+from matches.models import HoursEntry, Match, MatchEvent
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import NOW as LOCAL_NOW
 from tests.matching.conftest import TODAY

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from matching.models import BatchRun, Match
+from matches.models import BatchRun, Match
 
 pytestmark = pytest.mark.django_db
 

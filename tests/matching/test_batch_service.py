@@ -10,8 +10,9 @@ import pytest
 
 from caregivers.models import HelpRequest
 from common.errors import DomainError
-from matching import batch_service
-from matching.batch_service import (
+from matches.models import BatchRun, Match, MatchEvent
+from matching import services as batch_service
+from matching.services import (
     batch_commit,
     batch_compute,
     batch_run_confirm,
@@ -20,7 +21,6 @@ from matching.batch_service import (
     batch_run_reject,
     batch_run_start,
 )
-from matching.models import BatchRun, Match, MatchEvent
 from tests.matching.conftest import NOW
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from caregivers.models import HelpRequest
-from matching.batch_service import batch_compute, batch_run_record
-from matching.models import BatchRun, Match
+from matches.models import BatchRun, Match
+from matching.services import batch_compute, batch_run_record
 from tests.matching.conftest import NOW
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from caregivers.models import HelpRequest
-from matching.models import Evaluation, HoursEntry, Match
+from matches.models import Evaluation, HoursEntry, Match
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import NOW, TODAY
 
@@ -75,7 +75,7 @@ def test_detail_shows_history_and_hours(client, world):
 
 
 def test_detail_lists_the_emails_about_the_match(client, world, django_capture_on_commit_callbacks):
-    from matching.lifecycle import match_accept, match_proposal_mail
+    from matches.lifecycle import match_accept, match_proposal_mail
 
     match = world.match("proposed")
     client.force_login(world.broker)

@@ -13,9 +13,9 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from caregivers.models import CareRecipient, RequestDate, RequestSlot
-from common.factories import HelpRequestFactory, MantelzorgerFactory, UserFactory, VolunteerFactory
-from matching.calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
-from matching.models import CalendarFeed, Match
+from demo.factories import HelpRequestFactory, MantelzorgerFactory, UserFactory, VolunteerFactory
+from matches.calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
+from matches.models import CalendarFeed, Match
 from volunteers.models import Volunteer
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -14,8 +14,8 @@ import time
 import pytest
 from django.db import connection
 
-from matching.batch_service import batch_commit, batch_run_confirm, batch_run_record
-from matching.models import Match
+from matches.models import Match
+from matching.services import batch_commit, batch_run_confirm, batch_run_record
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -33,7 +33,7 @@ pytestmark = [
 def slow_counts(monkeypatch):
     """Widen the window between counting open matches and inserting, so that a missing
     lock would show as two matches."""
-    from matching import services
+    from matches import proposals as services
 
     count = services._pair_facts
 

@@ -13,8 +13,8 @@ from django.core import mail
 
 from caregivers.models import HelpRequest, RequestEvent
 from common.errors import DomainError
-from matching import lifecycle
-from matching.lifecycle import (
+from matches import lifecycle
+from matches.lifecycle import (
     hours_approve,
     hours_approve_all,
     hours_log,
@@ -25,8 +25,8 @@ from matching.lifecycle import (
     match_end,
     match_proposal_mail,
 )
-from matching.models import Evaluation, HoursEntry, Match, MatchEvent, MatchLinkToken
-from matching.services import match_propose
+from matches.models import Evaluation, HoursEntry, Match, MatchEvent, MatchLinkToken
+from matches.proposals import match_propose
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import NOW, TODAY
 from tests.matching.lifecycle_factories import SECRET_HOUSE_NUMBER, SECRET_POSTCODE

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from matching.lifecycle import LinkError, match_cancel, match_link_check, match_link_create, match_link_use
-from matching.models import Match, MatchEvent, MatchLinkToken
+from matches.lifecycle import LinkError, match_cancel, match_link_check, match_link_use
+from matches.links import match_link_create
+from matches.models import Match, MatchEvent, MatchLinkToken
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import NOW
 from tests.matching.lifecycle_factories import SECRET_HOUSE_NUMBER, SECRET_PHONE, SECRET_POSTCODE
@@ -247,7 +248,7 @@ def test_one_link_clicked_twice_at_the_same_moment_acts_once(world, monkeypatch)
 
     from django.db import connection
 
-    from matching import lifecycle
+    from matches import lifecycle
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks; SQLite tests run on one in-memory connection")

@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from caregivers.models import HelpRequest
 from common.errors import DomainError
-from common.factories import MantelzorgerFactory, UserFactory
+from common.geo import Point
 from common.slots import Slot
+from demo.factories import MantelzorgerFactory, UserFactory
+from matches.models import Match
 from matching import loaders
 from matching.engine import Weights, suggest
-from matching.models import Match
-from neighbourhoods.geo import Point
 from tests.caregivers.factories import BurdenCheckInFactory, CareRecipientFactory
 from tests.matching.conftest import NOW, TODAY, VELP
 

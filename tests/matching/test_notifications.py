@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 
 from caregivers.models import CareRecipient, HelpRequest, Mantelzorger
 from common.errors import DomainError
-from common.factories import MantelzorgerFactory, UserFactory
-from matching.lifecycle import (
+from demo.factories import MantelzorgerFactory, UserFactory
+from matches.lifecycle import (
     match_accept,
     match_activate,
     match_cancel,
@@ -30,9 +30,9 @@ from matching.lifecycle import (
     match_link_use,
     match_proposal_mail,
 )
-from matching.models import Match, MatchEvent, MatchLinkToken
-from matching.notifications import match_event_notify, reminders_send
-from matching.tasks import send_reminders
+from matches.mails import match_event_notify, reminders_send
+from matches.models import Match, MatchEvent, MatchLinkToken
+from matches.tasks import send_reminders
 from neighbourhoods.models import StaffMembership
 from notifications.models import Category, Notification
 from notifications.services import outbox_drain, preferences_update

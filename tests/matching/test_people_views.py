@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from matching.models import HoursEntry, Match
+from matches.models import HoursEntry, Match
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import TODAY
 from tests.matching.lifecycle_factories import SECRET_HOUSE_NUMBER, SECRET_PHONE, SECRET_POSTCODE

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from caregivers.models import HelpRequest
 from common.errors import DomainError
+from matches.models import BatchRun, Match, MatchEvent
+from matches.proposals import NewProposal, match_propose, match_propose_many
 from matching.engine import Candidate, Proposal
-from matching.models import BatchRun, Match, MatchEvent
-from matching.services import NewProposal, match_propose, match_propose_many
 from tests.matching.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -285,7 +285,7 @@ def test_two_brokers_proposing_the_same_volunteer_at_once_create_one_match(
             "needs PostgreSQL: SQLite serialises whole-database writes differently (and the test "
             "database is one in-memory connection); runs in CI's PostgreSQL stage"
         )
-    from matching import services
+    from matches import proposals as services
 
     # Widen the window between counting and inserting, so that a missing lock shows.
     count_open = services._pair_facts

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caregivers.models import HelpRequest
-from matching.models import Match, MatchEvent
+from matches.models import Match, MatchEvent
 from tests.matching.conftest import VELP
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from neighbourhoods.months import Month
+from reports.months import Month
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -33,7 +33,7 @@ class Builder:
 
     def request(self, area, *, at, kind="practical", status="ready", org=None, mantelzorger=None, **fields):
         from caregivers.models import HelpRequest, RequestEvent
-        from common.factories import HelpRequestFactory
+        from demo.factories import HelpRequestFactory
 
         n = self._next()
         fields.setdefault("requester_first_name", f"Hulpvrager{n}")
@@ -63,7 +63,7 @@ class Builder:
         return event
 
     def volunteer(self, area, *, created=None, stopped=None, org=None, **fields):
-        from common.factories import VolunteerFactory
+        from demo.factories import VolunteerFactory
         from volunteers.models import Volunteer
 
         n = self._next()
@@ -89,7 +89,7 @@ class Builder:
         )
 
     def mantelzorger(self, area, **fields):
-        from common.factories import MantelzorgerFactory
+        from demo.factories import MantelzorgerFactory
 
         n = self._next()
         fields.setdefault("first_name", f"Mantelzorger{n}")
@@ -105,7 +105,7 @@ class Builder:
         return checkin
 
     def match(self, request, volunteer, *, activated=None, ended=None, status=None, goal=None, created=None):
-        from matching.models import Evaluation, Match
+        from matches.models import Evaluation, Match
 
         if status is None:
             status = "ended" if ended and goal else ("cancelled" if ended else ("active" if activated else "proposed"))
@@ -127,7 +127,7 @@ class Builder:
     def hours(self, match, day: datetime.date, hours: str, *, approved=True):
         from django.utils import timezone
 
-        from matching.models import HoursEntry
+        from matches.models import HoursEntry
 
         return HoursEntry.objects.create(
             match=match,
@@ -138,7 +138,7 @@ class Builder:
         )
 
     def area(self, municipality, name, kind="wijk", lat=51.99, lon=5.93):
-        from common.factories import NeighbourhoodFactory
+        from demo.factories import NeighbourhoodFactory
 
         return NeighbourhoodFactory(municipality=municipality, name=name, kind=kind, latitude=lat, longitude=lon)
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from accounts.roles import roles_for
 from caregivers.models import HelpRequest
-from neighbourhoods.demo import DEMO_ACCOUNTS, DEMO_ORGANISATION_SLUG
+from demo.people import DEMO_ACCOUNTS, DEMO_ORGANISATION_SLUG
 from neighbourhoods.models import Municipality, Neighbourhood, Organisation
 from neighbourhoods.services import REGIO_ARNHEM
 from volunteers.models import Volunteer

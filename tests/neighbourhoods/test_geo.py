@@ -5,14 +5,13 @@ import math
 
 import pytest
 
+from common.geo import Point, haversine_km
 from neighbourhoods.geo import (
     DATA_DIR,
     POSTCODE_MESSAGE,
     Gazetteer,
     InvalidPostcode,
-    Point,
     get_gazetteer,
-    haversine_km,
     normalise_name,
     normalise_pc4,
     normalise_postcode,

@@ -5,7 +5,8 @@ from types import SimpleNamespace
 import pytest
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
 
-from neighbourhoods.geo import POSTCODE_MESSAGE, Point
+from common.geo import Point
+from neighbourhoods.geo import POSTCODE_MESSAGE
 from neighbourhoods.geocoding import (
     FALLBACK_POSTCODE,
     NOT_FOUND_ONLINE,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from neighbourhoods.geo import Point
+from common.geo import Point
 from neighbourhoods.locate import Area, contains, nearest_area
 
 

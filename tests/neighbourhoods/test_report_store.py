@@ -1,4 +1,4 @@
-"""Stored monthly figures (``neighbourhoods.report_store``): the pages read them, they
+"""Stored monthly figures (``reports.store``): the pages read them, they
 equal a fresh count, final months are not counted again, open months are after 15
 minutes, changes to final months are found at night, two counts at once are safe."""
 
@@ -14,16 +14,16 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
-from neighbourhoods.models import ReportMonth, ReportMonthArea
-from neighbourhoods.months import Month
-from neighbourhoods.report_store import (
+from reports.figures import report_build
+from reports.models import ReportMonth, ReportMonthArea
+from reports.months import Month
+from reports.store import (
     closes_at,
     report_months_changed,
     report_months_count,
     report_months_refresh,
     reports_refresh,
 )
-from neighbourhoods.reports import report_build
 
 from .conftest import MARCH, NOW, local
 
@@ -181,9 +181,9 @@ def test_figures_of_another_version_are_counted_again(march, region):
 
 def test_the_workload_of_a_month_is_stored_with_it(march, personas, region, build, django_assert_max_num_queries):
     from caregivers.models import RequestEvent
-    from matching.models import Match
-    from neighbourhoods.report_store import stored_workload
-    from neighbourhoods.workload import broker_workload
+    from matches.models import Match
+    from reports.store import stored_workload
+    from reports.workload import broker_workload
 
     org, bea, ada = region["org_a"], personas["broker_a"], personas["admin_a"]
     RequestEvent.objects.filter(request__organisation=org, at__lt=local(2026, 3, 15)).update(by=bea)
@@ -209,8 +209,8 @@ def test_the_workload_of_a_month_is_stored_with_it(march, personas, region, buil
 
 def test_a_page_that_counts_leaves_the_workload_to_the_overview(march, personas, region):
     from caregivers.models import RequestEvent
-    from neighbourhoods.report_store import stored_workload
-    from neighbourhoods.workload import broker_workload
+    from reports.store import stored_workload
+    from reports.workload import broker_workload
 
     org, bea = region["org_a"], personas["broker_a"]
     RequestEvent.objects.filter(request__organisation=org).update(by=bea)
@@ -259,8 +259,8 @@ def test_counting_twice_replaces_and_never_duplicates(march, build, region):
 
 def test_an_older_count_does_not_replace_a_newer_one(march, build, region):
     """Two counts at once: the one that began later wins, whichever writes last."""
-    from neighbourhoods import report_store
-    from neighbourhoods.reports import Scope, raw_figures
+    from reports import store as report_store
+    from reports.counting import Scope, raw_figures
 
     org = region["org_a"]
     with time_machine.travel(NOW, tick=False):
@@ -317,7 +317,7 @@ def test_a_late_first_start_of_a_march_request_is_counted_at_night(counted, buil
 
 
 def test_hours_entered_late_are_counted_at_night(counted, region):
-    from matching.models import HoursEntry, Match
+    from matches.models import HoursEntry, Match
 
     org = region["org_a"]
     match = Match.objects.filter(request__kind="respite", activated_at__lt=local(2026, 3, 10)).first()
@@ -395,7 +395,7 @@ def test_a_deleted_neighbourhood_invalidates_its_months(counted, region):
 
 
 def test_the_recent_task_counts_the_last_three_months_of_every_organisation(march, region):
-    from neighbourhoods.tasks import reports_refresh as task
+    from reports.tasks import reports_refresh as task
 
     with time_machine.travel(NOW, tick=False):
         assert task.delay().get() == 2  # eager in the tests: one task per organisation
@@ -413,10 +413,10 @@ def test_the_recent_task_counts_the_last_three_months_of_every_organisation(marc
 
 
 def test_the_nightly_task_fills_24_months_and_is_scheduled(march, region, settings):
-    from neighbourhoods.tasks import reports_refresh as task
+    from reports.tasks import reports_refresh as task
 
     entry = settings.CELERY_BEAT_SCHEDULE["reports-nightly"]
-    assert entry["task"] == "neighbourhoods.tasks.reports_refresh"
+    assert entry["task"] == "reports.tasks.reports_refresh"
     assert settings.CELERY_BEAT_SCHEDULE["reports-recent"]["schedule"] == 600.0
     with time_machine.travel(NOW, tick=False):
         task.delay(**entry["kwargs"])
@@ -426,7 +426,7 @@ def test_the_nightly_task_fills_24_months_and_is_scheduled(march, region, settin
 
 
 def test_the_task_of_a_deleted_organisation_does_nothing(region):
-    from neighbourhoods.tasks import report_refresh_organisation
+    from reports.tasks import report_refresh_organisation
 
     assert report_refresh_organisation.delay(999999, 3).get() == []
 
@@ -472,7 +472,7 @@ def test_the_command_refuses_bad_input_with_exit_status_1(region, capsys, monkey
 
 
 def test_the_demo_fills_the_stored_figures(db):
-    from neighbourhoods.demo import DEMO_ORGANISATION_SLUG
+    from demo.people import DEMO_ORGANISATION_SLUG
 
     call_command("load_demo", "--volunteers", "20", "--requests", "10", "--history-months", "2", stdout=io.StringIO())
     assert ReportMonth.objects.filter(organisation__slug=DEMO_ORGANISATION_SLUG).count() == 24

@@ -15,10 +15,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from neighbourhoods.models import ReportMonth, ReportMonthArea
-from neighbourhoods.months import Month
-from neighbourhoods.report_store import report_months_count, stored_raw_by_month
-from neighbourhoods.reports import Scope, raw_figures
+from reports.counting import Scope, raw_figures
+from reports.models import ReportMonth, ReportMonthArea
+from reports.months import Month
+from reports.store import report_months_count, stored_raw_by_month
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,7 +29,7 @@ THREADS = 6
 
 
 def test_counts_at_once_store_each_month_once(region):
-    from common.factories import HelpRequestFactory
+    from demo.factories import HelpRequestFactory
 
     org = region["org_a"]
     for area in region["areas"].values():

@@ -31,8 +31,8 @@ def test_the_dashboard_tells_when_it_counted(client, personas, cached, march):
 
 
 def test_map_and_workload_are_kept_briefly(cached, march, build, region, personas):
-    from neighbourhoods.demand import area_gaps
-    from neighbourhoods.workload import broker_workload
+    from reports.demand import area_gaps
+    from reports.workload import broker_workload
 
     org = region["org_a"]
     with time_machine.travel(NOW, tick=False):

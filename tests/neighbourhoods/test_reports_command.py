@@ -105,9 +105,9 @@ def test_exit_status_is_1(region, capsys, monkeypatch):
 
 def test_workload_per_broker(personas, region, build):
     from caregivers.models import RequestEvent
-    from matching.models import Match
-    from neighbourhoods.months import Month
-    from neighbourhoods.workload import broker_workload
+    from matches.models import Match
+    from reports.months import Month
+    from reports.workload import broker_workload
 
     bea, ada = personas["broker_a"], personas["admin_a"]
     area = region["areas"]["Arnhem"]
@@ -147,8 +147,8 @@ def test_demo_history_is_consistent_and_idempotent(settings):
     from django.db.models import Count, F, Q
 
     from caregivers.models import HelpRequest
-    from matching.models import HoursEntry, Match
-    from neighbourhoods.demo import DEMO_ORGANISATION_SLUG
+    from demo.people import DEMO_ORGANISATION_SLUG
+    from matches.models import HoursEntry, Match
     from volunteers.models import Volunteer
 
     args = ["load_demo", "--volunteers", "60", "--requests", "10", "--history-months", "4"]

@@ -8,7 +8,7 @@ import datetime
 import pytest
 import time_machine
 
-from neighbourhoods.demand import GapLevel, area_gaps, demand_signals, gap_level
+from reports.demand import GapLevel, area_gaps, demand_signals, gap_level
 
 from .conftest import local
 
@@ -19,8 +19,8 @@ NOW = local(2026, 6, 10, 12)  # a Wednesday
 
 @pytest.fixture
 def skills(db):
-    from volunteers.models import Skill
-    from volunteers.services import skills_ensure_defaults
+    from neighbourhoods.models import Skill
+    from neighbourhoods.services import skills_ensure_defaults
 
     skills_ensure_defaults()
     return {s.code: s for s in Skill.objects.filter(organisation=None)}
@@ -117,7 +117,7 @@ def test_municipality_sees_small_numbers_hidden(velp, region):
 
 
 def test_demand_page_as_municipality_shows_the_sentence(client, personas, velp, region):
-    from common.factories import StaffMembershipFactory
+    from demo.factories import StaffMembershipFactory
 
     StaffMembershipFactory(
         user=personas["nobody"], organisation=region["org_a"], role="municipality", municipality=region["rheden"]

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from neighbourhoods.months import Month
-from neighbourhoods.reports import HIDDEN, SMALL, report_build
+from reports.figures import HIDDEN, SMALL, report_build
+from reports.months import Month
 
 from .conftest import MARCH, NOW, local
 
@@ -164,7 +164,7 @@ def test_municipality_sees_small_numbers_hidden(march, region):
 def test_secondary_suppression_leaves_no_line_with_one_unknown(march, region):
     table = report_build(organisation=region["org_a"], municipality=march["arnhem"], months=[MARCH]).month(MARCH)
     unknown = {"small", "hidden"}
-    from neighbourhoods.reports import COUNT_CODES, KIND_CODES
+    from reports.counting import COUNT_CODES, KIND_CODES
 
     for code in COUNT_CODES:
         column = [row[code] for row in table.all_rows]

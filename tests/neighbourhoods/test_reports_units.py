@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from neighbourhoods.months import Month, PeriodError, check_period
-from neighbourhoods.reports import FIGURE_BY_CODE, KIND_CODES, Cell, Raw, Row, _cells, suppress_table
+from reports.counting import FIGURE_BY_CODE, KIND_CODES, Raw
+from reports.figures import Cell, Row, _cells, suppress_table
+from reports.months import Month, PeriodError, check_period
 
 from .conftest import local
 
@@ -78,7 +79,7 @@ def _row(name, **counts):
     raw = Raw()
     for code, value in counts.items():
         raw.counts[code] = value
-    from neighbourhoods.reports import Area
+    from reports.figures import Area
 
     return Row(Area(key=name, name=name), _cells(raw), raw)
 
@@ -87,7 +88,7 @@ def _table(*rows):
     total_raw = Raw()
     for row in rows:
         total_raw.add(row.raw)
-    from neighbourhoods.reports import Area
+    from reports.figures import Area
 
     total = Row(Area(key="total", name="total", kind="total"), _cells(total_raw), total_raw)
     suppress_table(list(rows), total)
@@ -150,7 +151,7 @@ def test_derived_figures_rest_on_ten_people():
     raw = Raw()
     raw.counts.update(requests_new=9, answered_7d=9, answered_30d=9)
     raw.days_to_match = [1.0] * 9
-    from neighbourhoods.reports import Area
+    from reports.figures import Area
 
     row = Row(Area(key="a", name="a"), _cells(raw), raw)
     total = _table(row)
@@ -175,7 +176,7 @@ def test_median_of_an_even_number_is_the_mean_of_the_middle_two():
 
 
 def test_trend_chart_leaves_hidden_months_out():
-    from neighbourhoods.charts import trend_chart
+    from reports.charts import trend_chart
 
     figure = FIGURE_BY_CODE["requests_new"]
     months = [Month(2025, 11), Month(2025, 12), Month(2026, 1)]
@@ -195,7 +196,7 @@ def test_trend_chart_leaves_hidden_months_out():
 
 
 def test_line_chart_breaks_at_gaps():
-    from neighbourhoods.charts import trend_chart
+    from reports.charts import trend_chart
 
     figure = FIGURE_BY_CODE["answered_30d_pct"]
     months = [Month(2026, m) for m in (1, 2, 3, 4)]
@@ -206,9 +207,9 @@ def test_line_chart_breaks_at_gaps():
 
 
 def test_region_map_draws_outlines_and_symbols(db):
-    from common.factories import MunicipalityFactory, NeighbourhoodFactory
-    from neighbourhoods.charts import region_map
-    from neighbourhoods.demand import AreaGap
+    from demo.factories import MunicipalityFactory, NeighbourhoodFactory
+    from reports.charts import region_map
+    from reports.demand import AreaGap
 
     m = MunicipalityFactory(name="Rheden")
     square = {"type": "Polygon", "coordinates": [[[5.96, 51.99], [5.98, 51.99], [5.98, 52.0], [5.96, 51.99]]]}

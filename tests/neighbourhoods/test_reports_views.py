@@ -88,7 +88,7 @@ def test_municipality_viewer_gets_no_personal_page(client, personas, region, bui
         reverse("caregivers_broker:detail", args=["org-a", request.pk]),
         reverse("caregivers_broker:queue", args=["org-a"]),
         reverse("volunteers_broker:list", args=["org-a"]),
-        reverse("neighbourhoods:dashboard", args=["org-a"]),
+        reverse("reports:start", args=["org-a"]),
         reverse("neighbourhoods:team", args=["org-a"]),
         reverse("matching_broker:list", args=["org-a"]),
         reverse("attention:list", args=["org-a"]),
@@ -265,7 +265,7 @@ PAGES = [
 def _secrets():
     """Everything personal in the database: names, e-mails, phones, addresses, free text."""
     from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
-    from matching.models import Evaluation, HoursEntry
+    from matches.models import Evaluation, HoursEntry
     from volunteers.models import Volunteer
 
     values = set()

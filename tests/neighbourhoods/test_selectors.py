@@ -1,7 +1,7 @@
 import pytest
 
-from common.factories import NeighbourhoodFactory
-from neighbourhoods.geo import Point
+from common.geo import Point
+from demo.factories import NeighbourhoodFactory
 from neighbourhoods.selectors import neighbourhood_for_point
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def dashboard(slug):
-    return reverse("neighbourhoods:dashboard", args=[slug])
+    return reverse("reports:start", args=[slug])
 
 
 def team(slug):
@@ -16,7 +16,7 @@ def team(slug):
 
 
 def municipality(slug):
-    return reverse("neighbourhoods:municipality", args=[slug])
+    return reverse("reports:municipality_overview", args=[slug])
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_anonymous_is_sent_to_login(client, personas, url):
 
 
 def test_dashboard_counts_only_own_organisation(client, personas, region):
-    from common.factories import HelpRequestFactory, VolunteerFactory
+    from demo.factories import HelpRequestFactory, VolunteerFactory
 
     velp = region["areas"]["Velp"]
     VolunteerFactory.create_batch(2, organisation=region["org_a"], neighbourhood=velp)
@@ -66,7 +66,7 @@ def test_dashboard_counts_only_own_organisation(client, personas, region):
 
 
 def test_dashboard_has_no_n_plus_one(client, personas, region, django_assert_max_num_queries):
-    from common.factories import HelpRequestFactory
+    from demo.factories import HelpRequestFactory
 
     HelpRequestFactory.create_batch(12, organisation=region["org_a"], neighbourhood=region["areas"]["Velp"])
     client.force_login(personas["broker_a"])
@@ -75,7 +75,7 @@ def test_dashboard_has_no_n_plus_one(client, personas, region, django_assert_max
 
 
 def test_municipality_view_suppresses_small_cells_and_shows_no_names(client, personas, region):
-    from common.factories import VolunteerFactory
+    from demo.factories import VolunteerFactory
 
     centrum = region["areas"]["Arnhem"]
     VolunteerFactory.create_batch(3, organisation=region["org_a"], neighbourhood=centrum, first_name="Zichtbaar")
@@ -90,7 +90,7 @@ def test_municipality_view_suppresses_small_cells_and_shows_no_names(client, per
 
 
 def test_municipality_view_shows_large_counts(client, personas, region):
-    from common.factories import VolunteerFactory
+    from demo.factories import VolunteerFactory
 
     VolunteerFactory.create_batch(11, organisation=region["org_a"], neighbourhood=region["areas"]["Arnhem"])
     client.force_login(personas["municipality"])

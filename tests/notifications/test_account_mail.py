@@ -1,5 +1,5 @@
 """allauth's mail (verify your address, reset your password) goes through the outbox
-(accounts/adapter.py): one row of category ``account``, one e-mail, no unsubscribe
+(notifications/account_mail.py): one row of category ``account``, one e-mail, no unsubscribe
 link, and it waits in the outbox when the Celery broker is away."""
 
 from __future__ import annotations

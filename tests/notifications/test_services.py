@@ -559,11 +559,12 @@ def test_the_periodic_tasks_drain_and_purge(clock, settings):
 
 
 def test_the_beat_schedule_names_registered_tasks(settings):
-    import matching.tasks  # noqa: F401 - registers the shared tasks
+    import matches.tasks  # noqa: F401 - registers the shared tasks
     import notifications.tasks  # noqa: F401
+    import reports.tasks  # noqa: F401
     from config.celery import app
 
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"notifications.tasks.drain_outbox", "notifications.tasks.purge_outbox"} <= names
-    assert "matching.tasks.send_reminders" in names
+    assert "matches.tasks.send_reminders" in names
     assert names <= set(app.tasks)

@@ -10,7 +10,7 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
-from common.factories import UserFactory
+from demo.factories import UserFactory
 from notifications.links import UNSUBSCRIBE_SALT, unsubscribe_token, unsubscribe_url
 from notifications.models import OPTIONAL_CATEGORIES, Category, MailPreferences
 from notifications.services import notification_deliver, preferences_update, wants_mail

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from common.factories import VolunteerFactory
-from volunteers.models import AvailabilitySlot, Skill, VogCheck, Volunteer
-from volunteers.services import skills_ensure_defaults
+from demo.factories import VolunteerFactory
+from neighbourhoods.models import Skill
+from neighbourhoods.services import skills_ensure_defaults
+from volunteers.models import AvailabilitySlot, VogCheck, Volunteer
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from common.slots import Slot, SlotError
-from volunteers.forms import WeekGridForm, slots_as_grid, slots_from_text
+from common.slots import Slot, SlotError, slots_from_text
+from volunteers.forms import WeekGridForm, slots_as_grid
 
 T = datetime.time
 

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 
-from common.factories import VolunteerFactory
 from common.slots import Slot
+from demo.factories import VolunteerFactory
+from neighbourhoods.selectors import skills_for_organisation
 from volunteers.models import AvailabilitySlot, Volunteer
 from volunteers.selectors import (
-    skills_for_organisation,
     vog_state_q,
     volunteer_can_do_respite,
     volunteer_language_labels,
@@ -78,8 +78,8 @@ def test_status_filter(region):
 
 
 def test_skills_for_organisation_has_defaults_and_own_only(region):
-    from volunteers.models import Skill
-    from volunteers.services import skills_ensure_defaults
+    from neighbourhoods.models import Skill
+    from neighbourhoods.services import skills_ensure_defaults
 
     skills_ensure_defaults()
     own = Skill.objects.create(organisation=region["org_a"], code="repair", label="Repair Café")

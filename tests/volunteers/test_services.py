@@ -5,20 +5,21 @@ import datetime
 import pytest
 
 from common.errors import DomainError
-from common.factories import (
+from common.geo import Point
+from common.slots import Slot
+from demo.factories import (
     HelpRequestFactory,
     StaffMembershipFactory,
     UserFactory,
     VolunteerFactory,
 )
-from common.slots import Slot
-from matching.models import Match
-from neighbourhoods.geo import Point
+from matches.models import Match
 from neighbourhoods.geocoding import GeocodeResult
-from volunteers.models import Skill, VogCheck, Volunteer
+from neighbourhoods.models import Skill
+from neighbourhoods.services import skills_ensure_defaults
+from volunteers.models import VogCheck, Volunteer
 from volunteers.services import (
     add_years,
-    skills_ensure_defaults,
     vog_record,
     volunteer_delete,
     volunteer_pause,

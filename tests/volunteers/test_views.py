@@ -7,10 +7,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from common.factories import HelpRequestFactory, MantelzorgerFactory, UserFactory, VolunteerFactory
-from matching.models import Match
-from volunteers.models import AvailabilitySlot, Skill, VogCheck, Volunteer
-from volunteers.services import skills_ensure_defaults
+from demo.factories import HelpRequestFactory, MantelzorgerFactory, UserFactory, VolunteerFactory
+from matches.models import Match
+from neighbourhoods.models import Skill
+from neighbourhoods.services import skills_ensure_defaults
+from volunteers.models import AvailabilitySlot, VogCheck, Volunteer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from caregivers.imports import STATUSES, requests_import
-from common.csvimport import add_import_arguments, run_import_command
+from neighbourhoods.csvimport import add_import_arguments, run_import_command
 
 
 class Command(BaseCommand):

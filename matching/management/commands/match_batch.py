@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
-from matching.batch_service import batch_compute, batch_run_confirm, batch_run_record
+from matching.services import batch_compute, batch_run_confirm, batch_run_record
 from neighbourhoods.models import Organisation
 
 

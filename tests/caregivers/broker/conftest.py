@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from caregivers.models import HelpRequest
-from common.factories import HelpRequestFactory
+from demo.factories import HelpRequestFactory
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from caregivers.models import BurdenCheckIn, CareRecipient, RequestDate, RequestSlot
-from common.factories import HelpRequestFactory, MantelzorgerFactory
+from demo.factories import HelpRequestFactory, MantelzorgerFactory
 
 
 class CareRecipientFactory(DjangoModelFactory):

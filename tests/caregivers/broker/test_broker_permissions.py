@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from caregivers.models import HelpRequest
-from common.factories import HelpRequestFactory
+from demo.factories import HelpRequestFactory
 
 pytestmark = pytest.mark.django_db
 S = HelpRequest.Status

@@ -61,7 +61,7 @@ def test_waiting_days_counts_full_days():
 def test_request_priorities_in_bulk(region, django_assert_num_queries):
     from caregivers.intake import request_priorities
     from caregivers.models import HelpRequest
-    from common.factories import HelpRequestFactory, MantelzorgerFactory
+    from demo.factories import HelpRequestFactory, MantelzorgerFactory
 
     from .factories import BurdenCheckInFactory
 

@@ -18,8 +18,8 @@ from caregivers.models import CareFileAccess, HelpRequest, RequestEvent
 from caregivers.services import request_withdraw
 from common.errors import DomainError
 from common.slots import Slot
-from volunteers.models import Skill
-from volunteers.services import skills_ensure_defaults
+from neighbourhoods.models import Skill
+from neighbourhoods.services import skills_ensure_defaults
 
 from .factories import CareRecipientFactory, RequestDateFactory, RequestSlotFactory
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from caregivers.filters import RequestQueueFilter
 from caregivers.intake import queue_page, requests_of_organisation
 from caregivers.models import HelpRequest
-from common.factories import HelpRequestFactory, MantelzorgerFactory
+from demo.factories import HelpRequestFactory, MantelzorgerFactory
 
 from .factories import BurdenCheckInFactory, RequestDateFactory, RequestSlotFactory
 

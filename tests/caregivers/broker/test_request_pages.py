@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caregivers.models import CareFileAccess, HelpRequest, RequestEvent
-from common.factories import MantelzorgerFactory
-from volunteers.models import Skill
-from volunteers.services import skills_ensure_defaults
+from demo.factories import MantelzorgerFactory
+from neighbourhoods.models import Skill
+from neighbourhoods.services import skills_ensure_defaults
 
 from .factories import BurdenCheckInFactory, CareRecipientFactory, RequestDateFactory, RequestSlotFactory
 

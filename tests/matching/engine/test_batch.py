@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.geo import EARTH_RADIUS_KM, Point, haversine_km
 from common.slots import parse_slot, parse_slots
 from matching.engine import RequestData, VolunteerData, VolunteerPool, Weights, assign, greedy_assign
 from matching.engine.batch import dominated_edges, solve_assignment
 from matching.engine.constraints import first_rejection
 from matching.engine.greedy import request_priorities
 from matching.engine.scoring import score_pair
-from neighbourhoods.geo import EARTH_RADIUS_KM, Point, haversine_km
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2026, 3, 3, 12, 0, tzinfo=AMS)

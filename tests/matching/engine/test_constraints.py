@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from common.geo import EARTH_RADIUS_KM, Point, haversine_km
 from common.slots import parse_slots
 from matching.engine import RequestData, VolunteerData, VolunteerPool, Weights
 from matching.engine.constraints import all_rejections, first_rejection, uncovered_windows
 from matching.engine.suggest import evaluate
 from matching.engine.types import Rejection as R
-from neighbourhoods.geo import EARTH_RADIUS_KM, Point, haversine_km
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2026, 3, 3, 12, 0, tzinfo=AMS)  # a Tuesday

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.geo import EARTH_RADIUS_KM, Point
 from common.slots import Slot, parse_slot, parse_slots
 from matching.engine import DateWindow, RequestData, VolunteerData, VolunteerPool, Weights
 from matching.engine.batch import best_edges
@@ -19,7 +20,6 @@ from matching.engine.greedy import greedy_order, greedy_picks, pick_nearest, req
 from matching.engine.scoring import PART_NAMES, score_pair
 from matching.engine.spatial import REACH_BUCKETS_KM, half_hour_bits
 from matching.engine.suggest import evaluate, top_order
-from neighbourhoods.geo import EARTH_RADIUS_KM, Point
 
 AMS = dt.timezone(dt.timedelta(hours=1))
 NOW = dt.datetime(2026, 3, 3, 12, 0, tzinfo=AMS)  # a Tuesday

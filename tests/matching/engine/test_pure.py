@@ -11,7 +11,7 @@ SCRIPT = """
 import datetime as dt, sys
 from common.slots import parse_slots
 from matching.engine import RequestData, VolunteerData, assign, greedy_assign, suggest
-from neighbourhoods.geo import Point
+from common.geo import Point
 
 now = dt.datetime(2026, 3, 3, 12, tzinfo=dt.timezone.utc)
 v = VolunteerData(id=1, organisation_id=1, point=Point(51.99, 5.91), max_distance_km=5,

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.geo import EARTH_RADIUS_KM, Point, haversine_km
 from common.slots import parse_slot, parse_slots
 from matching.engine import RequestData, VolunteerData, VolunteerPool, Weights, request_priority
 from matching.engine.constraints import first_rejection
@@ -23,7 +24,6 @@ from matching.engine.scoring import (
     score_pair,
 )
 from matching.engine.suggest import evaluate
-from neighbourhoods.geo import EARTH_RADIUS_KM, Point, haversine_km
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2026, 3, 3, 12, 0, tzinfo=AMS)

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.geo import Point, haversine_km
 from common.slots import Slot, merge_touching
 from matching.engine import VolunteerData, VolunteerPool
 from matching.engine.spatial import _merge_slots
-from neighbourhoods.geo import Point, haversine_km
 
 BOUNDARY_KM = 1e-7  # points this close to the radius may fall either way in float64
 

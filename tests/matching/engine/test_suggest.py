@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from common.geo import EARTH_RADIUS_KM, Point
 from common.slots import parse_slots
 from matching.engine import RequestData, VolunteerData, VolunteerPool, Weights, suggest
-from neighbourhoods.geo import EARTH_RADIUS_KM, Point
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2026, 3, 3, 12, 0, tzinfo=AMS)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from common.csvimport import add_import_arguments, run_import_command
+from neighbourhoods.csvimport import add_import_arguments, run_import_command
 from volunteers.imports import volunteers_import
 
 

@@ -1,0 +1,8 @@
+"""What the caregivers app announces to the apps above it (they connect receivers in
+their ``AppConfig.ready``). Sent inside the transaction of the change, so a receiver's
+writes commit or roll back with it."""
+
+from django.dispatch import Signal
+
+# A request was withdrawn. Arguments: ``request`` (the locked HelpRequest), ``by`` (user).
+request_withdrawn = Signal()

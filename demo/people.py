@@ -1,0 +1,394 @@
+"""The demo: regio Arnhem with one volunteer centre, demo accounts for every role
+and a few hundred realistic volunteers and requests. Deterministic (seeded) and
+idempotent: running it again changes nothing that is already there."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from accounts.models import User
+from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestEvent, RequestSlot
+from common.geo import Point
+from common.slots import parse_slots
+from neighbourhoods.models import Municipality, Neighbourhood, Organisation, Skill, StaffMembership
+from neighbourhoods.services import REGIO_ARNHEM, geography_load_region, postcode_near, skills_ensure_defaults
+from volunteers.models import AvailabilitySlot, VogCheck, Volunteer
+
+DEMO_ORGANISATION_SLUG = "regio-arnhem"
+DEMO_DOMAIN = "buurtmakelaar.demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: str
+    description: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount(f"beheer@{DEMO_DOMAIN}", "superuser", "Django-beheer (alles)"),
+    DemoAccount(f"coordinator@{DEMO_DOMAIN}", "admin", "Beheerder van de vrijwilligerscentrale"),
+    DemoAccount(f"makelaar@{DEMO_DOMAIN}", "broker", "Makelaar (broker) van Vrijwilligerscentrale Regio Arnhem"),
+    DemoAccount(f"gemeente.arnhem@{DEMO_DOMAIN}", "municipality", "Gemeente Arnhem (alleen cijfers)"),
+    DemoAccount(f"vrijwilliger@{DEMO_DOMAIN}", "volunteer", "Vrijwilliger in Velp"),
+    DemoAccount(f"mantelzorger@{DEMO_DOMAIN}", "mantelzorger", "Mantelzorger in Huissen, vraagt respijtzorg"),
+    DemoAccount(f"hulpvrager@{DEMO_DOMAIN}", "help_seeker", "Hulpvrager in Arnhem, vraagt hulp bij boodschappen"),
+]
+
+# Skills per kind of request, to make the demo requests plausible.
+REQUEST_SKILLS = {
+    HelpRequest.Kind.RESPITE: ["respite"],
+    HelpRequest.Kind.PRACTICAL: ["shopping", "odd_jobs", "gardening", "paperwork", "digital", "cooking"],
+    HelpRequest.Kind.COMPANIONSHIP: ["companionship", "walking", "language"],
+    HelpRequest.Kind.TRANSPORT: ["transport"],
+    HelpRequest.Kind.OTHER: ["digital", "paperwork"],
+}
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+# What brokers typically learn in the intake conversation (vraagverheldering).
+QUESTIONS_BEHIND = {
+    HelpRequest.Kind.RESPITE: [
+        "Mantelzorger is op. Slaapt slecht sinds de diagnose; wil één middag per week voor zichzelf.",
+        "Partner wil graag weer naar het koor op dinsdag, maar durft haar man niet alleen te laten.",
+        "Dochter zorgt naast haar werk voor haar vader; zoekt vaste iemand die hij leert kennen.",
+    ],
+    HelpRequest.Kind.PRACTICAL: [
+        "Boodschappen lukken niet meer sinds de heupoperatie; eigenlijk mist ze vooral een praatje.",
+        "Post stapelt zich op; zoon woont in Groningen en kan alleen in het weekend bellen.",
+        "Tuin groeit dicht; meneer schaamt zich ervoor en komt daardoor minder buiten.",
+    ],
+    HelpRequest.Kind.COMPANIONSHIP: [
+        "Sinds het overlijden van haar man komt ze de deur niet meer uit. Wil graag wandelen.",
+        "Nieuw in de wijk, spreekt nog weinig Nederlands; zoekt een taalmaatje.",
+    ],
+    HelpRequest.Kind.TRANSPORT: [
+        "Moet elke week naar de fysiotherapeut in Arnhem; de regiotaxi is vaak te laat.",
+        "Wil naar de dagbesteding, maar de bus gaat niet meer vanuit het dorp.",
+    ],
+    HelpRequest.Kind.OTHER: ["Zoekt hulp met de nieuwe telefoon en de DigiD-app."],
+}
+OWN_NETWORK = [
+    "Buurvrouw doet af en toe een boodschap mee; kinderen wonen ver weg.",
+    "Zoon komt in het weekend. Door de week is er niemand.",
+    "Kerkgemeenschap belt wekelijks; verder geen hulp.",
+    "Geen familie in de buurt; de huisarts heeft de centrale aangeraden.",
+]
+LETTERS = "ABCDEFGHJKLMNPRTVWXZ"
+
+
+def _jitter(rng: random.Random, centre: Point, max_m: float) -> Point:
+    """A point within ``max_m`` metres of ``centre`` (uniform over the disc)."""
+    r = max_m * math.sqrt(rng.random())
+    angle = rng.random() * 2 * math.pi
+    dlat = (r * math.cos(angle)) / 111_320
+    dlon = (r * math.sin(angle)) / (111_320 * math.cos(math.radians(centre.lat)))
+    return Point(centre.lat + dlat, centre.lon + dlon)
+
+
+def _postcode(rng: random.Random, pc4: str) -> str:
+    return f"{pc4} {rng.choice(LETTERS)}{rng.choice(LETTERS)}"
+
+
+# Times people ask for: inside the usual morning, afternoon and evening blocks.
+REQUEST_TIMES = ["09:30-11:30", "10:00-12:00", "13:30-16:30", "14:00-16:00", "14:00-17:00", "19:00-21:00"]
+
+
+def _schedule(rng: random.Random, slots: int) -> str:
+    days = rng.sample(DAYS[:6], slots)
+    return "; ".join(f"{day} {rng.choice(REQUEST_TIMES)}" for day in sorted(days, key=DAYS.index))
+
+
+def _set_schedule(request: HelpRequest, text: str) -> None:
+    RequestSlot.objects.bulk_create(
+        RequestSlot(request=request, weekday=s.weekday, start=s.start, end=s.end) for s in parse_slots(text)
+    )
+
+
+def _set_availability(volunteer: Volunteer, text: str) -> None:
+    AvailabilitySlot.objects.bulk_create(
+        AvailabilitySlot(volunteer=volunteer, weekday=s.weekday, start=s.start, end=s.end) for s in parse_slots(text)
+    )
+
+
+def _availability(rng: random.Random) -> str:
+    """Three to eight half-days a week, morning (09-12:30), afternoon (13-17:30) or evening."""
+    blocks = {"morning": ("09:00", "12:30"), "afternoon": ("13:00", "17:30"), "evening": ("18:30", "21:00")}
+    chosen = set()
+    for _ in range(rng.randint(3, 8)):
+        chosen.add((rng.randrange(7 if rng.random() < 0.2 else 5), rng.choice(list(blocks))))
+    return "; ".join(f"{DAYS[day]} {blocks[part][0]}-{blocks[part][1]}" for day, part in sorted(chosen))
+
+
+def _history(request: HelpRequest, *, broker: User, asked) -> None:
+    """Events from 'new' up to the request's status, two days apart from ``asked``."""
+    steps = [("", HelpRequest.Status.NEW, request.requester, "Aangevraagd")]
+    if request.status in (HelpRequest.Status.INTAKE, HelpRequest.Status.READY):
+        steps.append((HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, broker, "Gebeld met de hulpvrager."))
+    if request.status == HelpRequest.Status.READY:
+        steps.append((HelpRequest.Status.INTAKE, HelpRequest.Status.READY, broker, "Vraag is helder."))
+    for n, (before, after, by, note) in enumerate(steps):
+        event = RequestEvent.objects.create(request=request, from_status=before, to_status=after, by=by, note=note)
+        RequestEvent.objects.filter(pk=event.pk).update(at=asked + timedelta(days=2 * n))
+    HelpRequest.objects.filter(pk=request.pk).update(
+        created_at=asked, status_changed_at=asked + timedelta(days=2 * (len(steps) - 1))
+    )
+
+
+def _account(email: str, first_name: str, last_name: str, password: str) -> User:
+    user, _ = User.objects.get_or_create(email=email, defaults={"first_name": first_name, "last_name": last_name})
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150, seed: int = 2026) -> dict:
+    """Create (or complete) the demo. Returns counts for the command to print."""
+    geography_load_region(REGIO_ARNHEM)
+    skills_ensure_defaults()
+    municipalities = list(Municipality.objects.filter(name__in=REGIO_ARNHEM.municipalities))
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=DEMO_ORGANISATION_SLUG,
+        defaults={
+            "name": "Vrijwilligerscentrale Regio Arnhem",
+            "email": f"info@{DEMO_DOMAIN}",
+            "phone": "026 000 00 00",
+        },
+    )
+    organisation.municipalities.set(municipalities)
+
+    password = settings.DEMO_PASSWORD
+    users = {}
+    for account in DEMO_ACCOUNTS:
+        first, last = {
+            "superuser": ("Beheer", ""),
+            "admin": ("Ingrid", "Jansen"),
+            "broker": ("Samira", "El Amrani"),
+            "municipality": ("Pieter", "de Gemeente"),
+            "volunteer": ("Zoë", "van 't Hof"),
+            "mantelzorger": ("Henk", "Willemsen"),
+            "help_seeker": ("Fatma", "Özdemir-Bakker"),
+        }[account.role]
+        users[account.role] = _account(account.email, first, last, password)
+    superuser = users["superuser"]
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save(update_fields=["is_staff", "is_superuser"])
+    arnhem = Municipality.objects.get(name="Arnhem")
+    for role, municipality in [("admin", None), ("broker", None), ("municipality", arnhem)]:
+        StaffMembership.objects.get_or_create(
+            user=users[role], organisation=organisation, role=role, defaults={"municipality": municipality}
+        )
+
+    rng = random.Random(seed)
+    fake = Faker("nl_NL")
+    fake.seed_instance(seed)
+    skills = {s.code: s for s in Skill.objects.filter(organisation__isnull=True)}
+    areas = list(Neighbourhood.objects.filter(municipality__in=municipalities).select_related("municipality"))
+
+    def located(area: Neighbourhood) -> dict:
+        point = _jitter(rng, area.centroid, 700 if area.kind == Neighbourhood.Kind.WIJK else 1200)
+        pc4 = postcode_near(municipality=area.municipality.name, point=point) or "6811"
+        return {
+            "postcode": _postcode(rng, pc4),
+            "house_number": str(rng.randint(1, 180)),
+            "place": area.name if area.kind == Neighbourhood.Kind.KERN else area.municipality.name,
+            "latitude": round(point.lat, 6),
+            "longitude": round(point.lon, 6),
+            "neighbourhood": area,
+        }
+
+    def area_named(name: str) -> Neighbourhood:
+        return next(a for a in areas if a.name == name)
+
+    # The personal demo accounts, each with its own profile.
+    if not Volunteer.objects.filter(user=users["volunteer"]).exists():
+        zoe = Volunteer.objects.create(
+            organisation=organisation,
+            user=users["volunteer"],
+            first_name="Zoë",
+            last_name="van 't Hof",
+            email=users["volunteer"].email,
+            max_distance_km=8,
+            max_active_matches=2,
+            languages="nl;en",
+            **located(area_named("Velp")),
+        )
+        zoe.skills.set([skills[c] for c in ("shopping", "companionship", "walking", "digital")])
+        _set_availability(zoe, "tue 13:00-17:30; thu 09:00-12:30; sat 10:00-16:00")
+    if not Mantelzorger.objects.filter(user=users["mantelzorger"]).exists():
+        henk = Mantelzorger.objects.create(
+            organisation=organisation,
+            user=users["mantelzorger"],
+            first_name="Henk",
+            last_name="Willemsen",
+            email=users["mantelzorger"].email,
+            relation=Mantelzorger.Relation.PARTNER,
+            care_hours_per_week=40,
+            **located(area_named("Huissen")),
+        )
+        recipient = CareRecipient.objects.create(
+            mantelzorger=henk,
+            name="Ans",
+            age_band=CareRecipient.AgeBand.ELDERLY,
+            situation=CareRecipient.Situation.DEMENTIA,
+            notes="Houdt van oude liedjes en een kopje thee.",
+        )
+        BurdenCheckIn.objects.create(mantelzorger=henk, score=8, sleeps_badly=True, no_time_for_self=True)
+        request = HelpRequest.objects.create(
+            organisation=organisation,
+            requester=users["mantelzorger"],
+            mantelzorger=henk,
+            care_recipient=recipient,
+            requester_first_name="Henk",
+            requester_last_name="Willemsen",
+            kind=HelpRequest.Kind.RESPITE,
+            urgency=HelpRequest.Urgency.HIGH,
+            description="Mijn vrouw heeft dementie. Ik wil op dinsdagmiddag even naar de biljartclub.",
+            postcode=henk.postcode,
+            house_number=henk.house_number,
+            place=henk.place,
+            latitude=henk.latitude,
+            longitude=henk.longitude,
+            neighbourhood=henk.neighbourhood,
+        )
+        request.skills.set([skills["respite"], skills["dementia"]])
+        _set_schedule(request, "tue 13:00-17:00")
+        _history(request, broker=users["broker"], asked=timezone.now() - timedelta(days=9))
+    if not HelpRequest.objects.filter(requester=users["help_seeker"]).exists():
+        request = HelpRequest.objects.create(
+            organisation=organisation,
+            requester=users["help_seeker"],
+            requester_first_name="Fatma",
+            requester_last_name="Özdemir-Bakker",
+            kind=HelpRequest.Kind.PRACTICAL,
+            description="Ik ben slecht ter been. Wie doet op vrijdag boodschappen met mij?",
+            **located(area_named("Presikhaaf") if any(a.name == "Presikhaaf" for a in areas) else areas[0]),
+        )
+        request.skills.set([skills["shopping"]])
+        _set_schedule(request, "fri 10:00-12:00")
+        _history(request, broker=users["broker"], asked=timezone.now() - timedelta(days=3))
+
+    created_volunteers = created_requests = 0
+    if people and not Volunteer.objects.filter(organisation=organisation, user__isnull=True).exists():
+        # Weight areas: Arnhem's wijken and the larger villages get more people.
+        weights = [3 if a.municipality.name == "Arnhem" else 1 for a in areas]
+        skill_codes = list(skills)
+        for i in range(volunteers):
+            area = rng.choices(areas, weights)[0]
+            first, last = fake.first_name(), fake.last_name()
+            vog = None
+            if rng.random() < 0.45:
+                vog = fake.date_between(start_date="-6m", end_date="+3y")
+            volunteer = Volunteer.objects.create(
+                organisation=organisation,
+                external_id=f"DEMO-V{i + 1:04d}",
+                first_name=first,
+                last_name=last,
+                email=f"vrijwilliger{i + 1}@example.nl",
+                phone=fake.phone_number(),
+                max_distance_km=rng.choice([3, 5, 5, 8, 8, 10, 15]),
+                max_active_matches=rng.choice([1, 1, 1, 2, 3]),
+                languages=rng.choice(["nl", "nl", "nl", "nl;en", "nl;tr", "nl;ar", "nl;de"]),
+                vog_valid_until=vog,
+                paused_until=fake.date_between(start_date="today", end_date="+2m") if rng.random() < 0.05 else None,
+                **located(area),
+            )
+            chosen = rng.sample(skill_codes, rng.randint(1, 4))
+            if vog and "respite" not in chosen and rng.random() < 0.7:
+                chosen.append("respite")
+            if "respite" in chosen and "dementia" not in chosen and rng.random() < 0.6:
+                chosen.append("dementia")
+            volunteer.skills.set([skills[c] for c in chosen])
+            _set_availability(volunteer, _availability(rng))
+            created_volunteers += 1
+            if vog:
+                VogCheck.objects.create(
+                    volunteer=volunteer,
+                    status=VogCheck.Status.VALID,
+                    issued_on=vog.replace(year=vog.year - 3) if not (vog.month == 2 and vog.day == 29) else vog,
+                    valid_until=vog,
+                    checked_by=users["broker"],
+                )
+        kinds = list(REQUEST_SKILLS)
+        kind_weights = [3, 4, 3, 2, 1]
+        statuses = [HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY]
+        broker = users["broker"]
+        now = timezone.now()
+        for i in range(requests):
+            area = rng.choices(areas, weights)[0]
+            kind = rng.choices(kinds, kind_weights)[0]
+            status = rng.choices(statuses, [2, 1, 3])[0]
+            first, last = fake.first_name(), fake.last_name()
+            carer = recipient = None
+            if kind == HelpRequest.Kind.RESPITE:
+                # The request comes from a mantelzorger, for the person they care for.
+                carer = Mantelzorger.objects.create(
+                    organisation=organisation,
+                    first_name=first,
+                    last_name=last,
+                    phone=fake.phone_number(),
+                    relation=rng.choice(list(Mantelzorger.Relation)),
+                    care_hours_per_week=rng.choice([8, 12, 20, 30, 40, 60]),
+                    **located(area),
+                )
+                situation = rng.choices(list(CareRecipient.Situation), [4, 3, 1, 1, 1])[0]
+                recipient = CareRecipient.objects.create(
+                    mantelzorger=carer,
+                    name=fake.first_name(),
+                    age_band=rng.choices(list(CareRecipient.AgeBand), [1, 2, 3, 4])[0],
+                    situation=situation,
+                )
+                score = rng.randint(3, 9)
+                for weeks_ago in (8, 4, 0)[rng.randint(0, 2) :]:
+                    checkin = BurdenCheckIn.objects.create(
+                        mantelzorger=carer,
+                        score=max(0, min(10, score - rng.randint(0, 2) * (weeks_ago > 0))),
+                        sleeps_badly=rng.random() < 0.4,
+                        no_time_for_self=rng.random() < 0.5,
+                        health_suffers=rng.random() < 0.2,
+                    )
+                    BurdenCheckIn.objects.filter(pk=checkin.pk).update(
+                        created_at=now - timedelta(weeks=weeks_ago, hours=rng.randint(0, 48))
+                    )
+            request = HelpRequest.objects.create(
+                organisation=organisation,
+                external_id=f"DEMO-R{i + 1:04d}",
+                requester_first_name=first,
+                requester_last_name=last,
+                phone=fake.phone_number(),
+                mantelzorger=carer,
+                care_recipient=recipient,
+                kind=kind,
+                status=status,
+                urgency=rng.choices(list(HelpRequest.Urgency), [2, 6, 2])[0],
+                question_behind=rng.choice(QUESTIONS_BEHIND[kind]) if status != HelpRequest.Status.NEW else "",
+                own_network=rng.choice(OWN_NETWORK) if status != HelpRequest.Status.NEW else "",
+                **located(area),
+            )
+            codes = (
+                list(REQUEST_SKILLS[kind]) if kind == HelpRequest.Kind.RESPITE else [rng.choice(REQUEST_SKILLS[kind])]
+            )
+            if recipient and recipient.situation == CareRecipient.Situation.DEMENTIA:
+                codes.append("dementia")
+            request.skills.set([skills[c] for c in codes])
+            _set_schedule(request, _schedule(rng, rng.choice([1, 1, 2])))
+            # A realistic history: asked some days ago, then intake and ready.
+            _history(request, broker=broker, asked=now - timedelta(days=rng.randint(0, 45), hours=rng.randint(0, 23)))
+            created_requests += 1
+    return {
+        "organisation": organisation,
+        "municipalities": len(municipalities),
+        "neighbourhoods": len(areas),
+        "volunteers_created": created_volunteers,
+        "requests_created": created_requests,
+    }

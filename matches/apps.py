@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchesConfig(AppConfig):
+    name = "matches"
+    verbose_name = _("Koppelingen")
+
+    def ready(self) -> None:
+        # Receivers for what the lower apps announce (a request withdrawn, a volunteer
+        # erased): their open matches end with it.
+        from matches import receivers  # noqa: F401

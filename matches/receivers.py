@@ -1,0 +1,38 @@
+"""How matches follow what happens to the people and requests they join.
+
+The lower apps announce a change with a signal (``caregivers.signals``,
+``volunteers.signals``) and know nothing of matches; the receivers here run in the
+same transaction as the change."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from caregivers.signals import request_withdrawn
+from matches.models import Match, MatchEvent
+from volunteers.signals import volunteer_erasing
+
+
+@receiver(request_withdrawn, dispatch_uid="matches.request_withdrawn")
+def cancel_open_proposals(sender, *, request, by, **kwargs) -> None:
+    """Proposals that were not yet active end when their request is withdrawn, so the
+    volunteer's place frees up."""
+    for match in Match.objects.select_for_update().filter(
+        request=request, status__in=[Match.Status.PROPOSED, Match.Status.ACCEPTED_BY_VOLUNTEER]
+    ):
+        MatchEvent.objects.create(
+            match=match,
+            from_status=match.status,
+            to_status=Match.Status.CANCELLED,
+            by=by,
+            note=_("De hulpvraag is ingetrokken."),
+        )
+        match.status = Match.Status.CANCELLED
+        match.save(update_fields=["status", "updated_at"])
+
+
+@receiver(volunteer_erasing, dispatch_uid="matches.volunteer_erasing")
+def volunteer_has_matches(sender, *, volunteer, **kwargs) -> bool:
+    """A volunteer who ever had a match stays as an anonymous row (the reports count it)."""
+    return Match.objects.filter(volunteer=volunteer).exists()

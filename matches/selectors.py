@@ -1,0 +1,304 @@
+"""Reads about matches for the people's and the broker's pages, and who may act on a
+match. No writes here (those are in ``matches.lifecycle`` and ``matches.proposals``);
+the broker's suggestions are in ``matching.selectors``."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from caregivers.models import HelpRequest, Mantelzorger, RequestDate, RequestSlot
+from common.formats import format_km
+from matches.models import Evaluation, HoursEntry, Match, MatchEvent
+from neighbourhoods.models import Organisation, StaffMembership
+from volunteers.models import Volunteer
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+Status = Match.Status
+
+# Hours may still be written this many days after a match ended.
+HOURS_GRACE_DAYS = 30
+
+
+def _today() -> datetime.date:
+    return timezone.now().astimezone(AMSTERDAM).date()
+
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def _user(by):
+    """The user to record as ``by`` (None for anonymous or no one)."""
+    return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+def _hours_text(value: Decimal) -> str:
+    """``Decimal("1.50")`` -> ``"1,5"`` (Dutch decimal comma, no trailing zeros)."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def is_broker_of(user, organisation_id: int) -> bool:
+    """Whether ``user`` is a broker or admin of the organisation."""
+    if _user(user) is None:
+        return False
+    return StaffMembership.objects.filter(
+        user=user,
+        organisation_id=organisation_id,
+        role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN],
+    ).exists()
+
+
+def is_match_volunteer(user, match: Match) -> bool:
+    if _user(user) is None:
+        return False
+    return Volunteer.objects.filter(pk=match.volunteer_id, user=user).exists()
+
+
+def is_match_requester(user, match: Match) -> bool:
+    """The person who asked, or the mantelzorger the request is for."""
+    if _user(user) is None:
+        return False
+    return HelpRequest.objects.filter(
+        Q(requester=user) | Q(mantelzorger__user=user),
+        pk=match.request_id,
+    ).exists()
+
+
+def _volunteer_name(match: Match) -> str:
+    return Volunteer.objects.filter(pk=match.volunteer_id).values_list("first_name", flat=True).first() or "?"
+
+
+@dataclass
+class ProposalSummary:
+    """What a volunteer may see of a request before saying yes: no name, address or
+    phone; the kind, what is needed, the area and the distance, and when."""
+
+    kind: str
+    description: str
+    skills: list[str]
+    area: str
+    distance: str
+    times: list[str]
+    recurring: bool
+    needs_vog: bool
+    organisation: str
+
+
+def _request_times(request: HelpRequest) -> list[str]:
+    from caregivers.selectors import request_times
+
+    return request_times(request)
+
+
+def proposal_summary(match: Match) -> ProposalSummary:
+    request = match.request
+    area = request.neighbourhood.name if request.neighbourhood_id else request.place
+    return ProposalSummary(
+        kind=request.get_kind_display(),
+        description=request.description,
+        skills=[s.display_label for s in request.skills.all()],
+        area=area or "",
+        distance=format_km(match.distance_km) if match.distance_km is not None else "",
+        times=_request_times(request),
+        recurring=bool(request.slots.all()),
+        needs_vog=request.needs_vog,
+        organisation=match.organisation.name,
+    )
+
+
+@dataclass
+class HoursTotals:
+    total: Decimal = Decimal("0")
+    approved: Decimal = Decimal("0")
+    pending: Decimal = Decimal("0")
+    pending_count: int = 0
+
+    @property
+    def total_text(self) -> str:
+        return _hours_text(self.total)
+
+    @property
+    def approved_text(self) -> str:
+        return _hours_text(self.approved)
+
+    @property
+    def pending_text(self) -> str:
+        return _hours_text(self.pending)
+
+
+def hours_totals(entries: Iterable[HoursEntry]) -> HoursTotals:
+    totals = HoursTotals()
+    for entry in entries:
+        totals.total += entry.hours
+        if entry.approved_at is None:
+            totals.pending += entry.hours
+            totals.pending_count += 1
+        else:
+            totals.approved += entry.hours
+    return totals
+
+
+def hours_can_be_logged(match: Match, today: datetime.date | None = None) -> bool:
+    today = today or _today()
+    if match.status == Status.ACTIVE:
+        return True
+    return (
+        match.status == Status.ENDED
+        and match.ended_at is not None
+        and (today - _local_date(match.ended_at)).days <= HOURS_GRACE_DAYS
+    )
+
+
+def _people_queryset() -> QuerySet[Match]:
+    return Match.objects.select_related(
+        "organisation",
+        "volunteer",
+        "request__neighbourhood",
+        "request__mantelzorger",
+        "request__care_recipient",
+    ).prefetch_related(
+        Prefetch("request__slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
+        Prefetch("request__dates", queryset=RequestDate.objects.order_by("date", "start")),
+        "request__skills",
+        Prefetch("hours", queryset=HoursEntry.objects.order_by("-date", "-pk")),
+    )
+
+
+def matches_of_volunteer(*, volunteer: Volunteer) -> QuerySet[Match]:
+    """All of the volunteer's matches with what their page shows (constant queries)."""
+    return _people_queryset().filter(volunteer=volunteer).order_by("-created_at", "-pk")
+
+
+def match_of_volunteer(*, user, pk: int) -> Match:
+    """One match of the logged-in volunteer; Http404 for anyone else's."""
+    found = _people_queryset().filter(pk=pk, volunteer__user=user).first() if _user(user) else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def _requester_q(user) -> Q:
+    return Q(request__requester=user) | Q(request__mantelzorger__user=user)
+
+
+def matches_of_requester(*, user) -> QuerySet[Match]:
+    """The matches on the requests of ``user`` (as requester or as their mantelzorger)."""
+    if _user(user) is None:
+        return Match.objects.none()
+    return _people_queryset().filter(_requester_q(user)).distinct().order_by("-created_at", "-pk")
+
+
+def match_of_requester(*, user, pk: int) -> Match:
+    found = matches_of_requester(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def requester_contact(match: Match) -> dict[str, str]:
+    """Address and phone of the person the volunteer goes to (only shown once the
+    volunteer said yes): the request's own, else the mantelzorger's."""
+    request = match.request
+    carer: Mantelzorger | None = request.mantelzorger
+    phone = request.phone or (carer.phone if carer else "")
+    email = request.email or (carer.email if carer else "")
+    address = " ".join(p for p in (request.postcode, request.house_number) if p)
+    if request.place:
+        address = f"{address}, {request.place}" if address else request.place
+    name = f"{request.requester_first_name} {request.requester_last_name}".strip()
+    return {"name": name, "address": address, "phone": phone, "email": email}
+
+
+def match_for_broker(*, organisation: Organisation, pk: int) -> Match:
+    """One match of ``organisation``; Http404 for any other."""
+    found = (
+        Match.objects.filter(organisation=organisation, pk=pk)
+        .select_related("volunteer", "request__neighbourhood", "request__mantelzorger", "proposed_by")
+        .prefetch_related(
+            Prefetch("events", queryset=MatchEvent.objects.select_related("by").order_by("at", "pk")),
+            Prefetch("hours", queryset=HoursEntry.objects.select_related("approved_by").order_by("-date", "-pk")),
+            Prefetch("request__slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
+            Prefetch("request__dates", queryset=RequestDate.objects.order_by("date", "start")),
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404
+    try:
+        found.evaluation_or_none = found.evaluation
+    except Evaluation.DoesNotExist:
+        found.evaluation_or_none = None
+    return found
+
+
+@dataclass
+class OpenMatches:
+    proposed: list[Match] = field(default_factory=list)  # oldest first: needs attention
+    accepted: list[Match] = field(default_factory=list)
+    active: list[Match] = field(default_factory=list)
+
+
+def open_matches_of_organisation(*, organisation: Organisation) -> OpenMatches:
+    """The organisation's open matches by state, oldest first (one query)."""
+    rows = (
+        Match.objects.filter(organisation=organisation, status__in=Match.OPEN_STATES)
+        .select_related("volunteer", "request__neighbourhood")
+        .only(
+            "pk",
+            "status",
+            "created_at",
+            "accepted_at",
+            "activated_at",
+            "intro_meeting_at",
+            "organisation_id",
+            "volunteer__first_name",
+            "volunteer__last_name",
+            "request__kind",
+            "request__requester_first_name",
+            "request__place",
+            "request__neighbourhood__name",
+        )
+        .order_by("created_at", "pk")
+    )
+    out = OpenMatches()
+    buckets = {Status.PROPOSED: out.proposed, Status.ACCEPTED_BY_VOLUNTEER: out.accepted, Status.ACTIVE: out.active}
+    for match in rows:
+        buckets[match.status].append(match)
+    out.accepted.sort(key=lambda m: (m.accepted_at or m.created_at, m.pk))
+    out.active.sort(key=lambda m: (m.activated_at or m.created_at, m.pk))
+    return out
+
+
+def pending_hours_per_volunteer(*, organisation: Organisation) -> list[dict[str, Any]]:
+    """Hours not yet approved, summed per volunteer (one query)."""
+    return list(
+        HoursEntry.objects.filter(match__organisation=organisation, approved_at__isnull=True)
+        .values("match__volunteer_id", "match__volunteer__first_name", "match__volunteer__last_name")
+        .annotate(total=Sum("hours"), entries=Count("pk"))
+        .order_by("match__volunteer__first_name", "match__volunteer__last_name", "match__volunteer_id")
+    )
+
+
+def pending_hours_per_match(*, organisation: Organisation) -> list[dict[str, Any]]:
+    """Hours not yet approved, summed per match (one query)."""
+    return list(
+        HoursEntry.objects.filter(match__organisation=organisation, approved_at__isnull=True)
+        .values(
+            "match_id",
+            "match__volunteer__first_name",
+            "match__request__kind",
+            "match__request__requester_first_name",
+        )
+        .annotate(total=Sum("hours"), entries=Count("pk"))
+        .order_by("match_id")
+    )

@@ -1,0 +1,11 @@
+"""What the matches app announces to the apps above it (matching connects a receiver in
+its ``AppConfig.ready``).
+
+``open_matches_changed``: matches of these organisations were opened or closed by
+writes that send no ``post_save`` (conditional UPDATEs, bulk inserts), so the cached
+volunteer pools must look again. Sent inside the transaction; a receiver that acts on
+other processes should wait for the commit. Argument: ``organisation_ids`` (a set)."""
+
+from django.dispatch import Signal
+
+open_matches_changed = Signal()

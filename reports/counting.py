@@ -1,0 +1,528 @@
+"""What the reports count: the figures and their definitions, the raw numbers per
+neighbourhood and month (one pass over the database), and the month's numbers per
+staff member for the workload table.
+
+Counting only: showing (suppression of small numbers, the report, the exports) is in
+``reports.figures``; storing the counted months in ``reports.store``. The definitions
+of every figure are in the docstring of ``reports.figures``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, FloatField, Func, IntegerField, Min, Q, Sum, Value, When
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from caregivers.models import BurdenCheckIn, HelpRequest, RequestEvent
+from matches.models import Evaluation, HoursEntry, Match, MatchEvent
+from neighbourhoods.models import Municipality, Organisation
+from reports.months import Month, months_between
+from volunteers.models import Volunteer, VolunteerDeparture
+
+ANSWER_DAYS = (7, 30)
+PROVISIONAL_DAYS = 30
+KINDS = [value for value, _label in HelpRequest.Kind.choices]
+
+# --- The figures -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One column of a report. ``kind``: ``count`` (people), ``pct``, ``days``,
+    ``hours`` or ``score``; ``base`` is the raw count of people a derived figure
+    rests on (for suppression)."""
+
+    code: str
+    label: Promise | str
+    kind: str
+    group: str
+    help: Promise | str = ""
+    base: str = ""
+
+
+KIND_LABELS = dict(HelpRequest.Kind.choices)
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("requests_new", _("nieuwe hulpvragen"), "count", "requests", _("Vragen die in de maand binnenkwamen.")),
+    *(
+        Figure(f"requests_{kind}", KIND_LABELS[kind], "count", "requests", _("Nieuwe hulpvragen van deze soort."))
+        for kind in KINDS
+    ),
+    Figure(
+        "answered_7d_pct",
+        _("binnen 7 dagen geholpen"),
+        "pct",
+        "answers",
+        _("Deel van de nieuwe vragen met binnen 7 dagen een vrijwilliger die begon, of een doorverwijzing."),
+        base="requests_new",
+    ),
+    Figure(
+        "answered_30d_pct",
+        _("binnen 30 dagen geholpen"),
+        "pct",
+        "answers",
+        _("Deel van de nieuwe vragen met binnen 30 dagen een vrijwilliger die begon, of een doorverwijzing."),
+        base="requests_new",
+    ),
+    Figure(
+        "median_days_to_match",
+        _("dagen tot een koppeling (mediaan)"),
+        "days",
+        "answers",
+        _("Van de nieuwe vragen met een koppeling: hoeveel dagen het duurde tot de vrijwilliger begon (de middelste)."),
+        base="matched",
+    ),
+    Figure(
+        "matches_active",
+        _("koppelingen die liepen"),
+        "count",
+        "help",
+        _("Koppelingen tussen vrijwilliger en hulpvrager die in de maand liepen."),
+    ),
+    Figure(
+        "respite_hours",
+        _("uren respijtzorg"),
+        "hours",
+        "help",
+        _("Goedgekeurde uren van vrijwilligers bij respijtzorg in de maand."),
+        base="respite_households",
+    ),
+    Figure(
+        "mantelzorgers_reached",
+        _("mantelzorgers geholpen"),
+        "count",
+        "help",
+        _("Mantelzorgers die in de maand hulp kregen van een vrijwilliger."),
+    ),
+    Figure(
+        "burden_avg",
+        _("belasting mantelzorgers (0-10)"),
+        "score",
+        "help",
+        _("Gemiddelde van de metingen 'hoe zwaar voelt de zorg?' in de maand. Lager is beter."),
+        base="burden_people",
+    ),
+    Figure(
+        "burden_high_pct",
+        _("mantelzorgers met zware belasting"),
+        "pct",
+        "help",
+        _("Deel van de mantelzorgers met een meting van 7 of hoger in de maand."),
+        base="burden_people",
+    ),
+    Figure(
+        "referrals",
+        _("doorverwezen naar professionele hulp"),
+        "count",
+        "help",
+        _("Vragen die in de maand zijn doorverwezen naar professionele hulp."),
+    ),
+    Figure(
+        "volunteers_active",
+        _("vrijwilligers actief"),
+        "count",
+        "volunteers",
+        _("Vrijwilligers die in de maand iemand hielpen."),
+    ),
+    Figure("volunteers_new", _("vrijwilligers nieuw"), "count", "volunteers", _("Aangemeld in de maand.")),
+    Figure("volunteers_stopped", _("vrijwilligers gestopt"), "count", "volunteers", _("Gestopt in de maand.")),
+    Figure(
+        "matches_ended",
+        _("koppelingen afgerond"),
+        "count",
+        "results",
+        _("Koppelingen die in de maand zijn afgerond met een evaluatie."),
+    ),
+    Figure(
+        "goal_reached_pct",
+        _("doel bereikt"),
+        "pct",
+        "results",
+        _("Deel van de afgeronde koppelingen waarbij het doel bereikt is."),
+        base="matches_ended",
+    ),
+)
+FIGURE_BY_CODE = {f.code: f for f in FIGURES}
+COUNT_CODES = tuple(f.code for f in FIGURES if f.kind == "count")
+KIND_CODES = tuple(f"requests_{kind}" for kind in KINDS)
+GROUPS: tuple[tuple[str, Promise], ...] = (
+    ("requests", _("Nieuwe hulpvragen")),
+    ("answers", _("Hoe snel kwam er hulp?")),
+    ("help", _("Hulp in de maand")),
+    ("volunteers", _("Vrijwilligers")),
+    ("results", _("Resultaat")),
+)
+
+
+def figures_in(group: str) -> list[Figure]:
+    return [f for f in FIGURES if f.group == group]
+
+
+# --- Raw numbers per neighbourhood and month ------------------------------------------------
+
+
+@dataclass
+class Raw:
+    """Exact numbers of one neighbourhood (or a total) in one month. ``days_to_match``
+    keeps the durations themselves: medians do not add up."""
+
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    days_to_match: list[float] = field(default_factory=list)
+    respite_hours: Decimal = Decimal("0")
+    burden_sum: int = 0
+    burden_checkins: int = 0
+
+    def add(self, other: Raw) -> None:
+        for code, value in other.counts.items():
+            self.counts[code] += value
+        self.days_to_match.extend(other.days_to_match)
+        self.respite_hours += other.respite_hours
+        self.burden_sum += other.burden_sum
+        self.burden_checkins += other.burden_checkins
+
+    def value(self, code: str) -> int | float | Decimal | None:
+        """The exact figure (None where there is nothing to divide by)."""
+        c = self.counts
+        if code in COUNT_CODES:
+            return c.get(code, 0)
+        if code in ("answered_7d_pct", "answered_30d_pct"):
+            return _pct(c.get(code.removesuffix("_pct"), 0), c.get("requests_new", 0))
+        if code == "median_days_to_match":
+            return round(statistics.median(self.days_to_match), 1) if self.days_to_match else None
+        if code == "respite_hours":
+            return self.respite_hours if c.get("respite_households") else None
+        if code == "burden_avg":
+            return round(self.burden_sum / self.burden_checkins, 1) if self.burden_checkins else None
+        if code == "burden_high_pct":
+            return _pct(c.get("burden_high_people", 0), c.get("burden_people", 0))
+        if code == "goal_reached_pct":
+            return _pct(c.get("goal_yes", 0), c.get("matches_ended", 0))
+        raise KeyError(code)
+
+    def base(self, figure: Figure) -> int:
+        if figure.base == "matched":
+            return len(self.days_to_match)
+        return self.counts.get(figure.base, 0)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+class DaysBetween(Func):
+    """Elapsed days (a float) from ``start`` to ``end``, both datetimes (or aggregates
+    of them). PostgreSQL: seconds of the interval / 86400; SQLite: the difference of
+    the Julian day numbers (Django stores UTC text that julianday() reads)."""
+
+    output_field = FloatField()
+    arity = 2
+    template = "CAST(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0 AS double precision)"
+    arg_joiner = " - "
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(", **extra
+        )
+
+
+def _bucket(path: str, months: Sequence[Month], *, dates: bool = False) -> Case:
+    """The index of the month ``path`` falls in (the rows are already limited to the
+    months' range). A CASE on plain comparisons: cheap on SQLite, where the
+    time-zone aware TruncMonth would call Python for every row."""
+    whens = []
+    for i, month in enumerate(months[1:]):
+        bound = month.first_day if dates else month.start
+        whens.append(When(**{f"{path}__lt": bound}, then=Value(i)))
+    return Case(*whens, default=Value(len(months) - 1), output_field=IntegerField())
+
+
+def _in_months(path: str, months: Sequence[Month], *, dates: bool = False) -> Q:
+    if dates:
+        return Q(**{f"{path}__gte": months[0].first_day, f"{path}__lt": months[-1].next().first_day})
+    return Q(**{f"{path}__gte": months[0].start, f"{path}__lt": months[-1].end})
+
+
+def _running_in(month: Month, prefix: str = "") -> Q:
+    """A match that started before the month ended and did not end before it began."""
+    return Q(**{f"{prefix}activated_at__lt": month.end}) & (
+        Q(**{f"{prefix}ended_at__isnull": True}) | Q(**{f"{prefix}ended_at__gte": month.start})
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: an organisation, optionally one municipality of it."""
+
+    organisation: Organisation
+    municipality: Municipality | None = None
+    neighbourhood_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, organisation: Organisation, municipality: Municipality | None = None) -> Scope:
+        ids = tuple(municipality.neighbourhoods.values_list("pk", flat=True)) if municipality is not None else ()
+        return cls(organisation, municipality, ids)
+
+    def q(self, path: str) -> Q:
+        """Rows whose neighbourhood (the foreign key at ``path``) lies in the municipality.
+        A list of ids, not a join to the neighbourhoods: one join less per row."""
+        if self.municipality is None:
+            return Q()
+        return Q(**{f"{path}_id__in": self.neighbourhood_ids or [0]})
+
+
+RawTable = dict[tuple[int, int | None], Raw]  # (month index, neighbourhood id) -> Raw
+
+
+def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
+    """All raw numbers for ``months`` (consecutive, oldest first) per (month index,
+    neighbourhood id), in a fixed number of queries (15), whatever the number of
+    months or neighbourhoods."""
+    if list(months) != months_between(months[0], months[-1]):
+        raise ValueError("raw_figures needs consecutive months, oldest first")
+    org = scope.organisation
+    table: RawTable = defaultdict(Raw)
+
+    def cell(m: int, area: int | None) -> Raw:
+        return table[(m, area)]
+
+    # Requests that came in, per kind.
+    rows = (
+        HelpRequest.objects.filter(_in_months("created_at", months), scope.q("neighbourhood"), organisation=org)
+        .annotate(m=_bucket("created_at", months))
+        .values_list("m", "neighbourhood", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for m, area, kind, n in rows:
+        raw = cell(m, area)
+        raw.counts["requests_new"] += n
+        raw.counts[f"requests_{kind}"] += n
+
+    # How fast they got an answer: the first match that started, the first referral.
+    cohort = _in_months("request__created_at", months) & scope.q("request__neighbourhood")
+    first_start = (
+        Match.objects.filter(cohort, organisation=org, activated_at__isnull=False)
+        .annotate(m=_bucket("request__created_at", months))
+        .values_list("request", "m", "request__neighbourhood")
+        .annotate(days=DaysBetween(Min("activated_at"), Min("request__created_at")))
+        .order_by()
+    )
+    first_referral = (
+        RequestEvent.objects.filter(
+            cohort,
+            request__organisation=org,
+            to_status=HelpRequest.Status.REFERRED,
+            # Never before the request came in: lets the (to_status, at) index do the work.
+            at__gte=months[0].start,
+        )
+        .annotate(m=_bucket("request__created_at", months))
+        .values_list("request", "m", "request__neighbourhood")
+        .annotate(days=DaysBetween(Min("at"), Min("request__created_at")))
+        .order_by()
+    )
+    answered: dict[int, tuple[int, int | None, float]] = {}
+    for request, m, area, days in first_start:
+        days = max(0.0, days)
+        cell(m, area).days_to_match.append(days)
+        answered[request] = (m, area, days)
+    for request, m, area, days in first_referral:
+        days = max(0.0, days)
+        if request not in answered or days < answered[request][2]:
+            answered[request] = (m, area, days)
+    for m, area, days in answered.values():
+        for limit in ANSWER_DAYS:
+            if days <= limit:
+                cell(m, area).counts[f"answered_{limit}d"] += 1
+
+    # Running matches and the people they involve (one query per way of placing them).
+    period = Q(activated_at__lt=months[-1].end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=months[0].start))
+    running = Match.objects.filter(period, organisation=org)
+    per_month = {f"m{i}": _running_in(month) for i, month in enumerate(months)}
+    for code, area_path, counted in (
+        ("matches_active", "request__neighbourhood", None),
+        ("volunteers_active", "volunteer__neighbourhood", "volunteer"),
+        ("mantelzorgers_reached", "request__mantelzorger__neighbourhood", "request__mantelzorger"),
+    ):
+        qs = running.filter(scope.q(area_path))
+        if counted == "request__mantelzorger":
+            qs = qs.filter(request__mantelzorger__isnull=False)
+        aggregates = {
+            key: Count(counted, distinct=True, filter=q) if counted else Count("pk", filter=q)
+            for key, q in per_month.items()
+        }
+        for row in qs.values(area_path).annotate(**aggregates).order_by():
+            for i in range(len(months)):
+                if row[f"m{i}"]:
+                    cell(i, row[area_path]).counts[code] += row[f"m{i}"]
+
+    # Respite hours (approved), by the day they were worked.
+    hours = (
+        HoursEntry.objects.filter(
+            _in_months("date", months, dates=True),
+            scope.q("match__request__neighbourhood"),
+            match__organisation=org,
+            match__request__kind=HelpRequest.Kind.RESPITE,
+            approved_at__isnull=False,
+        )
+        .annotate(m=_bucket("date", months, dates=True))
+        .values_list("m", "match__request__neighbourhood")
+        .annotate(h=Sum("hours"), households=Count("match__request", distinct=True))
+        .order_by()
+    )
+    for m, area, total, households in hours:
+        raw = cell(m, area)
+        raw.respite_hours += Decimal(total or 0)
+        raw.counts["respite_households"] += households
+
+    # Burden check-ins of the organisation's mantelzorgers.
+    checkins = (
+        BurdenCheckIn.objects.filter(
+            _in_months("created_at", months), scope.q("mantelzorger__neighbourhood"), mantelzorger__organisation=org
+        )
+        .annotate(m=_bucket("created_at", months))
+        .values_list("m", "mantelzorger__neighbourhood")
+        .annotate(
+            total=Sum("score"),
+            n=Count("pk"),
+            people=Count("mantelzorger", distinct=True),
+            high=Count("mantelzorger", distinct=True, filter=Q(score__gte=BurdenCheckIn.HIGH_SCORE)),
+        )
+        .order_by()
+    )
+    for m, area, total, n, people, high in checkins:
+        raw = cell(m, area)
+        raw.burden_sum += total or 0
+        raw.burden_checkins += n
+        raw.counts["burden_people"] += people
+        raw.counts["burden_high_people"] += high
+
+    # Referrals to professional care.
+    referrals = (
+        RequestEvent.objects.filter(
+            _in_months("at", months),
+            scope.q("request__neighbourhood"),
+            request__organisation=org,
+            to_status=HelpRequest.Status.REFERRED,
+        )
+        .annotate(m=_bucket("at", months))
+        .values_list("m", "request__neighbourhood")
+        .annotate(n=Count("request", distinct=True))
+        .order_by()
+    )
+    for m, area, n in referrals:
+        cell(m, area).counts["referrals"] += n
+
+    # Matches ended with an evaluation, and whether the goal was reached.
+    ended = (
+        Match.objects.filter(
+            _in_months("ended_at", months),
+            scope.q("request__neighbourhood"),
+            organisation=org,
+            status=Match.Status.ENDED,
+            evaluation__isnull=False,
+        )
+        .annotate(m=_bucket("ended_at", months))
+        .values_list("m", "request__neighbourhood")
+        .annotate(n=Count("pk"), yes=Count("pk", filter=Q(evaluation__goal_reached=Evaluation.Goal.YES)))
+        .order_by()
+    )
+    for m, area, n, yes in ended:
+        raw = cell(m, area)
+        raw.counts["matches_ended"] += n
+        raw.counts["goal_yes"] += yes
+
+    # Volunteers who joined and stopped (rows still there, and departures of deleted ones).
+    for code, model, path in (
+        ("volunteers_new", Volunteer, "created_at"),
+        ("volunteers_new", VolunteerDeparture, "registered_at"),
+        ("volunteers_stopped", Volunteer, "stopped_at"),
+        ("volunteers_stopped", VolunteerDeparture, "stopped_at"),
+    ):
+        rows = (
+            model.objects.filter(_in_months(path, months), scope.q("neighbourhood"), organisation=org)
+            .annotate(m=_bucket(path, months))
+            .values_list("m", "neighbourhood")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for m, area, n in rows:
+            cell(m, area).counts[code] += n
+    return table
+
+
+# --- The workload per staff member ------------------------------------------------------------
+
+MONTH_COLUMNS = ("steps", "intakes", "proposals", "started", "referrals", "hours_approved")
+# Month -> user id -> column -> number (only what is not 0).
+MonthCounts = dict[Month, dict[int, dict[str, int]]]
+
+
+def workload_month_counts(
+    *, organisation: Organisation, months: Sequence[Month], staff: Sequence[int] | None = None
+) -> MonthCounts:
+    """The numbers per month of everyone who took a step (``MONTH_COLUMNS``) for
+    consecutive ``months``, in five grouped queries; ``staff``: only these users. These
+    numbers belong to the month the step was taken in, so they do not change once the
+    month is over."""
+    table: MonthCounts = {m: defaultdict(lambda: defaultdict(int)) for m in months}
+    who = (lambda path: Q(**{f"{path}__in": staff})) if staff is not None else (lambda path: ~Q(**{path: None}))
+
+    def add(m: int, user_id: int, column: str, n: int) -> None:
+        if n:
+            table[months[m]][user_id][column] += n
+
+    events = (
+        RequestEvent.objects.filter(_in_months("at", months), who("by"), request__organisation=organisation)
+        .annotate(m=_bucket("at", months))
+        .values_list("m", "by")
+        .annotate(
+            n=Count("pk"),
+            intakes=Count("pk", filter=Q(to_status=HelpRequest.Status.INTAKE)),
+            referrals=Count("request", distinct=True, filter=Q(to_status=HelpRequest.Status.REFERRED)),
+        )
+        .order_by()
+    )
+    for m, user_id, n, intakes, referrals in events:
+        add(m, user_id, "steps", n)
+        add(m, user_id, "intakes", intakes)
+        add(m, user_id, "referrals", referrals)
+    match_events = (
+        MatchEvent.objects.filter(_in_months("at", months), who("by"), match__organisation=organisation)
+        .annotate(m=_bucket("at", months))
+        .values_list("m", "by")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for m, user_id, n in match_events:
+        add(m, user_id, "steps", n)
+    for path, column in (("created_at", "proposals"), ("activated_at", "started")):
+        matches = (
+            Match.objects.filter(_in_months(path, months), who("proposed_by"), organisation=organisation)
+            .annotate(m=_bucket(path, months))
+            .values_list("m", "proposed_by")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for m, user_id, n in matches:
+            add(m, user_id, column, n)
+    approved = (
+        HoursEntry.objects.filter(
+            _in_months("approved_at", months), who("approved_by"), match__organisation=organisation
+        )
+        .annotate(m=_bucket("approved_at", months))
+        .values_list("m", "approved_by")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for m, user_id, n in approved:
+        add(m, user_id, "hours_approved", n)
+    return {m: {user: dict(values) for user, values in users.items()} for m, users in table.items()}

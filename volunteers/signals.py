@@ -1,0 +1,9 @@
+"""What the volunteers app announces to the apps above it (they connect receivers in
+their ``AppConfig.ready``). Sent inside the transaction of the change."""
+
+from django.dispatch import Signal
+
+# A volunteer's personal data is about to be erased. Argument: ``volunteer``.
+# A receiver returns True when other records still refer to the volunteer (their
+# matches, for the reports): the row then stays, anonymised, instead of being deleted.
+volunteer_erasing = Signal()

@@ -109,3 +109,72 @@ def test_priority_key_orders_by_units_then_oldest_then_lowest_id():
         "normal_new_high_id": priority_key(units=250, created_at=newer, pk=2),
     }
     assert sorted(keys, key=keys.get) == ["urgent", "normal_old", "normal_new_low_id", "normal_new_high_id"]
+
+
+# --- The queue and the engine agree --------------------------------------------------------
+
+# name, urgency, days waited, the carer's latest check-in score (None: no mantelzorger)
+REQUESTS = [
+    ("Vandaag-a", "normal", 0, None),
+    ("Vandaag-b", "normal", 0, None),  # same priority and age as Vandaag-a: the lower id first
+    ("Dringend", "high", 0, None),  # 0.5
+    ("Dringend-oud", "high", 10, None),
+    ("Zwaar", "normal", 5, 9),
+    ("Gewoon", "normal", 2, 2),  # a calm carer counts as no burden
+    ("Lang", "normal", 47, None),  # 47 days of waiting overtake one urgency step
+    ("Laag-jaar", "low", 365, None),  # waiting is full after 8 weeks: 0.3
+    ("Laag-zwaar", "low", 60, 8),  # 0.3 + 0.2 = 0.5, as Dringend, but older
+]
+EXPECTED_ORDER = [
+    "Dringend-oud",
+    "Lang",
+    "Laag-zwaar",
+    "Dringend",
+    "Zwaar",
+    "Laag-jaar",
+    "Gewoon",
+    "Vandaag-a",
+    "Vandaag-b",
+]
+
+
+@pytest.mark.django_db
+def test_the_queue_and_the_engine_put_requests_in_the_same_order(region):
+    from caregivers.intake import queue_page, requests_of_organisation
+    from caregivers.models import HelpRequest
+    from common.factories import HelpRequestFactory, MantelzorgerFactory
+    from matching import loaders
+    from matching.engine.greedy import greedy_order, request_priorities
+    from tests.caregivers.factories import BurdenCheckInFactory
+
+    org = region["org_a"]
+    pks = {}
+    for name, urgency, days, score in REQUESTS:
+        mantelzorger = None
+        if score is not None:
+            mantelzorger = MantelzorgerFactory(organisation=org)
+            BurdenCheckInFactory(mantelzorger=mantelzorger, score=score)
+        item = HelpRequestFactory(
+            organisation=org,
+            requester_first_name=name,
+            urgency=urgency,
+            mantelzorger=mantelzorger,
+            status=HelpRequest.Status.READY,
+        )
+        HelpRequest.objects.filter(pk=item.pk).update(created_at=NOW - datetime.timedelta(days=days, hours=1))
+        pks[item.pk] = name
+
+    queryset = requests_of_organisation(organisation=org).filter(pk__in=pks)
+    entries = queue_page(queryset=queryset, organisation=org, now=NOW).object_list
+    queue = [entry.request.pk for entry in entries]
+    requests = [r for r in loaders.ready_requests(organisation=org, now=NOW) if r.id in pks]
+    engine = [r.id for r in greedy_order(requests, request_priorities(requests, NOW))]
+
+    assert [pks[pk] for pk in queue] == EXPECTED_ORDER
+    assert engine == queue
+    # The same value too, from the same ingredients (the engine's priority score part).
+    engine_priority = {
+        r.id: request_priority(urgency=r.urgency, created_at=r.created_at, burden_high=r.burden_high, now=NOW)
+        for r in requests
+    }
+    assert {entry.request.pk: entry.priority for entry in entries} == engine_priority

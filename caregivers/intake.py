@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,8 +77,12 @@ def requests_of_organisation(*, organisation: Organisation) -> QuerySet[HelpRequ
 
 
 def _latest_checkin_id() -> Subquery:
+    """The latest check-in of the request's mantelzorger, else of the carer behind the
+    person cared for (as :func:`request_care_owner` and the matching loaders find it)."""
     return Subquery(
-        BurdenCheckIn.objects.filter(mantelzorger=OuterRef("mantelzorger"))
+        BurdenCheckIn.objects.filter(
+            mantelzorger=Coalesce(OuterRef("mantelzorger"), OuterRef("care_recipient__mantelzorger"))
+        )
         .order_by("-created_at", "-pk")
         .values("pk")[:1]
     )

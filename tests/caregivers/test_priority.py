@@ -113,17 +113,19 @@ def test_priority_key_orders_by_units_then_oldest_then_lowest_id():
 
 # --- The queue and the engine agree --------------------------------------------------------
 
-# name, urgency, days waited, the carer's latest check-in score (None: no mantelzorger)
+# name, urgency, days waited, the carer's latest check-in score (None: no carer), and
+# whether the carer is known only through the person cared for
 REQUESTS = [
-    ("Vandaag-a", "normal", 0, None),
-    ("Vandaag-b", "normal", 0, None),  # same priority and age as Vandaag-a: the lower id first
-    ("Dringend", "high", 0, None),  # 0.5
-    ("Dringend-oud", "high", 10, None),
-    ("Zwaar", "normal", 5, 9),
-    ("Gewoon", "normal", 2, 2),  # a calm carer counts as no burden
-    ("Lang", "normal", 47, None),  # 47 days of waiting overtake one urgency step
-    ("Laag-jaar", "low", 365, None),  # waiting is full after 8 weeks: 0.3
-    ("Laag-zwaar", "low", 60, 8),  # 0.3 + 0.2 = 0.5, as Dringend, but older
+    ("Vandaag-a", "normal", 0, None, False),
+    ("Vandaag-b", "normal", 0, None, False),  # same priority and age as Vandaag-a: the lower id first
+    ("Dringend", "high", 0, None, False),  # 0.5
+    ("Dringend-oud", "high", 10, None, False),
+    ("Zwaar", "normal", 5, 9, False),
+    ("Zwaar-via-oma", "normal", 4, 9, True),
+    ("Gewoon", "normal", 2, 2, False),  # a calm carer counts as no burden
+    ("Lang", "normal", 47, None, False),  # 47 days of waiting overtake one urgency step
+    ("Laag-jaar", "low", 365, None, False),  # waiting is full after 8 weeks: 0.3
+    ("Laag-zwaar", "low", 60, 8, False),  # 0.3 + 0.2 = 0.5, as Dringend, but older
 ]
 EXPECTED_ORDER = [
     "Dringend-oud",
@@ -131,6 +133,7 @@ EXPECTED_ORDER = [
     "Laag-zwaar",
     "Dringend",
     "Zwaar",
+    "Zwaar-via-oma",
     "Laag-jaar",
     "Gewoon",
     "Vandaag-a",
@@ -145,20 +148,23 @@ def test_the_queue_and_the_engine_put_requests_in_the_same_order(region):
     from common.factories import HelpRequestFactory, MantelzorgerFactory
     from matching import loaders
     from matching.engine.greedy import greedy_order, request_priorities
-    from tests.caregivers.factories import BurdenCheckInFactory
+    from tests.caregivers.factories import BurdenCheckInFactory, CareRecipientFactory
 
     org = region["org_a"]
     pks = {}
-    for name, urgency, days, score in REQUESTS:
-        mantelzorger = None
+    for name, urgency, days, score, via_recipient in REQUESTS:
+        mantelzorger = recipient = None
         if score is not None:
             mantelzorger = MantelzorgerFactory(organisation=org)
             BurdenCheckInFactory(mantelzorger=mantelzorger, score=score)
+            if via_recipient:
+                mantelzorger, recipient = None, CareRecipientFactory(mantelzorger=mantelzorger)
         item = HelpRequestFactory(
             organisation=org,
             requester_first_name=name,
             urgency=urgency,
             mantelzorger=mantelzorger,
+            care_recipient=recipient,
             status=HelpRequest.Status.READY,
         )
         HelpRequest.objects.filter(pk=item.pk).update(created_at=NOW - datetime.timedelta(days=days, hours=1))

@@ -1,4 +1,4 @@
-"""The broker's intake desk: priority, the queue, one request's file, and the
+"""The broker's intake desk: the queue, one request's file, and the
 intake transitions (``new -> intake -> ready``, ``-> referred``, ``referred/withdrawn -> intake``;
 withdrawing is :func:`caregivers.services.request_withdraw`, shared with the requester).
 
@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,14 @@ from caregivers.models import (
     RequestEvent,
     RequestSlot,
 )
+from caregivers.priority import (
+    known_urgency,
+    priority_int,
+    priority_key,
+    priority_percent,
+    request_priority,
+    waiting_days,
+)
 from caregivers.services import request_dates_check, request_slots_check
 from common.errors import DomainError
 from common.slots import Slot
@@ -49,44 +58,6 @@ Status = HelpRequest.Status
 OPEN_STATUSES: tuple[str, ...] = (Status.NEW, Status.INTAKE, Status.READY)
 OTHER_STATUSES: tuple[str, ...] = tuple(s for s in Status.values if s not in OPEN_STATUSES)
 QUEUE_PAGE_SIZE = 50
-
-# --- Priority ----------------------------------------------------------------------
-#
-# priority = URGENCY_POINTS[urgency] + POINTS_PER_WAITING_DAY * full days waited
-#            + (BURDEN_POINTS if the mantelzorger's latest check-in is high)
-#
-# Points are "days of waiting": an urgent request goes 20 days ahead of a normal
-# one, a normal one 10 days ahead of one that can wait, and a carer near breaking
-# point 20 days ahead (respite now prevents heavier care later). Waiting time has
-# no cap, so every request reaches the top of the queue in the end.
-
-URGENCY_POINTS: dict[str, float] = {
-    HelpRequest.Urgency.HIGH: 30.0,
-    HelpRequest.Urgency.NORMAL: 10.0,
-    HelpRequest.Urgency.LOW: 0.0,
-}
-POINTS_PER_WAITING_DAY = 1.0
-BURDEN_POINTS = 20.0
-
-
-def waiting_days(*, created_at: datetime.datetime, now: datetime.datetime) -> int:
-    """Full days between ``created_at`` and ``now`` (0 when ``now`` is earlier)."""
-    return max(0, (now - created_at).days)
-
-
-def request_priority(
-    *, urgency: str, created_at: datetime.datetime, burden_high: bool, now: datetime.datetime
-) -> float:
-    """How soon a request should be picked up: higher is sooner. See the formula above.
-
-    An unknown urgency counts as normal (imported data should not break the queue).
-    Used by the broker queue and by the matching engine (batch objective), so both
-    agree on who goes first."""
-    points = URGENCY_POINTS.get(urgency, URGENCY_POINTS[HelpRequest.Urgency.NORMAL])
-    points += POINTS_PER_WAITING_DAY * waiting_days(created_at=created_at, now=now)
-    if burden_high:
-        points += BURDEN_POINTS
-    return float(points)
 
 
 def is_waiting_long(*, request: HelpRequest, organisation: Organisation, now: datetime.datetime) -> bool:
@@ -105,8 +76,12 @@ def requests_of_organisation(*, organisation: Organisation) -> QuerySet[HelpRequ
 
 
 def _latest_checkin_id() -> Subquery:
+    """The latest check-in of the request's mantelzorger, else of the carer behind the
+    person cared for (as :func:`request_care_owner` and the matching loaders find it)."""
     return Subquery(
-        BurdenCheckIn.objects.filter(mantelzorger=OuterRef("mantelzorger"))
+        BurdenCheckIn.objects.filter(
+            mantelzorger=Coalesce(OuterRef("mantelzorger"), OuterRef("care_recipient__mantelzorger"))
+        )
         .order_by("-created_at", "-pk")
         .values("pk")[:1]
     )
@@ -117,35 +92,19 @@ def _checkins(ids: Iterable[int | None]) -> dict[int, BurdenCheckIn]:
     return BurdenCheckIn.objects.in_bulk(wanted) if wanted else {}
 
 
-def request_priorities(*, queryset: QuerySet[HelpRequest], now: datetime.datetime) -> dict[int, float]:
-    """:func:`request_priority` for every request in ``queryset`` (pk -> priority),
-    in two queries whatever their number. For the matching engine's batch."""
-    rows = list(
-        queryset.annotate(latest_checkin_id=_latest_checkin_id())
-        .order_by()
-        .values_list("pk", "urgency", "created_at", "latest_checkin_id")
-    )
-    checkins = _checkins([row[3] for row in rows])
-    return {
-        pk: request_priority(
-            urgency=urgency,
-            created_at=created_at,
-            burden_high=bool(checkin_id in checkins and checkins[checkin_id].is_high),
-            now=now,
-        )
-        for pk, urgency, created_at, checkin_id in rows
-    }
-
-
 @dataclass(frozen=True)
 class QueueEntry:
     """One row of the queue: the request plus what the broker should notice."""
 
     request: HelpRequest
-    priority: float | None  # None when the request is no longer open
+    priority: float | None  # caregivers.priority.request_priority; None when no longer open
     waiting_days: int
     waiting_long: bool
     burden_high: bool
+
+    @property
+    def priority_percent(self) -> int | None:
+        return None if self.priority is None else priority_percent(self.priority)
 
 
 @dataclass(frozen=True, order=True)
@@ -161,8 +120,9 @@ class _Rank:
 def _ranks(*, queryset: QuerySet[HelpRequest], organisation: Organisation, now: datetime.datetime) -> list[_Rank]:
     """Rank the (filtered) requests with two light queries, whatever their number.
 
-    Open requests come first, highest priority first, then oldest first; the
-    others follow, the most recently changed first."""
+    Open requests come first, in the order of :func:`caregivers.priority.priority_key`
+    (the order the matching engine's greedy pass uses too: highest priority, then
+    oldest, then lowest id); the others follow, the most recently changed first."""
     rows = list(
         queryset.annotate(latest_checkin_id=_latest_checkin_id())
         .order_by()
@@ -176,8 +136,10 @@ def _ranks(*, queryset: QuerySet[HelpRequest], organisation: Organisation, now: 
         burden_high = bool(checkin and checkin.is_high)
         days = waiting_days(created_at=created_at, now=now)
         if status in OPEN_STATUSES:
-            priority = request_priority(urgency=urgency, created_at=created_at, burden_high=burden_high, now=now)
-            key = (0, -priority, created_at.timestamp(), pk)
+            priority = request_priority(
+                urgency=known_urgency(urgency), created_at=created_at, burden_high=burden_high, now=now
+            )
+            key = (0, *priority_key(units=priority_int(priority), created_at=created_at, pk=pk))
             waiting_long = now - created_at > flag_after
         else:
             priority = None
@@ -210,7 +172,7 @@ def queue_page(
     page_number: str | int | None = 1,
     per_page: int = QUEUE_PAGE_SIZE,
 ) -> Page:
-    """One page of the queue, ranked by :func:`request_priority`.
+    """One page of the queue, ranked by :func:`caregivers.priority.request_priority`.
 
     The ranking is computed in Python over the filtered requests (two small
     queries); only the rows on the page are then loaded in full. The page's

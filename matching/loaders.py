@@ -48,6 +48,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext as _
 
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, RequestDate, RequestSlot
+from caregivers.priority import known_urgency
 from common.errors import DomainError
 from common.geo import Point
 from common.slots import Slot
@@ -663,7 +664,7 @@ def _request_rows(requests: QuerySet[HelpRequest]) -> list[RequestData]:
                 dates=tuple(sorted(dates.get(pk, ()))),
                 needs_vog=needs_vog,
                 kind=kind,
-                urgency=urgency if urgency in ("low", "normal", "high") else "normal",
+                urgency=known_urgency(urgency),
                 burden_high=burden_high.get(mz or care_mz, False) if (mz or care_mz) else False,
                 target_group=target_group_for(situation=situation, age_band=age_band),
                 neighbourhood_id=neighbourhood_id,

@@ -27,15 +27,14 @@ from caregivers.intake import (
     request_for_broker,
     request_intake_save,
     request_mark_ready,
-    request_priority,
     request_refer,
     request_reopen,
     request_start_intake,
     requests_of_organisation,
     state_error,
-    waiting_days,
 )
 from caregivers.models import HelpRequest
+from caregivers.priority import known_urgency, priority_percent, request_priority, waiting_days
 from caregivers.selectors import REQUEST_STATUS_BADGE, burden_direction, burden_sparkline, burden_trend
 from caregivers.services import request_submit, request_withdraw
 from common.errors import DomainError
@@ -133,11 +132,14 @@ def _render_detail(request, organisation, help_request, *, status: int = 200, no
         "sparkline": burden_sparkline(trend) if trend else None,
         "direction": burden_direction(trend),
         "is_open": is_open,
-        "priority": request_priority(
-            urgency=help_request.urgency,
-            created_at=help_request.created_at,
-            burden_high=bool(latest and latest.is_high),
-            now=now,
+        # 0-100, as the queue shows it.
+        "priority": priority_percent(
+            request_priority(
+                urgency=known_urgency(help_request.urgency),
+                created_at=help_request.created_at,
+                burden_high=bool(latest and latest.is_high),
+                now=now,
+            )
         )
         if is_open
         else None,

@@ -3,7 +3,9 @@
 * :mod:`.types` - ``VolunteerData``, ``RequestData``, ``Weights``, ``Candidate``,
   ``Rejection`` codes, ``BatchResult``.
 * :mod:`.constraints` - the hard constraints, one named function each.
-* :mod:`.scoring` - the soft score: named parts, Dutch reasons, request priority.
+* :mod:`.scoring` - the soft score: named parts, Dutch reasons; the request priority
+  part is :func:`caregivers.priority.request_priority`, the rule the broker's queue
+  uses too (plain Python, so the engine stays Django-free).
 * :mod:`.spatial` - ``VolunteerPool``: numpy columns + grid index (radius queries
   without scanning the pool).
 * :mod:`.suggest` - ``suggest()``: top-N candidates for one request, with reasons and

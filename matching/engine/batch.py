@@ -4,7 +4,7 @@ Objective (DESIGN.md, ``match_batch``), lexicographic:
 
 1. the largest number of matched requests;
 2. among those, the largest sum of request priority units
-   (:func:`~matching.engine.scoring.priority_int`: urgency, waiting time, carer burden);
+   (:func:`~caregivers.priority.priority_int`: urgency, waiting time, carer burden);
 3. then the largest total score units (:func:`~matching.engine.scoring.to_score_int`).
 
 Graph: source -> request (capacity 1) -> volunteer (capacity 1, one arc per candidate

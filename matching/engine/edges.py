@@ -195,7 +195,12 @@ class _Requests:
         )
         self.distance_ref = np.fromiter((distance_reference_km(r) for r in requests), dtype=np.float64, count=n)
         self.priority = np.fromiter(
-            (request_priority(r.urgency, r.created_at, r.burden_high, now) for r in requests), dtype=np.float64, count=n
+            (
+                request_priority(urgency=r.urgency, created_at=r.created_at, burden_high=r.burden_high, now=now)
+                for r in requests
+            ),
+            dtype=np.float64,
+            count=n,
         )
 
 

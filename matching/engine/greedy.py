@@ -1,7 +1,8 @@
 """The greedy nearest-first baseline, to compare the optimal batch against.
 
-Requests go in priority order (higher :func:`~matching.engine.scoring.request_priority`
-first, then the one waiting longest, then the lower id); each takes the nearest
+Requests go in priority order (:func:`caregivers.priority.priority_key`: higher
+:func:`~caregivers.priority.request_priority` first, then the one waiting longest, then
+the lower id; the broker's queue sorts the same way); each takes the nearest
 volunteer who passes every hard constraint and still has a free place (ties: lower
 volunteer id). This is what a broker working down a queue does by hand. It can
 strand a later request whose only candidate an earlier one took, although that
@@ -16,8 +17,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from caregivers.priority import priority_int, priority_key, request_priority
+
 from .edges import CandidateEdges, candidate_edges, proposals_for
-from .scoring import SCORE_SCALE, priority_int, request_priority
+from .scoring import SCORE_SCALE
 from .spatial import VolunteerPool
 from .suggest import Evaluation, as_pool, resolve_today
 from .types import BatchResult, RequestData, VolunteerData, Weights
@@ -43,12 +46,17 @@ def sorted_requests(requests: Iterable[RequestData]) -> list[RequestData]:
 
 def request_priorities(requests: Iterable[RequestData], now: datetime.datetime) -> dict[int, int]:
     """Priority units per request id (what the batch objective sums)."""
-    return {r.id: priority_int(request_priority(r.urgency, r.created_at, r.burden_high, now)) for r in requests}
+    return {
+        r.id: priority_int(
+            request_priority(urgency=r.urgency, created_at=r.created_at, burden_high=r.burden_high, now=now)
+        )
+        for r in requests
+    }
 
 
 def greedy_order(requests: Sequence[RequestData], priorities: dict[int, int]) -> list[RequestData]:
-    """Highest priority first, then the oldest, then the lowest id."""
-    return sorted(requests, key=lambda r: (-priorities[r.id], r.created_at, r.id))
+    """Highest priority first, then the oldest, then the lowest id (:func:`priority_key`)."""
+    return sorted(requests, key=lambda r: priority_key(units=priorities[r.id], created_at=r.created_at, pk=r.id))
 
 
 def pick_nearest(ev: Evaluation, remaining: np.ndarray) -> int | None:

@@ -21,7 +21,8 @@ Parts (all deterministic; "no wish stated" never counts against anyone):
                   0.5, volunteer chose only other groups 0 (1 when the request has none).
 ``neighbourhood`` 1 when both live in the same neighbourhood, else 0.
 ``load``          1 - open / max matches: spread the work, do not burn out the keen ones.
-``priority``      :func:`request_priority` of the request. The same for every candidate
+``priority``      :func:`caregivers.priority.request_priority` of the request (the rule
+                  the broker's queue uses as well). The same for every candidate
                   of one request, so it never reorders suggestions; it tells the broker
                   why a request goes first and tilts batch totals towards urgent ones.
 """
@@ -33,6 +34,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from caregivers.priority import PRIORITY_SCALE, priority_int, request_priority, waiting_days
 from common.formats import format_km
 from common.slots import DAY_SHORT_NL, Slot
 
@@ -61,12 +63,8 @@ __all__ = [
 
 PART_NAMES = Weights.names()
 SCORE_SCALE = 10_000  # score units per 1.0
-PRIORITY_SCALE = 1_000  # priority units per 1.0
 DISTANCE_REFERENCE_KM = 10.0
 AVAILABILITY_FULL_MARGIN_S = 2 * 3600
-WAITING_FULL_DAYS = 56  # after 8 weeks of waiting the waiting share is full
-
-URGENCY_VALUE = {"low": 0.0, "normal": 0.5, "high": 1.0}
 
 LANGUAGE_NAMES_NL = {
     "nl": "Nederlands",
@@ -113,34 +111,6 @@ TARGET_GROUPS_NL = {
     "children": "kinderen en gezinnen",
     "newcomers": "nieuwkomers",
 }
-
-
-# --- Request priority ---------------------------------------------------------
-
-
-def waiting_days(created_at: datetime.datetime, now: datetime.datetime) -> int:
-    """Whole days since the request was made (never negative)."""
-    return max(0, (now - created_at) // datetime.timedelta(days=1))
-
-
-def request_priority(urgency: str, created_at: datetime.datetime, burden_high: bool, now: datetime.datetime) -> float:
-    """How much a request should go first, in [0, 1]:
-
-    ``0.5 * urgency + 0.3 * waiting + 0.2 * burden`` with urgency low 0 / normal 0.5 /
-    high 1, waiting = days waited / 56 (full after 8 weeks), burden 1 when the
-    mantelzorger is overloaded. Urgency weighs most, but a request that has waited
-    long catches up, so nothing waits for ever behind fresh urgent ones; an overloaded
-    carer is lifted by about one urgency step.
-    """
-    if urgency not in URGENCY_VALUE:
-        raise ValueError(f"unknown urgency {urgency!r}")
-    waiting = min(1.0, waiting_days(created_at, now) / WAITING_FULL_DAYS)
-    return 0.5 * URGENCY_VALUE[urgency] + 0.3 * waiting + 0.2 * (1.0 if burden_high else 0.0)
-
-
-def priority_int(priority: float) -> int:
-    """The priority in whole units (0..:data:`PRIORITY_SCALE`), as the batch objective sums it."""
-    return int(round(priority * PRIORITY_SCALE))
 
 
 # --- Parts ----------------------------------------------------------------------
@@ -258,7 +228,7 @@ def score_pair(
         same_neighbourhood=v.neighbourhood_id is not None and v.neighbourhood_id == r.neighbourhood_id,
         open_matches=v.open_matches,
         max_matches=v.max_active_matches,
-        priority=request_priority(r.urgency, r.created_at, r.burden_high, now),
+        priority=request_priority(urgency=r.urgency, created_at=r.created_at, burden_high=r.burden_high, now=now),
     )
     score = int(to_score_int(combine(parts, weights)))
     return score, {name: float(parts[name]) for name in PART_NAMES}
@@ -324,7 +294,7 @@ def reasons_nl(
         reasons.append(f"{v.open_matches} van {v.max_active_matches} koppelingen bezet")
     if r.urgency == "high":
         reasons.append("dringende vraag")
-    days = waiting_days(r.created_at, now)
+    days = waiting_days(created_at=r.created_at, now=now)
     if days >= 14:
         reasons.append(f"wacht al {days} dagen")
     if r.burden_high:

@@ -244,7 +244,7 @@ def evaluate(
         same_neighbourhood=same,
         open_matches=pool.open_matches[rows],
         max_matches=pool.max_active[rows],
-        priority=request_priority(r.urgency, r.created_at, r.burden_high, now),
+        priority=request_priority(urgency=r.urgency, created_at=r.created_at, burden_high=r.burden_high, now=now),
     )
     return Evaluation(
         request=r,

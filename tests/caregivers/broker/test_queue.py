@@ -30,7 +30,9 @@ def names(response):
 
 @pytest.fixture
 def ranked(make_request, org_a, region):
-    """Requests whose order is known: priorities 40, 35, 30, 12 and the persona's 10."""
+    """Requests whose order is known (caregivers.priority, as a percentage): urgent 50,
+    normal with an overloaded carer 48, normal of 2 days 26, the persona's 25 (normal,
+    today) and low of 40 days 21."""
     overloaded = MantelzorgerFactory(organisation=org_a)
     BurdenCheckInFactory(mantelzorger=overloaded, score=8)
     return {
@@ -47,9 +49,9 @@ def test_queue_lists_open_requests_of_own_organisation_by_priority(broker_client
     response = broker_client.get(queue_url())
     assert response.status_code == 200
     persona_request = HelpRequest.objects.get(requester=personas["mantelzorger"])
-    assert names(response) == ["Oud", "Zwaar", "Dringend", "Gewoon", persona_request.requester_first_name]
-    priorities = [entry.priority for entry in response.context["page"].object_list]
-    assert priorities == [40.0, 35.0, 30.0, 12.0, 10.0]
+    assert names(response) == ["Dringend", "Zwaar", "Gewoon", persona_request.requester_first_name, "Oud"]
+    priorities = [entry.priority_percent for entry in response.context["page"].object_list]
+    assert priorities == [50, 48, 26, 25, 21]
     assert "Ander" not in response.content.decode()
     assert "Verwezen" not in response.content.decode()
 
@@ -61,7 +63,7 @@ def test_equal_priority_oldest_first(make_request, org_a):
     qs = requests_of_organisation(organisation=org_a).filter(pk__in=[younger.pk, older.pk])
     page = queue_page(queryset=qs, organisation=org_a, now=now)
     assert [e.request.pk for e in page.object_list] == [older.pk, younger.pk]
-    assert page.object_list[0].priority == page.object_list[1].priority == 13.0
+    assert page.object_list[0].priority == page.object_list[1].priority == pytest.approx(0.25 + 0.3 * 3 / 56)
 
 
 def test_long_waiting_requests_are_flagged(broker_client, make_request, org_a):

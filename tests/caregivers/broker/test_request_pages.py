@@ -50,7 +50,9 @@ def test_detail_shows_request_care_and_history(broker_client, respite, broker):
     assert "mantelzorger zwaar belast" in html
     assert "wacht al 23 dagen" in html
     assert "binnengekomen als nieuw" in html
-    assert response.context["priority"] == 10 + 23 + 20
+    # Normal urgency 0.25 + 23 of 56 days' waiting 0.3 * 23 / 56 + high burden 0.2 = 0.573.
+    assert response.context["priority"] == 57
+    assert "57 van 100" in html
 
 
 def test_opening_the_care_file_is_logged(broker_client, respite, broker):

@@ -1,4 +1,4 @@
-"""The soft score: parts, weights, Dutch reasons, request priority, and agreement of
+"""The soft score: parts, weights, Dutch reasons, the request priority part, and agreement of
 the single-pair and column-wise paths."""
 
 import datetime as dt
@@ -10,16 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import matching.engine
+from caregivers.priority import request_priority
 from common.geo import EARTH_RADIUS_KM, Point, haversine_km
 from common.slots import parse_slot, parse_slots
-from matching.engine import RequestData, VolunteerData, VolunteerPool, Weights, request_priority
+from matching.engine import RequestData, VolunteerData, VolunteerPool, Weights
 from matching.engine.constraints import first_rejection
 from matching.engine.scoring import (
     PART_NAMES,
-    PRIORITY_SCALE,
     candidate_for,
     format_km,
-    priority_int,
     reasons_nl,
     score_pair,
 )
@@ -124,35 +124,15 @@ def test_touching_slots_are_shown_merged_and_dates_by_date():
 
 
 @pytest.mark.parametrize(
-    ("urgency", "days", "burden", "expected"),
-    [
-        ("low", 0, False, 0.0),
-        ("normal", 0, False, 0.25),
-        ("high", 0, False, 0.5),
-        ("high", 0, True, 0.7),
-        ("normal", 28, False, 0.4),
-        ("low", 56, False, 0.3),
-        ("low", 400, False, 0.3),  # waiting saturates
-        ("high", 56, True, 1.0),
-    ],
+    ("urgency", "days", "burden"), [("low", 0, False), ("normal", 20, True), ("high", 3, False), ("high", 90, True)]
 )
-def test_request_priority(urgency, days, burden, expected):
-    created = NOW - dt.timedelta(days=days, hours=1)
-    assert request_priority(urgency, created, burden, NOW) == pytest.approx(expected)
-
-
-def test_request_priority_orders_urgency_then_lets_long_waiting_catch_up():
-    fresh_high = request_priority("high", NOW, False, NOW)
-    fresh_normal = request_priority("normal", NOW, False, NOW)
-    old_normal = request_priority("normal", NOW - dt.timedelta(days=56), False, NOW)
-    assert fresh_normal < fresh_high < old_normal
-    assert 0 <= priority_int(fresh_high) <= PRIORITY_SCALE
-    with pytest.raises(ValueError):
-        request_priority("asap", NOW, False, NOW)
-
-
-def test_a_request_from_the_future_waits_zero_days():
-    assert request_priority("low", NOW + dt.timedelta(days=3), False, NOW) == 0.0
+def test_the_priority_part_is_the_requests_priority(urgency, days, burden):
+    """The rule itself is tested in tests/caregivers/test_priority.py; the engine uses it as it is."""
+    r = req(urgency=urgency, created_at=NOW - dt.timedelta(days=days, hours=1), burden_high=burden)
+    _, parts = units(vol(), r)
+    expected = request_priority(urgency=urgency, created_at=r.created_at, burden_high=burden, now=NOW)
+    assert parts["priority"] == expected
+    assert matching.engine.request_priority is request_priority
 
 
 def units(v, r, weights=None):

@@ -62,7 +62,7 @@ DIGEST_UNTIL_HOUR = 12
 def _queue(*, key: str, template: str, context: dict, to_email: str, category: str, user=None, match=None, org=None):
     if not to_email or not wants_mail(to_email, category, user=user):
         return None
-    mail = render_mail(f"matching/email/{template}", context, to_email=to_email, category=category)
+    mail = render_mail(f"matches/email/{template}", context, to_email=to_email, category=category)
     return notification_queue(
         key=key,
         kind=template,

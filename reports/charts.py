@@ -1,5 +1,5 @@
 """Charts and the region map as plain geometry, drawn server-side as inline SVG by
-the templates in ``templates/neighbourhoods/reports/`` (no scripts, no tiles, nothing
+the templates in ``templates/reports/`` (no scripts, no tiles, nothing
 from the internet). Every chart carries a text summary for its ``<desc>``; the page
 shows the same numbers in a table next to it.
 

@@ -21,7 +21,7 @@ STYLE_ATTR = re.compile(r"(?<![\w-])style\s*=", re.IGNORECASE)
 ALLOWED_STYLE_ATTR = {
     # HTML e-mail: mail clients drop <link> and often <style>, so inline style
     # attributes are the only styling that reaches the reader.
-    "matching/email/proposal.html": "HTML e-mail",
+    "matches/email/proposal.html": "HTML e-mail",
     "notifications/email/base.html": "HTML e-mail",
     "notifications/email/footer.html": "HTML e-mail",
 }

@@ -66,7 +66,7 @@ def _render_list(request, organisation, *, bound: CheckinForm | None = None, bou
         "counts": [(Kind.LABELS[kind], counts[kind]) for kind in Kind.ORDER],
         "error": error,
     }
-    return render(request, "matching/attention_list.html", context, status=status)
+    return render(request, "matches/attention_list.html", context, status=status)
 
 
 @login_required

@@ -164,7 +164,7 @@ def match_list(request, slug) -> HttpResponse:
         "per_match": pending_hours_per_match(organisation=organisation),
         "wait_days": PROPOSAL_WAIT_DAYS,
     }
-    return render(request, "matching/broker/list.html", context)
+    return render(request, "matches/broker/list.html", context)
 
 
 def _render_detail(request, organisation, match, *, bound: dict | None = None, error=None, status=200):
@@ -199,7 +199,7 @@ def _render_detail(request, organisation, match, *, bound: dict | None = None, e
     for key, form in bound.items():
         if context.get(f"{key}_form") is not form and form.errors:
             context["error"] = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
-    return render(request, "matching/broker/detail.html", context, status=status)
+    return render(request, "matches/broker/detail.html", context, status=status)
 
 
 @login_required

@@ -64,4 +64,4 @@ def manage(request):
         form = ResetForm()
     feed_obj = calendar_feed_for(request.user)
     context = {"form": form, **_feed_urls(request, feed_obj.token)}
-    return render(request, "matching/calendar_manage.html", context, status=400 if form.errors else 200)
+    return render(request, "matches/calendar_manage.html", context, status=400 if form.errors else 200)

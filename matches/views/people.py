@@ -204,7 +204,7 @@ def _render_mine(request, volunteer, *, bound=None, error: str | None = None, st
         "error": error,
         "grace_days": HOURS_GRACE_DAYS,
     }
-    return render(request, "matching/people/volunteer.html", context, status=status)
+    return render(request, "matches/people/volunteer.html", context, status=status)
 
 
 @login_required
@@ -245,7 +245,7 @@ def _decline_page(request, match, form, *, side: str, status: int = 200) -> Http
         ),
         "back": reverse("matching_people:mine" if side == "volunteer" else "matching_people:requester"),
     }
-    return render(request, "matching/people/decline.html", context, status=status)
+    return render(request, "matches/people/decline.html", context, status=status)
 
 
 @login_required
@@ -322,7 +322,7 @@ def _render_requester(request, *, error: str | None = None, status: int = 200) -
         elif len(past) < PAST_LIMIT:
             past.append(row)
     context = {"current": current, "past": past, "error": error}
-    return render(request, "matching/people/requester.html", context, status=status)
+    return render(request, "matches/people/requester.html", context, status=status)
 
 
 @login_required
@@ -385,7 +385,7 @@ def requester_decline(request, pk: int) -> HttpResponse:
 
 
 def _link_response(request, context: dict, *, status: int = 200) -> HttpResponse:
-    response = render(request, "matching/people/link.html", context, status=status)
+    response = render(request, "matches/people/link.html", context, status=status)
     # The secret is in the address: never send it to another site as a Referer, never
     # cache or index it. Not "no-referrer": then browsers send "Origin: null" with the
     # page's own form and Django's CSRF check refuses the yes/no (403).

@@ -63,7 +63,7 @@ def dictget(mapping, key):
 
 @register.simple_tag
 def count_shown(value) -> str:
-    """A count that may be ``"<10"`` (as ``neighbourhoods/includes/count_cell.html``, without an include)."""
+    """A count that may be ``"<10"`` (as ``reports/_count_cell.html``, without an include)."""
     if isinstance(value, str) and value.startswith("<"):
         return format_html(
             '<abbr title="{t}"><span aria-hidden="true">{v}</span><span class="visually-hidden">{t}</span></abbr>',

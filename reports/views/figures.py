@@ -92,7 +92,7 @@ def municipality_dashboard(request, slug):
     form = ReportForm(request.GET, access=access)
     context = {"organisation": access.organisation, "access": access, "form": form, "small_cell": SMALL_CELL}
     if not form.is_valid():
-        return _form_error_page(request, "neighbourhoods/reports/dashboard.html", context)
+        return _form_error_page(request, "reports/dashboard.html", context)
     municipality, month = form.cleaned_data["gemeente"], form.cleaned_data["maand"]
     report = report_build(
         organisation=access.organisation, municipality=municipality, months=form.trend_months(), use_stored=True
@@ -112,7 +112,7 @@ def municipality_dashboard(request, slug):
         previous_month=month.previous(),
         next_month=month.next() if month.next() <= month.current() else None,
     )
-    return render(request, "neighbourhoods/reports/dashboard.html", context)
+    return render(request, "reports/dashboard.html", context)
 
 
 @login_required
@@ -123,7 +123,7 @@ def demand(request, slug):
     form = MunicipalityForm(request.GET, access=access, municipality_required=not access.is_staff)
     context = {"organisation": access.organisation, "access": access, "form": form, "small_cell": SMALL_CELL}
     if not form.is_valid():
-        return _form_error_page(request, "neighbourhoods/reports/demand.html", context)
+        return _form_error_page(request, "reports/demand.html", context)
     municipality = form.cleaned_data["gemeente"]
     # Per municipality: as the municipality sees it. The whole organisation: staff, exact.
     result = demand_signals(organisation=access.organisation, municipality=municipality, suppress=bool(municipality))
@@ -136,7 +136,7 @@ def demand(request, slug):
             areas=result.areas,
         ),
     )
-    return render(request, "neighbourhoods/reports/demand.html", context)
+    return render(request, "reports/demand.html", context)
 
 
 @login_required
@@ -148,7 +148,7 @@ def organisation_overview(request, slug):
     form = MonthForm(request.GET)
     context = {"organisation": access.organisation, "access": access, "form": form}
     if not form.is_valid():
-        return _form_error_page(request, "neighbourhoods/reports/organisation.html", context)
+        return _form_error_page(request, "reports/organisation.html", context)
     month = form.cleaned_data["maand"]
     report = report_build(organisation=access.organisation, months=form.trend_months(), suppress=False, use_stored=True)
     gaps = area_gaps(organisation=access.organisation, suppress=False, use_cache=True)
@@ -164,7 +164,7 @@ def organisation_overview(request, slug):
         previous_month=month.previous(),
         next_month=month.next() if month.next() <= month.current() else None,
     )
-    return render(request, "neighbourhoods/reports/organisation.html", context)
+    return render(request, "reports/organisation.html", context)
 
 
 def _export_report(request, slug):

@@ -70,7 +70,7 @@ def organisation_dashboard(request, slug):
         "volunteers_total": sum(volunteer_counts.values()),
         "requests_open": sum(request_counts.values()),
     }
-    return render(request, "neighbourhoods/organisation_dashboard.html", context)
+    return render(request, "reports/organisation_dashboard.html", context)
 
 
 def _suppressed(value: int) -> str:
@@ -111,6 +111,6 @@ def municipality_overview(request, slug):
         tables.append({"municipality": municipality, "rows": rows})
     return render(
         request,
-        "neighbourhoods/municipality_overview.html",
+        "reports/municipality_overview.html",
         {"organisation": organisation, "tables": tables, "small_cell": SMALL_CELL},
     )

@@ -10,7 +10,7 @@ from notifications.links import site_url, unsubscribe_read, unsubscribe_token, u
 from notifications.mail import render_mail
 from notifications.models import Category
 
-ENDED = "matching/email/ended_volunteer"
+ENDED = "matches/email/ended_volunteer"
 NAME = "Zoë van 't Hof-<b>Özdemir</b>"
 
 

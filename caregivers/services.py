@@ -31,8 +31,8 @@ from caregivers.signals import request_withdrawn
 from common.errors import DomainError
 from common.slots import Slot, SlotError, check_no_overlap
 from neighbourhoods.geocoding import GeocodeResult
-from neighbourhoods.models import DEFAULT_SKILLS, Neighbourhood, Organisation, Skill, StaffMembership
-from neighbourhoods.selectors import municipality_by_name, neighbourhood_for_point, serving_area
+from neighbourhoods.models import DEFAULT_SKILLS, Neighbourhood, Organisation, Skill
+from neighbourhoods.selectors import is_broker_of, municipality_by_name, neighbourhood_for_point, serving_area
 
 MAX_CARE_RECIPIENTS = 5
 MAX_CARE_HOURS = 168  # hours in a week
@@ -90,13 +90,7 @@ def _full_clean(instance, *, exclude: Sequence[str]) -> None:
 
 
 def _is_broker(user, organisation: Organisation) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return StaffMembership.objects.filter(
-        user=user,
-        organisation=organisation,
-        role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN],
-    ).exists()
+    return is_broker_of(user, organisation.pk)
 
 
 def _text(value: str | None, *, limit: int, field: str, message: str) -> str:

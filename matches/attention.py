@@ -53,7 +53,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from caregivers.models import HelpRequest
 from common.errors import DomainError
 from matches.models import HoursEntry, Match, MatchEvent
-from neighbourhoods.models import Organisation, StaffMembership
+from neighbourhoods.models import Organisation
+from neighbourhoods.selectors import is_broker_of
 from volunteers.models import Volunteer
 
 __all__ = [
@@ -406,16 +407,6 @@ def attention_count(*, organisation: Organisation, now: datetime.datetime | None
 # --- The check-in ----------------------------------------------------------------------------
 
 
-def _is_broker_of(user, organisation_id: int) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return StaffMembership.objects.filter(
-        user=user,
-        organisation_id=organisation_id,
-        role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN],
-    ).exists()
-
-
 def match_checkin(*, match: Match, by, note: str) -> MatchEvent:
     """Record that a broker of the match's organisation checked in with both sides of an
     *active* match: ``last_checkin_at`` becomes now and an ``active → active`` event
@@ -434,7 +425,7 @@ def match_checkin(*, match: Match, by, note: str) -> MatchEvent:
         locked = Match.objects.select_for_update(of=("self",)).filter(pk=match.pk).first()
         if locked is None:
             raise DomainError(_("Deze koppeling bestaat niet meer."))
-        if not _is_broker_of(by, locked.organisation_id):
+        if not is_broker_of(by, locked.organisation_id):
             raise DomainError(_("U mag dit niet doen bij deze koppeling."))
         if locked.status != Status.ACTIVE:
             raise DomainError(

@@ -75,12 +75,12 @@ from matches.selectors import (
     _today,
     _user,
     _volunteer_name,
-    is_broker_of,
     is_match_requester,
     is_match_volunteer,
 )
 from matches.signals import open_matches_changed
 from neighbourhoods.models import Organisation
+from neighbourhoods.selectors import is_broker_of
 from volunteers.models import Volunteer
 
 __all__ = [

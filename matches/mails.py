@@ -99,7 +99,7 @@ def _requester_contact(request: HelpRequest) -> tuple[str, object | None]:
 
 def _broker_of(match: Match):
     """The broker who proposed, while they still work for the organisation."""
-    from matches.selectors import is_broker_of
+    from neighbourhoods.selectors import is_broker_of
 
     user = match.proposed_by
     if user is None or not user.email:
@@ -373,9 +373,7 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
         lines = [(str(Kind.LABELS[kind]), by_kind[kind]) for kind in Kind.ORDER if by_kind[kind]]
         today = now.astimezone(AMSTERDAM).date()
         staff = (
-            StaffMembership.objects.filter(
-                organisation=organisation, role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN]
-            )
+            StaffMembership.objects.filter(organisation=organisation, role__in=StaffMembership.CASEWORK_ROLES)
             .select_related("user")
             .order_by("user_id")
         )

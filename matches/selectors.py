@@ -18,7 +18,7 @@ from django.utils import timezone
 from caregivers.models import HelpRequest, Mantelzorger, RequestDate, RequestSlot
 from common.formats import format_km
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent
-from neighbourhoods.models import Organisation, StaffMembership
+from neighbourhoods.models import Organisation
 from volunteers.models import Volunteer
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -45,17 +45,6 @@ def _hours_text(value: Decimal) -> str:
     """``Decimal("1.50")`` -> ``"1,5"`` (Dutch decimal comma, no trailing zeros)."""
     text = f"{value.normalize():f}"
     return text.replace(".", ",")
-
-
-def is_broker_of(user, organisation_id: int) -> bool:
-    """Whether ``user`` is a broker or admin of the organisation."""
-    if _user(user) is None:
-        return False
-    return StaffMembership.objects.filter(
-        user=user,
-        organisation_id=organisation_id,
-        role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN],
-    ).exists()
 
 
 def is_match_volunteer(user, match: Match) -> bool:

@@ -107,6 +107,9 @@ class StaffMembership(models.Model):
         ADMIN = "admin", _("beheerder")
         MUNICIPALITY = "municipality", _("gemeente (alleen cijfers)")
 
+    # Roles that work with people's files: brokers, and admins (who can also broker).
+    CASEWORK_ROLES = (Role.BROKER, Role.ADMIN)
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)

@@ -161,3 +161,13 @@ def skills_sorted(skills) -> list[Skill]:
 def import_skill_codes(organisation) -> set[str]:
     """Skill codes a CSV import may use: the default catalogue plus the organisation's own."""
     return set(DEFAULT_SKILLS) | set(skills_for_organisation(organisation).values_list("code", flat=True))
+
+
+def is_broker_of(user, organisation_id: int) -> bool:
+    """Whether ``user`` is a broker or admin of the organisation: the one rule for who
+    may act on the organisation's requests, volunteers and matches."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return StaffMembership.objects.filter(
+        user=user, organisation_id=organisation_id, role__in=StaffMembership.CASEWORK_ROLES
+    ).exists()

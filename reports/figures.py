@@ -170,6 +170,16 @@ def raw_by_month(
 # --- Cells as shown, with small numbers hidden ------------------------------------------------
 
 
+def is_small(count: int) -> bool:
+    """A count of 1-9 people: never shown as such outside the organisation (the rule)."""
+    return 0 < count < SMALL_CELL
+
+
+def count_text(count: int) -> str:
+    """A count of people as a municipality may see it: ``"<10"`` for 1-9."""
+    return SMALL if is_small(count) else str(count)
+
+
 @dataclass
 class Cell:
     """One figure as shown. ``status``: ``shown``; ``small`` (1-9 people, or resting on
@@ -246,7 +256,7 @@ def _primary(row: Row) -> None:
     for cell in row.cells.values():
         figure = cell.figure
         if figure.kind == "count":
-            if 0 < (cell.value or 0) < SMALL_CELL:
+            if is_small(cell.value or 0):
                 cell.status = "small"
         elif cell.value is None:
             cell.status = "empty"

@@ -72,9 +72,7 @@ def broker_workload(
 
 def _staff_rows(organisation: Organisation) -> dict[int, BrokerLoad]:
     memberships = (
-        StaffMembership.objects.filter(
-            organisation=organisation, role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN]
-        )
+        StaffMembership.objects.filter(organisation=organisation, role__in=StaffMembership.CASEWORK_ROLES)
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "user_id")
     )

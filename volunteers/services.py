@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from common.errors import DomainError
 from common.slots import Slot, SlotError, check_no_overlap
 from neighbourhoods.geocoding import GeocodeResult
-from neighbourhoods.models import Skill, StaffMembership
-from neighbourhoods.selectors import serving_area, skills_for_organisation
+from neighbourhoods.models import Skill
+from neighbourhoods.selectors import is_broker_of, serving_area, skills_for_organisation
 from volunteers.models import TARGET_GROUPS, AvailabilitySlot, VogCheck, Volunteer, VolunteerDeparture
 from volunteers.selectors import volunteer_account_kept_reason
 from volunteers.signals import volunteer_erasing
@@ -275,14 +275,7 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
     if by is None or not by.is_authenticated:
         raise DomainError(_("U moet ingelogd zijn om gegevens te verwijderen."))
     is_self = user is not None and by.pk == user.pk
-    if (
-        not is_self
-        and not StaffMembership.objects.filter(
-            user=by,
-            organisation=volunteer.organisation,
-            role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN],
-        ).exists()
-    ):
+    if not is_self and not is_broker_of(by, volunteer.organisation_id):
         raise DomainError(_("U mag de gegevens van deze vrijwilliger niet verwijderen."))
     keep_reason = volunteer_account_kept_reason(user) if user is not None and is_self else ""
     volunteer_email, volunteer_pk = volunteer.email, volunteer.pk
@@ -368,12 +361,7 @@ def vog_record(
     """
     today = today or timezone.localdate()
     organisation = volunteer.organisation
-    if (
-        by is None
-        or not StaffMembership.objects.filter(
-            user=by, organisation=organisation, role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN]
-        ).exists()
-    ):
+    if not is_broker_of(by, organisation.pk):
         raise DomainError(_("Alleen een makelaar van deze organisatie kan een VOG vastleggen."))
     if status not in VogCheck.Status.values:
         raise DomainError(_("Kies een stand van zaken."), field="status")

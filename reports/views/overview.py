@@ -10,10 +10,10 @@ from caregivers.models import HelpRequest
 from matches.attention import attention_count
 from neighbourhoods.models import Neighbourhood, StaffMembership
 from neighbourhoods.selectors import municipality_memberships, staff_organisation
+from reports.figures import SMALL_CELL, count_text
 from volunteers.models import Volunteer
 
 OPEN_REQUEST_STATES = [HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY]
-SMALL_CELL = 10
 
 
 @login_required
@@ -73,10 +73,6 @@ def organisation_dashboard(request, slug):
     return render(request, "reports/organisation_dashboard.html", context)
 
 
-def _suppressed(value: int) -> str:
-    return f"<{SMALL_CELL}" if 0 < value < SMALL_CELL else str(value)
-
-
 @login_required
 def municipality_overview(request, slug):
     """Municipality viewer: figures per neighbourhood of their own municipality,
@@ -103,8 +99,8 @@ def municipality_overview(request, slug):
             {
                 "name": n.name,
                 "kind": n.get_kind_display(),
-                "volunteers": _suppressed(volunteers.get(n.pk, 0)),
-                "requests": _suppressed(requests.get(n.pk, 0)),
+                "volunteers": count_text(volunteers.get(n.pk, 0)),
+                "requests": count_text(requests.get(n.pk, 0)),
             }
             for n in municipality.neighbourhoods.all()
         ]

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             brokers = [
                 m.user
                 for m in StaffMembership.objects.filter(
-                    organisation=organisation, role__in=[StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN]
+                    organisation=organisation, role__in=StaffMembership.CASEWORK_ROLES
                 ).select_related("user")
             ]
             history = demo_history_load(organisation=organisation, brokers=brokers, months=options["history_months"])

@@ -154,7 +154,7 @@ def raw_by_month(
     *, scope: Scope, months: Sequence[Month], now: datetime.datetime, use_stored: bool
 ) -> tuple[dict[Month, dict[int | None, Raw]], datetime.datetime]:
     """For each month: neighbourhood id -> raw numbers, and when they were counted. With
-    ``use_stored`` from the stored figures (``report_store.stored_raw_by_month``);
+    ``use_stored`` from the stored figures (``reports.store.stored_raw_by_month``);
     otherwise counted now, in one go."""
     months = sorted(months)
     if use_stored:

@@ -29,7 +29,7 @@ class ReportMonth(models.Model):
     # table (``reports.workload.MONTH_COLUMNS``); names are looked up when shown.
     # Empty (None) when a page counted the figures: the workload is then counted when shown.
     workload = models.JSONField(null=True, blank=True)
-    # What the figures mean (``report_store.STORE_VERSION``): another version is counted again.
+    # What the figures mean (``reports.store.STORE_VERSION``): another version is counted again.
     version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:

@@ -53,7 +53,7 @@ def broker_workload(
 ) -> list[BrokerLoad]:
     """One row per broker or admin, busiest (most requests in hand) first. ``use_cache``:
     kept as long as the recent figures of the report pages (5 minutes). ``use_stored``:
-    the month's numbers as stored with the report figures (``report_store``), when they
+    the month's numbers as stored with the report figures (``reports.store``), when they
     may be used; "in hand" is always counted now."""
     seconds = int(getattr(settings, "REPORTS_CACHE_RECENT_SECONDS", 300)) if use_cache else 0
     key = f"reports:workload:{organisation.pk}:{month}"

@@ -1,4 +1,4 @@
-"""Factories for the care records (the common ones live in common/factories.py)."""
+"""Factories for the care records (the common ones live in demo/factories.py)."""
 
 from __future__ import annotations
 

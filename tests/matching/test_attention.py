@@ -1,5 +1,5 @@
-"""The broker's "needs attention" list (matching/attention.py) and its page with the
-inline check-in (matching/attention_views.py): each kind appears exactly when due,
+"""The broker's "needs attention" list (matches/attention.py) and its page with the
+inline check-in (matches/views/attention.py): each kind appears exactly when due,
 never for another organisation, in constant queries; the check-in and its bad input;
 who may see the page."""
 

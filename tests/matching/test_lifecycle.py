@@ -1,4 +1,4 @@
-"""The match lifecycle services (matching/lifecycle.py): every transition allowed or
+"""The match lifecycle services (matches/lifecycle.py): every transition allowed or
 refused, what the request does, evaluations, hours and the proposal e-mail."""
 
 from __future__ import annotations

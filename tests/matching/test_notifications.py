@@ -1,5 +1,5 @@
 """Who hears what when a match moves, and the periodic reminders
-(matching/notifications.py, called from matching/lifecycle.py): each transition
+(matches/mails.py, called from matches/lifecycle.py): each transition
 queues each e-mail once, nobody is told about their own step, nothing private is in
 any e-mail; reminders only in waking hours (Europe/Amsterdam, also in DST weeks); the
 daily broker digest."""

@@ -35,6 +35,9 @@ For every database and pool size:
    there into the "Matching: suggestions" section of ``benchmarks/README.md``.
 
 The database is removed afterwards (``--keep PATH`` keeps a SQLite file).
+``--max-p95-ms MS`` makes the script a check (``.ci/run``'s ``bench`` stage): it exits
+with status 3 when the JSON p95 of any run of this invocation is above MS (any other
+failure exits with 1).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ SAMPLES = 200
 DETAIL_SAMPLES = 100
 WARMUP = 10
 DEFAULT_RESULTS = Path("/tmp/bench-matching-suggest.json")
+TOO_SLOW = 3  # exit status of --max-p95-ms when the limit is broken
 SECTION = "Matching: suggestions"
 PARTS_HEADER = (
     "| database | volunteers | pool cache look-up | request | engine | nearby | eligible | queries |\n"
@@ -401,8 +405,10 @@ Reproduce (each size and database in a fresh database, removed afterwards):
 Options: `--requests` (ready requests, default {REQUESTS:,}), `--samples` (default {SAMPLES}),
 `--detail-samples` (default {DETAIL_SAMPLES}), `--conn-max-age S`, `--region`, `--seed`,
 `--keep PATH`, `--results FILE` (figures are merged there, every run kept; default
-`{DEFAULT_RESULTS}`), `--no-readme`, `--readme-only`. PostgreSQL: the database `bench_matching` on
-127.0.0.1:5432, user `postgres` (dropped and created by the script, dropped afterwards).
+`{DEFAULT_RESULTS}`), `--no-readme`, `--readme-only`, `--max-p95-ms MS` (exit status 3 when
+a run's JSON p95 is above MS; `.ci/run`'s `bench` stage uses 25 at 100,000 on SQLite).
+PostgreSQL: the database `bench_matching` on 127.0.0.1:5432, user `postgres` (dropped and
+created by the script, dropped afterwards; `--pg-name` for another name starting with `bench_`).
 
 What is timed: `django.test.Client.get` in one process with a logged-in broker (the session and
 the user are read from the database on every request), for {SAMPLES} random ready requests after
@@ -574,6 +580,12 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="JSON file the figures are merged into")
     parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
     parser.add_argument(
+        "--max-p95-ms",
+        type=float,
+        metavar="MS",
+        help="exit with status 3 when the JSON p95 of any run of this invocation is above MS (for CI)",
+    )
+    parser.add_argument(
         "--readme-only", action="store_true", help="run nothing: write the README section from --results"
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -595,6 +607,7 @@ def main() -> None:
         synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info()))
         print(f"Written to {synthetic.README}")
         return
+    too_slow = []
     for database in args.database:
         for n in args.volunteers:
             cmd = [__file__, "--worker", "--volunteers", str(n), "--database", database]
@@ -616,10 +629,18 @@ def main() -> None:
                 f"({r['wall_s']:.0f} s in all)",
                 flush=True,
             )
+            if args.max_p95_ms is not None and r["api_ms"]["p95"] > args.max_p95_ms:
+                too_slow.append(f"{r['database']} {n:,}: {r['api_ms']['p95']:.1f} ms")
     if not args.no_readme:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info()))
         print(f"Written to {synthetic.README}")
+    if too_slow:
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"JSON p95 above {args.max_p95_ms:g} ms: {'; '.join(too_slow)} (load average {load})", file=sys.stderr)
+        sys.exit(TOO_SLOW)
+    if args.max_p95_ms is not None:
+        print(f"JSON p95 within {args.max_p95_ms:g} ms in every run", flush=True)
 
 
 if __name__ == "__main__":

@@ -307,6 +307,7 @@ def worker(args: argparse.Namespace) -> dict:
             "migrate_s": migrate_s,
             "measured_at": datetime.datetime.now().isoformat(timespec="seconds"),
             "load_average": os.getloadavg(),
+            "commit": synthetic.code_commit(),
         }
         return result
     finally:
@@ -388,6 +389,7 @@ def section(results: dict, info: dict) -> str:
         for r in plain
     )
     dates = sorted({r["measured_at"][:10] for r in rows})
+    commits = sorted({r.get("commit", "not recorded") for r in rows})
     verdict = _verdict(rows, conn)
     return f"""## {SECTION}
 
@@ -423,7 +425,8 @@ the grid index); "pool memory" is the size of the pool's numpy arrays / how much
 resident memory grew with the build (in brackets: the growth of its peak RSS during the build,
 when the rows are Python tuples before they become arrays).
 
-Measured on {", ".join(dates)}: {synthetic.machine_line(info)}. {synthetic.load_line(rows)}
+Measured on {", ".join(dates)} (code: commit {", ".join(commits)}): {synthetic.machine_line(info)}.
+{synthetic.load_line(rows)}
 
 {HEADER}
 {main}
@@ -487,8 +490,13 @@ def _verdict(rows: list[dict], conn) -> str:
             f"What one suggestion is made of ({db_name[database]}, {r['volunteers']:,} volunteers, p50 "
             f"{r['api_ms']['p50']:.1f} ms): the request, read with up to 7 queries ({r['request_ms']['p50']:.1f} ms); "
             f"the engine ({r['engine_ms']['p50']:.1f} ms; it reads only the grid cells around the request, "
-            f"{r['nearby']['p50']:,.0f} volunteers at the median, so it barely grows with the pool: "
-            f"{small['engine_ms']['p50']:.1f} ms at {small['volunteers']:,}); the pool cache look-up "
+            f"{r['nearby']['p50']:,.0f} volunteers at the median"
+            + (
+                f", so it barely grows with the pool: {small['engine_ms']['p50']:.1f} ms at {small['volunteers']:,}"
+                if small is not big
+                else ""
+            )
+            + f"); the pool cache look-up "
             f"({r['stamp_ms']['p50']:.1f} ms: change counters in Django's cache, no query); and Django itself "
             f"with the other queries of the {r['api_queries']} (session, user, organisation, names of the "
             f"candidates) and the JSON: about {max(0.0, r['api_ms']['p50'] - parts):.1f} ms."

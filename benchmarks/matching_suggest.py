@@ -35,6 +35,9 @@ For every database and pool size:
    there into the "Matching: suggestions" section of ``benchmarks/README.md``.
 
 The database is removed afterwards (``--keep PATH`` keeps a SQLite file).
+``--max-p95-ms MS`` makes the script a check (``.ci/run``'s ``bench`` stage): it exits
+with status 3 when the JSON p95 of any run of this invocation is above MS (any other
+failure exits with 1).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ SAMPLES = 200
 DETAIL_SAMPLES = 100
 WARMUP = 10
 DEFAULT_RESULTS = Path("/tmp/bench-matching-suggest.json")
+TOO_SLOW = 3  # exit status of --max-p95-ms when the limit is broken
 SECTION = "Matching: suggestions"
 PARTS_HEADER = (
     "| database | volunteers | pool cache look-up | request | engine | nearby | eligible | queries |\n"
@@ -303,6 +307,7 @@ def worker(args: argparse.Namespace) -> dict:
             "migrate_s": migrate_s,
             "measured_at": datetime.datetime.now().isoformat(timespec="seconds"),
             "load_average": os.getloadavg(),
+            "commit": synthetic.code_commit(),
         }
         return result
     finally:
@@ -384,6 +389,7 @@ def section(results: dict, info: dict) -> str:
         for r in plain
     )
     dates = sorted({r["measured_at"][:10] for r in rows})
+    commits = sorted({r.get("commit", "not recorded") for r in rows})
     verdict = _verdict(rows, conn)
     return f"""## {SECTION}
 
@@ -401,8 +407,10 @@ Reproduce (each size and database in a fresh database, removed afterwards):
 Options: `--requests` (ready requests, default {REQUESTS:,}), `--samples` (default {SAMPLES}),
 `--detail-samples` (default {DETAIL_SAMPLES}), `--conn-max-age S`, `--region`, `--seed`,
 `--keep PATH`, `--results FILE` (figures are merged there, every run kept; default
-`{DEFAULT_RESULTS}`), `--no-readme`, `--readme-only`. PostgreSQL: the database `bench_matching` on
-127.0.0.1:5432, user `postgres` (dropped and created by the script, dropped afterwards).
+`{DEFAULT_RESULTS}`), `--no-readme`, `--readme-only`, `--max-p95-ms MS` (exit status 3 when
+a run's JSON p95 is above MS; `.ci/run`'s `bench` stage uses 25 at 100,000 on SQLite).
+PostgreSQL: the database `bench_matching` on 127.0.0.1:5432, user `postgres` (dropped and
+created by the script, dropped afterwards; `--pg-name` for another name starting with `bench_`).
 
 What is timed: `django.test.Client.get` in one process with a logged-in broker (the session and
 the user are read from the database on every request), for {SAMPLES} random ready requests after
@@ -417,7 +425,8 @@ the grid index); "pool memory" is the size of the pool's numpy arrays / how much
 resident memory grew with the build (in brackets: the growth of its peak RSS during the build,
 when the rows are Python tuples before they become arrays).
 
-Measured on {", ".join(dates)}: {synthetic.machine_line(info)}. {synthetic.load_line(rows)}
+Measured on {", ".join(dates)} (code: commit {", ".join(commits)}): {synthetic.machine_line(info)}.
+{synthetic.load_line(rows)}
 
 {HEADER}
 {main}
@@ -481,8 +490,13 @@ def _verdict(rows: list[dict], conn) -> str:
             f"What one suggestion is made of ({db_name[database]}, {r['volunteers']:,} volunteers, p50 "
             f"{r['api_ms']['p50']:.1f} ms): the request, read with up to 7 queries ({r['request_ms']['p50']:.1f} ms); "
             f"the engine ({r['engine_ms']['p50']:.1f} ms; it reads only the grid cells around the request, "
-            f"{r['nearby']['p50']:,.0f} volunteers at the median, so it barely grows with the pool: "
-            f"{small['engine_ms']['p50']:.1f} ms at {small['volunteers']:,}); the pool cache look-up "
+            f"{r['nearby']['p50']:,.0f} volunteers at the median"
+            + (
+                f", so it barely grows with the pool: {small['engine_ms']['p50']:.1f} ms at {small['volunteers']:,}"
+                if small is not big
+                else ""
+            )
+            + f"); the pool cache look-up "
             f"({r['stamp_ms']['p50']:.1f} ms: change counters in Django's cache, no query); and Django itself "
             f"with the other queries of the {r['api_queries']} (session, user, organisation, names of the "
             f"candidates) and the JSON: about {max(0.0, r['api_ms']['p50'] - parts):.1f} ms."
@@ -574,6 +588,12 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="JSON file the figures are merged into")
     parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
     parser.add_argument(
+        "--max-p95-ms",
+        type=float,
+        metavar="MS",
+        help="exit with status 3 when the JSON p95 of any run of this invocation is above MS (for CI)",
+    )
+    parser.add_argument(
         "--readme-only", action="store_true", help="run nothing: write the README section from --results"
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -595,6 +615,7 @@ def main() -> None:
         synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info()))
         print(f"Written to {synthetic.README}")
         return
+    too_slow = []
     for database in args.database:
         for n in args.volunteers:
             cmd = [__file__, "--worker", "--volunteers", str(n), "--database", database]
@@ -616,10 +637,18 @@ def main() -> None:
                 f"({r['wall_s']:.0f} s in all)",
                 flush=True,
             )
+            if args.max_p95_ms is not None and r["api_ms"]["p95"] > args.max_p95_ms:
+                too_slow.append(f"{r['database']} {n:,}: {r['api_ms']['p95']:.1f} ms")
     if not args.no_readme:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info()))
         print(f"Written to {synthetic.README}")
+    if too_slow:
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"JSON p95 above {args.max_p95_ms:g} ms: {'; '.join(too_slow)} (load average {load})", file=sys.stderr)
+        sys.exit(TOO_SLOW)
+    if args.max_p95_ms is not None:
+        print(f"JSON p95 within {args.max_p95_ms:g} ms in every run", flush=True)
 
 
 if __name__ == "__main__":

@@ -294,6 +294,19 @@ def machine_info(database_url: str | None = None) -> dict:
     return info
 
 
+def code_commit() -> str:
+    """The checkout's commit (short hash), with "+ local changes" when tracked files differ
+    from it: the README names the code each figure was measured on."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" + local changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def machine_line(info: dict) -> str:
     pg = f", PostgreSQL {info['postgres']}" if info.get("postgres") else ""
     return (

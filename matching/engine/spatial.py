@@ -458,8 +458,15 @@ class VolunteerPool:
         languages = code_sets(self.lang_bits, self.lang_vocab)
         groups = code_sets(self.group_bits, self.group_vocab)
         slot_of: dict[tuple[int, int, int], Slot] = {}
-        wd, st, en = self.slot_wd.tolist(), self.slot_start.tolist(), self.slot_end.tolist()
-        first, last = self.slot_off[rows].tolist(), self.slot_off[rows + 1].tolist()
+        # Only these rows' slots become Python objects, not the whole columns: the
+        # ten candidates of one suggestion must not cost O(every slot in the pool)
+        # (issue #12). ``first``/``last`` index the gathered lists ``wd``, ``st``, ``en``.
+        count = self.slot_off[rows + 1] - self.slot_off[rows]
+        last = np.cumsum(count)
+        first = last - count
+        at = np.repeat(self.slot_off[rows] - first, count) + np.arange(int(count.sum()))
+        wd, st, en = self.slot_wd[at].tolist(), self.slot_start[at].tolist(), self.slot_end[at].tolist()
+        first, last = first.tolist(), last.tolist()
 
         def slots(a: int, b: int) -> tuple[Slot, ...]:
             out = []

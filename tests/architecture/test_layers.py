@@ -42,7 +42,7 @@ def _copy_project(target: Path) -> None:
 
 def _lint(cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(LINT_IMPORTS), "--config", ".importlinter", "--no-cache"],
+        [str(LINT_IMPORTS), ".importlinter", "--no-cache"],
         cwd=cwd,
         capture_output=True,
         text=True,

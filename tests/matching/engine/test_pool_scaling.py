@@ -17,9 +17,9 @@ import math
 import numpy as np
 import pytest
 
+from common.geo import EARTH_RADIUS_KM, Point
 from common.slots import parse_slots
 from matching.engine import DateWindow, RequestData, VolunteerPool, suggest
-from neighbourhoods.geo import EARTH_RADIUS_KM, Point
 
 AMS = dt.timezone(dt.timedelta(hours=1))
 NOW = dt.datetime(2026, 3, 3, 12, 0, tzinfo=AMS)  # a Tuesday

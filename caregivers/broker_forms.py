@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caregivers.models import HelpRequest
 from caregivers.services import REASON_MAX
+from common.forms import SafeModelMultipleChoiceField
 from common.slots import SlotError, slots_from_text
 from neighbourhoods.forms import AddressForm
 from neighbourhoods.models import Organisation, Skill
@@ -34,7 +35,7 @@ def _too_long() -> dict:
     return {"max_length": _("Dit is te lang: hoogstens %(limit_value)d tekens (nu %(show_value)d).")}
 
 
-class _SkillField(forms.ModelMultipleChoiceField):
+class _SkillField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Skill) -> str:
         return obj.display_label
 

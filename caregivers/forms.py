@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caregivers.models import CareRecipient, HelpRequest, Mantelzorger
 from caregivers.services import DESCRIPTION_MAX, MAX_CARE_HOURS, MAX_DAYS_AHEAD, NOTES_MAX, REASON_MAX
+from common.forms import SafeModelChoiceField
 from common.slots import Slot, SlotError, check_no_overlap, parse_slots
 from neighbourhoods.forms import AddressForm
 
@@ -367,7 +368,7 @@ class UrgencyField(forms.ChoiceField):
         super().__init__(**kwargs)
 
 
-class CareRecipientChoiceField(forms.ModelChoiceField):
+class CareRecipientChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: CareRecipient) -> str:
         return f"{obj.name} ({obj.get_situation_display()})"
 

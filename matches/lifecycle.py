@@ -443,6 +443,25 @@ def match_cancel(*, match: Match, by, reason: str) -> Match:
     return _sync(match, locked)
 
 
+def matches_end_for_departing_volunteer(*, volunteer: Volunteer, by) -> int:
+    """The volunteer's open matches end when their data is erased: proposals and running
+    help are cancelled (the other side is told, without details), and a request whose
+    help was running goes back to ``ready`` so a broker can find someone new. Returns how
+    many ended. Runs inside the erasure's transaction."""
+    ended = 0
+    note = _("De vrijwilliger is gestopt.")
+    for match in Match.objects.filter(volunteer=volunteer, status__in=Match.OPEN_STATES).order_by("pk"):
+        locked = _lock(match)
+        if locked.status not in Match.OPEN_STATES:
+            continue
+        was_active = locked.status == Status.ACTIVE
+        _move(locked, to=Status.CANCELLED, by=by, note=note, fields={"ended_at": timezone.now()})
+        if was_active:
+            _move_request(locked.request, to=RequestStatus.READY, by=by, note=note)
+        ended += 1
+    return ended
+
+
 def _check_satisfaction(value: Any, field: str) -> int | None:
     if value is None or value == "":
         return None

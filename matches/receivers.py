@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from caregivers.signals import request_withdrawn
+from matches.lifecycle import matches_end_for_departing_volunteer
 from matches.models import Match, MatchEvent
 from volunteers.signals import volunteer_erasing
 
@@ -33,6 +34,8 @@ def cancel_open_proposals(sender, *, request, by, **kwargs) -> None:
 
 
 @receiver(volunteer_erasing, dispatch_uid="matches.volunteer_erasing")
-def volunteer_has_matches(sender, *, volunteer, **kwargs) -> bool:
-    """A volunteer who ever had a match stays as an anonymous row (the reports count it)."""
+def volunteer_leaves_matches(sender, *, volunteer, by=None, **kwargs) -> bool:
+    """Open proposals and running help of an erased volunteer end properly; a volunteer
+    who ever had a match stays as an anonymous row (the reports count it)."""
+    matches_end_for_departing_volunteer(volunteer=volunteer, by=by)
     return Match.objects.filter(volunteer=volunteer).exists()

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import SafeModelMultipleChoiceField
 from common.slots import Slot, SlotError, check_no_overlap, slots_from_text
 from neighbourhoods.forms import AddressForm
 from neighbourhoods.models import Skill
@@ -30,7 +31,7 @@ from volunteers.widgets import DAY_BLOCKS, WeekGridWidget, grid_choices, grid_va
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SkillChoiceField(forms.ModelMultipleChoiceField):
+class SkillChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Skill) -> str:
         return obj.display_label
 

@@ -283,7 +283,7 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
         volunteer.availability.all().delete()
         volunteer.vog_checks.all().delete()
         volunteer.skills.clear()
-        kept = any(answer for _receiver, answer in volunteer_erasing.send(sender=Volunteer, volunteer=volunteer))
+        kept = any(answer for _receiver, answer in volunteer_erasing.send(sender=Volunteer, volunteer=volunteer, by=by))
         now = timezone.now()
         if kept:
             Volunteer.objects.filter(pk=volunteer.pk).update(

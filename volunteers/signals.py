@@ -3,7 +3,7 @@ their ``AppConfig.ready``). Sent inside the transaction of the change."""
 
 from django.dispatch import Signal
 
-# A volunteer's personal data is about to be erased. Argument: ``volunteer``.
+# A volunteer's personal data is about to be erased. Arguments: ``volunteer``, ``by``.
 # A receiver returns True when other records still refer to the volunteer (their
 # matches, for the reports): the row then stays, anonymised, instead of being deleted.
 volunteer_erasing = Signal()

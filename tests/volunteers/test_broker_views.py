@@ -172,7 +172,15 @@ def test_list_filters(client, personas, region, crowd, params, expected):
 
 @pytest.mark.parametrize(
     "params",
-    [{"vog": "sometimes"}, {"neighbourhood": "abc"}, {"skill": "99999"}, {"page": "zeven"}, {"page": "-1"}],
+    [
+        {"vog": "sometimes"},
+        {"neighbourhood": "abc"},
+        {"neighbourhood": "99999999999999999999"},
+        {"skill": "99999"},
+        {"page": "zeven"},
+        {"page": "-1"},
+        {"page": "99999999999999999999"},
+    ],
 )
 def test_list_bad_filter_values_do_not_break(client, personas, crowd, params):
     client.force_login(personas["broker_a"])

@@ -211,6 +211,41 @@ def test_delete_with_any_match_state_anonymises(personas, region):
     assert volunteer.first_name == "Oud-vrijwilliger" and volunteer.user is None and not volunteer.is_active
 
 
+@pytest.mark.parametrize("by", ["volunteer", "broker_a"])
+def test_delete_ends_open_matches_and_the_other_side_hears_of_it(personas, region, by):
+    from caregivers.models import HelpRequest
+    from matches.models import MatchEvent
+    from notifications.models import Notification
+
+    volunteer = Volunteer.objects.get(user=personas["volunteer"])
+    proposed_request = HelpRequestFactory(organisation=region["org_a"], status=HelpRequest.Status.READY)
+    running_request = HelpRequestFactory(
+        organisation=region["org_a"], status=HelpRequest.Status.MATCHED, email="anna@example.nl"
+    )
+    proposed = Match.objects.create(organisation=region["org_a"], request=proposed_request, volunteer=volunteer)
+    running = Match.objects.create(
+        organisation=region["org_a"], request=running_request, volunteer=volunteer, status=Match.Status.ACTIVE
+    )
+    ended = Match.objects.create(
+        organisation=region["org_a"],
+        request=HelpRequestFactory(organisation=region["org_a"]),
+        volunteer=volunteer,
+        status=Match.Status.ENDED,
+    )
+    volunteer.phone, volunteer.last_name = "06 12345678", "Verdwijnt"
+    volunteer.save(update_fields=["phone", "last_name"])
+    volunteer_delete(volunteer=volunteer, by=personas[by])
+    statuses = dict(Match.objects.values_list("pk", "status"))
+    assert statuses == {proposed.pk: "cancelled", running.pk: "cancelled", ended.pk: "ended"}
+    assert MatchEvent.objects.filter(match=running, to_status="cancelled", note="De vrijwilliger is gestopt.").exists()
+    running_request.refresh_from_db()
+    assert running_request.status == HelpRequest.Status.READY  # a broker can find someone new
+    # The requester of the running help is told, with no detail about the volunteer.
+    told = Notification.objects.filter(to_email="anna@example.nl", match=running)
+    assert told.exists()
+    assert all("12345678" not in n.body and "Verdwijnt" not in n.body for n in told)
+
+
 def test_delete_forgets_the_mail_record_and_preferences(personas, region):
     from notifications.models import MailPreferences, Notification
     from notifications.services import preferences_update

@@ -410,6 +410,9 @@ def test_edit_saves_details_skills_and_preferences(client, vera, skills):
         ({"max_distance_km": "-1"}, "details_form", "max_distance_km", "minstens"),
         ({"postcode": "6716 AB"}, "details_form", "postcode", "buiten het werkgebied"),  # Ede: org B
         ({"skills": ["424242"]}, "skills_form", "skills", "424242"),
+        # Beyond a 64-bit id: a form error, not an OverflowError (issue #13).
+        ({"skills": ["99999999999999999999"]}, "skills_form", "skills", "9999999999"),
+        ({"skills": ["-99999999999999999999"]}, "skills_form", "skills", "9999999999"),
         ({"help_kinds": []}, "preferences_form", "help_kinds", "allebei"),
     ],
 )

@@ -182,6 +182,7 @@ def test_neighbourhood_filter_offers_only_own_municipalities(region, org_a):
         ({"kind": "'; DROP TABLE"}, "kind"),
         ({"urgency": "1"}, "urgency"),
         ({"neighbourhood": "abc"}, "neighbourhood"),
+        ({"neighbourhood": "99999999999999999999"}, "neighbourhood"),
         ({"q": "x" * 101}, "q"),
         ({"tab": "secret"}, "tab"),
     ],

@@ -43,6 +43,7 @@ from matches.selectors import (
     HOURS_GRACE_DAYS,
     hours_can_be_logged,
     hours_totals,
+    is_match_volunteer,
     match_of_requester,
     match_of_volunteer,
     matches_of_requester,
@@ -407,6 +408,10 @@ def link(request, purpose: str, secret: str) -> HttpResponse:
     except LinkError as error:
         return _link_response(request, {**context, "error": error.message}, status=error.status)
     context["summary"] = proposal_summary(match)
+    # Whoever holds the link sees what the volunteer needs to decide (kind, area, time);
+    # the requester's own words only once the volunteer has logged in.
+    context["hide_description"] = not is_match_volunteer(request.user, match)
+    context["login_url"] = f"{reverse('account_login')}?next={reverse('matching_people:mine')}"
     form = DeclineForm(request.POST or None) if is_decline else None
     context["form"] = form
     if request.method == "GET":

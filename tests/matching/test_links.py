@@ -143,13 +143,24 @@ def test_get_shows_the_proposal_and_changes_nothing(client, world):
     response = client.get(link_url("accept", secret))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Ja, ik help graag" in body and "Boodschappen doen" in body and "Centrum" in body
+    assert "Ja, ik help graag" in body and "Soort hulp" in body and "Centrum" in body
     assert "2,4 km" in body
+    # The requester's own words wait until the volunteer logs in (issue #13, point 7).
+    assert "supermarkt om de hoek" not in body and "Log in" in body
     for private in (SECRET_POSTCODE, SECRET_HOUSE_NUMBER, SECRET_PHONE, "Özdemir", "Maria"):
         assert private not in body
     assert response["Referrer-Policy"] == "same-origin"
     assert _status(match) == "proposed"
     assert MatchLinkToken.objects.get(match=match).used_at is None
+
+
+@pytest.mark.parametrize(("who", "sees"), [("volunteer_user", True), ("other_volunteer_user", False)])
+def test_the_requesters_words_show_only_to_the_logged_in_volunteer_of_the_match(client, world, who, sees):
+    match = world.match("proposed")
+    secret = match_link_create(match=match, purpose="accept")
+    client.force_login(getattr(world, who))
+    body = client.get(link_url("accept", secret)).content.decode()
+    assert ("supermarkt om de hoek" in body) is sees
 
 
 def test_post_accepts_without_login(client, world):

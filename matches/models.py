@@ -42,6 +42,8 @@ class Match(models.Model):
     status = models.CharField(_("stand van zaken"), max_length=30, choices=Status.choices, default=Status.PROPOSED)
     score = models.FloatField(_("score"), null=True, blank=True)
     distance_km = models.FloatField(_("afstand (km)"), null=True, blank=True)
+    # Why the engine proposed this volunteer: codes with parameters, e.g.
+    # [{"code": "distance", "km": 0.8}], rendered at display time by matches.reasons.
     reasons = models.JSONField(_("redenen"), default=list, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -103,7 +105,8 @@ class BatchRun(models.Model):
     status = models.CharField(_("stand van zaken"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
     step = models.CharField(_("stap"), max_length=100, blank=True)
-    # The computed result as in the match_batch --json contract (proposals, unmatched, stats).
+    # The computed result as in the match_batch --json contract (proposals, unmatched, stats),
+    # with reasons as codes (matches.reasons), not sentences, and "unmatched_reasons".
     result = models.JSONField(_("uitkomst"), null=True, blank=True)
     error = models.TextField(_("fout"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -32,6 +32,7 @@ from caregivers.models import HelpRequest, RequestDate
 from common.db import value_set
 from common.errors import DomainError
 from matches.models import BatchRun, Match, MatchEvent
+from matches.reasons import Reason, clean_reasons
 from matches.signals import open_matches_changed
 from neighbourhoods.models import Organisation
 from volunteers.models import Volunteer
@@ -39,8 +40,6 @@ from volunteers.models import Volunteer
 __all__ = ["NewProposal", "ProposeManyResult", "match_propose", "match_propose_many"]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MAX_REASONS = 30
-MAX_REASON_LENGTH = 300
 
 
 class NewProposal(NamedTuple):
@@ -50,7 +49,7 @@ class NewProposal(NamedTuple):
     volunteer_id: int
     score: float | None = None
     distance_km: float | None = None
-    reasons: Sequence[str] = ()
+    reasons: Sequence[Any] = ()
 
 
 @dataclass
@@ -64,10 +63,6 @@ class ProposeManyResult:
 
 def _today() -> datetime.date:
     return timezone.now().astimezone(AMSTERDAM).date()
-
-
-def _clean_reasons(reasons: Iterable[Any]) -> list[str]:
-    return [str(r)[:MAX_REASON_LENGTH] for r in list(reasons)[:MAX_REASONS]]
 
 
 def _clean_number(value: Any, name: str) -> float | None:
@@ -338,7 +333,7 @@ def _build(
     by,
     score: float | None,
     distance_km: float | None,
-    reasons: Sequence[str],
+    reasons: Sequence[Reason],
     batch: BatchRun | None,
 ) -> tuple[Match, MatchEvent]:
     """An unsaved proposal and its first event."""
@@ -423,7 +418,7 @@ def match_propose(
     by,
     score: float | None = None,
     distance_km: float | None = None,
-    reasons: Iterable[str] = (),
+    reasons: Iterable[Any] = (),
     batch: BatchRun | None = None,
     organisation: Organisation | None = None,
 ) -> Match:
@@ -435,10 +430,13 @@ def match_propose(
     ``organisation`` when given), the volunteer is inactive or paused, the pair
     already has an open match or was declined/cancelled before, a needed VOG is
     missing, or the volunteer has no free place. Nothing is written then.
+
+    ``reasons`` are the engine's codes with parameters (``matches.reasons``), stored as
+    they are; a sentence is read back into a code where it can be.
     """
     score = _clean_number(score, "score")
     distance_km = _clean_number(distance_km, _("afstand"))
-    reasons = _clean_reasons(reasons)
+    reasons = clean_reasons(reasons)
     today = _today()
     try:
         with transaction.atomic():
@@ -539,7 +537,7 @@ def match_propose_many(
             if refusal:
                 result.skipped.append((p.request_id, p.volunteer_id, refusal))
                 continue
-            checked.append(NewProposal(request.pk, volunteer.pk, score, distance, _clean_reasons(p.reasons)))
+            checked.append(NewProposal(request.pk, volunteer.pk, score, distance, clean_reasons(p.reasons)))
             organisation_ids.append(request.organisation_id)
             counts[volunteer.pk] = counts.get(volunteer.pk, 0) + 1
             open_pairs.add((request.pk, volunteer.pk))

@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from caregivers.models import HelpRequest, Mantelzorger, RequestDate, RequestSlot
-from common.formats import format_km
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent
+from matches.reasons import distance_text
 from neighbourhoods.models import Organisation
 from volunteers.models import Volunteer
 
@@ -97,7 +97,7 @@ def proposal_summary(match: Match) -> ProposalSummary:
         description=request.description,
         skills=[s.display_label for s in request.skills.all()],
         area=area or "",
-        distance=format_km(match.distance_km) if match.distance_km is not None else "",
+        distance=distance_text(match.distance_km) if match.distance_km is not None else "",
         times=_request_times(request),
         recurring=bool(request.slots.all()),
         needs_vog=request.needs_vog,

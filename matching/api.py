@@ -4,11 +4,20 @@
 
     {"request": 12, "limit": 10,
      "candidates": [{"volunteer": 7, "name": "Zoë van 't Hof", "area": "Velp", "score": 0.8123,
-                     "distance_km": 3.24, "reasons": ["3,2 km", "beschikbaar di 13:00-17:00", ...]}],
-     "summary": ["12 vrijwilligers in de buurt (binnen 5,0 km)", "9 niet beschikbaar op dinsdag", ...],
+                     "distance_km": 3.24,
+                     "reasons": [{"code": "distance", "km": 3.2, "text": "3,2 km"},
+                                 {"code": "available", "slots": [["tue", "13:00", "17:00"]],
+                                  "text": "beschikbaar di 13:00-17:00"}, ...]}],
+     "summary": [{"code": "nearby", "count": 12, "km": 5.0,
+                  "text": "12 vrijwilligers in de buurt (binnen 5,0 km)"},
+                 {"code": "not_available_on", "count": 9, "day": "tue",
+                  "text": "9 niet beschikbaar op dinsdag"}, ...],
      "rejections": {"not_available": 9, ...}}
 
-Errors are JSON too, always ``{"error": "<reason in Dutch>"}``:
+Every reason and summary line is its code with parameters (``matches.reasons`` lists
+them), for programs, and its ``text`` in the language of the session, for people.
+
+Errors are JSON too, always ``{"error": "<reason in the session's language>"}``:
 
 * 401 not logged in (never a redirect to the login page);
 * 404 unknown request, a request of another organisation, or no broker/admin role
@@ -27,6 +36,7 @@ import re
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
+from matches.reasons import reason_text
 from matching.engine.suggest import MAX_LIMIT
 from matching.selectors import DEFAULT_LIMIT, request_for_matching, volunteer_candidates
 from neighbourhoods.models import StaffMembership
@@ -73,6 +83,11 @@ def parse_limit(value: str | None) -> int | None:
     return number if 1 <= number <= MAX_LIMIT else None
 
 
+def _with_text(reasons) -> list[dict]:
+    """Each reason with its code and parameters, and as text in the active language."""
+    return [{**reason, "text": reason_text(reason)} for reason in reasons]
+
+
 @api_view()
 def api_suggestions(request, slug, pk):
     organisation = staff_organisation(user=request.user, slug=slug, roles=STAFF_ROLES)
@@ -97,11 +112,11 @@ def api_suggestions(request, slug, pk):
                     "area": c.area,
                     "score": c.score,
                     "distance_km": round(c.distance_km, 2),
-                    "reasons": c.reasons,
+                    "reasons": _with_text(c.reasons),
                 }
                 for c in found.candidates
             ],
-            "summary": found.summary,
+            "summary": _with_text(found.summary),
             "rejections": found.rejections,
         }
     )

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from caregivers.models import HelpRequest
 from common.errors import DomainError
-from common.formats import format_km
 from matches.models import Match
-from matching.engine import Candidate, Rejection, SuggestResult, all_rejections, suggest
+from matches.reasons import distance_text, rejection_label
+from matching.engine import Candidate, Reason, Rejection, SuggestResult, all_rejections, suggest
 from matching.engine.scoring import candidate_for
 from matching.loaders import cached_volunteer_pool, organisation_weights, request_data
 from neighbourhoods.models import Organisation
@@ -61,11 +61,11 @@ class CandidateRow:
     area: str  # neighbourhood or village, else the place
     score: float
     distance_km: float
-    reasons: list[str]
+    reasons: list[Reason]  # codes; the page renders them (matches.reasons)
 
     @property
     def distance_label(self) -> str:
-        return format_km(self.distance_km)
+        return distance_text(self.distance_km)
 
     @property
     def score_percent(self) -> int:
@@ -76,14 +76,15 @@ class CandidateRow:
 class Suggestions:
     """Ranked candidates for one request, and why others fell out.
 
-    ``problem`` says (in Dutch) why there are no suggestions at all: the request is
-    not ready, or has no location. ``few`` is true when fewer candidates were found
-    than asked for: then the summary explains why."""
+    ``problem`` says (in the reader's language) why there are no suggestions at all:
+    the request is not ready, or has no location. ``few`` is true when fewer candidates
+    were found than asked for: then the summary explains why. Reasons and summary
+    lines are codes with parameters, rendered by the page (``matches.reasons``)."""
 
     request: HelpRequest
     limit: int
     candidates: list[CandidateRow] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
+    summary: list[Reason] = field(default_factory=list)
     rejections: dict[str, int] = field(default_factory=dict)
     problem: str | None = None
     result: SuggestResult | None = None
@@ -159,7 +160,7 @@ def volunteer_candidates(
     now: datetime.datetime | None = None,
 ) -> Suggestions:
     """The best ``limit`` (1..100) volunteers of ``organisation`` for ``request``, with
-    reasons in Dutch, and the summary of why others fell out."""
+    their reasons, and the summary of why others fell out."""
     now = now or timezone.now()
     out = Suggestions(request=request, limit=limit)
     if request.organisation_id != organisation.pk:
@@ -194,7 +195,7 @@ def volunteer_candidates(
         for c in result.candidates
         if c.volunteer_id in people  # deleted since the pool was built
     ]
-    out.summary = list(result.summary_nl)
+    out.summary = list(result.summary)
     out.rejections = dict(result.rejections)
     return out
 
@@ -231,5 +232,7 @@ def candidate_for_volunteer(
         if code not in CHECKED_BY_SERVICE
     ]
     if broken:
-        raise DomainError(_("Deze vrijwilliger past niet bij deze vraag: %(why)s.") % {"why": broken[0].label_nl})
+        raise DomainError(
+            _("Deze vrijwilliger past niet bij deze vraag: %(why)s.") % {"why": rejection_label(broken[0])}
+        )
     return candidate_for(volunteer, data, distance_km=distance, weights=organisation_weights(organisation), now=now)

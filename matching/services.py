@@ -43,6 +43,7 @@ from common.errors import DomainError
 from common.tasks import task_named
 from matches.models import BatchRun, Match
 from matches.proposals import NewProposal, match_propose_many
+from matches.reasons import reasons_text
 from matching.engine.batch import assign
 from matching.engine.suggest import resolve_today, suggest
 from neighbourhoods.models import Organisation
@@ -106,8 +107,13 @@ def batch_compute(
     nearest-first pass on the same input, ``greedy_*``) and ``timings`` in seconds.
     Requests that already have an open match are left out (a second run does not
     propose them again). With ``explain_unmatched`` the dict also gets
-    ``"unmatched_reasons": [{"request": key, "reasons": [str, ...]}]`` (the web review
+    ``"unmatched_reasons": [{"request": key, "reasons": [reason, ...]}]`` (the web review
     shows them; the command leaves them out to keep the contract exact).
+
+    Reasons, of proposals and of unmatched requests, are codes with parameters
+    (``matches.reasons``), rendered when they are shown: a run computed by a task
+    reads in the language of whoever reviews it. The ``match_batch --json`` file
+    renders them (:func:`batch_result_as_contract`).
 
     ``progress(pct, step)`` is called between the phases (``step`` is a code of
     :data:`STEP_LABELS`). Writes nothing.
@@ -160,16 +166,11 @@ def batch_compute(
         explained = []
         for request_id in result.unmatched[:MAX_EXPLAINED]:
             if request_id not in by_id:
-                reasons = [_("Deze vraag heeft geen adres dat we op de kaart kunnen vinden.")]
+                reasons = [{"code": "no_location"}]
                 explained.append({"request": request_key.get(request_id, request_id), "reasons": reasons})
                 continue
             found = suggest(by_id[request_id], pool, limit=1, weights=weights, today=today, now=now)
-            if found.eligible:
-                reasons = [
-                    _("Er waren passende vrijwilligers, maar die zijn in deze ronde aan andere vragen gekoppeld.")
-                ]
-            else:
-                reasons = list(found.summary_nl)
+            reasons = [{"code": "taken_by_others"}] if found.eligible else list(found.summary)
             explained.append({"request": request_key.get(request_id, request_id), "reasons": reasons})
         data["unmatched_reasons"] = explained
     t4 = time.perf_counter()
@@ -181,6 +182,19 @@ def batch_compute(
         "total_s": round(t4 - t0, 4),
     }
     return data
+
+
+def batch_result_as_contract(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` as the ``match_batch --json`` file shows it (DESIGN.md): every proposal's
+    reasons as sentences in the active language (``"reasons": [str, ...]``). Committing
+    such a file reads the sentences back into codes (``matches.reasons.clean_reasons``)."""
+    out = dict(data)
+    out["proposals"] = [{**p, "reasons": reasons_text(p.get("reasons"))} for p in data.get("proposals") or []]
+    if "unmatched_reasons" in data:
+        out["unmatched_reasons"] = [
+            {**item, "reasons": reasons_text(item.get("reasons"))} for item in data.get("unmatched_reasons") or []
+        ]
+    return out
 
 
 # --- Commit ----------------------------------------------------------------------------
@@ -333,7 +347,7 @@ def batch_commit(
                         volunteer_id,
                         _number(p.get("score")),
                         _number(p.get("distance_km")),
-                        [str(r) for r in reasons] if isinstance(reasons, list) else [],
+                        reasons if isinstance(reasons, list) else [],
                     )
                 )
         if new:

@@ -1,9 +1,10 @@
 """The matching engine: pure Python/numpy over plain data, no Django, no ORM.
 
 * :mod:`.types` - ``VolunteerData``, ``RequestData``, ``Weights``, ``Candidate``,
-  ``Rejection`` codes, ``BatchResult``.
+  ``Rejection`` codes, ``Reason``, ``BatchResult``.
 * :mod:`.constraints` - the hard constraints, one named function each.
-* :mod:`.scoring` - the soft score: named parts, Dutch reasons; the request priority
+* :mod:`.scoring` - the soft score: named parts, reasons as codes with parameters
+  (``matches.reasons`` renders them in the reader's language); the request priority
   part is :func:`caregivers.priority.request_priority`, the rule the broker's queue
   uses too (plain Python, so the engine stays Django-free).
 * :mod:`.spatial` - ``VolunteerPool``: numpy columns + grid index (radius queries
@@ -27,6 +28,7 @@ from .types import (
     Candidate,
     DateWindow,
     Proposal,
+    Reason,
     Rejection,
     RequestData,
     VolunteerData,
@@ -39,6 +41,7 @@ __all__ = [
     "Candidate",
     "DateWindow",
     "Proposal",
+    "Reason",
     "Rejection",
     "RequestData",
     "SuggestResult",

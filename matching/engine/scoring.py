@@ -1,4 +1,4 @@
-"""The soft score: named parts in [0, 1], weighted, each with a plain-Dutch reason.
+"""The soft score: named parts in [0, 1], weighted, each with a reason (a code).
 
 score = sum(weight[p] * part[p]) / sum(weight), rounded to :data:`SCORE_SCALE`
 units (4 decimals). The engine ranks and optimises on exactly that integer
@@ -35,11 +35,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from caregivers.priority import PRIORITY_SCALE, priority_int, request_priority, waiting_days
-from common.formats import format_km
-from common.slots import DAY_SHORT_NL, Slot
+from common.slots import DAYS
 
 from .constraints import covering_slot
-from .types import Candidate, RequestData, VolunteerData, Weights
+from .types import Candidate, Reason, RequestData, VolunteerData, Weights
 
 __all__ = [
     "DISTANCE_REFERENCE_KM",
@@ -53,10 +52,9 @@ __all__ = [
     "margin_fraction",
     "parts_from_facts",
     "priority_int",
-    "reasons_nl",
+    "reasons_for",
     "request_priority",
     "score_pair",
-    "slot_label_nl",
     "to_score_int",
     "waiting_days",
 ]
@@ -65,53 +63,6 @@ PART_NAMES = Weights.names()
 SCORE_SCALE = 10_000  # score units per 1.0
 DISTANCE_REFERENCE_KM = 10.0
 AVAILABILITY_FULL_MARGIN_S = 2 * 3600
-
-LANGUAGE_NAMES_NL = {
-    "nl": "Nederlands",
-    "en": "Engels",
-    "de": "Duits",
-    "fr": "Frans",
-    "es": "Spaans",
-    "pt": "Portugees",
-    "it": "Italiaans",
-    "pl": "Pools",
-    "ro": "Roemeens",
-    "bg": "Bulgaars",
-    "hu": "Hongaars",
-    "uk": "Oekraïens",
-    "ru": "Russisch",
-    "tr": "Turks",
-    "ar": "Arabisch",
-    "ku": "Koerdisch",
-    "fa": "Perzisch",
-    "ps": "Pasjtoe",
-    "ti": "Tigrinya",
-    "am": "Amhaars",
-    "so": "Somalisch",
-    "zh": "Chinees",
-    "hi": "Hindi",
-    "ur": "Urdu",
-    "fy": "Fries",
-    "li": "Limburgs",
-    "el": "Grieks",
-    "sr": "Servisch",
-    "hr": "Kroatisch",
-    "bs": "Bosnisch",
-    "vi": "Vietnamees",
-    "id": "Indonesisch",
-}
-
-# Mirrors volunteers.models.TARGET_GROUPS (which is lazily translated; the engine stays
-# Django-free). Unknown codes are shown as they are.
-TARGET_GROUPS_NL = {
-    "elderly": "ouderen",
-    "dementia": "mensen met dementie",
-    "disability": "mensen met een beperking",
-    "psychiatric": "mensen met psychische klachten",
-    "children": "kinderen en gezinnen",
-    "newcomers": "nieuwkomers",
-}
-
 
 # --- Parts ----------------------------------------------------------------------
 
@@ -237,68 +188,64 @@ def score_pair(
 # --- Reasons --------------------------------------------------------------------
 
 
-def slot_label_nl(slot: Slot) -> str:
-    """``"di 13:00-17:00"`` always in Dutch (``Slot.label()`` follows the active Django
-    language and needs configured settings; the engine needs neither)."""
-    return f"{DAY_SHORT_NL[slot.weekday]} {slot.start:%H:%M}-{slot.end:%H:%M}"
+def _hhmm(t: datetime.time) -> str:
+    return f"{t:%H:%M}"
 
 
-def _join_nl(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
-
-
-def reasons_nl(
+def reasons_for(
     v: VolunteerData, r: RequestData, *, distance_km: float, parts: Mapping[str, float], now: datetime.datetime
-) -> list[str]:
-    """Plain-Dutch reasons (B1) for a candidate, most telling first.
+) -> list[Reason]:
+    """Why this volunteer, most telling first, as codes with parameters (plain JSON
+    values; ``matches.reasons`` lists the codes and renders them in the reader's
+    language).
 
-    Only parts that speak for the volunteer get a sentence, plus the facts a broker
+    Only parts that speak for the volunteer get a reason, plus the facts a broker
     checks anyway: the distance, when the volunteer is free, the VOG.
     """
-    reasons = [format_km(distance_km)]
-    weekly, dated = [], []
+    # One decimal, as shown: the stored reason says what the broker saw.
+    reasons: list[Reason] = [{"code": "distance", "km": round(float(distance_km), 1)}]
+    weekly: list[list[str]] = []
+    dated: list[list[str]] = []
     for w in r.windows:
         slot = covering_slot(v, w)
         if slot is None:
             continue
         if w.date is None:
-            label = slot_label_nl(slot)
-            if label not in weekly:
-                weekly.append(label)
+            item = [DAYS[slot.weekday], _hhmm(slot.start), _hhmm(slot.end)]
+            if item not in weekly:
+                weekly.append(item)
         else:
-            dated.append(w.label())
+            dated.append([w.date.isoformat(), _hhmm(w.start), _hhmm(w.end)])
     if weekly:
-        reasons.append("beschikbaar " + ", ".join(weekly))
+        reasons.append({"code": "available", "slots": weekly})
     if dated:
-        reasons.append("kan op " + ", ".join(dated))
+        reasons.append({"code": "dates", "dates": dated})
     if r.needs_vog:
-        reasons.append("heeft geldige VOG")
+        reasons.append({"code": "vog_valid"})
     if parts.get("continuity", 0) > 0:
-        reasons.append("hielp dit gezin eerder")
-    shared = sorted(LANGUAGE_NAMES_NL.get(code, code) for code in r.languages & v.languages)
+        reasons.append({"code": "helped_household_before"})
+    shared = sorted(r.languages & v.languages)
     if shared:
-        reasons.append("spreekt " + _join_nl(shared))
+        reasons.append({"code": "speaks", "languages": shared})
     if parts.get("neighbourhood", 0) > 0:
-        reasons.append("woont in dezelfde buurt")
+        reasons.append({"code": "same_neighbourhood"})
     if r.is_recurring is True and v.wants_recurring and not v.wants_one_off:
-        reasons.append("wil graag vaste hulp geven")
+        reasons.append({"code": "wants_recurring"})
     elif r.is_recurring is False and v.wants_one_off and not v.wants_recurring:
-        reasons.append("wil graag eenmalig helpen")
+        reasons.append({"code": "wants_one_off"})
     if r.target_group is not None and r.target_group in v.target_groups:
-        reasons.append("wil graag helpen bij " + TARGET_GROUPS_NL.get(r.target_group, r.target_group))
+        reasons.append({"code": "target_group", "group": r.target_group})
     if v.open_matches == 0:
-        reasons.append("nog geen koppelingen")
+        reasons.append({"code": "no_matches_yet"})
     else:
-        reasons.append(f"{v.open_matches} van {v.max_active_matches} koppelingen bezet")
+        reasons.append({"code": "load", "open": int(v.open_matches), "max": int(v.max_active_matches)})
     if r.urgency == "high":
-        reasons.append("dringende vraag")
+        reasons.append({"code": "urgent"})
     days = waiting_days(created_at=r.created_at, now=now)
     if days >= 14:
-        reasons.append(f"wacht al {days} dagen")
+        reasons.append({"code": "waiting_days", "days": int(days)})
     if r.burden_high:
-        reasons.append("mantelzorger zwaar belast")
+        reasons.append({"code": "carer_burden_high"})
     return reasons
 
 
@@ -318,7 +265,7 @@ def candidate_from_parts(
         score=int(score_units) / SCORE_SCALE,
         distance_km=float(distance_km),
         parts={name: round(float(parts[name]), 4) for name in PART_NAMES},
-        reasons=reasons_nl(v, r, distance_km=distance_km, parts=parts, now=now),
+        reasons=reasons_for(v, r, distance_km=distance_km, parts=parts, now=now),
     )
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from common.formats import format_km
+from common.slots import DAYS
 
 from .scoring import (
     candidate_for,
@@ -30,9 +30,9 @@ from .scoring import (
     to_score_int,
 )
 from .spatial import VolunteerPool
-from .types import Candidate, Rejection, RequestData, VolunteerData, Weights, Window
+from .types import Candidate, Reason, Rejection, RequestData, VolunteerData, Weights, Window
 
-__all__ = ["MAX_LIMIT", "Evaluation", "SuggestResult", "evaluate", "resolve_today", "as_pool", "suggest"]
+__all__ = ["MAX_LIMIT", "Evaluation", "SuggestResult", "evaluate", "resolve_today", "as_pool", "suggest", "summary"]
 
 MAX_LIMIT = 100
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -276,11 +276,11 @@ def top_order(ev: Evaluation, limit: int | None) -> np.ndarray:
 class SuggestResult:
     """Ranked candidates (score descending, then volunteer id), the number of
     volunteers that fell out per :class:`Rejection` code (non-zero only, checking
-    order), and a short summary in Dutch for the broker."""
+    order), and a short summary for the broker (:func:`summary`: reasons as codes)."""
 
     candidates: list[Candidate]
     rejections: dict[str, int]
-    summary_nl: list[str]
+    summary: list[Reason]
     nearby: int = 0
     eligible: int = 0
     radius_km: float = 0.0
@@ -290,36 +290,25 @@ class SuggestResult:
         return {
             "candidates": [c.as_dict() for c in self.candidates],
             "rejections": dict(self.rejections),
-            "summary": list(self.summary_nl),
+            "summary": [dict(line) for line in self.summary],
             "nearby": self.nearby,
             "eligible": self.eligible,
             "radius_km": self.radius_km,
         }
 
 
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+def _hhmm(t: datetime.time) -> str:
+    return f"{t:%H:%M}"
 
 
-_SUMMARY_NL = {
-    Rejection.TOO_FAR_FOR_REQUEST: ("woont te ver weg", "wonen te ver weg"),
-    Rejection.TOO_FAR_FOR_VOLUNTEER: ("vindt het te ver om te reizen", "vinden het te ver om te reizen"),
-    Rejection.INACTIVE: ("is niet actief", "zijn niet actief"),
-    Rejection.PAUSED: ("heeft pauze", "hebben pauze"),
-    Rejection.EXCLUDED: ("is eerder afgewezen of geblokkeerd", "zijn eerder afgewezen of geblokkeerd"),
-    Rejection.SKILLS: ("mist een gevraagde vaardigheid", "missen een gevraagde vaardigheid"),
-    Rejection.VOG: ("heeft geen geldige VOG voor die periode", "hebben geen geldige VOG voor die periode"),
-    Rejection.CAPACITY: ("heeft al genoeg koppelingen", "hebben al genoeg koppelingen"),
-}
-
-
-def summary_nl(ev: Evaluation) -> list[str]:
-    """``["12 vrijwilligers in de buurt (binnen 5,0 km)", "9 niet beschikbaar op dinsdag",
-    "3 passen bij deze vraag"]``."""
-    where = f"binnen {format_km(ev.radius_km)}"
+def summary(ev: Evaluation) -> list[Reason]:
+    """Why others fell out, as codes with parameters (``matches.reasons`` renders them:
+    "12 vrijwilligers in de buurt (binnen 5,0 km)", "9 niet beschikbaar op dinsdag",
+    "3 passen bij deze vraag")."""
+    km = round(float(ev.radius_km), 1)
     if ev.nearby == 0:
-        return [f"Geen vrijwilligers in de buurt ({where})"]
-    lines = [_n(ev.nearby, "vrijwilliger", "vrijwilligers") + f" in de buurt ({where})"]
+        return [{"code": "none_nearby", "km": km}]
+    lines: list[Reason] = [{"code": "nearby", "count": int(ev.nearby), "km": km}]
     for code in Rejection:
         count = ev.rejections.get(code, 0)
         if not count or code is Rejection.ORGANISATION:
@@ -327,19 +316,20 @@ def summary_nl(ev: Evaluation) -> list[str]:
         if code is Rejection.NOT_AVAILABLE:
             windows = ev.request.windows
             for window, c in ev.not_available_by_window.items():
-                same_day = [w for w in windows if (w.weekday, w.date) == (window.weekday, window.date)]
-                when = window.day_nl()
-                if len(same_day) > 1:
-                    when += f" {window.start:%H:%M}-{window.end:%H:%M}"
-                lines.append(f"{c} niet beschikbaar op {when}")
+                line: Reason = {"code": "not_available_on", "count": int(c), "day": DAYS[window.weekday]}
+                if window.date is not None:
+                    line["date"] = window.date.isoformat()
+                # Two windows on one day: say which one.
+                if sum((w.weekday, w.date) == (window.weekday, window.date) for w in windows) > 1:
+                    line["time"] = [_hhmm(window.start), _hhmm(window.end)]
+                lines.append(line)
         else:
-            one, many = _SUMMARY_NL[code]
-            lines.append(f"{count} {one if count == 1 else many}")
+            lines.append({"code": "rejected", "rule": str(code), "count": int(count)})
     eligible = len(ev.rows)
     if eligible == 0:
-        lines.append("geen enkele vrijwilliger past bij deze vraag")
+        lines.append({"code": "none_eligible"})
     else:
-        lines.append(_n(eligible, "past", "passen") + " bij deze vraag")
+        lines.append({"code": "eligible", "count": eligible})
     return lines
 
 
@@ -379,7 +369,7 @@ def suggest(
     return SuggestResult(
         candidates=candidates,
         rejections={str(code): count for code, count in ev.rejections.items() if count},
-        summary_nl=summary_nl(ev),
+        summary=summary(ev),
         nearby=ev.nearby,
         eligible=len(ev.rows),
         radius_km=ev.radius_km,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
 from common.geo import Point
-from common.slots import DAY_NAMES_NL, DAY_SHORT_NL, Slot, merge_touching
+from common.slots import DAY_SHORT_NL, Slot, merge_touching
 
 __all__ = [
     "URGENCIES",
@@ -33,6 +33,7 @@ __all__ = [
     "DateWindow",
     "Proposal",
     "Rejection",
+    "Reason",
     "RequestData",
     "VolunteerData",
     "Weights",
@@ -42,20 +43,11 @@ __all__ = [
 URGENCIES = ("low", "normal", "high")
 
 MONTHS_SHORT_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+
+# Why a volunteer fits, or why others fell out: a code with parameters, as plain JSON
+# values (``{"code": "distance", "km": 0.8}``), stored as they are and rendered in the
+# reader's language at display time. ``matches.reasons`` lists every code.
+Reason = dict[str, Any]
 
 
 def _frozen(value: Iterable[Any] | None) -> frozenset:
@@ -118,17 +110,12 @@ class Window:
         return (self.date is not None, self.date or datetime.date.min, self.weekday, self.start, self.end)
 
     def label(self) -> str:
-        """``"di 12:00-18:00"`` or, for a date, ``"zo 25 okt 14:00-16:00"``."""
+        """``"di 12:00-18:00"`` or, for a date, ``"zo 25 okt 14:00-16:00"`` (a key for
+        tests and logs; people read reasons through ``matches.reasons``)."""
         times = f"{self.start:%H:%M}-{self.end:%H:%M}"
         if self.date is None:
             return f"{DAY_SHORT_NL[self.weekday]} {times}"
         return f"{DAY_SHORT_NL[self.weekday]} {self.date.day} {MONTHS_SHORT_NL[self.date.month - 1]} {times}"
-
-    def day_nl(self) -> str:
-        """``"dinsdag"`` or ``"zondag 25 oktober"`` (for "niet beschikbaar op ...")."""
-        if self.date is None:
-            return DAY_NAMES_NL[self.weekday]
-        return f"{DAY_NAMES_NL[self.weekday]} {self.date.day} {MONTHS_NL[self.date.month - 1]}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -273,7 +260,8 @@ class Rejection(enum.StrEnum):
     """Why a volunteer is not a candidate (a hard constraint is broken).
 
     The order of the members is the order in which the engine checks them; each
-    volunteer is counted under the first constraint it breaks.
+    volunteer is counted under the first constraint it breaks. What each means for a
+    volunteer, in words: ``matches.reasons.REJECTION_LABELS``.
     """
 
     ORGANISATION = "organisation"
@@ -286,24 +274,6 @@ class Rejection(enum.StrEnum):
     VOG = "vog"
     NOT_AVAILABLE = "not_available"
     CAPACITY = "capacity"
-
-    @property
-    def label_nl(self) -> str:
-        return _REJECTION_LABELS_NL[self]
-
-
-_REJECTION_LABELS_NL = {
-    Rejection.ORGANISATION: "hoort bij een andere organisatie",
-    Rejection.TOO_FAR_FOR_REQUEST: "woont verder weg dan de vraag toestaat",
-    Rejection.TOO_FAR_FOR_VOLUNTEER: "woont verder weg dan de vrijwilliger wil reizen",
-    Rejection.INACTIVE: "is niet actief",
-    Rejection.PAUSED: "heeft even pauze",
-    Rejection.EXCLUDED: "is eerder afgewezen of geblokkeerd voor deze vraag",
-    Rejection.SKILLS: "mist een gevraagde vaardigheid",
-    Rejection.VOG: "heeft geen geldige VOG voor de gevraagde periode",
-    Rejection.NOT_AVAILABLE: "is niet beschikbaar op de gevraagde tijd",
-    Rejection.CAPACITY: "heeft al het maximale aantal koppelingen",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,15 +330,16 @@ class Candidate:
     """One proposed volunteer for a request.
 
     ``score`` is in [0, 1] with 4 decimals (the engine ranks on exactly this value);
-    ``parts`` holds each named score part in [0, 1]; ``reasons`` are plain Dutch
-    sentences for the broker, most important first.
+    ``parts`` holds each named score part in [0, 1]; ``reasons`` say why, most important
+    first, as :data:`Reason` codes with parameters (rendered for the broker at display
+    time).
     """
 
     volunteer_id: int
     score: float
     distance_km: float
     parts: dict[str, float]
-    reasons: list[str]
+    reasons: list[Reason]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -376,7 +347,7 @@ class Candidate:
             "score": self.score,
             "distance_km": round(self.distance_km, 2),
             "parts": dict(self.parts),
-            "reasons": list(self.reasons),
+            "reasons": [dict(reason) for reason in self.reasons],
         }
 
 
@@ -418,7 +389,7 @@ class BatchResult:
                     "volunteer": vk.get(p.volunteer_id, p.volunteer_id),
                     "score": p.candidate.score,
                     "distance_km": round(p.candidate.distance_km, 2),
-                    "reasons": list(p.candidate.reasons),
+                    "reasons": [dict(reason) for reason in p.candidate.reasons],
                 }
                 for p in self.proposals
             ],

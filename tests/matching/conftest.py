@@ -6,6 +6,7 @@
 * ``frozen_now``: time frozen at :data:`NOW`, a Monday away from DST changes.
 * ``make_volunteer`` / ``make_request`` / ``make_match``: small builders with the
   things matching cares about (location, skills, weekly slots, status).
+* ``in_english``: the test client reads the site in English.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ def _fresh_pool_cache(settings):
     pool_cache_clear()
     yield
     pool_cache_clear()
+
+
+@pytest.fixture
+def in_english(client):
+    """The test client switches the site to English (as the language switch does).
+    Afterwards the thread's language is the default again: LocaleMiddleware leaves the
+    last request's language active, which would leak into the next test."""
+    from django.utils import translation
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -48,12 +48,16 @@ def test_suggestions_as_json(client, broker, ready):
     assert first["name"].startswith("Vrijwilliger")
     assert isinstance(first["score"], float) and 0 < first["score"] <= 1
     assert first["distance_km"] == 0.0
-    assert first["reasons"][0] == "0,0 km"
+    # Each reason: its code and parameters, and the text in the session's language.
+    assert first["reasons"][0] == {"code": "distance", "km": 0.0, "text": "0,0 km"}
+    assert all(set(r) >= {"code", "text"} for r in first["reasons"])
     scores = [c["score"] for c in body["candidates"]]
     assert scores == sorted(scores, reverse=True)
     # Vera (of the personas) has no skills; Zonder is not free on Tuesday.
     assert body["rejections"] == {"skills": 1, "not_available": 1}
-    assert any("niet beschikbaar op dinsdag" in line for line in body["summary"])
+    assert {"code": "not_available_on", "count": 1, "day": "tue", "text": "1 niet beschikbaar op dinsdag"} in (
+        body["summary"]
+    )
 
 
 def test_default_limit_is_ten(client, broker, ready):
@@ -142,3 +146,12 @@ def test_api_uses_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         body = client.get(api(request.pk)).json()
     assert len(body["candidates"]) == min(n, 10)
+
+
+def test_the_text_of_each_reason_follows_the_session_language(client, broker, ready, in_english):
+    body = client.get(api(ready.pk, limit=1)).json()
+    (first,) = body["candidates"]
+    assert first["reasons"][0] == {"code": "distance", "km": 0.0, "text": "0.0 km"}
+    assert {"code": "not_available_on", "count": 1, "day": "tue", "text": "1 not available on Tuesday"} in (
+        body["summary"]
+    )

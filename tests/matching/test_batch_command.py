@@ -7,8 +7,10 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from matches.models import BatchRun, Match
+from matches.reasons import clean_reasons, reasons_text
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +112,24 @@ def test_commit_creates_proposed_matches_and_twice_does_not_duplicate(scene, tmp
     assert len(again["unmatched"]) == 1
     assert Match.objects.count() == 2
     assert "0 voorstellen gemaakt" in out
+
+
+def test_the_file_has_sentences_in_dutch_and_the_stored_run_codes(scene, tmp_path):
+    target = tmp_path / "batch.json"
+    with translation.override("en"):  # whoever runs it: the file is in the site's language
+        run("--organisation", "org-a", "--commit", "--json", str(target))
+    data = json.loads(target.read_text(encoding="utf-8"))
+    stored = BatchRun.objects.get().result
+    for in_file, in_run in zip(data["proposals"], stored["proposals"], strict=True):
+        with translation.override("nl"):
+            assert in_file["reasons"] == reasons_text(in_run["reasons"])
+        assert in_file["reasons"][1] == "beschikbaar di 13:00-17:00"
+        assert in_run["reasons"][1] == {"code": "available", "slots": [["tue", "13:00", "17:00"]]}
+    # Committing such a file reads the sentences back into the codes.
+    assert clean_reasons(data["proposals"][0]["reasons"]) == stored["proposals"][0]["reasons"]
+    assert {tuple(map(str, m.reasons)) for m in Match.objects.all()} == {
+        tuple(map(str, p["reasons"])) for p in stored["proposals"]
+    }
 
 
 def test_unknown_organisation_is_an_error(scene):

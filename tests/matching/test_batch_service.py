@@ -79,7 +79,7 @@ def test_compute_follows_the_contract_and_beats_greedy(org, tight):
         assert set(p) == {"request", "volunteer", "score", "distance_km", "reasons"}
         assert isinstance(p["score"], float) and 0 <= p["score"] <= 1
         assert isinstance(p["distance_km"], float)
-        assert p["reasons"] and all(isinstance(r, str) for r in p["reasons"])
+        assert p["reasons"] and all(isinstance(r["code"], str) for r in p["reasons"])
     by_request = {p["request"]: p for p in data["proposals"]}
     assert by_request["R-1"]["distance_km"] == pytest.approx(2.7, abs=0.1)
     assert data["unmatched"] == []
@@ -131,9 +131,9 @@ def test_unmatched_requests_are_listed_and_explained(org, make_volunteer, make_r
     assert nowhere.pk > far.pk
     assert data["stats"]["requests_without_location"] == 1
     reasons = {item["request"]: item["reasons"] for item in data["unmatched_reasons"]}
-    assert "aan andere vragen gekoppeld" in reasons[second.pk][0]
-    assert reasons[far.pk][0].startswith("Geen vrijwilligers in de buurt")
-    assert "geen adres" in reasons["NO-ADDR"][0]
+    assert reasons[second.pk] == [{"code": "taken_by_others"}]
+    assert reasons[far.pk] == [{"code": "none_nearby", "km": 3.0}]
+    assert reasons["NO-ADDR"] == [{"code": "no_location"}]
 
 
 # --- commit ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from caregivers.models import HelpRequest
 from matches.models import BatchRun, Match
+from matches.reasons import reasons_text
 from matching.services import batch_compute, batch_run_record
 from tests.matching.conftest import NOW
 
@@ -190,8 +191,9 @@ def test_detail_shows_the_proposals_and_the_greedy_comparison(
     assert body.count(">Bevestigen<") == 2 and body.count(">Afwijzen<") == 2
     assert "Alles bevestigen (2 voorstellen)" in body
     assert reverse("caregivers_broker:detail", args=["org-a", tight["r1"].pk]) in body
-    for reason in done_run.result["proposals"][0]["reasons"]:
+    for reason in reasons_text(done_run.result["proposals"][0]["reasons"]):
         assert reason.replace("'", "&#x27;") in body
+    assert "beschikbaar di " in body
 
 
 def test_detail_lists_unmatched_requests_with_why(client, broker, org, make_volunteer, make_request, frozen_now):
@@ -305,3 +307,23 @@ def test_reject_a_confirmed_proposal_is_refused(client, broker, done_run):
     done_run.refresh_from_db()
     assert done_run.result["review"]["0"]["state"] == "confirmed"
     assert Match.objects.count() == 1
+
+
+def test_in_english_the_proposals_and_why_not_read_in_english(
+    client, broker, org, tight, make_volunteer, make_request, in_english
+):
+    """A run stores codes, so it reads in the language of whoever reviews it."""
+    far = make_request(org, at=(52.2, 6.2), requester_first_name="Verre")
+    nowhere = make_request(org, at=None, requester_first_name="Nergens")
+    run = batch_run_record(
+        organisation=org, result=batch_compute(organisation=org, now=NOW, explain_unmatched=True), by=broker
+    )
+    client.force_login(broker)
+    body = client.get(url("detail", run)).content.decode()
+    assert reverse("caregivers_broker:detail", args=["org-a", far.pk]) in body
+    assert reverse("caregivers_broker:detail", args=["org-a", nowhere.pk]) in body
+    assert "available Tue 13:00-17:00" in body and "no matches yet" in body
+    assert "No volunteers nearby (within" in body
+    assert "This request has no address we can find on the map." in body
+    for dutch in ("beschikbaar di", "nog geen koppelingen", "Geen vrijwilligers in de buurt", "geen adres"):
+        assert dutch not in body

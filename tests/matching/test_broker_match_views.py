@@ -74,6 +74,35 @@ def test_detail_shows_history_and_hours(client, world):
     assert "Tuin" in body and "Afronden met evaluatie" in body and "Koppeling annuleren" in body
 
 
+REASONS = [
+    {"code": "distance", "km": 0.8},
+    {"code": "available", "slots": [["tue", "13:00", "17:30"]]},
+    {"code": "text", "text": "kent de buurt goed"},
+]
+
+
+def test_detail_shows_why_the_volunteer_was_proposed(client, world):
+    match = world.match("proposed", reasons=REASONS)
+    client.force_login(world.broker)
+    body = client.get(url("detail", world, match.pk)).content.decode()
+    assert "Waarom voorgesteld" in body
+    assert "<li>0,8 km</li><li>beschikbaar di 13:00-17:30</li><li>kent de buurt goed</li>" in body
+
+
+def test_detail_shows_why_in_the_readers_language(client, world, in_english):
+    match = world.match("proposed", reasons=REASONS)
+    client.force_login(world.broker)
+    body = client.get(url("detail", world, match.pk)).content.decode()
+    assert "Why proposed" in body
+    assert "<li>0.8 km</li><li>available Tue 13:00-17:30</li><li>kent de buurt goed</li>" in body
+
+
+def test_detail_without_reasons_leaves_the_row_out(client, world):
+    match = world.match("proposed")
+    client.force_login(world.broker)
+    assert "Waarom voorgesteld" not in client.get(url("detail", world, match.pk)).content.decode()
+
+
 def test_detail_lists_the_emails_about_the_match(client, world, django_capture_on_commit_callbacks):
     from matches.lifecycle import match_accept, match_proposal_mail
 

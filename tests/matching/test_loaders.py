@@ -15,6 +15,7 @@ from common.geo import Point
 from common.slots import Slot
 from demo.factories import MantelzorgerFactory, UserFactory
 from matches.models import Match
+from matches.reasons import reason_text
 from matching import loaders
 from matching.engine import Weights, suggest
 from tests.caregivers.factories import BurdenCheckInFactory, CareRecipientFactory
@@ -218,7 +219,9 @@ def test_dst_sunday_date_is_kept_in_wall_clock_time_and_matched(region, make_req
     now = datetime.datetime(2030, 3, 1, 9, tzinfo=datetime.UTC)
     result = suggest(data, pool, now=now)
     assert [c.volunteer_id for c in result.candidates] == [v.pk]
-    assert "kan op zo 31 mrt 14:00-16:00, zo 27 okt 14:00-16:00" in result.candidates[0].reasons
+    dates = {"code": "dates", "dates": [["2030-03-31", "14:00", "16:00"], ["2030-10-27", "14:00", "16:00"]]}
+    assert dates in result.candidates[0].reasons
+    assert reason_text(dates) == "kan op zo 31 mrt 14:00-16:00, zo 27 okt 14:00-16:00"
 
 
 @pytest.mark.parametrize(

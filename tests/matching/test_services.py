@@ -35,13 +35,12 @@ def broker(personas):
 
 def test_propose_creates_a_proposed_match_with_its_event(org, broker, make_volunteer, make_request, frozen_now):
     v, r = make_volunteer(org), make_request(org)
-    match = match_propose(
-        request=r, volunteer=v, by=broker, score=0.8123, distance_km=3.24, reasons=["3,2 km", "heeft geldige VOG"]
-    )
+    reasons = [{"code": "distance", "km": 3.2}, {"code": "vog_valid"}]
+    match = match_propose(request=r, volunteer=v, by=broker, score=0.8123, distance_km=3.24, reasons=reasons)
     match.refresh_from_db()
     assert match.status == Match.Status.PROPOSED
     assert (match.organisation, match.request, match.volunteer, match.proposed_by) == (org, r, v, broker)
-    assert (match.score, match.distance_km, match.reasons) == (0.8123, 3.24, ["3,2 km", "heeft geldige VOG"])
+    assert (match.score, match.distance_km, match.reasons) == (0.8123, 3.24, reasons)
     assert match.batch is None
     event = MatchEvent.objects.get(match=match)
     assert (event.from_status, event.to_status, event.by) == ("", Match.Status.PROPOSED, broker)
@@ -193,10 +192,12 @@ def test_propose_many_respects_capacity_within_the_run(org, broker, make_volunte
     busy, free = make_volunteer(org, max_active_matches=1), make_volunteer(org, max_active_matches=2)
     r1, r2, r3, r4 = (make_request(org) for _ in range(4))
     run = BatchRun.objects.create(organisation=org, started_by=broker)
-    candidate = Candidate(volunteer_id=free.pk, score=0.7, distance_km=1.5, parts={}, reasons=["1,5 km"])
+    candidate = Candidate(
+        volunteer_id=free.pk, score=0.7, distance_km=1.5, parts={}, reasons=[{"code": "distance", "km": 1.5}]
+    )
     result = match_propose_many(
         proposals=[
-            NewProposal(r1.pk, busy.pk, 0.9, 1.0, ["1,0 km"]),
+            NewProposal(r1.pk, busy.pk, 0.9, 1.0, [{"code": "distance", "km": 1.0}]),
             NewProposal(r2.pk, busy.pk, 0.8, 1.0),  # over capacity: skipped
             Proposal(r3.pk, free.pk, candidate),
             {"request": r4.pk, "volunteer": free.pk, "score": 0.5, "distance_km": 2.0, "reasons": []},
@@ -212,7 +213,7 @@ def test_propose_many_respects_capacity_within_the_run(org, broker, make_volunte
     assert [(s[0], s[1]) for s in result.skipped] == [(r2.pk, busy.pk)]
     assert "geen plek meer" in result.skipped[0][2]
     assert set(Match.objects.values_list("batch", flat=True)) == {run.pk}
-    assert Match.objects.get(request=r3).reasons == ["1,5 km"]
+    assert Match.objects.get(request=r3).reasons == [{"code": "distance", "km": 1.5}]
     assert MatchEvent.objects.filter(to_status=Match.Status.PROPOSED).count() == 3
 
 
@@ -238,6 +239,7 @@ def test_propose_many_writes_the_rows_a_single_proposal_writes(org, broker, make
     run = BatchRun.objects.create(organisation=org, started_by=broker)
     result = match_propose_many(
         proposals=[
+            # Sentences (as a match_batch --json file has them) are read back into codes.
             NewProposal(r1.pk, v1.pk, 0.8123, 3.24, ["3,2 km", "Zoë van 't Hof-Özdemir", "x" * 400]),
             NewProposal(r2.pk, v1.pk, None, None, []),
         ],
@@ -258,7 +260,11 @@ def test_propose_many_writes_the_rows_a_single_proposal_writes(org, broker, make
         assert event.note == "voorgesteld uit een koppelronde" and event.at == stored.created_at
     first = Match.objects.get(request=r1)
     assert (first.score, first.distance_km) == (0.8123, 3.24)
-    assert first.reasons == ["3,2 km", "Zoë van 't Hof-Özdemir", "x" * 300]  # cut to MAX_REASON_LENGTH
+    assert first.reasons == [
+        {"code": "distance", "km": 3.2},
+        {"code": "text", "text": "Zoë van 't Hof-Özdemir"},
+        {"code": "text", "text": "x" * 300},  # cut to MAX_TEXT_LENGTH
+    ]
     assert Match.objects.get(request=r2).reasons == []
 
 

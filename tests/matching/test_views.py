@@ -149,7 +149,7 @@ def test_propose_creates_the_match_and_comes_back(client, broker, situation):
     match = Match.objects.get(request=request, volunteer=zoe)
     assert match.status == Match.Status.PROPOSED and match.proposed_by == broker
     assert match.distance_km == pytest.approx(0.0) and match.score > 0.5
-    assert "beschikbaar di 12:00-18:00" in match.reasons
+    assert {"code": "available", "slots": [["tue", "12:00", "18:00"]]} in match.reasons
     assert MatchEvent.objects.filter(match=match, to_status="proposed", by=broker).exists()
     page = client.get(response["Location"]).content.decode()
     assert "is voorgesteld voor deze vraag" in page
@@ -244,3 +244,32 @@ def test_anonymous_is_sent_to_login(client, situation):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     response = client.post(url("propose", situation["request"]), {"volunteer": situation["zoe"].pk})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_in_english_the_reasons_and_why_not_read_in_english(client, broker, situation, in_english):
+    """Reasons are codes, rendered at display time: the English page has no Dutch reason."""
+    html = client.get(url("suggestions", situation["request"])).content.decode()
+    assert 'lang="en"' in html
+    assert "0.0 km" in html and "4.7 km" in html
+    assert "available Tue 12:00-18:00" in html
+    assert "lives in the same neighbourhood" in html
+    assert "no matches yet" in html
+    # Why not more (Carla is not free on Tuesday).
+    assert "1 not available on Tuesday" in html and "2 fit this request" in html
+    for dutch in (
+        "0,0 km",
+        "beschikbaar di",
+        "woont in dezelfde buurt",
+        "nog geen koppelingen",
+        "niet beschikbaar op",
+        "passen bij deze vraag",
+        "in de buurt (binnen",
+    ):
+        assert dutch not in html
+
+
+def test_in_english_a_refusal_names_the_rule_in_english(client, broker, situation, in_english):
+    response = client.post(url("propose", situation["request"]), {"volunteer": situation["carla"].pk})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This volunteer doesn&#x27;t fit this request: is not available at the requested time." in html

@@ -2,8 +2,10 @@
 
 Without ``--commit`` it only computes. ``--json FILE`` writes the contract JSON
 (``-`` = standard output; the summary then goes to standard error, so the output
-stays valid JSON). ``--commit`` stores the run and turns its proposals into
-``Match(proposed)`` objects; proposals that no longer fit are skipped and counted.
+stays valid JSON), with each proposal's reasons as sentences in the site's
+language, Dutch (the stored run keeps them as codes). ``--commit`` stores the run
+and turns its proposals into ``Match(proposed)`` objects; proposals that no longer
+fit are skipped and counted.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
-from matching.services import batch_compute, batch_run_confirm, batch_run_record
+from matching.services import batch_compute, batch_result_as_contract, batch_run_confirm, batch_run_record
 from neighbourhoods.models import Organisation
 
 
@@ -65,7 +68,9 @@ class Command(BaseCommand):
         # With JSON on stdout, the summary goes to stderr to keep stdout parseable.
         out = self.stderr if target == "-" else self.stdout
         if target:
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            # The file reads the same whoever runs the command: the site's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                text = json.dumps(batch_result_as_contract(data), ensure_ascii=False, indent=2) + "\n"
             if target == "-":
                 self.stdout.write(text, ending="")
             else:

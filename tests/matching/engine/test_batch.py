@@ -261,7 +261,7 @@ def test_result_has_the_match_batch_json_shape():
     (proposal,) = data["proposals"]
     assert proposal["request"] == "R-001" and proposal["volunteer"] == "V-7"
     assert set(proposal) == {"request", "volunteer", "score", "distance_km", "reasons"}
-    assert proposal["reasons"][0] == "1,0 km"
+    assert proposal["reasons"][0] == {"code": "distance", "km": 1.0}
     assert data["stats"]["matched"] == 1
 
 

@@ -32,7 +32,10 @@ def test_engine_needs_no_django_settings_and_no_orm():
     out = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
     ).stdout.splitlines()
-    assert out[0] == "['1,1 km', 'beschikbaar di 12:00-18:00', 'spreekt Nederlands', 'nog geen koppelingen']"
+    assert out[0] == (
+        "[{'code': 'distance', 'km': 1.1}, {'code': 'available', 'slots': [['tue', '12:00', '18:00']]}, "
+        "{'code': 'speaks', 'languages': ['nl']}, {'code': 'no_matches_yet'}]"
+    )
     assert out[1] == "1 1"
     assert out[2] == "not configured"
     assert out[3] == "[]"  # the ORM was never imported

@@ -1,7 +1,8 @@
-"""The soft score: parts, weights, Dutch reasons, the request priority part, and agreement of
-the single-pair and column-wise paths."""
+"""The soft score: parts, weights, reasons as codes, the request priority part, and agreement
+of the single-pair and column-wise paths."""
 
 import datetime as dt
+import json
 import math
 from zoneinfo import ZoneInfo
 
@@ -19,8 +20,7 @@ from matching.engine.constraints import first_rejection
 from matching.engine.scoring import (
     PART_NAMES,
     candidate_for,
-    format_km,
-    reasons_nl,
+    reasons_for,
     score_pair,
 )
 from matching.engine.suggest import evaluate
@@ -68,12 +68,14 @@ def candidate(v, r, weights=None):
     return candidate_for(v, r, distance_km=haversine_km(v.point, r.point), weights=weights or Weights(), now=NOW)
 
 
-@pytest.mark.parametrize(("km", "text"), [(3.24, "3,2 km"), (0.04, "0,0 km"), (12.96, "13,0 km"), (7, "7,0 km")])
-def test_format_km_uses_a_decimal_comma(km, text):
-    assert format_km(km) == text
+@pytest.mark.parametrize(("km", "shown"), [(3.24, 3.2), (0.04, 0.0), (12.96, 13.0), (7, 7.0), (np.float64(2.25), 2.2)])
+def test_the_distance_is_kept_as_shown_with_one_decimal(km, shown):
+    reasons = reasons_for(vol(), req(), distance_km=km, parts={}, now=NOW)
+    assert reasons[0] == {"code": "distance", "km": shown}
+    assert type(reasons[0]["km"]) is float
 
 
-def test_reasons_are_plain_dutch_and_name_what_speaks_for_the_volunteer():
+def test_reasons_are_codes_and_name_what_speaks_for_the_volunteer():
     v = vol(
         languages={"nl", "tr"},
         households_helped={"hh-7"},
@@ -93,34 +95,45 @@ def test_reasons_are_plain_dutch_and_name_what_speaks_for_the_volunteer():
     )
     c = candidate(v, r)
     assert c.reasons == [
-        "3,2 km",
-        "beschikbaar di 13:00-17:00",
-        "heeft geldige VOG",
-        "hielp dit gezin eerder",
-        "spreekt Turks",
-        "woont in dezelfde buurt",
-        "wil graag vaste hulp geven",
-        "wil graag helpen bij ouderen",
-        "nog geen koppelingen",
-        "dringende vraag",
-        "wacht al 23 dagen",
-        "mantelzorger zwaar belast",
+        {"code": "distance", "km": 3.2},
+        {"code": "available", "slots": [["tue", "13:00", "17:00"]]},
+        {"code": "vog_valid"},
+        {"code": "helped_household_before"},
+        {"code": "speaks", "languages": ["tr"]},
+        {"code": "same_neighbourhood"},
+        {"code": "wants_recurring"},
+        {"code": "target_group", "group": "elderly"},
+        {"code": "no_matches_yet"},
+        {"code": "urgent"},
+        {"code": "waiting_days", "days": 23},
+        {"code": "carer_burden_high"},
     ]
+    assert json.loads(json.dumps(c.reasons)) == c.reasons  # stored as they are
     assert set(c.parts) == set(PART_NAMES)
     assert all(0.0 <= value <= 1.0 for value in c.parts.values())
 
 
 def test_a_plain_pair_gets_only_the_reasons_that_apply():
     c = candidate(vol(open_matches=1, max_active_matches=3), req(languages=set()))
-    assert c.reasons == ["3,2 km", "beschikbaar di 13:00-17:00", "1 van 3 koppelingen bezet"]
+    assert c.reasons == [
+        {"code": "distance", "km": 3.2},
+        {"code": "available", "slots": [["tue", "13:00", "17:00"]]},
+        {"code": "load", "open": 1, "max": 3},
+    ]
+
+
+def test_a_one_off_request_names_a_volunteer_who_prefers_one_off_help():
+    v = vol(wants_recurring=False, slots="sun 10:00-18:00")
+    r = req(weekly_slots="", dates=((dt.date(2026, 10, 25), dt.time(14), dt.time(16)),))
+    assert {"code": "wants_one_off"} in candidate(v, r).reasons
 
 
 def test_touching_slots_are_shown_merged_and_dates_by_date():
     v = vol(slots="tue 13:00-15:00; tue 15:00-17:00; sun 10:00-18:00")
     r = req(weekly_slots="tue 14:00-16:00", dates=((dt.date(2026, 10, 25), dt.time(14), dt.time(16)),))
     c = candidate(v, r)
-    assert "beschikbaar di 13:00-17:00" in c.reasons
-    assert "kan op zo 25 okt 14:00-16:00" in c.reasons
+    assert {"code": "available", "slots": [["tue", "13:00", "17:00"]]} in c.reasons
+    assert {"code": "dates", "dates": [["2026-10-25", "14:00", "16:00"]]} in c.reasons
 
 
 @pytest.mark.parametrize(
@@ -211,9 +224,10 @@ def test_weights_change_the_ranking_and_are_validated():
     assert Weights.from_mapping(None) == Weights()
 
 
-def test_reasons_for_a_language_without_a_dutch_name_show_the_code():
-    v = vol(languages={"xx"})
-    assert "spreekt xx" in reasons_nl(v, req(languages={"xx"}), distance_km=1.0, parts={}, now=NOW)
+def test_shared_languages_are_named_by_code_in_order():
+    v = vol(languages={"xx", "tr", "ar"})
+    reasons = reasons_for(v, req(languages={"xx", "tr", "nl", "ar"}), distance_km=1.0, parts={}, now=NOW)
+    assert {"code": "speaks", "languages": ["ar", "tr", "xx"]} in reasons
 
 
 # --- The column-wise path agrees with the single-pair reference ----------------------

@@ -1,13 +1,15 @@
-"""Suggestions: top-N order, limits, reasons and the summary of who fell out."""
+"""Suggestions: top-N order, limits, reasons and the summary of who fell out (as codes)."""
 
 import datetime as dt
 import math
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from common.geo import EARTH_RADIUS_KM, Point
 from common.slots import parse_slots
+from matches.reasons import reasons_text
 from matching.engine import RequestData, VolunteerData, VolunteerPool, Weights, suggest
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -66,11 +68,15 @@ def test_ties_at_the_cut_are_broken_by_id():
     assert [c.volunteer_id for c in result.candidates] == [10, 20]
 
 
-def test_candidates_carry_score_parts_and_dutch_reasons():
+def test_candidates_carry_score_parts_and_reasons():
     result = suggest(req(needs_vog=True), [vol(1, 3.2, vog_valid_until=dt.date(2027, 1, 1))], limit=5, now=NOW)
     (c,) = result.candidates
-    assert c.reasons[:3] == ["3,2 km", "beschikbaar di 12:00-18:00", "heeft geldige VOG"]
-    assert "nog geen koppelingen" in c.reasons
+    assert c.reasons[:3] == [
+        {"code": "distance", "km": 3.2},
+        {"code": "available", "slots": [["tue", "12:00", "18:00"]]},
+        {"code": "vog_valid"},
+    ]
+    assert {"code": "no_matches_yet"} in c.reasons
     assert 0 < c.score <= 1 and c.distance_km == pytest.approx(3.2)
     assert c.as_dict()["volunteer"] == 1
 
@@ -81,12 +87,20 @@ def test_summary_says_why_others_fell_out():
     volunteers += [vol(10, 2.0, skills=set()), vol(11, 2.5), vol(12, 3.0)]
     volunteers += [vol(13, 9.0), vol(14, 1.0, organisation_id=2)]  # too far for the request; another centre
     result = suggest(req(), volunteers, limit=10, now=NOW)
-    assert result.summary_nl == [
-        "12 vrijwilligers in de buurt (binnen 5,0 km)",
-        "1 mist een gevraagde vaardigheid",
-        "9 niet beschikbaar op dinsdag",
-        "2 passen bij deze vraag",
+    assert result.summary == [
+        {"code": "nearby", "count": 12, "km": 5.0},
+        {"code": "rejected", "rule": "skills", "count": 1},
+        {"code": "not_available_on", "count": 9, "day": "tue"},
+        {"code": "eligible", "count": 2},
     ]
+    with translation.override("nl"):
+        assert reasons_text(result.summary) == [
+            "12 vrijwilligers in de buurt (binnen 5,0 km)",
+            "1 mist een gevraagde vaardigheid",
+            "9 niet beschikbaar op dinsdag",
+            "2 passen bij deze vraag",
+        ]
+    assert result.as_dict()["summary"] == result.summary
     assert result.rejections == {"organisation": 1, "skills": 1, "not_available": 9}
     assert result.nearby == 12 and result.eligible == 2
     assert [c.volunteer_id for c in result.candidates] == [11, 12]
@@ -96,42 +110,42 @@ def test_summary_names_the_slot_when_a_day_has_several():
     volunteers = [vol(1, slots="tue 08:00-10:00; tue 12:00-18:00"), vol(2, slots="tue 12:00-18:00"), vol(3)]
     r = req(weekly_slots=tuple(parse_slots("tue 08:30-09:30; tue 13:00-17:00; thu 10:00-11:00")))
     result = suggest(r, volunteers, limit=10, now=NOW)
-    assert result.summary_nl == [
-        "3 vrijwilligers in de buurt (binnen 5,0 km)",
-        "2 niet beschikbaar op dinsdag 08:30-09:30",
-        "1 niet beschikbaar op donderdag",
-        "geen enkele vrijwilliger past bij deze vraag",
+    assert result.summary == [
+        {"code": "nearby", "count": 3, "km": 5.0},
+        {"code": "not_available_on", "count": 2, "day": "tue", "time": ["08:30", "09:30"]},
+        {"code": "not_available_on", "count": 1, "day": "thu"},
+        {"code": "none_eligible"},
     ]
     assert result.not_available_by_window == {"di 08:30-09:30": 2, "do 10:00-11:00": 1}
 
 
 @pytest.mark.parametrize(
-    ("volunteer_kw", "line"),
+    ("volunteer_kw", "rule"),
     [
-        ({"active": False}, "1 is niet actief"),
-        ({"paused_until": TODAY}, "1 heeft pauze"),
-        ({"max_distance_km": 0.5}, "1 vindt het te ver om te reizen"),
-        ({"open_matches": 1}, "1 heeft al genoeg koppelingen"),
-        ({"vog_valid_until": None}, "1 heeft geen geldige VOG voor die periode"),
-        ({"id": 66}, "1 is eerder afgewezen of geblokkeerd"),
+        ({"active": False}, "inactive"),
+        ({"paused_until": TODAY}, "paused"),
+        ({"max_distance_km": 0.5}, "too_far_for_volunteer"),
+        ({"open_matches": 1}, "capacity"),
+        ({"vog_valid_until": None}, "vog"),
+        ({"id": 66}, "excluded"),
     ],
 )
-def test_each_rejection_has_a_line(volunteer_kw, line):
+def test_each_rejection_has_a_line(volunteer_kw, rule):
     v = vol(**{"id": 1, "km": 1.0, "vog_valid_until": dt.date(2027, 1, 1), **volunteer_kw})
     result = suggest(req(needs_vog=True, excluded_volunteer_ids={66}), [v], limit=10, now=NOW)
-    assert result.summary_nl[1] == line
+    assert result.summary[1] == {"code": "rejected", "rule": rule, "count": 1}
     assert result.candidates == []
 
 
 def test_dated_request_summary_names_the_date():
     r = req(weekly_slots=(), dates=((dt.date(2026, 10, 25), dt.time(14), dt.time(16)),))
     result = suggest(r, [vol(1, slots="sat 10:00-18:00")], limit=10, now=NOW)
-    assert result.summary_nl[1] == "1 niet beschikbaar op zondag 25 oktober"
+    assert result.summary[1] == {"code": "not_available_on", "count": 1, "day": "sun", "date": "2026-10-25"}
 
 
 def test_nobody_nearby():
     result = suggest(req(), [vol(1, 8.0)], limit=10, now=NOW)
-    assert result.summary_nl == ["Geen vrijwilligers in de buurt (binnen 5,0 km)"]
+    assert result.summary == [{"code": "none_nearby", "km": 5.0}]
     assert result.candidates == [] and result.rejections == {}
 
 

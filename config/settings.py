@@ -281,6 +281,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own line for every 4xx names the raw path ("Not Found: /agenda/<token>.ics"),
+        # which may hold a secret token; the request log above already counts the 4xx.
+        # Server errors (5xx, with their traceback) are still logged.
+        "django.request": {"level": "ERROR"},
         "buurtmakelaar.request": {
             "handlers": ["console"],
             "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",

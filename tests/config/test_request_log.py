@@ -71,3 +71,11 @@ def test_an_outage_during_a_page_gives_the_friendly_503_page(client, personas, m
     text = response.content.decode()
     assert "Buurtmakelaar is even niet bereikbaar" in text
     assert "Traceback" not in text and "OperationalError" not in text
+
+
+def test_djangos_own_4xx_line_with_the_raw_path_is_off_and_5xx_still_on():
+    """Django logs "Not Found: <path>" for every 404 on django.request; a path may hold a
+    calendar token. Its 5xx lines (with the traceback) stay."""
+    django_request = logging.getLogger("django.request")
+    assert not django_request.isEnabledFor(logging.WARNING)
+    assert django_request.isEnabledFor(logging.ERROR)

@@ -83,3 +83,31 @@ def email_config(url: str) -> dict[str, object]:
             "EMAIL_USE_TLS": query.get("tls", ["0"])[0].lower() in _TRUE,
         }
     raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not supported")
+
+
+def cache_config(url: str) -> dict[str, object]:
+    """Translate a cache URL into one entry of Django's ``CACHES``.
+
+    Supported: ``locmem://`` (optionally ``locmem://name``), ``dummy://``, and
+    ``redis://host:6379/1`` or ``rediss://`` (TLS). Redis gets short socket timeouts so
+    that a cache that is down fails a request (and the readiness check) within seconds
+    instead of hanging a web worker.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": parts.netloc or "buurtmakelaar",
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme in {"redis", "rediss"}:
+        if not parts.hostname:
+            raise ImproperlyConfigured("CACHE_URL needs a host, e.g. redis://127.0.0.1:6379/1")
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not supported (locmem, dummy, redis, rediss)")

@@ -1,8 +1,16 @@
 """Site-wide middleware."""
 
+import logging
+import time
 from collections.abc import Callable
 
+import redis.exceptions
+from django import db
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+request_logger = logging.getLogger("buurtmakelaar.request")
 
 
 class DutchFirstMiddleware:
@@ -20,6 +28,75 @@ class DutchFirstMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class RequestLogMiddleware:
+    """One log line per request, as ``key=value`` pairs on the logger ``buurtmakelaar.request``.
+
+    It names the URL *pattern* and the route name, not the path: paths hold ids and
+    tokens (``/koppelingen/link/<purpose>/<secret>/``), and the query string may hold
+    search terms, so neither is logged. Nothing about the person is logged either.
+    Place it first, so that the duration covers the whole stack.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.monotonic()
+        response = self.get_response(request)
+        duration_ms = (time.monotonic() - started) * 1000
+        match = request.resolver_match
+        status = response.status_code
+        request_logger.log(
+            logging.WARNING if status >= 500 else logging.INFO,
+            "method=%s route=%s name=%s status=%s ms=%.1f",
+            request.method,
+            # An unresolved path (a 404, a static file) has no pattern: a dash.
+            _quote(f"/{match.route}") if match else "-",
+            (match.view_name or "-") if match else "-",
+            status,
+            duration_ms,
+        )
+        return response
+
+
+def _quote(value: str) -> str:
+    """Quote a value with spaces (a regex route may have one) so the line stays parseable."""
+    return f'"{value}"' if " " in value or '"' in value else value
+
+
+# Outages of a service the pages depend on: the database, the Redis cache.
+_OUTAGES: tuple[type[BaseException], ...] = (
+    db.OperationalError,
+    db.InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+
+class ServiceUnavailableMiddleware:
+    """Turn an outage of the database or the cache during a view into the friendly
+    503 page (templates/503.html) with ``Retry-After``, instead of a 500: the person can
+    try again in a minute and nothing is their fault. Other errors still go to the 500
+    page. Place it last, so that it sees the views' exceptions.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, _OUTAGES):
+            return None
+        logger.error("service unavailable: %s", type(exception).__name__, exc_info=exception)
+        # Like the 500 page: no request context, so that nothing here needs the database.
+        body = loader.get_template("503.html").render()
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "60"
+        return response
 
 
 # Pages reached with a secret in the address (no login) that show personal data.

@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_config, env_bool, env_int, env_list, env_str
+from config.env import cache_config, email_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its duration covers every other layer (and the HTTPS redirect).
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NoStoreForPersonalPagesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that it sees the exceptions of the views themselves.
+    "config.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -163,12 +167,18 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env_str("CACHE_LOCATION", "buurtmakelaar"),
+# The cache: local memory (one per process) unless CACHE_URL (e.g. redis://host:6379/1)
+# or the older pair CACHE_BACKEND/CACHE_LOCATION says otherwise. Production with more
+# than one web worker needs a shared cache: the matching pool versions live in it.
+if env_str("CACHE_URL"):
+    CACHES = {"default": cache_config(env_str("CACHE_URL"))}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+            "LOCATION": env_str("CACHE_LOCATION", "buurtmakelaar"),
+        }
     }
-}
 
 # E-mail: console by default; EMAIL_URL=smtp://user:pass@host:587?tls=1 for real mail.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Buurtmakelaar <noreply@buurtmakelaar.local>")
@@ -247,15 +257,40 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "buurt-demo-2026")
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers and process managers probe the health checks over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)  # one year
+# includeSubDomains binds every subdomain of the site's domain to HTTPS: on in production
+# (issue #13), off with SECURE_HSTS_INCLUDE_SUBDOMAINS=0 where a subdomain still serves
+# plain HTTP. Preload puts the domain in the browsers' own lists for years: the operator
+# decides, so it is off unless set (`check --deploy` then warns security.W021).
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Logs go to stderr (the process manager collects them). One key=value line per request
+# from config.middleware.RequestLogMiddleware on the logger "buurtmakelaar.request":
+# method, route pattern, route name, status, duration; never the raw path or the query.
+# REQUEST_LOG=0 turns those lines off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own line for every 4xx names the raw path ("Not Found: /agenda/<token>.ics"),
+        # which may hold a secret token; the request log above already counts the 4xx.
+        # Server errors (5xx, with their traceback) are still logged.
+        "django.request": {"level": "ERROR"},
+        "buurtmakelaar.request": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+    },
 }

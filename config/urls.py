@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from config import health
 from config.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # Health checks (config/health.py): no login, no trailing slash (probes are simple).
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

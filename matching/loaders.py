@@ -66,6 +66,7 @@ __all__ = [
     "organisation_weights",
     "pool_cache_clear",
     "pool_version_bump",
+    "pool_version_read",
     "ready_requests",
     "request_data",
     "target_group_for",
@@ -460,6 +461,13 @@ def _versions(organisation_id: int) -> tuple:
     keys = [_VERSION_KEY.format(organisation_id), _VERSION_KEY.format(_GLOBAL)]
     found = cache.get_many(keys)
     return tuple(found.get(k, 0) for k in keys)
+
+
+def pool_version_read(organisation_id: int | None = None) -> int:
+    """The current pool version of ``organisation_id`` (None: the one of every
+    organisation), as every web process sees it. Raises when the cache is down: the
+    readiness check (config/health.py) calls it, since suggestions depend on it."""
+    return cache.get(_VERSION_KEY.format(_GLOBAL if organisation_id is None else organisation_id), 0)
 
 
 def pool_version_bump(organisation_id: int | None = None) -> None:

@@ -1,6 +1,7 @@
 """Settings come from the environment with safe defaults."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import email_config, env_bool, env_int, env_list
+from config.env import cache_config, email_config, env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,3 +127,73 @@ def test_email_config(url, key, value):
 def test_email_config_rejects_bad_urls(url):
     with pytest.raises(ImproperlyConfigured):
         email_config(url)
+
+
+@pytest.mark.parametrize(
+    "url, backend",
+    [
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+        ("dummy://", "django.core.cache.backends.dummy.DummyCache"),
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("rediss://cache.example.nl:6380/0", "django.core.cache.backends.redis.RedisCache"),
+    ],
+)
+def test_cache_config(url, backend):
+    assert cache_config(url)["BACKEND"] == backend
+
+
+@pytest.mark.parametrize("url", ["memcached://x", "redis://"])
+def test_cache_config_rejects_bad_urls(url):
+    with pytest.raises(ImproperlyConfigured):
+        cache_config(url)
+
+
+def test_cache_url_switches_to_redis_with_short_timeouts():
+    result = settings_in_subprocess(
+        {"CACHE_URL": "redis://127.0.0.1:6379/11"},
+        "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], s.CACHES['default']['OPTIONS']",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/11 "
+        "{'socket_connect_timeout': 2, 'socket_timeout': 2}"
+    )
+
+
+PRODUCTION_ENV = {
+    "BUURTMAKELAAR_MODE": "production",
+    "SECRET_KEY": "a-long-random-secret-for-the-deploy-check-0123456789abcdef",
+    "ALLOWED_HOSTS": "buurtmakelaar.example.nl",
+    "DATABASE_URL": "sqlite:////tmp/bm_prod_deploy_check.sqlite3",
+    "CACHE_URL": "redis://127.0.0.1:6379/11",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/10",
+    "EMAIL_URL": "smtp://mail.example.nl:587?tls=1",
+}
+
+
+def check_deploy(extra: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    clean.update(PRODUCTION_ENV, **extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_in_production_finds_no_errors():
+    """``manage.py check --deploy`` with the production variables: no errors; the only
+    warnings are the two HSTS choices that belong to the domain's operator (README.md)."""
+    result = check_deploy({})
+    output = result.stdout + result.stderr
+    assert "ERRORS:" not in output
+    assert set(re.findall(r"\((\S+\.[WE]\d+)\)", output)) == {"security.W005", "security.W021"}
+
+
+def test_check_deploy_is_clean_once_the_operator_opts_into_hsts_preload():
+    result = check_deploy({"SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -1,0 +1,228 @@
+"""Load test: the demo's roles clicking through their pages, against a real WSGI server.
+
+Run against ``scripts/serve`` (gunicorn, PostgreSQL, Redis, a Celery worker) with the
+demo loaded (``manage.py load_demo``); see benchmarks/README.md, section "Load test"::
+
+    .venv/bin/locust -f benchmarks/load/locustfile.py --host http://127.0.0.1:8000 \\
+        --headless -u 50 -r 10 -t 3m --csv /tmp/load
+
+Every simulated user logs in with one of the demo accounts (many users share a login,
+as several brokers of one centre would). Requests are named by their URL pattern, so
+the statistics are per page, not per id. The weights follow a working day: brokers
+do most of the clicking, volunteers and mantelzorgers look in now and then, the
+municipality reads its figures.
+
+The production settings send secure cookies only; the test speaks plain HTTP to
+127.0.0.1, so the client sends those cookies over HTTP anyway (PlainHttpCookieJar).
+Nothing is bent on the server for the test but SECURE_SSL_REDIRECT=0.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import random
+import re
+
+import gevent.lock
+from locust import HttpUser, between, task
+from requests.cookies import RequestsCookieJar
+
+PASSWORD = os.environ.get("DEMO_PASSWORD", "buurt-demo-2026")
+# The demo's organisation (the municipality's figures); the brokers may work in another
+# one, e.g. a synthetic region of 100,000 volunteers (benchmarks/README.md, "Load test").
+ORG = os.environ.get("LOAD_ORGANISATION", "regio-arnhem")
+BROKER_ORG = os.environ.get("LOAD_BROKER_ORGANISATION", ORG)
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+REQUEST_LINK = re.compile(rf"/organisatie/{BROKER_ORG}/vragen/(\d+)/")
+ACCEPT_LINK = re.compile(r"/koppelingen/(\d+)/ja/")
+
+
+_sessions: dict[str, list] = {}
+_login_lock = gevent.lock.Semaphore()
+
+
+class PlainHttpCookieJar(RequestsCookieJar):
+    """Keeps cookies marked Secure for plain HTTP too (the test talks to 127.0.0.1)."""
+
+    def set_cookie(self, cookie, *args, **kwargs):
+        cookie.secure = False
+        return super().set_cookie(cookie, *args, **kwargs)
+
+
+class DemoUser(HttpUser):
+    abstract = True
+    email = ""
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        self.client.cookies = PlainHttpCookieJar()
+        with _login_lock:
+            if self.email not in _sessions:
+                _sessions[self.email] = self._login()
+        for cookie in _sessions[self.email]:
+            self.client.cookies.set_cookie(copy.copy(cookie))
+
+    def _login(self) -> list:
+        """Log in once per demo account; every simulated user of that account shares the
+        session, like one person with several tabs. Logging in 200 times would measure
+        the password hash and trip allauth's login rate limit (30 a minute per address),
+        not the pages."""
+        page = self.client.get("/accounts/login/", name="/accounts/login/")
+        response = self.client.post(
+            "/accounts/login/",
+            data={"login": self.email, "password": PASSWORD, "csrfmiddlewaretoken": self._csrf(page.text)},
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="/accounts/login/ [POST]",
+            allow_redirects=False,
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"login of {self.email} failed: {response.status_code}")
+        return list(self.client.cookies)
+
+    def page(self, url: str, name: str):
+        """GET a page; a redirect to the login (a lost session) counts as a failure."""
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if "/accounts/login/" in response.url:
+                response.failure("redirected to the login page")
+            return response
+
+    def _csrf(self, html: str) -> str:
+        found = CSRF.search(html)
+        return found.group(1) if found else self.client.cookies.get("csrftoken", "")
+
+    def post_form(self, url: str, data: dict, name: str, page_html: str):
+        """POST a form like the browser. Users sharing a demo login race each other (the
+        proposal was just accepted, the request just matched): a 404 or 409 is the
+        application's correct answer to that, not an error; so is a 400 from the proposal
+        form (the volunteer is no longer a candidate). A 403 (CSRF) or 5xx is an error."""
+        data = {**data, "csrfmiddlewaretoken": self._csrf(page_html)}
+        with self.client.post(
+            url,
+            data=data,
+            name=name,
+            headers={"Referer": f"{self.host}{url}"},
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code < 400 or response.status_code in (400, 404, 409):
+                response.success()
+            else:
+                response.failure(f"status {response.status_code}")
+            return response
+
+
+class Broker(DemoUser):
+    weight = 5
+    email = "makelaar@buurtmakelaar.demo"
+    request_ids: list[int] = []
+
+    def on_start(self) -> None:
+        super().on_start()
+        queue = self.page(f"/organisatie/{BROKER_ORG}/vragen/?status=ready", name="/organisatie/<slug>/vragen/")
+        self.request_ids = sorted({int(pk) for pk in REQUEST_LINK.findall(queue.text)})
+
+    @task(3)
+    def queue(self) -> None:
+        self.page(f"/organisatie/{BROKER_ORG}/vragen/", name="/organisatie/<slug>/vragen/")
+
+    @task(3)
+    def request_page(self) -> None:
+        if self.request_ids:
+            pk = random.choice(self.request_ids)
+            self.page(f"/organisatie/{BROKER_ORG}/vragen/{pk}/", name="/organisatie/<slug>/vragen/<pk>/")
+
+    @task(4)
+    def suggestions(self) -> None:
+        if self.request_ids:
+            pk = random.choice(self.request_ids)
+            self.page(f"/organisatie/{BROKER_ORG}/koppelen/{pk}/", name="/organisatie/<slug>/koppelen/<pk>/")
+
+    @task(1)
+    def propose(self) -> None:
+        """Ask the suggestions API for candidates and propose the best one. Two brokers
+        may race for the same request or volunteer: the loser gets a message, not an error."""
+        if not self.request_ids:
+            return
+        pk = random.choice(self.request_ids)
+        api = self.page(f"/organisatie/{BROKER_ORG}/koppelen/api/{pk}/", name="/organisatie/<slug>/koppelen/api/<pk>/")
+        if api.status_code != 200 or not api.json().get("candidates"):
+            self.request_ids.remove(pk)  # matched meanwhile, or nobody fits
+            return
+        volunteer = api.json()["candidates"][0]["volunteer"]
+        page = self.page(f"/organisatie/{BROKER_ORG}/koppelen/{pk}/", name="/organisatie/<slug>/koppelen/<pk>/")
+        url = f"/organisatie/{BROKER_ORG}/koppelen/{pk}/voorstellen/"
+        self.post_form(
+            url, {"volunteer": volunteer}, "/organisatie/<slug>/koppelen/<pk>/voorstellen/ [POST]", page.text
+        )
+
+    @task(1)
+    def matches(self) -> None:
+        self.page(f"/organisatie/{BROKER_ORG}/koppelingen/", name="/organisatie/<slug>/koppelingen/")
+
+
+class Volunteer(DemoUser):
+    weight = 2
+    email = "vrijwilliger@buurtmakelaar.demo"
+
+    @task(3)
+    def home(self) -> None:
+        self.page("/vrijwilliger/", name="/vrijwilliger/")
+
+    @task(3)
+    def proposals(self) -> None:
+        page = self.page("/koppelingen/", name="/koppelingen/")
+        found = ACCEPT_LINK.findall(page.text)
+        if found and random.random() < 0.3:
+            # Several simulated volunteers share the demo login: a proposal another one
+            # just accepted answers with a message and a redirect.
+            url = f"/koppelingen/{found[0]}/ja/"
+            self.post_form(url, {}, "/koppelingen/<pk>/ja/ [POST]", page.text)
+
+    @task(1)
+    def availability(self) -> None:
+        self.page("/vrijwilliger/tijden/", name="/vrijwilliger/tijden/")
+
+
+class Mantelzorger(DemoUser):
+    weight = 2
+    email = "mantelzorger@buurtmakelaar.demo"
+
+    @task(3)
+    def home(self) -> None:
+        self.page("/hulp/mantelzorger/", name="/hulp/mantelzorger/")
+
+    @task(2)
+    def respite_form(self) -> None:
+        self.page("/hulp/respijtzorg/", name="/hulp/respijtzorg/")
+
+    @task(2)
+    def my_requests(self) -> None:
+        self.page("/hulp/", name="/hulp/")
+
+    @task(1)
+    def who_is_coming(self) -> None:
+        self.page("/koppelingen/wie-komt-er/", name="/koppelingen/wie-komt-er/")
+
+
+class Municipality(DemoUser):
+    weight = 1
+    email = "gemeente.arnhem@buurtmakelaar.demo"
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.page(f"/organisatie/{ORG}/cijfers/", name="/organisatie/<slug>/cijfers/")
+
+    @task(2)
+    def demand(self) -> None:
+        self.client.get(
+            f"/organisatie/{ORG}/cijfers/vraag-en-aanbod/", name="/organisatie/<slug>/cijfers/vraag-en-aanbod/"
+        )
+
+    @task(1)
+    def overview(self) -> None:
+        self.page(f"/organisatie/{ORG}/gemeente/", name="/organisatie/<slug>/gemeente/")
+
+    @task(1)
+    def export(self) -> None:
+        self.page(f"/organisatie/{ORG}/cijfers/export.csv", name="/organisatie/<slug>/cijfers/export.csv")

@@ -214,6 +214,7 @@ def worker(args: argparse.Namespace) -> dict:
             "volunteers_over_capacity": over,
             "measured_at": datetime.datetime.now().isoformat(timespec="seconds"),
             "load_average": os.getloadavg(),
+            "commit": synthetic.code_commit(),
         }
     finally:
         db.cleanup()
@@ -301,33 +302,78 @@ def runs_text(r: dict) -> str:
     return "" if len(runs) == 1 else " (" + ", ".join(f"{run['total_s']:.1f}" for run in runs) + ")"
 
 
-def baseline_text(results: dict, baseline: dict | None) -> str:
-    """Before and after, for the cases both files hold (same seed, same day: same data)."""
+def _commits(rows) -> str:
+    return ", ".join(sorted({r.get("commit") or "not recorded" for r in rows}))
+
+
+BASELINE_COLUMNS = (
+    "database",
+    "requests x volunteers",
+    "supply",
+    "end to end before / now",
+    "matched before / now",
+    "priority units before / now",
+    "score units before / now",
+    "greedy: matched, priority units, score units",
+)
+
+
+def baseline_text(
+    results: dict, baseline: dict | None, *, title: str = "Before and after", commit: str | None = None
+) -> str:
+    """Before and after, for the cases both files hold (same seed, same day: same data):
+    the times, and whether the optimal run's matched count, priority units and score
+    units, and greedy's, are the same. ``commit`` names the baseline's code when its
+    results do not record it (results of a version before the script recorded commits)."""
     if not baseline:
         return ""
-    lines = []
-    for key in sorted(set(results) & set(baseline), key=lambda k: (k.split(":")[0] != "sqlite", k)):
+    keys = sorted(
+        set(results) & set(baseline),
+        key=lambda k: (results[k]["database"] != "sqlite", results[k]["requests"], results[k]["supply"] != "ample", k),
+    )
+    if not keys:
+        return ""
+    fields = ("matched", "priority_units", "score_units")
+    rows, differ = [], []
+    for key in keys:
         a, b = baseline[key], results[key]
         sa, sb = a["batch"]["stats"], b["batch"]["stats"]
-        same = all(sa[x] == sb[x] for x in ("matched", "priority_units", "score_units"))
-        lines.append(
-            f"{DB_NAME[b['database']]} {b['requests']:,} x {b['volunteers']:,} {b['supply']}: "
-            f"{a['batch']['total_s']:.1f} s before{runs_text(a)}, {b['batch']['total_s']:.1f} s now{runs_text(b)}"
-            + ("" if same else " (DIFFERENT matched count, priority or score)")
+        greedy_same = all(sa.get(f"greedy_{x}") == sb.get(f"greedy_{x}") for x in fields) and all(
+            a["greedy"][x] == b["greedy"][x] for x in ("matched", "priority_units", "total_score")
         )
-    if not lines:
-        return ""
+        same = all(sa[x] == sb[x] for x in fields)
+        case = f"{DB_NAME[b['database']]} {b['requests']:,} x {b['volunteers']:,} {b['supply']}"
+        if not (same and greedy_same):
+            differ.append(case)
+
+        def pair(x: str, sa=sa, sb=sb) -> str:
+            return f"{sa[x]:,} / {sb[x]:,}" if sa[x] == sb[x] else f"**{sa[x]:,} / {sb[x]:,}**"
+
+        rows.append(
+            f"| {DB_NAME[b['database']]} | {b['requests']:,} x {b['volunteers']:,} | {b['supply']} "
+            f"| {a['batch']['total_s']:.1f}{runs_text(a)} / {b['batch']['total_s']:.1f}{runs_text(b)} s "
+            f"| {pair('matched')} | {pair('priority_units')} | {pair('score_units')} "
+            f"| {'same' if greedy_same else '**DIFFERENT**'} |"
+        )
     dates = sorted({r["measured_at"][:10] for r in baseline.values()})
     loads = [run["load_average"][0] for r in baseline.values() for run in _runs(r)]
     counts = sorted({len(_runs(r)) for r in baseline.values()})
+    before = commit or _commits(baseline.values())
+    now = _commits(results[k] for k in keys)
+    verdict = (
+        "the same matched count, priority units and score units in every case, for the optimal run and for greedy"
+        if not differ
+        else "DIFFERENT results in: " + "; ".join(differ)
+    )
     return (
-        f"\nBefore and after: the earlier version ({', '.join(dates)}, {'/'.join(map(str, counts))} run(s) per "
-        f"case, load average {min(loads):.1f}-{max(loads):.1f}) on the same data; matched count, priority and "
-        "total score are the same unless said: " + "; ".join(lines) + ".\n"
+        f"\n**{title}:** the code of commit {before} ({', '.join(dates)}, {'/'.join(map(str, counts))} run(s) per "
+        f"case, load average {min(loads):.1f}-{max(loads):.1f}) against commit {now}, each tree's own script on "
+        f"the same data (same seed, same day): {verdict}. Times are the median run's end to end (all runs in "
+        "brackets); a difference in bold.\n\n" + _header(BASELINE_COLUMNS) + "\n" + "\n".join(rows) + "\n"
     )
 
 
-def section(results: dict, info: dict, baseline: dict | None = None) -> str:
+def section(results: dict, info: dict, baseline: dict | None = None, **baseline_opts) -> str:
     rows = sorted(
         results.values(),
         key=lambda r: (
@@ -426,7 +472,8 @@ Reproduce (each run in a fresh database, removed afterwards):
 Options: `--size small large`, `--supply ample tight`, `--repeat N`, `--max-edges K` (keep each
 request's K best candidates), `--tracemalloc`, `--seed`, `--pg-name NAME` (PostgreSQL database to
 create and drop, `bench_*`), `--results FILE` (default `{DEFAULT_RESULTS}`), `--baseline FILE`
-(results of an earlier version on the same data, for a before/after paragraph), `--no-readme`,
+(results of an earlier version on the same day and seed, e.g. its own script run in a checkout of it with
+`--no-readme --results FILE`, for a before/after table; `--baseline-title`, `--baseline-commit`), `--no-readme`,
 `--readme-only`. Small: 1,000 ready requests with 10,000 volunteers (ample) or 1,000 (tight),
 regio Arnhem; large: 10,000 requests with 100,000 (ample) or 10,000 (tight), Gelderland
 (`benchmarks/synthetic.py`; 5% of the volunteers already have a match, 60% of those still
@@ -448,13 +495,13 @@ and the libraries; in brackets: how far it rose above the peak after Django star
 the candidate graph, "solver edges" what is left of it for OR-Tools after the exact reduction;
 the result is optimal on the whole candidate graph.
 
-Measured on {", ".join(dates)}: {synthetic.machine_line(info)}. {load_text(rows)}
+Measured on {", ".join(dates)} (code: commit {_commits(rows)}): {synthetic.machine_line(info)}. {load_text(rows)}
 "End to end" is the median of the runs of a case (of two, the faster; each in a fresh database;
 all runs in brackets), the phases are those of that run.
 
 {_header(TIMING_COLUMNS)}
 {timing}
-{traced_text}{baseline_text(results, baseline)}
+{traced_text}{baseline_text(results, baseline, **baseline_opts)}
 Optimal against greedy on the same data. Greedy: `matching.engine.greedy_assign`, requests
 in priority order (urgency, waiting time, carer burden), each takes the nearest volunteer who
 passes every hard constraint and still has a free place. "Priority" is the sum of the priority
@@ -585,6 +632,10 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="JSON file the figures are merged into")
     parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
     parser.add_argument("--baseline", type=Path, help="results of an earlier version, for before/after")
+    parser.add_argument("--baseline-title", default="Before and after", help="heading of the before/after paragraph")
+    parser.add_argument(
+        "--baseline-commit", help="the baseline's commit, when its results do not record it (older scripts)"
+    )
     parser.add_argument(
         "--readme-only", action="store_true", help="run nothing: write the README section from --results"
     )
@@ -608,10 +659,11 @@ def main() -> None:
 
     results = json.loads(args.results.read_text()) if args.results.exists() else {}
     baseline = json.loads(args.baseline.read_text()) if args.baseline else None
+    opts = {"title": args.baseline_title, "commit": args.baseline_commit}
     if args.readme_only:
         if not results:
             parser.error(f"no results in {args.results}")
-        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info(), baseline))
+        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info(), baseline, **opts))
         print(f"Written to {synthetic.README}")
         return
     for database in args.database:
@@ -636,7 +688,7 @@ def main() -> None:
                     flush=True,
                 )
     if not args.no_readme:
-        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info(), baseline))
+        synthetic.readme_section_write(SECTION, section(results, synthetic.machine_info(), baseline, **opts))
         print(f"Written to {synthetic.README}")
 
 

@@ -186,14 +186,14 @@ def check_deploy(extra: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_check_deploy_in_production_finds_no_errors():
     """``manage.py check --deploy`` with the production variables: no errors; the only
-    warnings are the two HSTS choices that belong to the domain's operator (README.md)."""
+    warning is HSTS preload, which belongs to the domain's operator (README.md)."""
     result = check_deploy({})
     output = result.stdout + result.stderr
     assert "ERRORS:" not in output
-    assert set(re.findall(r"\((\S+\.[WE]\d+)\)", output)) == {"security.W005", "security.W021"}
+    assert set(re.findall(r"\((\S+\.[WE]\d+)\)", output)) == {"security.W021"}
 
 
 def test_check_deploy_is_clean_once_the_operator_opts_into_hsts_preload():
-    result = check_deploy({"SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1"})
+    result = check_deploy({"SECURE_HSTS_PRELOAD": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from matches.reasons import reasons_text
 from tests.e2e.test_journeys import log_in, shot
 
 pytestmark = pytest.mark.e2e
@@ -223,7 +224,7 @@ def test_broker_finds_proposes_and_runs_a_batch_in_velp(page: Page, demo, matchi
         None,
     )
     assert match.distance_km == pytest.approx(0.8, abs=0.05)
-    assert "beschikbaar di 13:00-17:30" in match.reasons
+    assert "beschikbaar di 13:00-17:30" in reasons_text(match.reasons)
     [event] = MatchEvent.objects.filter(match=match)
     assert (event.from_status, event.to_status, event.by) == ("", Match.Status.PROPOSED, broker)
     assert not Match.objects.filter(volunteer__in=[farther, no_skill]).exists()

@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "neighbourhoods",
+    "audit",
     "volunteers",
     "caregivers",
     "matches",
     "matching",
     "reports",
+    "privacy",
     "demo",
 ]
 

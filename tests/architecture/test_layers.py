@@ -21,11 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = [
     "config",
     "demo",
+    "privacy",
     "reports",
     "matching",
     "matches",
     "caregivers",
     "volunteers",
+    "audit",
     "neighbourhoods",
     "notifications",
     "accounts",

@@ -8,3 +8,9 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from accounts.personal_data import export_source
+        from privacy.personal_data import rights_export
+
+        export_source("privacy", models=("privacy.RightsEvent",), order=95)(rights_export)

@@ -9,9 +9,8 @@ class MatchesConfig(AppConfig):
     def ready(self) -> None:
         # Receivers for what the lower apps announce (a request withdrawn, a volunteer
         # erased): their open matches end with it.
-        from matches import receivers  # noqa: F401
-
         from accounts.personal_data import export_source
+        from matches import receivers  # noqa: F401
         from matches.personal_data import matches_export
 
         export_source(

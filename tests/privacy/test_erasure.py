@@ -8,12 +8,12 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from caregivers.models import BurdenCheckIn, CareFileAccess, CareRecipient, HelpRequest, Mantelzorger
-from tests.privacy.conftest import BUILT_AT, PASSWORD, scan
 from matches.models import Match
 from notifications.models import Notification
 from privacy.models import RightsEvent
 from reports.counting import Scope, raw_figures
 from reports.months import Month
+from tests.privacy.conftest import BUILT_AT, PASSWORD, scan
 
 User = get_user_model()
 PEOPLE = ["volunteer_person", "mantelzorger_person", "help_seeker_person", "staff_person"]

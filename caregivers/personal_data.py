@@ -126,8 +126,9 @@ def _request(request: HelpRequest) -> dict[str, Any]:
         "outcome": request.outcome,
         "created_at": request.created_at,
         "status_changed_at": request.status_changed_at,
+        # The steps, without the notes: those name the volunteer ("Gekoppeld aan ...").
         "history": [
-            {"from_status": event.from_status, "to_status": event.to_status, "at": event.at, "note": event.note}
+            {"from_status": event.from_status, "to_status": event.to_status, "at": event.at}
             for event in sorted(request.events.all(), key=lambda e: (e.at, e.pk))
         ],
     }

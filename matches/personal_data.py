@@ -74,8 +74,9 @@ def _match(match: Match, subject: Subject) -> dict[str, Any]:
         "declined_by_side": match.declined_by_side,
         # The engine's reasons are about the volunteer; only they see them.
         "reasons": list(match.reasons) if as_volunteer else [],
+        # The steps, without the notes: those may name the other side.
         "history": [
-            {"from_status": e.from_status, "to_status": e.to_status, "at": e.at, "note": e.note}
+            {"from_status": e.from_status, "to_status": e.to_status, "at": e.at}
             for e in match.events.order_by("at", "pk")
         ],
         "hours": [

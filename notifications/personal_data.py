@@ -26,13 +26,13 @@ def notifications_export(subject: Subject) -> dict[str, Any]:
             {"email": prefs.email, **{name: getattr(prefs, name) for name in PREFERENCE_FIELDS}}
             for prefs in MailPreferences.objects.filter(email__in=emails).order_by("email")
         ],
-        # The record of mail sent (the text itself is cleared once sent).
+        # The record of mail sent (the text itself is cleared once sent; the subject
+        # line may name the other side of a match, so the kind of mail stands for it).
         "mail_sent": [
             {
                 "kind": mail.kind,
                 "category": mail.category,
                 "to_email": mail.to_email,
-                "subject": mail.subject,
                 "status": mail.status,
                 "created_at": mail.created_at,
                 "sent_at": mail.sent_at,

@@ -98,15 +98,15 @@ def personal_data_json(data: dict[str, Any]) -> str:
 
 
 def readable(value: Any, key: str = "") -> dict[str, Any]:
-    """A tree the page template walks: each node has a ``label`` and either a
-    ``text``, ``items`` (a list) or ``fields`` (a dict)."""
+    """A tree the page template walks: each node has a ``type`` and a ``label`` and
+    either a ``text``, ``items`` (a list) or ``fields`` (a dict)."""
     label = str(LABELS.get(key, key.replace("_", " "))) if key else ""
     if isinstance(value, dict):
-        return {"label": label, "fields": [readable(v, k) for k, v in value.items()]}
+        return {"type": "fields", "label": label, "fields": [readable(v, k) for k, v in value.items()]}
     if isinstance(value, list):
-        return {"label": label, "items": [readable(v) for v in value]}
+        return {"type": "items", "label": label, "items": [readable(v) for v in value]}
     if value is None or value == "":
-        return {"label": label, "text": "–"}
+        return {"type": "text", "label": label, "text": "–"}
     if isinstance(value, bool):
-        return {"label": label, "text": str(_("ja") if value else _("nee"))}
-    return {"label": label, "text": str(value)}
+        return {"type": "text", "label": label, "text": str(_("ja") if value else _("nee"))}
+    return {"type": "text", "label": label, "text": str(value)}

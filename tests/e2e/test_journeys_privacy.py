@@ -72,7 +72,7 @@ def test_mantelzorger_downloads_and_erases_everything(page: Page, demo):
     # The file.
     with page.expect_download() as download_info:
         page.get_by_role("main").get_by_role("link", name="Downloaden als bestand (JSON)").click()
-    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    data = json.loads(download_info.value.path().read_text(encoding="utf-8"))
     carer = data["parts"]["caregivers"]["mantelzorgers"][0]
     assert carer["first_name"] == "Ineke" and carer["care_recipients"][0]["name"] == "Gerrit"
 

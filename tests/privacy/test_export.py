@@ -102,3 +102,15 @@ def test_my_data_is_in_every_roles_menu(request, client, scene, kind):
     assert f'href="{reverse("mydata:mine")}"' in home
     page = client.get(reverse("mydata:mine")).content.decode()
     assert reverse("mydata:export_json") in page and reverse("mydata:erase") in page
+
+
+def test_the_privacy_page_says_how_to_download_and_erase(client, db):
+    page = client.get(reverse("privacy")).content.decode()
+    assert "onder Mijn gegevens ziet u alles" in page and "met uw wachtwoord" in page
+    assert "Een makelaar downloadt of wist uw gegevens dan voor u" in page
+
+
+def test_the_volunteer_delete_page_points_to_erasing_everything(client, volunteer_person):
+    client.force_login(volunteer_person.user)
+    page = client.get(reverse("volunteers:delete")).content.decode()
+    assert reverse("mydata:erase") in page

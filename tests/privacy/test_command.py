@@ -57,11 +57,10 @@ def test_bad_arguments_stop_with_a_message(db, args, message):
 
 
 def test_the_nightly_task_runs_the_schedule(build, settings):
-    from privacy.tasks import run_retention
-
     from django.utils import timezone
 
     from privacy.schedule import months_before
+    from privacy.tasks import run_retention
 
     build.request(status="closed", closed=months_before(timezone.now(), 30))
     counts = run_retention.delay().get()
@@ -70,11 +69,10 @@ def test_the_nightly_task_runs_the_schedule(build, settings):
 
 
 def test_beat_starts_the_retention_task_every_night(settings):
-    from celery import current_app
-
-    from config.celery import app  # noqa: F401 - registers the tasks
+    import privacy.tasks  # noqa: F401 - registers the task
+    from config.celery import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["privacy-retention"]
     assert entry["task"] == "privacy.tasks.run_retention"
-    assert entry["task"] in current_app.tasks
+    assert entry["task"] in app.tasks
     assert entry["schedule"].hour == {3}

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from common.errors import DomainError
 from privacy.models import RetentionSettings
 from privacy.retention import retention_months, retention_settings_update
 from privacy.schedule import KINDS, PERIODS, days_text, period_text
-from common.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

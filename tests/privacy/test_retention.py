@@ -406,3 +406,23 @@ def test_anonymising_leaves_the_report_figures_as_they_were(build):
 def test_the_periods_in_the_schedule_are_within_their_own_bounds():
     for period in PERIODS.values():
         assert period.min_months <= period.default_months <= period.max_months
+
+
+def test_a_removed_volunteer_account_with_matches_stays_as_an_anonymous_row(build):
+    from volunteers.models import Volunteer
+
+    user = build.user(last_login=ago(months=30), email="hulp@example.nl", first_name="Henk")
+    volunteer = build.volunteer(user=user, first_name="Henk", email="hulp@example.nl", phone="06-11100011")
+    request = build.request(status="closed", closed=ago(months=26))
+    match = build.match(request=request, volunteer=volunteer, ended=ago(months=26))
+    InactivityWarning.objects.create(user=user, warned_at=NOW - datetime.timedelta(days=30))
+
+    results = retention_run(now=NOW, kinds=["accounts_remove"])
+
+    assert ids_of(results, "accounts_remove") == [user.pk]
+    volunteer.refresh_from_db()
+    assert volunteer.user is None and (volunteer.email, volunteer.phone, volunteer.postcode) == ("", "", "")
+    assert volunteer.first_name != "Henk" and not volunteer.is_active
+    assert Match.objects.filter(pk=match.pk, volunteer=volunteer).exists()
+    assert not type(user).objects.filter(pk=user.pk).exists()
+    assert not Volunteer.objects.filter(first_name="Henk").exists()

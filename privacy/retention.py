@@ -50,7 +50,7 @@ from matches.models import Evaluation, HoursEntry, Match, MatchEvent, MatchLinkT
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
 from notifications.mail import render_mail
-from notifications.models import Category
+from notifications.models import Category, Notification
 from notifications.services import notification_queue, outbox_purgeable, preferences_erase
 from privacy.models import InactivityWarning, RetentionSettings
 from privacy.schedule import (
@@ -60,7 +60,6 @@ from privacy.schedule import (
     PERIODS,
     default_months,
     months_before,
-    sent_mail_days,
 )
 from volunteers.models import Volunteer
 from volunteers.services import volunteer_delete
@@ -297,8 +296,6 @@ def _access_log_delete(ids: list[int], ctx: Context) -> None:
 
 
 def _sent_mail_delete(ids: list[int], ctx: Context) -> None:
-    from notifications.models import Notification
-
     Notification.objects.filter(pk__in=ids).delete()
 
 
@@ -434,11 +431,8 @@ class Due:
 
     kind: str
     organisation: str  # the slug; "" for records of no organisation
-    ids: list[int] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.ids)
+    count: int = 0
+    ids: list[int] = field(default_factory=list)  # empty when the run did not keep them
 
     @property
     def action(self) -> str:
@@ -464,10 +458,12 @@ def retention_run(
     organisation: Organisation | None = None,
     kinds: list[str] | None = None,
     batch_size: int = 500,
+    keep_ids: bool = True,
 ) -> list[Due]:
     """Apply the schedule (or, with ``dry_run``, list what it would do). Per kind (in the
     schedule's order), per organisation (all, or only ``organisation``; records of no
-    organisation only when all are run). Each batch is one transaction."""
+    organisation only when all are run). Each batch is one transaction. ``keep_ids``:
+    list the ids (the command); the nightly task only counts."""
     now = now or timezone.now()
     codes = [kind.code for kind in KINDS if kinds is None or kind.code in kinds]
     organisations = [organisation] if organisation is not None else list(Organisation.objects.order_by("pk"))
@@ -485,7 +481,9 @@ def retention_run(
                 if not dry_run:
                     with transaction.atomic():
                         APPLY[code](batch, ctx)
-                due.ids.extend(batch)
+                due.count += len(batch)
+                if keep_ids:
+                    due.ids.extend(batch)
             results.append(due)
     return results
 
@@ -496,14 +494,3 @@ def retention_counts(results: list[Due]) -> dict[str, int]:
     for due in results:
         counts[due.kind] += due.count
     return counts
-
-
-__all__ = [
-    "Due",
-    "account_remove",
-    "retention_counts",
-    "retention_months",
-    "retention_run",
-    "retention_settings_update",
-    "sent_mail_days",
-]

@@ -12,4 +12,4 @@ from privacy.retention import retention_counts, retention_run
 
 @shared_task(acks_late=True, ignore_result=True)
 def run_retention() -> dict[str, int]:
-    return retention_counts(retention_run())
+    return retention_counts(retention_run(keep_ids=False))

@@ -12,7 +12,7 @@ from django.utils import translation
 from common.errors import DomainError
 from privacy.models import RetentionSettings
 from privacy.retention import retention_months, retention_settings_update
-from privacy.schedule import KINDS, PERIODS, days_text, period_text
+from privacy.schedule import KINDS, KINDS_BY_CODE, PERIODS, days_text, period_text
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,51 @@ def test_a_stored_value_outside_todays_bounds_is_brought_within_them(region):
     assert months["requests"] == PERIODS["requests"].min_months
     assert months["matches"] == PERIODS["matches"].max_months
     assert "x" not in months
+
+
+# --- Text and behaviour from the same numbers ------------------------------------------------
+
+
+def _make(build, kind, at):
+    """One record of ``kind`` whose period starts at ``at``; returns its id."""
+    from caregivers.models import BurdenCheckIn, CareFileAccess
+
+    if kind == "requests":
+        return build.request(status="closed", closed=at).pk
+    if kind == "checkins":
+        mz = build.mantelzorger()
+        checkin = BurdenCheckIn.objects.create(mantelzorger=mz, score=3)
+        BurdenCheckIn.objects.filter(pk=checkin.pk).update(created_at=at)
+        return checkin.pk
+    if kind == "access_log":
+        row = CareFileAccess.objects.create(mantelzorger=build.mantelzorger(), what="request")
+        CareFileAccess.objects.filter(pk=row.pk).update(at=at)
+        return row.pk
+    if kind == "matches":
+        request = build.request(status="closed", closed=at)
+        return build.match(request=request, volunteer=build.volunteer(), ended=at).pk
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(
+    "kind,period,months",
+    [
+        ("requests", "requests", 30),
+        ("checkins", "checkins", 18),
+        ("access_log", "access_log", 72),
+        ("matches", "matches", 96),
+    ],
+)
+def test_the_period_on_the_page_is_the_period_the_run_uses(client, build, personas, kind, period, months):
+    from privacy.retention import retention_run
+    from tests.privacy.conftest import NOW, ago
+
+    retention_settings_update(organisation=build.org, months={period: months}, by=personas["admin_a"])
+    rows = _rows(client.get(reverse("privacy"), {"organisatie": "org-a"}).content.decode())
+    with translation.override("nl"):
+        assert f"{period_text(months)} {KINDS_BY_CODE[kind].counts_from}" in rows[kind]
+
+    beyond = _make(build, kind, ago(months=months, days=1))
+    within = _make(build, kind, ago(months=months, days=-1))
+    due = [pk for d in retention_run(now=NOW, dry_run=True, kinds=[kind]) for pk in d.ids]
+    assert due == [beyond], (due, beyond, within)

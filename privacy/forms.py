@@ -15,6 +15,10 @@ class RetentionSettingsForm(forms.Form):
     def __init__(self, *args, months: dict[str, int], **kwargs):
         super().__init__(*args, **kwargs)
         for key, period in PERIODS.items():
+            bounds = _("Kies een termijn van %(min)d tot en met %(max)d maanden.") % {
+                "min": period.min_months,
+                "max": period.max_months,
+            }
             self.fields[key] = forms.IntegerField(
                 label=period.label,
                 min_value=period.min_months,
@@ -26,5 +30,7 @@ class RetentionSettingsForm(forms.Form):
                 error_messages={
                     "invalid": _("Vul een heel aantal maanden in."),
                     "required": _("Vul een aantal maanden in."),
+                    "min_value": bounds,
+                    "max_value": bounds,
                 },
             )

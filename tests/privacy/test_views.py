@@ -131,6 +131,8 @@ def test_bad_values_give_a_form_error_and_change_nothing(client, personas, field
         response = _post(client, **{field: value})
     assert response.status_code == 200
     assert field in response.context["form"].errors
+    if value in ("6", "61"):
+        assert response.context["form"].errors[field] == ["Kies een termijn van 12 tot en met 60 maanden."]
     assert "Er is iets niet goed ingevuld" in response.content.decode()
     assert not RetentionSettings.objects.exists()
 

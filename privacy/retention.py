@@ -90,9 +90,13 @@ def retention_months(*, organisation: Organisation | None) -> dict[str, int]:
 
 
 def retention_settings_update(*, organisation: Organisation, months: dict[str, int], by) -> RetentionSettings:
-    """Set the organisation's periods. Only its admins may; every value must be a whole
-    number of months within the period's bounds (``DomainError`` on that field)."""
-    if not StaffMembership.objects.filter(user=by, organisation=organisation, role=StaffMembership.Role.ADMIN).exists():
+    """Set some or all of the organisation's periods (the others stay). Only its admins
+    may; every value must be a whole number of months within the period's bounds
+    (``DomainError`` on that field)."""
+    is_admin = getattr(by, "is_authenticated", False) and (
+        StaffMembership.objects.filter(user=by, organisation=organisation, role=StaffMembership.Role.ADMIN).exists()
+    )
+    if not is_admin:
         raise DomainError(_("Alleen een beheerder van deze organisatie mag de bewaartermijnen aanpassen."))
     unknown = set(months) - set(PERIODS)
     if unknown:
@@ -109,8 +113,10 @@ def retention_settings_update(*, organisation: Organisation, months: dict[str, i
                 field=key,
             )
         cleaned[key] = value
+    row = RetentionSettings.objects.filter(organisation=organisation).first()
+    merged = {**(row.months if row else {}), **cleaned}
     row, _created = RetentionSettings.objects.update_or_create(
-        organisation=organisation, defaults={"months": cleaned, "updated_by": by}
+        organisation=organisation, defaults={"months": merged, "updated_by": by}
     )
     return row
 

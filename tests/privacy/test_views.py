@@ -213,3 +213,16 @@ def test_the_period_on_the_page_is_the_period_the_run_uses(client, build, person
     within = _make(build, kind, ago(months=months, days=-1))
     due = [pk for d in retention_run(now=NOW, dry_run=True, kinds=[kind]) for pk in d.ids]
     assert due == [beyond], (due, beyond, within)
+
+
+def test_setting_one_period_keeps_the_others_and_anonymous_is_refused(personas, region):
+    from django.contrib.auth.models import AnonymousUser
+
+    org = region["org_a"]
+    retention_settings_update(organisation=org, months={"requests": 30}, by=personas["admin_a"])
+    retention_settings_update(organisation=org, months={"matches": 96}, by=personas["admin_a"])
+    months = retention_months(organisation=org)
+    assert (months["requests"], months["matches"], months["checkins"]) == (30, 96, 24)
+    with pytest.raises(DomainError):
+        retention_settings_update(organisation=org, months={"requests": 40}, by=AnonymousUser())
+    assert retention_months(organisation=org)["requests"] == 30

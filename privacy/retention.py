@@ -12,7 +12,9 @@ run the same:
   ``privacy.schedule.KINDS``) changed. For example, removing an inactive account
   clears only the account (the user row, its volunteer profile through the
   volunteers' own erasure); its requests and mantelzorger data follow their own
-  periods, and the sent-mail record of the account is purged before it.
+  periods (their link to the account is not what selects them), and the sent-mail
+  record of the account is purged before it. Mantelzorgers are taken before the
+  check-ins, because a recent check-in keeps a mantelzorger.
 
 Anonymising keeps what the reports count (status, kind, dates, hours, neighbourhood,
 organisation, the links between request, mantelzorger and match) and never touches
@@ -176,7 +178,6 @@ def _requests(ctx: Context) -> QuerySet:
         _blank(*REQUEST_TEXT)
         | Q(latitude__isnull=False)
         | Q(longitude__isnull=False)
-        | Q(requester__isnull=False)
         | Q(care_recipient__isnull=False)
         | Exists(RequestSlot.objects.filter(request=OuterRef("pk")))
         | Exists(RequestDate.objects.filter(request=OuterRef("pk")))
@@ -228,7 +229,6 @@ def _mantelzorgers(ctx: Context) -> QuerySet:
         | Q(care_hours_per_week__isnull=False)
         | Q(latitude__isnull=False)
         | Q(longitude__isnull=False)
-        | Q(user__isnull=False)
         | Exists(CareRecipient.objects.filter(mantelzorger=OuterRef("pk")))
     )
     return (
@@ -405,8 +405,8 @@ SELECT: dict[str, Callable[[Context], QuerySet]] = {
     "accounts_remove": _accounts_remove,
     "accounts_warn": _accounts_warn,
     "requests": _requests,
-    "checkins": _checkins,
     "mantelzorgers": _mantelzorgers,
+    "checkins": _checkins,
     "matches": _matches,
     "hours": _hours,
     "access_log": _access_log,
@@ -416,8 +416,8 @@ APPLY: dict[str, Callable[[list[int], Context], None]] = {
     "accounts_remove": _accounts_remove_apply,
     "accounts_warn": _accounts_warn_send,
     "requests": _requests_anonymise,
-    "checkins": _checkins_delete,
     "mantelzorgers": _mantelzorgers_anonymise,
+    "checkins": _checkins_delete,
     "matches": _matches_anonymise,
     "hours": _hours_anonymise,
     "access_log": _access_log_delete,

@@ -117,14 +117,6 @@ KINDS: tuple[Kind, ...] = (
         "requests",
     ),
     Kind(
-        "checkins",
-        _("Belasting-check (hoe zwaar de zorg voelt)"),
-        _("na het invullen, als u geen open hulpvraag heeft"),
-        Action.DELETE,
-        _("We gooien de check weg."),
-        "checkins",
-    ),
-    Kind(
         "mantelzorgers",
         _("Gegevens als mantelzorger, en over wie u zorgt"),
         _("na uw laatste hulpvraag of belasting-check"),
@@ -134,6 +126,14 @@ KINDS: tuple[Kind, ...] = (
             "Alleen de buurt blijft over, voor de cijfers."
         ),
         "mantelzorgers",
+    ),
+    Kind(
+        "checkins",
+        _("Belasting-check (hoe zwaar de zorg voelt)"),
+        _("na het invullen, als u geen open hulpvraag heeft"),
+        Action.DELETE,
+        _("We gooien de check weg."),
+        "checkins",
     ),
     Kind(
         "matches",

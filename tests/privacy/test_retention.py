@@ -426,3 +426,22 @@ def test_a_removed_volunteer_account_with_matches_stays_as_an_anonymous_row(buil
     assert Match.objects.filter(pk=match.pk, volunteer=volunteer).exists()
     assert not type(user).objects.filter(pk=user.pk).exists()
     assert not Volunteer.objects.filter(first_name="Henk").exists()
+
+
+def test_dry_run_equals_real_run_when_check_ins_go_sooner_than_mantelzorgers(build, personas):
+    from privacy.retention import retention_settings_update
+
+    retention_settings_update(
+        organisation=build.org, months={"checkins": 12, "mantelzorgers": 24}, by=personas["admin_a"]
+    )
+    mz = build.mantelzorger()
+    build.request(mantelzorger=mz, status="closed", closed=ago(months=30), created=ago(months=32))
+    _checkin(mz, ago(months=18))  # goes (check-ins: 12 months) and keeps the mantelzorger (24 months)
+
+    dry = retention_run(now=NOW, dry_run=True)
+    real = retention_run(now=NOW)
+
+    assert [(d.kind, d.organisation, d.ids) for d in dry] == [(d.kind, d.organisation, d.ids) for d in real]
+    assert ids_of(real, "checkins") and not ids_of(real, "mantelzorgers")
+    # The next night the mantelzorger's last check-in is gone: now they are due.
+    assert ids_of(retention_run(now=NOW, dry_run=True), "mantelzorgers") == [mz.pk]

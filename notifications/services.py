@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from common.errors import DomainError
@@ -256,13 +256,19 @@ def outbox_drain(*, now: datetime.datetime | None = None, limit: int = 1000, min
     return counts
 
 
-def outbox_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete the record of mail sent (or given up) longer ago than the retention period."""
+def outbox_purgeable(*, now: datetime.datetime | None = None) -> QuerySet[Notification]:
+    """The record of mail sent (or given up) longer ago than the retention period
+    (also listed and purged by the privacy app's retention run)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=_setting("NOTIFICATION_RETENTION_DAYS", 365))
-    deleted, _ = Notification.objects.filter(
+    return Notification.objects.filter(
         status__in=[Notification.Status.SENT, Notification.Status.FAILED], created_at__lt=cutoff
-    ).delete()
+    )
+
+
+def outbox_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the record of mail sent (or given up) longer ago than the retention period."""
+    deleted, _ = outbox_purgeable(now=now).delete()
     return deleted
 
 

@@ -11,6 +11,10 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.personal_data import export_source
-        from privacy.personal_data import rights_export
+        from privacy.personal_data import privacy_export
 
-        export_source("privacy", models=("privacy.RightsEvent",), order=95)(rights_export)
+        export_source(
+            "privacy",
+            models=("privacy.RightsEvent", "privacy.InactivityWarning", "privacy.RetentionSettings"),
+            order=95,
+        )(privacy_export)

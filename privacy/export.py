@@ -20,7 +20,8 @@ and as a readable page. The format (stable; a change of meaning raises ``version
                               hours_approved, evaluations_written, batch_runs_started}},
         "staff_memberships": [{organisation, role, municipality, since}],
         "notifications":     {mail_preferences, mail_sent},
-        "privacy":           [{action, subject_kind, on_behalf, reason, at}]
+        "privacy":           {rights: [{action, subject_kind, on_behalf, reason, at, by_this_person}],
+                              inactivity_warning, retention_settings_changed}
       }
     }
 

@@ -32,7 +32,7 @@ from neighbourhoods.models import Organisation, StaffMembership
 from neighbourhoods.selectors import is_broker_of
 from notifications.models import Notification
 from notifications.services import notifications_erase
-from privacy.models import RightsEvent
+from privacy.models import InactivityWarning, RightsEvent
 from privacy.selectors import last_admin_of
 from volunteers.models import Volunteer
 from volunteers.services import volunteer_erase
@@ -205,6 +205,7 @@ def _account_remove(user) -> ErasureResult:
         return ErasureResult(account="deleted")
     StaffMembership.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
+    InactivityWarning.objects.filter(user=user).delete()
     user.email = f"gewist-{user.pk}@{ERASED_EMAIL_DOMAIN}"
     user.first_name = ""
     user.last_name = ""

@@ -1,10 +1,15 @@
-"""A person's own data (``/mijn-gegevens/``, namespace ``mydata``) and the broker's
-page for someone offline (``/organisatie/<slug>/privacy/<kind>/<pk>/``, namespace
+"""The privacy app's pages: an organisation's retention periods (namespace ``privacy``),
+a person's own data (``/mijn-gegevens/``, namespace ``mydata``) and the broker's page for
+someone offline (``/organisatie/<slug>/privacy/<kind>/<pk>/``, namespace
 ``privacy_broker``; kind is ``vrijwilliger``, ``mantelzorger`` or ``hulpvraag``)."""
 
 from django.urls import include, path
 
-from privacy.views import broker, mine
+from privacy.views import broker, mine, retention
+
+retention_patterns = [
+    path("organisatie/<slug:slug>/bewaartermijnen/", retention.retention_settings, name="retention_settings"),
+]
 
 own_patterns = [
     path("", mine.my_data, name="mine"),
@@ -18,6 +23,7 @@ broker_patterns = [
 ]
 
 urlpatterns = [
+    path("", include((retention_patterns, "privacy"))),
     path("mijn-gegevens/", include((own_patterns, "mydata"))),
     path("organisatie/<slug:slug>/privacy/", include((broker_patterns, "privacy_broker"))),
 ]

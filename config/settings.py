@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 600)
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 10)
 NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 365)
+# The one-click "switch this off" link at the bottom of an e-mail works this long.
+NOTIFICATION_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NOTIFICATION_UNSUBSCRIBE_MAX_AGE_DAYS", 365)
 # Reminders and daily digests go out between these wall-clock hours (Europe/Amsterdam).
 REMINDER_HOURS = (env_int("REMINDER_FROM_HOUR", 8), env_int("REMINDER_UNTIL_HOUR", 20))
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import redis.exceptions
 from django import db
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -118,4 +119,20 @@ class NoStoreForPersonalPagesMiddleware:
         personal = bool(user is not None and user.is_authenticated) or request.path.startswith(_TOKEN_PAGE_PREFIXES)
         if personal and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` (settings.PERMISSIONS_POLICY) on every response: camera,
+    microphone, location and the other powerful browser features are off for our pages
+    and anything they might embed, so an injected script could not ask for them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.policy = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy and not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = self.policy
         return response

@@ -109,6 +109,10 @@ class StaffMembership(models.Model):
 
     # Roles that work with people's files: brokers, and admins (who can also broker).
     CASEWORK_ROLES = (Role.BROKER, Role.ADMIN)
+    # Roles that open care files (the intake desk: requests with the person cared for,
+    # burden check-ins, intake notes): brokers only, as the privacy page says. An
+    # admin who does casework too holds the broker role as well.
+    CARE_FILE_ROLES = (Role.BROKER,)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")

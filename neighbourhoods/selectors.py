@@ -163,6 +163,16 @@ def import_skill_codes(organisation) -> set[str]:
     return set(DEFAULT_SKILLS) | set(skills_for_organisation(organisation).values_list("code", flat=True))
 
 
+def may_read_care_files(user, organisation_id: int) -> bool:
+    """Whether ``user`` may open the organisation's care files (the intake desk):
+    a broker of it (``StaffMembership.CARE_FILE_ROLES``), not an admin as such."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return StaffMembership.objects.filter(
+        user=user, organisation_id=organisation_id, role__in=StaffMembership.CARE_FILE_ROLES
+    ).exists()
+
+
 def is_broker_of(user, organisation_id: int) -> bool:
     """Whether ``user`` is a broker or admin of the organisation: the one rule for who
     may act on the organisation's requests, volunteers and matches."""

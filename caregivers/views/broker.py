@@ -2,8 +2,9 @@
 and entering a request on someone's behalf.
 
 Every view gets its organisation from the URL through ``staff_organisation``
-(404 for other organisations and for people without a broker or admin role
-there) and looks requests up within that organisation only."""
+(404 for other organisations and for people without the broker role there, admins
+included: these pages are care files, ``StaffMembership.CARE_FILE_ROLES``) and looks
+requests up within that organisation only."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ from common.errors import DomainError
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import skills_sorted, staff_organisation
 
-STAFF_ROLES = {StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
+# The desk shows care files (the person cared for, burden, intake notes): brokers only
+# (StaffMembership.CARE_FILE_ROLES; the privacy page promises it). Admins get a 404.
+STAFF_ROLES = set(StaffMembership.CARE_FILE_ROLES)
 
 # Service error fields that a form shows under another name.
 FIELD_ALIASES = {"weekly_slots": "slots", "when": "slots"}

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,24 +102,37 @@ def _lock_chain() -> None:
 
 
 def _head() -> tuple[int, str]:
-    last = AccessLogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
-    if last is not None:
-        return last
-    anchor = AccessLogAnchor.objects.order_by("-seq").values_list("seq", "hash").first()
-    return anchor if anchor is not None else (0, GENESIS)
+    """The number and hash of the chain's end: the newest row, else the newest anchor
+    (everything was pruned), else the start. One query, whatever the state."""
+    quote = connection.ops.quote_name
+    entries, anchors = quote(AccessLogEntry._meta.db_table), quote(AccessLogAnchor._meta.db_table)
+    sql = (
+        f"SELECT seq, hash FROM (SELECT seq, hash FROM {entries} ORDER BY seq DESC LIMIT 1) AS e "  # noqa: S608
+        f"UNION ALL SELECT seq, hash FROM (SELECT seq, hash FROM {anchors} ORDER BY seq DESC LIMIT 1) AS a "
+        "ORDER BY seq DESC LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        found = cursor.fetchone()
+    return (int(found[0]), found[1]) if found else (0, GENESIS)
 
 
-def access_append(*, at: datetime.datetime, user=None, fields: dict[str, Any]) -> AccessLogEntry:
-    """Add one row at the end of the chain (used by :func:`access_record`)."""
+def access_append(*, at: datetime.datetime, user=None, rows: list[dict[str, Any]]) -> list[AccessLogEntry]:
+    """Add rows at the end of the chain, in order, in one transaction (one insert)."""
     for attempt in range(3):
         try:
             with transaction.atomic():
                 _lock_chain()
                 seq, prev = _head()
-                entry = AccessLogEntry(seq=seq + 1, at=at, actor=user, prev_hash=prev, **fields)
-                entry.hash = row_hash({**fields, "seq": entry.seq, "at": at, "prev_hash": prev})
-                entry.save(force_insert=True)
-                return entry
+                entries = []
+                for fields in rows:
+                    seq += 1
+                    entry = AccessLogEntry(seq=seq, at=at, actor=user, prev_hash=prev, **fields)
+                    entry.hash = prev = row_hash({**fields, "seq": seq, "at": at, "prev_hash": prev})
+                    entries.append(entry)
+                # The queryset refuses bulk_create for everyone else; this is the chain's own insert.
+                models.QuerySet(AccessLogEntry).bulk_create(entries)
+                return entries
         except IntegrityError:
             # Another writer took this place in the chain (a database without the lock).
             if attempt == 2:
@@ -143,6 +156,14 @@ def access_record(
     (or objects) shown. ``role`` overrides the actor's role at the subject's
     organisation (``volunteer``, ``link``, ``superuser``). Raises if the row cannot be
     written: a page with care data is not shown without its log row."""
+    return access_record_many(request=request, reads=[(subject, obj)], what=what, user=user, role=role)[0]
+
+
+def access_record_many(
+    *, request, reads: list[tuple[Subject, Any]], what: str, user=None, role: str = ""
+) -> list[AccessLogEntry]:
+    """:func:`access_record` for a page that shows several people's files at once (the
+    volunteer's matches): one row per ``(subject, obj)``, written together."""
     if what not in What.values:
         raise ValueError(f"Unknown access log code: {what!r}")
     if request is not None:
@@ -152,21 +173,30 @@ def access_record(
         meta = {}
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
-    fields = {
-        "actor_key": f"user:{user.pk}" if user is not None else "",
-        "actor_label": (user.email or "")[:254] if user is not None else "",
-        "actor_role": (role or _actor_role(user, subject.organisation_id))[:40],
-        "organisation_id": subject.organisation_id,
-        "subject_key": subject.key[:64],
-        "subject_mantelzorger_id": subject.mantelzorger_id,
-        "subject_user_id": subject.user_id,
-        "subject_request_id": subject.request_id,
-        "what": what,
-        "object_ref": object_ref(obj)[:OBJECT_REF_LENGTH],
-        "client_ip": client_network(meta.get("REMOTE_ADDR")),
-        "user_agent": str(meta.get("HTTP_USER_AGENT", ""))[:USER_AGENT_LENGTH],
-    }
-    return access_append(at=timezone.now(), user=user, fields=fields)
+    if not reads:
+        return []
+    roles: dict[int | None, str] = {}
+    rows = []
+    for subject, obj in reads:
+        if subject.organisation_id not in roles:
+            roles[subject.organisation_id] = (role or _actor_role(user, subject.organisation_id))[:40]
+        rows.append(
+            {
+                "actor_key": f"user:{user.pk}" if user is not None else "",
+                "actor_label": (user.email or "")[:254] if user is not None else "",
+                "actor_role": roles[subject.organisation_id],
+                "organisation_id": subject.organisation_id,
+                "subject_key": subject.key[:64],
+                "subject_mantelzorger_id": subject.mantelzorger_id,
+                "subject_user_id": subject.user_id,
+                "subject_request_id": subject.request_id,
+                "what": what,
+                "object_ref": object_ref(obj)[:OBJECT_REF_LENGTH],
+                "client_ip": client_network(meta.get("REMOTE_ADDR")),
+                "user_agent": str(meta.get("HTTP_USER_AGENT", ""))[:USER_AGENT_LENGTH],
+            }
+        )
+    return access_append(at=timezone.now(), user=user, rows=rows)
 
 
 # --- Verification ----------------------------------------------------------------------
@@ -227,9 +257,7 @@ def access_log_verify() -> VerifyResult:
                 last_hash,
             )
         if row["prev_hash"] != expected_prev:
-            return VerifyResult(
-                checked, row["seq"], "prev_hash is not the hash of the row before", last_seq, last_hash
-            )
+            return VerifyResult(checked, row["seq"], "prev_hash is not the hash of the row before", last_seq, last_hash)
         if row_hash(row) != row["hash"]:
             return VerifyResult(checked, row["seq"], "the row's content does not match its hash", last_seq, last_hash)
         checked += 1

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("reports.urls")),
     path("", include("neighbourhoods.urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -276,7 +276,9 @@ def request_refer_view(request, slug, pk):
                 _("De vraag is doorverwezen naar %(to)s.") % {"to": form.cleaned_data["referred_to"]},
             )
             return _to_detail(organisation, help_request)
-    request_read(request=request, help_request=help_request, what=What.REQUEST_STEP, obj=f"helprequest:{help_request.pk}:refer")
+    request_read(
+        request=request, help_request=help_request, what=What.REQUEST_STEP, obj=f"helprequest:{help_request.pk}:refer"
+    )
     return render(
         request,
         "caregivers/broker/refer.html",
@@ -300,7 +302,12 @@ def request_withdraw_view(request, slug, pk):
         else:
             messages.success(request, _("De vraag is ingetrokken."))
             return _to_detail(organisation, help_request)
-    request_read(request=request, help_request=help_request, what=What.REQUEST_STEP, obj=f"helprequest:{help_request.pk}:withdraw")
+    request_read(
+        request=request,
+        help_request=help_request,
+        what=What.REQUEST_STEP,
+        obj=f"helprequest:{help_request.pk}:withdraw",
+    )
     return render(
         request,
         "caregivers/broker/withdraw.html",

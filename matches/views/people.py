@@ -260,6 +260,15 @@ def _decline_page(request, match, form, *, side: str, status: int = 200) -> Http
         ),
         "back": reverse("matching_people:mine" if side == "volunteer" else "matching_people:requester"),
     }
+    if side == "volunteer":
+        # The proposal's summary, the requester's own words included.
+        request_read(
+            request=request,
+            help_request=match.request,
+            what=AccessLogEntry.What.VOLUNTEER_MATCH,
+            role="volunteer",
+            obj=match,
+        )
     return render(request, "matches/people/decline.html", context, status=status)
 
 

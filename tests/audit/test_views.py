@@ -69,9 +69,9 @@ def test_filters_by_person_staff_member_date_and_what(client, personas, officer,
     nobody = client.get(log_url(), {"actor": "nina@example.nl"})
     assert nobody.context["page"].paginator.count == 0
     assert client.get(log_url(), {"what": "queue"}).context["page"].paginator.count == 0
-    assert client.get(log_url(), {"date_from": "2000-01-01", "date_to": "2999-12-31"}).context[
-        "page"
-    ].paginator.count == 2
+    assert (
+        client.get(log_url(), {"date_from": "2000-01-01", "date_to": "2999-12-31"}).context["page"].paginator.count == 2
+    )
     assert client.get(log_url(), {"date_to": "2001-01-01"}).context["page"].paginator.count == 0
 
 

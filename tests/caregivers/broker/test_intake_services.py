@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from audit.models import AccessLogEntry
+from caregivers.access import request_read
 from caregivers.intake import (
     request_intake_save,
     request_mark_ready,
@@ -13,8 +15,6 @@ from caregivers.intake import (
     request_reopen,
     request_start_intake,
 )
-from audit.models import AccessLogEntry
-from caregivers.access import request_read
 from caregivers.models import HelpRequest, RequestEvent
 from caregivers.services import request_withdraw
 from common.errors import DomainError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ LATEST = datetime.date(2999, 12, 31)
 class AccessLogFilterForm(forms.Form):
     subject = forms.CharField(
         label=_("Over wie"),
-        help_text=_("Bijvoorbeeld mantelzorger:12, user:5 of request:7 (klik op een regel om te filteren)."),
+        help_text=_("Een naam, een e-mailadres, of een nummer als mantelzorger:12 (klik op een regel om te filteren)."),
         required=False,
         max_length=64,
     )
@@ -47,7 +48,8 @@ class AccessLogFilterForm(forms.Form):
 
     def clean_subject(self) -> str:
         value = self.cleaned_data["subject"].strip()
-        if value and not SUBJECT_PATTERN.match(value):
+        # Something that looks like a key must be one (no number Python or the database chokes on).
+        if re.match(r"^[a-z_]+:", value) and not SUBJECT_PATTERN.match(value):
             raise forms.ValidationError(_("Schrijf het als soort:nummer, bijvoorbeeld mantelzorger:12."))
         return value
 

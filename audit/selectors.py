@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLogEntry
+from audit.registry import subjects_named
 
 What = AccessLogEntry.What
 
@@ -49,9 +50,18 @@ def log_of_organisation(
 ) -> QuerySet[AccessLogEntry]:
     """The organisation's log, newest first, filtered. ``subject`` is a key
     (``mantelzorger:12``, ``user:5``, ``request:7``): a key of a person matches the rows
-    about them and about their requests, and the queue pages that listed the request."""
+    about them and about their requests, and the queue pages that listed the request.
+    Any other text is a name or e-mail address, looked up through ``audit.registry``."""
     rows = AccessLogEntry.objects.filter(organisation_id=organisation.pk)
     match = SUBJECT_PATTERN.match(subject or "")
+    if subject and not match:
+        # A name or an e-mail address: the ids the people apps know by it.
+        found = subjects_named(organisation_id=organisation.pk, text=subject)
+        rows = rows.filter(
+            Q(subject_mantelzorger_id__in=found["mantelzorger"])
+            | Q(subject_request_id__in=found["request"])
+            | Q(subject_user_id__in=found["user"])
+        )
     if match:
         kind, number = match.group(1), int(match.group(2))
         condition = Q(subject_key=subject)

@@ -14,6 +14,9 @@ officer's filter find every read of it.
 
 from __future__ import annotations
 
+from django.db.models import Q
+
+from audit.registry import MAX_IDS
 from audit.services import Subject, access_record
 from caregivers.models import HelpRequest, Mantelzorger
 
@@ -57,3 +60,22 @@ def request_read(*, request, help_request: HelpRequest, what: str, role: str = "
     return access_record(
         request=request, subject=request_subject(help_request), what=what, obj=obj or help_request, role=role
     )
+
+
+def subjects_named(*, organisation_id: int, text: str) -> dict[str, list[int]]:
+    """The organisation's mantelzorgers and requests whose name (every word) or e-mail
+    address matches ``text``: the privacy officer's search in the log."""
+    words = text.split()[:5]
+    if not words:
+        return {}
+    carers = Mantelzorger.objects.filter(organisation_id=organisation_id)
+    requests = HelpRequest.objects.filter(organisation_id=organisation_id)
+    for word in words:
+        carers = carers.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__iexact=word))
+        requests = requests.filter(
+            Q(requester_first_name__icontains=word) | Q(requester_last_name__icontains=word) | Q(email__iexact=word)
+        )
+    return {
+        "mantelzorger": list(carers.values_list("pk", flat=True)[:MAX_IDS]),
+        "request": list(requests.values_list("pk", flat=True)[:MAX_IDS]),
+    }

@@ -121,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so that "lock, re-check, write"
     # (capacity checks) cannot deadlock on a lock upgrade.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # Every page with care data appends a row to the access log (audit): in WAL mode with
+    # synchronous=NORMAL a commit costs no fsync (a power cut may lose the last commits,
+    # never corrupt the file), so a read page stays as fast as before it wrote.
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

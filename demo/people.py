@@ -39,6 +39,7 @@ DEMO_ACCOUNTS = [
     DemoAccount(f"coordinator@{DEMO_DOMAIN}", "admin", "Beheerder van de vrijwilligerscentrale"),
     DemoAccount(f"makelaar@{DEMO_DOMAIN}", "broker", "Makelaar (broker) van Vrijwilligerscentrale Regio Arnhem"),
     DemoAccount(f"gemeente.arnhem@{DEMO_DOMAIN}", "municipality", "Gemeente Arnhem (alleen cijfers)"),
+    DemoAccount(f"privacy@{DEMO_DOMAIN}", "privacy_officer", "Privacy officer: leest het inzagelog"),
     DemoAccount(f"vrijwilliger@{DEMO_DOMAIN}", "volunteer", "Vrijwilliger in Velp"),
     DemoAccount(f"mantelzorger@{DEMO_DOMAIN}", "mantelzorger", "Mantelzorger in Huissen, vraagt respijtzorg"),
     DemoAccount(f"hulpvrager@{DEMO_DOMAIN}", "help_seeker", "Hulpvrager in Arnhem, vraagt hulp bij boodschappen"),
@@ -175,6 +176,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             "admin": ("Ingrid", "Jansen"),
             "broker": ("Samira", "El Amrani"),
             "municipality": ("Pieter", "de Gemeente"),
+            "privacy_officer": ("Noor", "Visser"),
             "volunteer": ("Zoë", "van 't Hof"),
             "mantelzorger": ("Henk", "Willemsen"),
             "help_seeker": ("Fatma", "Özdemir-Bakker"),
@@ -184,7 +186,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
     superuser.is_staff = superuser.is_superuser = True
     superuser.save(update_fields=["is_staff", "is_superuser"])
     arnhem = Municipality.objects.get(name="Arnhem")
-    for role, municipality in [("admin", None), ("broker", None), ("municipality", arnhem)]:
+    for role, municipality in [("admin", None), ("broker", None), ("municipality", arnhem), ("privacy_officer", None)]:
         StaffMembership.objects.get_or_create(
             user=users[role], organisation=organisation, role=role, defaults={"municipality": municipality}
         )

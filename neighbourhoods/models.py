@@ -106,6 +106,8 @@ class StaffMembership(models.Model):
         BROKER = "broker", _("makelaar")
         ADMIN = "admin", _("beheerder")
         MUNICIPALITY = "municipality", _("gemeente (alleen cijfers)")
+        # Reads the organisation's access log of care data (NEN 7513); nothing else.
+        PRIVACY_OFFICER = "privacy_officer", _("privacy officer (inzagelog)")
 
     # Roles that work with people's files: brokers, and admins (who can also broker).
     CASEWORK_ROLES = (Role.BROKER, Role.ADMIN)

@@ -139,6 +139,9 @@ def staff_roles(user) -> dict:
         "broker_of": tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.BROKER),
         "admin_of": tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.ADMIN),
         "municipality_of": tuple(m for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY),
+        "privacy_officer_of": tuple(
+            m.organisation for m in memberships if m.role == StaffMembership.Role.PRIVACY_OFFICER
+        ),
     }
 
 

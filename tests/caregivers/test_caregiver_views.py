@@ -456,7 +456,8 @@ def test_my_requests_lists_own_requests_in_plain_words(client, mark, personas, d
         organisation=mark.organisation, requester=personas["nobody"], requester_first_name="Niet-van-Mark"
     )
     client.force_login(mark.user)
-    with django_assert_max_num_queries(10):
+    # +2: who else opened the file (the mantelzorger id, the log rows), a fixed cost.
+    with django_assert_max_num_queries(12):
         html = page(client.get(MY_REQUESTS))
     assert "We zoeken een vrijwilliger" in html
     assert "Er is een vrijwilliger gevonden" in html
@@ -470,7 +471,8 @@ def test_my_requests_query_count_does_not_grow(client, mark, django_assert_max_n
         request = HelpRequestFactory(organisation=mark.organisation, requester=mark.user)
         RequestSlot.objects.create(request=request, weekday=1, start=datetime.time(9), end=datetime.time(10))
     client.force_login(mark.user)
-    with django_assert_max_num_queries(10):
+    # +2: who else opened the file (the mantelzorger id, the log rows), a fixed cost.
+    with django_assert_max_num_queries(12):
         assert client.get(MY_REQUESTS).status_code == 200
 
 

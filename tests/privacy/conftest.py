@@ -308,7 +308,7 @@ def volunteer_person(scene) -> Person:
             match=ended, goal_reached="yes", next_step="close", note=f"{p.first_name} was top", by=scene.broker
         )
         MatchEvent.objects.create(match=ended, from_status="active", to_status="ended", note=f"bel {p.phone}")
-        CalendarFeed.objects.create(user=p.user, token="feed-token-zwaantje-1")
+        CalendarFeed.objects.create(user=p.user, token_hash="a" * 64)
         preferences_update(email=p.email, values={"reminders": False})
     p.other_email = "rita@example.nl"
     p.open_match_ids = [running.pk]
@@ -443,6 +443,6 @@ def staff_person(scene) -> Person:
         _hours(match, note="", approved_by=p.user)
         carer = Mantelzorger.objects.create(organisation=scene.org, first_name="Klaas", last_name="Anders")
         CareFileAccess.objects.create(mantelzorger=carer, viewed_by=p.user, what="request")
-        CalendarFeed.objects.create(user=p.user, token="feed-token-jildou-1")
+        CalendarFeed.objects.create(user=p.user, token_hash="b" * 64)
     p.extra = {"own_request": own, "entered": entered, "match": match}
     return p

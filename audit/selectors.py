@@ -87,20 +87,28 @@ def log_of_organisation(
 
 
 def reads_about_person(
-    *, user_id: int | None, mantelzorger_id: int | None, request_ids: Iterable[int], limit: int = 50
+    *,
+    user_id: int | None,
+    mantelzorger_id: int | None = None,
+    request_ids: Iterable[int] = (),
+    mantelzorger_ids: Iterable[int] = (),
+    limit: int | None = 50,
 ) -> list[AccessLogEntry]:
     """Who else opened this person's file: rows about their care file, their account
     or their requests, never their own reads. Lists (the queue, the admin's lists) are
-    left out: they name people without opening a file."""
+    left out: they name people without opening a file. ``limit=None``: all of them (the
+    person's data export)."""
     condition = Q(pk__in=[])
     if user_id is not None:
         condition |= Q(subject_user_id=user_id)
-    if mantelzorger_id is not None:
-        condition |= Q(subject_mantelzorger_id=mantelzorger_id)
+    carers = [*mantelzorger_ids, *([mantelzorger_id] if mantelzorger_id is not None else [])]
+    if carers:
+        condition |= Q(subject_mantelzorger_id__in=carers)
     request_ids = list(request_ids)
     if request_ids:
         condition |= Q(subject_request_id__in=request_ids)
     rows = AccessLogEntry.objects.filter(condition).exclude(what__in=[What.QUEUE, What.ADMIN_LIST, What.LOG_EXPORT])
     if user_id is not None:
         rows = rows.exclude(actor_key=f"user:{user_id}")
-    return list(rows.select_related("organisation").order_by("-seq")[:limit])
+    rows = rows.select_related("organisation").order_by("-seq")
+    return list(rows if limit is None else rows[:limit])

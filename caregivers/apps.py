@@ -25,7 +25,6 @@ class CaregiversConfig(AppConfig):
                 "caregivers.Mantelzorger",
                 "caregivers.CareRecipient",
                 "caregivers.BurdenCheckIn",
-                "caregivers.CareFileAccess",
                 "caregivers.HelpRequest",
                 "caregivers.RequestSlot",
                 "caregivers.RequestDate",

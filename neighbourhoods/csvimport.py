@@ -48,6 +48,7 @@ from common.slots import Slot, SlotError, parse_slots
 from neighbourhoods.geo import InvalidPostcode, get_gazetteer, normalise_name, normalise_postcode, place_key
 from neighbourhoods.geocoding import GeocodeError, GeocodeResult, get_geocoder
 from neighbourhoods.locate import Area, nearest_area
+from neighbourhoods.municipalities import current_municipality_name
 
 if TYPE_CHECKING:
     from neighbourhoods.models import Organisation
@@ -508,7 +509,7 @@ class LocationResolver:
         else:
             row.error("postcode", _("geen adres. Vul postcode en house_number in, of place, of latitude en longitude."))
             return None
-        return RowLocation(postcode, house_number, place, point, self._neighbourhood(point, municipality))
+        return RowLocation(postcode, house_number, place, point, self._neighbourhood(point, municipality, place))
 
     def _coordinates(self, row: Row) -> Point | None:
         lat_text, lon_text = row.raw("latitude"), row.raw("longitude")
@@ -544,8 +545,11 @@ class LocationResolver:
                 self._geocoded[cache_key] = error
         return self._geocoded[cache_key]
 
-    def _neighbourhood(self, point: Point, municipality: str) -> int | None:
+    def _neighbourhood(self, point: Point, municipality: str, place: str = "") -> int | None:
         key = normalise_name(municipality or "")
+        if key and key not in self._areas:
+            # The gazetteer has 2016 borders: "Boxmeer" is Land van Cuijk today.
+            key = normalise_name(current_municipality_name(municipality, place) or municipality)
         cache_key = (point, key)
         if cache_key not in self._nearest:
             # Known municipality: only its neighbourhoods (as neighbourhood_for_point does).

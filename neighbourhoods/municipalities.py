@@ -144,7 +144,7 @@ class MunicipalityRegister:
                 for r in csv.DictReader(f):
                     new = by_code[r["new_code"]]
                     if new.name != r["new_name"]:
-                        raise ValueError(f"nl_municipality_changes.csv: {r['new_code']} is {new.name}, not {r['new_name']}")
+                        raise ValueError(f"changes file: {r['new_code']} is {new.name}, not {r['new_name']}")
                     change = Change(int(r["year"]) if r["year"] else None, r["old_name"], r["old_code"], new, r["kind"])
                     changes.setdefault(_key(r["old_name"]), []).append(change)
             split_places = {}

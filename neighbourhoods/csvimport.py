@@ -473,11 +473,14 @@ class LocationResolver:
         self._nearest: dict[tuple[Point, str], int | None] = {}
         self._areas: dict[str, list[Area]] = {}
         self._all_areas: list[Area] = []
+        self._codes: dict[str, int] = {}
         if organisation is not None:
             neighbourhoods = Neighbourhood.objects.filter(municipality__organisations=organisation).values_list(
-                "pk", "kind", "latitude", "longitude", "boundary", "municipality__name"
+                "pk", "kind", "latitude", "longitude", "boundary", "municipality__name", "code"
             )
-            for pk, kind, lat, lon, boundary, municipality in neighbourhoods:
+            for pk, kind, lat, lon, boundary, municipality, code in neighbourhoods:
+                if code:
+                    self._codes[code] = pk
                 area = Area(id=pk, kind=kind, centroid=Point(lat, lon), boundary=boundary)
                 self._areas.setdefault(normalise_name(municipality), []).append(area)
                 self._all_areas.append(area)
@@ -500,6 +503,9 @@ class LocationResolver:
                 row.error("postcode", _("'%(value)s': %(reason)s") % {"value": postcode, "reason": found.message})
                 return None
             point, municipality, place = found.point, found.municipality, place or found.place
+            if found.buurt_code and found.buurt_code in self._codes:
+                # The online geocoder named the CBS buurt: no need to guess from distances.
+                return RowLocation(postcode, house_number, place, point, self._codes[found.buurt_code])
         elif place:
             found = self._geocode("place", place_key(place), place=place)
             if isinstance(found, GeocodeError):

@@ -169,10 +169,13 @@ def serving_area(*, location: GeocodeResult, postcode: str = "") -> ServingArea:
             % {"place": location.municipality or location.place or postcode},
             field="postcode",
         )
+    neighbourhood = None
+    if location.buurt_code:  # the online geocoder named the CBS buurt
+        neighbourhood = Neighbourhood.objects.filter(municipality=municipality, code=location.buurt_code).first()
     return ServingArea(
         organisation=organisation,
         municipality=municipality,
-        neighbourhood=neighbourhood_for_point(point=location.point, municipality=municipality),
+        neighbourhood=neighbourhood or neighbourhood_for_point(point=location.point, municipality=municipality),
     )
 
 

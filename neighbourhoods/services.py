@@ -4,15 +4,18 @@ the offline gazetteer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
 from common.geo import Point, haversine_km
 from neighbourhoods.geo import get_gazetteer
-from neighbourhoods.models import DEFAULT_SKILLS, Municipality, Neighbourhood, Skill
+from neighbourhoods.models import DEFAULT_SKILLS, Municipality, Neighbourhood, Organisation, Skill, StaffMembership
 from neighbourhoods.municipalities import CurrentMunicipality, get_register
+from neighbourhoods.selectors import municipality_lookup_message
 from neighbourhoods.wijken import WijkBuurt, of_municipality
 
 
@@ -186,3 +189,164 @@ def _unique_area_name(municipality: Municipality, record: WijkBuurt, pk: int | N
     if pk is not None:
         clash = clash.exclude(pk=pk)
     return f"{record.name[:85]} ({record.code})" if clash.exists() else record.name
+
+
+# --- Organisation set-up -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    municipality: Municipality
+    kernen: int
+    wijken: int
+    buurten: int
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    organisation: Organisation
+    organisation_created: bool
+    areas: tuple[AreaSummary, ...]
+    admin: Any
+    admin_created: bool
+    invited: bool
+    shared_with: tuple[tuple[Municipality, str], ...]  # (municipality, other organisation's name)
+
+
+def organisation_setup(
+    *, name: str, slug: str, municipality_names: list[str], admin_email: str, base_url: str | None = None
+) -> SetupResult:
+    """Create or update an organisation with its working area and first admin.
+
+    Checks everything first and raises one DomainError listing every problem (an
+    unknown, former or ambiguous municipality says what it is now or what is meant),
+    so that nothing is half set up. Then, in one transaction: the organisation (by
+    slug), each municipality (by CBS code) with its villages from the gazetteer, the
+    admin's account and membership, and an invitation mail with a link to choose a
+    password (allauth's password-reset link). Running it again updates names, adds
+    municipalities, keeps what exists and never duplicates; the invitation is sent
+    again only while the admin has not chosen a password yet.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.validators import validate_email, validate_slug
+
+    problems: list[str] = []
+    name = " ".join((name or "").split())
+    slug = (slug or "").strip()
+    email = (admin_email or "").strip().lower()
+    if not name:
+        problems.append(_("Geef de naam van de organisatie."))
+    elif len(name) > Organisation._meta.get_field("name").max_length:
+        problems.append(_("De naam van de organisatie is te lang."))
+    try:
+        validate_slug(slug)
+        if len(slug) > Organisation._meta.get_field("slug").max_length:
+            raise ValidationError("too long")
+    except ValidationError:
+        problems.append(
+            _("'%(slug)s' is geen geldige korte naam. Gebruik kleine letters, cijfers en streepjes.")
+            % {"slug": slug[:60]}
+        )
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(_("'%(email)s' is geen geldig e-mailadres.") % {"email": email[:100]})
+    wanted: list[CurrentMunicipality] = []
+    names = [n for n in (" ".join(n.split()) for n in municipality_names) if n]
+    if not names:
+        problems.append(_("Geef minstens één gemeente."))
+    register = get_register()
+    for text in names:
+        lookup = register.lookup(text)
+        if lookup.municipality is None or lookup.is_former:
+            problems.append(municipality_lookup_message(text))
+        elif lookup.municipality not in wanted:
+            wanted.append(lookup.municipality)
+    if problems:
+        raise DomainError("\n".join(problems))
+
+    User = get_user_model()
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(slug=slug).first()
+        created = organisation is None
+        if created:
+            organisation = Organisation.objects.create(name=name, slug=slug, email="")
+        elif organisation.name != name:
+            organisation.name = name
+            organisation.save(update_fields=["name"])
+        areas, shared = [], []
+        for current in wanted:
+            municipality = municipality_ensure(current=current)
+            kernen_load(municipality=municipality, current=current)
+            organisation.municipalities.add(municipality)
+            for other in organisations_serving_other(municipality=municipality, organisation=organisation):
+                shared.append((municipality, other.name))
+            counts = {kind: municipality.neighbourhoods.filter(kind=kind).count() for kind in ("kern", "wijk", "buurt")}
+            areas.append(AreaSummary(municipality, counts["kern"], counts["wijk"], counts["buurt"]))
+        admin = User.objects.filter(email__iexact=email).first()
+        admin_created = admin is None
+        if admin_created:
+            admin = User.objects.create_user(email=email, password=None)  # unusable until they choose one
+        _email_address_verified(admin, email)
+        StaffMembership.objects.get_or_create(user=admin, organisation=organisation, role=StaffMembership.Role.ADMIN)
+        invited = False
+        if not admin.has_usable_password():
+            invited = staff_invite(user=admin, organisation=organisation, base_url=base_url) is not None
+    return SetupResult(organisation, created, tuple(areas), admin, admin_created, invited, tuple(shared))
+
+
+def organisations_serving_other(*, municipality: Municipality, organisation: Organisation):
+    return Organisation.objects.filter(municipalities=municipality).exclude(pk=organisation.pk).order_by("name")
+
+
+def _email_address_verified(user, email: str) -> None:
+    """allauth requires a verified address to log in; the invitation link proves the
+    mailbox (only its owner can choose the password), so the address counts as verified."""
+    from allauth.account.models import EmailAddress
+
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": True}
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def staff_invite(*, user, organisation: Organisation, base_url: str | None = None):
+    """Queue the invitation mail with a link to choose a password: allauth's
+    password-reset-from-key link (valid ``PASSWORD_RESET_TIMEOUT``, once). Returns the
+    queued notification (None when nothing was queued)."""
+    import uuid
+
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.urls import reverse
+
+    from notifications.links import absolute
+    from notifications.mail import render_mail
+    from notifications.models import Category
+    from notifications.services import notification_queue
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    context = {
+        "organisation_name": organisation.name,
+        "action_url": absolute(path, base_url),
+        "action_label": _("Wachtwoord kiezen"),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    mail = render_mail("neighbourhoods/email/admin_invite", context, to_email=user.email, category=Category.ACCOUNT)
+    return notification_queue(
+        key=f"account:staff_invite:{organisation.pk}:{user.pk}:{uuid.uuid4().hex}",
+        kind="staff_invite",
+        category=Category.ACCOUNT,
+        to_email=user.email,
+        subject=mail.subject,
+        body=mail.body,
+        html=mail.html,
+        user=user,
+        organisation=organisation,
+    )

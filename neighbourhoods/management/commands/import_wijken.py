@@ -17,8 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
+from neighbourhoods.municipalities import get_register
 from neighbourhoods.selectors import municipality_lookup_message, municipality_resolve
-from neighbourhoods.services import wijken_import
+from neighbourhoods.services import municipality_ensure, wijken_import
 from neighbourhoods.wijken import PDOK_DEFAULT_YEAR, WijkFileError, fetch_pdok, of_municipality, read_file
 
 
@@ -36,9 +37,15 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=PDOK_DEFAULT_YEAR, help="year of the PDOK data set")
 
     def handle(self, *args, **options):
-        municipality = municipality_resolve(options["municipality"])
+        name = options["municipality"]
+        municipality = municipality_resolve(name)
+        lookup = get_register().lookup(name)
+        if municipality is None and lookup.municipality is not None and not lookup.is_former:
+            municipality = municipality_ensure(current=lookup.municipality)  # not in a working area yet
         if municipality is None:
-            raise CommandError(municipality_lookup_message(options["municipality"]))
+            raise CommandError(municipality_lookup_message(name))
+        if not municipality.code and lookup.municipality is not None and not lookup.is_former:
+            municipality = municipality_ensure(current=lookup.municipality)  # a row made by hand: add its code
         if not municipality.code:
             raise CommandError(
                 _("Gemeente %(name)s heeft geen CBS-code; zet eerst het werkgebied op met organisation_setup.")

@@ -7,8 +7,8 @@ records with WGS84 coordinates: a point per area (the centroid of its polygon) a
 the polygon itself. It checks everything first and raises :class:`WijkFileError`
 with a plain-language reason, so that a caller imports all or nothing.
 
-Pure Python (no Django, no GIS libraries): a .gpkg is an SQLite database and its
-geometries are standard WKB behind a small header.
+No GIS libraries (Django only for translated messages): a .gpkg is an SQLite
+database and its geometries are standard WKB behind a small header.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
 
 from common.geo import Point
 
@@ -47,6 +49,10 @@ PDOK_DEFAULT_YEAR = 2024
 
 class WijkFileError(ValueError):
     """The file cannot be imported; ``str(error)`` says why, for a person."""
+
+
+def _at(number: int, reason: str) -> str:
+    return _("Object %(number)s: %(reason)s") % {"number": number, "reason": reason}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +101,7 @@ def _convert(geometry: dict, transform: Callable[[float, float], tuple[float, fl
         for position in positions:
             x, y = float(position[0]), float(position[1])
             if not (math.isfinite(x) and math.isfinite(y)):
-                raise WijkFileError("Een coördinaat is geen getal.")
+                raise WijkFileError(_("Een coördinaat is geen getal."))
             lon, lat = transform(x, y) if transform else (x, y)
             out.append([round(lon, 6), round(lat, 6)])
         return out
@@ -137,7 +143,7 @@ def centroid(geometry: dict) -> Point:
             fallback = fallback or (x, y)
     if total <= 0:
         if fallback is None:
-            raise WijkFileError("Een vlak heeft geen punten.")
+            raise WijkFileError(_("Een vlak heeft geen punten."))
         return Point(fallback[1], fallback[0])
     return Point(sy / total, sx / total)
 
@@ -157,10 +163,10 @@ def _geometry(raw, number: int) -> dict | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or raw.get("type") not in {"Polygon", "MultiPolygon", "Point"}:
-        raise WijkFileError(f"Object {number}: de vorm is geen Polygon, MultiPolygon of Point.")
+        raise WijkFileError(_at(number, _("de vorm is geen Polygon, MultiPolygon of Point.")))
     coordinates = raw.get("coordinates")
     if not isinstance(coordinates, list) or not coordinates:
-        raise WijkFileError(f"Object {number}: de vorm heeft geen coördinaten.")
+        raise WijkFileError(_at(number, _("de vorm heeft geen coördinaten.")))
     return raw
 
 
@@ -178,7 +184,7 @@ def _is_rd(features: list[tuple[dict, dict | None]], crs_name: str) -> bool:
         try:
             return abs(float(first[0])) > 180 or abs(float(first[1])) > 90
         except (TypeError, ValueError, IndexError):
-            raise WijkFileError("Een coördinaat is geen getal.")
+            raise WijkFileError(_("Een coördinaat is geen getal."))
     return False
 
 
@@ -192,23 +198,27 @@ def _records(features: list[tuple[dict, dict | None]], crs_name: str) -> list[Wi
         buurt, wijk = _prop(properties, "buurt"), _prop(properties, "wijk")
         gemeente, gemeente_name = _prop(properties, "gemeente"), _prop(properties, "gemeente_name")
         if not buurt and not wijk:
-            raise WijkFileError(f"Object {number}: geen buurtcode of wijkcode.")
+            raise WijkFileError(_at(number, _("geen buurtcode of wijkcode.")))
         if buurt and not BUURT_RE.fullmatch(buurt):
-            raise WijkFileError(f"Object {number}: '{buurt[:20]}' is geen buurtcode (BU + 8 cijfers).")
+            raise WijkFileError(_at(number, _("'%(code)s' is geen buurtcode (BU + 8 cijfers).") % {"code": buurt[:20]}))
         if wijk and not WIJK_RE.fullmatch(wijk):
-            raise WijkFileError(f"Object {number}: '{wijk[:20]}' is geen wijkcode (WK + 6 cijfers).")
+            raise WijkFileError(_at(number, _("'%(code)s' is geen wijkcode (WK + 6 cijfers).") % {"code": wijk[:20]}))
         code = buurt or wijk
         gemeente = gemeente or f"GM{code[2:6]}"  # the codes nest: BU 0037 01 01 in WK 0037 01 in GM 0037
         if not GEMEENTE_RE.fullmatch(gemeente) or gemeente[2:] != code[2:6]:
-            raise WijkFileError(f"Object {number}: {code} hoort niet bij gemeentecode '{gemeente[:20]}'.")
+            raise WijkFileError(
+                _at(number, _("%(code)s hoort niet bij gemeentecode '%(gm)s'.") % {"code": code, "gm": gemeente[:20]})
+            )
         if buurt and wijk and wijk[2:] != buurt[2:8]:
-            raise WijkFileError(f"Object {number}: buurt {buurt} ligt niet in wijk {wijk}.")
+            raise WijkFileError(
+                _at(number, _("buurt %(buurt)s ligt niet in wijk %(wijk)s.") % {"buurt": buurt, "wijk": wijk})
+            )
         if code in seen:
-            raise WijkFileError(f"Object {number}: {code} staat twee keer in het bestand.")
+            raise WijkFileError(_at(number, _("%(code)s staat twee keer in het bestand.") % {"code": code}))
         seen.add(code)
         name = _prop(properties, "buurt_name" if buurt else "wijk_name") or code
         if geometry is None:
-            raise WijkFileError(f"Object {number} ({code}): geen vorm of punt.")
+            raise WijkFileError(_at(number, _("%(code)s heeft geen vorm of punt.") % {"code": code}))
         if geometry["type"] == "Point":
             x, y = float(geometry["coordinates"][0]), float(geometry["coordinates"][1])
             lon, lat = transform(x, y) if transform else (x, y)
@@ -219,10 +229,12 @@ def _records(features: list[tuple[dict, dict | None]], crs_name: str) -> list[Wi
             except (TypeError, ValueError, IndexError, KeyError) as error:
                 if isinstance(error, WijkFileError):
                     raise
-                raise WijkFileError(f"Object {number} ({code}): de vorm is kapot.") from error
+                raise WijkFileError(_at(number, _("de vorm van %(code)s is kapot.") % {"code": code})) from error
             point = centroid(boundary)
         if not (50.5 <= point.lat <= 53.7 and 3.2 <= point.lon <= 7.3):
-            raise WijkFileError(f"Object {number} ({code}): {point} ligt niet in Nederland.")
+            raise WijkFileError(
+                _at(number, _("%(code)s ligt niet in Nederland (%(point)s).") % {"code": code, "point": point})
+            )
         kind = "buurt" if buurt else "wijk"
         parent = wijk if buurt else ""
         records.append(WijkBuurt(kind, code, name[:100], gemeente, gemeente_name, point, boundary, parent))
@@ -237,29 +249,31 @@ def _records(features: list[tuple[dict, dict | None]], crs_name: str) -> list[Wi
         point = Point(sum(p.lat for p in points) / len(points), sum(p.lon for p in points) / len(points))
         records.append(WijkBuurt("wijk", wijk, (name or wijk)[:100], gemeente, gemeente_name, point, None))
     if not records:
-        raise WijkFileError("Het bestand bevat geen wijken of buurten.")
+        raise WijkFileError(_("Het bestand bevat geen wijken of buurten."))
     return records
 
 
 def read_geojson(data: bytes) -> list[WijkBuurt]:
     """Wijken and buurten from a GeoJSON FeatureCollection (WGS84 or RD New)."""
     if len(data) > MAX_FILE_BYTES:
-        raise WijkFileError("Het bestand is te groot.")
+        raise WijkFileError(_("Het bestand is te groot."))
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise WijkFileError(f"Dit is geen geldig GeoJSON-bestand ({error.__class__.__name__}).") from error
+        raise WijkFileError(
+            _("Dit is geen geldig GeoJSON-bestand (%(e)s).") % {"e": error.__class__.__name__}
+        ) from error
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise WijkFileError("Dit is geen GeoJSON FeatureCollection.")
+        raise WijkFileError(_("Dit is geen GeoJSON FeatureCollection."))
     raw = document.get("features")
     if not isinstance(raw, list) or not raw:
-        raise WijkFileError("Het bestand bevat geen wijken of buurten.")
+        raise WijkFileError(_("Het bestand bevat geen wijken of buurten."))
     crs = document.get("crs") or {}
     crs_name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else ""
     features = []
     for number, feature in enumerate(raw, start=1):
         if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
-            raise WijkFileError(f"Object {number}: geen eigenschappen (properties).")
+            raise WijkFileError(_at(number, _("geen eigenschappen (properties).")))
         features.append((feature["properties"], _geometry(feature.get("geometry"), number)))
     return _records(features, crs_name)
 
@@ -281,23 +295,26 @@ def _wkb(blob: bytes) -> dict:
         (byte_order,) = read("B", "<")
         order = "<" if byte_order == 1 else ">"
         (kind,) = read("I", order)
-        base, dims = kind % 1000, 2 + (1 if kind // 1000 in (1, 2) else 0) + (1 if kind // 1000 == 3 else 0)
-        if kind & 0x80000000 or kind & 0x40000000:  # EWKB Z/M flags
-            dims += bool(kind & 0x80000000) + bool(kind & 0x40000000)
-            base = kind & 0xFF
+        # ISO WKB says Z/M by adding 1000/2000/3000; EWKB by the two highest bits.
+        has_z, has_m = bool(kind & 0x80000000), bool(kind & 0x40000000)
+        if kind & 0x20000000:  # EWKB with an SRID: skip it
+            read("I", order)
+        kind &= 0x0FFFFFFF
+        base, iso = kind % 1000, kind // 1000
+        dims = 2 + (has_z or iso in (1, 3)) + (has_m or iso in (2, 3))
 
         def positions(n):
-            return [list(read("d" * dims, order)[:2]) for _ in range(n)]
+            return [list(read("d" * dims, order)[:2]) for _i in range(n)]
 
         if base == 1:
             return {"type": "Point", "coordinates": positions(1)[0]}
         if base == 3:
             (rings,) = read("I", order)
-            return {"type": "Polygon", "coordinates": [positions(read("I", order)[0]) for _ in range(rings)]}
+            return {"type": "Polygon", "coordinates": [positions(read("I", order)[0]) for _i in range(rings)]}
         if base == 6:
             (count,) = read("I", order)
-            return {"type": "MultiPolygon", "coordinates": [geometry()["coordinates"] for _ in range(count)]}
-        raise WijkFileError(f"Vorm van type {base} wordt niet ondersteund.")
+            return {"type": "MultiPolygon", "coordinates": [geometry()["coordinates"] for _i in range(count)]}
+        raise WijkFileError(_("Vorm van type %(type)s wordt niet ondersteund.") % {"type": base})
 
     return geometry()
 
@@ -306,15 +323,15 @@ def _gpkg_geometry(blob: bytes) -> dict | None:
     if blob is None:
         return None
     if blob[:2] != b"GP":
-        raise WijkFileError("Een vorm in de GeoPackage is kapot.")
+        raise WijkFileError(_("Een vorm in de GeoPackage is kapot."))
     flags = blob[3]
     envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 0x07)
     if envelope is None:
-        raise WijkFileError("Een vorm in de GeoPackage is kapot.")
+        raise WijkFileError(_("Een vorm in de GeoPackage is kapot."))
     try:
         return _wkb(blob[8 + envelope :])
     except struct.error as error:
-        raise WijkFileError("Een vorm in de GeoPackage is kapot.") from error
+        raise WijkFileError(_("Een vorm in de GeoPackage is kapot.")) from error
 
 
 def read_geopackage(path: Path | str) -> list[WijkBuurt]:
@@ -322,7 +339,7 @@ def read_geopackage(path: Path | str) -> list[WijkBuurt]:
     try:
         connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise WijkFileError("Dit is geen geldige GeoPackage.") from error
+        raise WijkFileError(_("Dit is geen geldige GeoPackage.")) from error
     try:
         try:
             layers = connection.execute(
@@ -330,11 +347,11 @@ def read_geopackage(path: Path | str) -> list[WijkBuurt]:
                 "JOIN gpkg_spatial_ref_sys s ON s.srs_id = c.srs_id"
             ).fetchall()
         except sqlite3.DatabaseError as error:
-            raise WijkFileError("Dit is geen geldige GeoPackage.") from error
+            raise WijkFileError(_("Dit is geen geldige GeoPackage.")) from error
         by_name = {table.lower(): (table, column, srs) for table, column, srs in layers}
         chosen = by_name.get("buurten") or by_name.get("wijken") or (layers[0] if len(layers) == 1 else None)
         if chosen is None:
-            raise WijkFileError("De GeoPackage heeft geen laag 'buurten' of 'wijken'.")
+            raise WijkFileError(_("De GeoPackage heeft geen laag 'buurten' of 'wijken'."))
         table, column, srs = chosen
         cursor = connection.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from gpkg metadata
         names = [d[0] for d in cursor.description]
@@ -346,7 +363,7 @@ def read_geopackage(path: Path | str) -> list[WijkBuurt]:
     finally:
         connection.close()
     if not features:
-        raise WijkFileError("Het bestand bevat geen wijken of buurten.")
+        raise WijkFileError(_("Het bestand bevat geen wijken of buurten."))
     return _records(features, f"EPSG:{srs}")
 
 
@@ -357,11 +374,13 @@ def read_file(path: Path | str) -> list[WijkBuurt]:
         with open(path, "rb") as f:
             head = f.read(16)
     except OSError as error:
-        raise WijkFileError(f"Het bestand {path} kan niet worden gelezen: {error.strerror or error}") from error
+        raise WijkFileError(
+            _("Het bestand %(path)s kan niet worden gelezen: %(e)s") % {"path": path, "e": error.strerror or error}
+        ) from error
     if head.startswith(b"SQLite format 3"):
         return read_geopackage(path)
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise WijkFileError("Het bestand is te groot.")
+        raise WijkFileError(_("Het bestand is te groot."))
     return read_geojson(path.read_bytes())
 
 
@@ -397,7 +416,9 @@ def fetch_pdok(*, municipality_code: str, year: int = PDOK_DEFAULT_YEAR, opener:
     try:
         data = opener(url, timeout)
     except OSError as error:
-        raise WijkFileError(f"PDOK gaf geen antwoord ({error}). Download het bestand en gebruik --file.") from error
+        raise WijkFileError(
+            _("PDOK gaf geen antwoord (%(e)s). Download het bestand en gebruik --file.") % {"e": error}
+        ) from error
     return read_geojson(data)
 
 

@@ -149,3 +149,26 @@ def test_import_with_pdok_puts_a_request_in_the_buurt_pdok_names(recorded, setti
     request = HelpRequest.objects.get(external_id="R1")
     assert request.neighbourhood.code == "BU00370101"
     assert len(recorded.asked) == 1
+
+
+@pytest.mark.django_db
+def test_serving_area_uses_the_buurt_pdok_names():
+    """The request form's lookup: the buurt code beats the nearest centre."""
+    from common.geo import Point
+    from neighbourhoods.geocoding import GeocodeResult
+    from neighbourhoods.models import Neighbourhood
+    from neighbourhoods.selectors import serving_area
+
+    municipality = Municipality.objects.create(name="Stadskanaal", code="GM0037")
+    organisation = Organisation.objects.create(name="VC", slug="vc")
+    organisation.municipalities.add(municipality)
+    near = Neighbourhood.objects.create(municipality=municipality, name="Dichtbij", latitude=52.99, longitude=6.95)
+    far = Neighbourhood.objects.create(
+        municipality=municipality, name="Ver weg", kind="buurt", code="BU00370201", latitude=52.93, longitude=7.01
+    )
+    location = GeocodeResult(Point(52.99, 6.95), "Stadskanaal", "Stadskanaal", "9501 AA", "pdok", False)
+    assert serving_area(location=location).neighbourhood == near
+    coded = GeocodeResult(
+        Point(52.99, 6.95), "Stadskanaal", "Stadskanaal", "9501 AA", "pdok", False, buurt_code="BU00370201"
+    )
+    assert serving_area(location=coded).neighbourhood == far

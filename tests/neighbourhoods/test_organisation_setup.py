@@ -187,3 +187,15 @@ def test_a_municipality_another_organisation_serves_is_noted():
     setup()
     output = setup(slug="welzijn-oost", name="Welzijn Oost", admin="b@welzijn.example")
     assert "Let op: Vrijwilligerscentrale Stadskanaal werkt ook in Stadskanaal" in output
+
+
+def test_merger_notes_are_translated():
+    from django.utils import translation
+
+    from neighbourhoods.selectors import municipality_lookup_message
+
+    with translation.override("en"):
+        assert municipality_lookup_message("Boxmeer") == "Boxmeer has been part of Land van Cuijk since 2022."
+        assert municipality_lookup_message("Stadskanal") == (
+            "We don't know the municipality Stadskanal. Did you mean: Stadskanaal?"
+        )

@@ -147,6 +147,16 @@ def _gpkg_polygon(ring):
     return b"GP\x00\x01" + struct.pack("<i", 28992) + wkb  # no envelope
 
 
+def _gpkg_multipolygon_z(ring):
+    """Big-endian ISO WKB MultiPolygon Z (type 1006) behind a header with an xy envelope."""
+    polygon = struct.pack(">BII", 0, 1003, 1) + struct.pack(">I", len(ring))
+    polygon += b"".join(struct.pack(">ddd", x, y, 0.0) for x, y in ring)
+    wkb = struct.pack(">BII", 0, 1006, 1) + polygon
+    xs, ys = [x for x, _y in ring], [y for _x, y in ring]
+    envelope = struct.pack("<dddd", min(xs), max(xs), min(ys), max(ys))
+    return b"GP\x00\x03" + struct.pack("<i", 28992) + envelope + wkb
+
+
 def test_import_from_a_geopackage(stadskanaal, tmp_path):
     path = tmp_path / "wijkenbuurten.gpkg"
     db = sqlite3.connect(path)
@@ -165,11 +175,19 @@ def test_import_from_a_geopackage(stadskanaal, tmp_path):
         "INSERT INTO buurten VALUES (1, ?, 'BU00370101', 'Stadskanaal-Centrum', 'WK003701', 'GM0037', 'Stadskanaal')",
         (_gpkg_polygon(ring),),
     )
+    mussel = [(264000, 550500), (264800, 550500), (264800, 551300), (264000, 551300), (264000, 550500)]
+    db.execute(
+        "INSERT INTO buurten VALUES (2, ?, 'BU00370201', 'Musselkanaal-Centrum', 'WK003702', 'GM0037', 'Stadskanaal')",
+        (_gpkg_multipolygon_z(mussel),),
+    )
     db.commit()
     db.close()
     run("--municipality", "Stadskanaal", "--file", str(path))
     buurt = Neighbourhood.objects.get(code="BU00370101")
     assert haversine_km(buurt.centroid, Point(52.99, 6.95)) < 3
+    musselkanaal = Neighbourhood.objects.get(code="BU00370201")
+    assert musselkanaal.boundary["type"] == "MultiPolygon"
+    assert haversine_km(musselkanaal.centroid, Point(52.93, 7.01)) < 3
     assert Neighbourhood.objects.get(code="WK003701").kind == "wijk"
 
 
@@ -212,3 +230,16 @@ def test_read_geojson_rejects_duplicates():
     data = json.dumps({"type": "FeatureCollection", "features": [feature, feature]}).encode()
     with pytest.raises(WijkFileError, match="twee keer"):
         read_geojson(data)
+
+
+def test_a_municipality_not_yet_in_a_working_area_is_created_with_its_code(db):
+    run("--municipality", "stadskanaal", "--file", str(RD_FILE))
+    municipality = Municipality.objects.get()
+    assert (municipality.name, municipality.code, municipality.province) == ("Stadskanaal", "GM0037", "Groningen")
+    assert municipality.neighbourhoods.count() == 5
+
+
+def test_a_municipality_without_a_code_gets_it(db):
+    Municipality.objects.create(name="Stadskanaal")
+    run("--municipality", "Stadskanaal", "--file", str(RD_FILE))
+    assert Municipality.objects.get().code == "GM0037"

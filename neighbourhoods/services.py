@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
@@ -227,7 +227,6 @@ def organisation_setup(
     municipalities, keeps what exists and never duplicates; the invitation is sent
     again only while the admin has not chosen a password yet.
     """
-    from django.contrib.auth import get_user_model
     from django.core.validators import validate_email, validate_slug
 
     problems: list[str] = []
@@ -264,6 +263,18 @@ def organisation_setup(
             wanted.append(lookup.municipality)
     if problems:
         raise DomainError("\n".join(problems))
+
+    try:
+        return _organisation_setup(name=name, slug=slug, wanted=wanted, email=email, base_url=base_url)
+    except IntegrityError:
+        # Another set-up of the same organisation or admin committed first.
+        raise DomainError(_("Er liep tegelijk een andere set-up voor deze organisatie. Probeer het opnieuw."))
+
+
+def _organisation_setup(
+    *, name: str, slug: str, wanted: list[CurrentMunicipality], email: str, base_url: str | None
+) -> SetupResult:
+    from django.contrib.auth import get_user_model
 
     User = get_user_model()
     with transaction.atomic():

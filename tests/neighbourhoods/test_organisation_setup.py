@@ -199,3 +199,16 @@ def test_merger_notes_are_translated():
         assert municipality_lookup_message("Stadskanal") == (
             "We don't know the municipality Stadskanal. Did you mean: Stadskanaal?"
         )
+
+
+def test_a_clash_with_a_parallel_set_up_is_a_message_not_a_crash(monkeypatch):
+    from django.db import IntegrityError
+
+    from neighbourhoods import services
+
+    def clash(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: neighbourhoods_organisation.slug")
+
+    monkeypatch.setattr(services, "_organisation_setup", clash)
+    err = failing_setup()
+    assert "tegelijk een andere set-up" in err

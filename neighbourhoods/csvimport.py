@@ -474,6 +474,7 @@ class LocationResolver:
         self._areas: dict[str, list[Area]] = {}
         self._all_areas: list[Area] = []
         self._codes: dict[str, int] = {}
+        self._current: dict[tuple[str, str], str] = {}  # (gazetteer municipality, place) -> today's
         if organisation is not None:
             neighbourhoods = Neighbourhood.objects.filter(municipality__organisations=organisation).values_list(
                 "pk", "kind", "latitude", "longitude", "boundary", "municipality__name", "code"
@@ -555,7 +556,9 @@ class LocationResolver:
         key = normalise_name(municipality or "")
         if key and key not in self._areas:
             # The gazetteer has 2016 borders: "Boxmeer" is Land van Cuijk today.
-            key = normalise_name(current_municipality_name(municipality, place) or municipality)
+            if (key, place) not in self._current:
+                self._current[key, place] = normalise_name(current_municipality_name(municipality, place) or key)
+            key = self._current[key, place]
         cache_key = (point, key)
         if cache_key not in self._nearest:
             # Known municipality: only its neighbourhoods (as neighbourhood_for_point does).

@@ -172,9 +172,10 @@ class MunicipalityRegister:
         self._load()
         return [c for group in self._changes.values() for c in group if c.new == municipality]
 
-    def lookup(self, name: str) -> Lookup:
+    def lookup(self, name: str, *, suggest: bool = True) -> Lookup:
         """What ``name`` (any case or accents, "Den Haag", "Bergen (NH.)", a CBS code,
-        or a former municipality such as "Boxmeer") means today."""
+        or a former municipality such as "Boxmeer") means today. ``suggest=False``
+        skips the (slower) search for close matches of an unknown name."""
         self._load()
         text = " ".join((name or "").split())
         key = _key(text)
@@ -196,7 +197,7 @@ class MunicipalityRegister:
             if len(targets) == 1:
                 return Lookup(text, targets[0], changes=tuple(changes))
             return Lookup(text, None, changes=tuple(changes), candidates=targets)
-        return Lookup(text, None, close_matches=tuple(self.close_matches(text)))
+        return Lookup(text, None, close_matches=tuple(self.close_matches(text)) if suggest else ())
 
     def close_matches(self, name: str, limit: int = 5) -> list[CurrentMunicipality]:
         """Current municipalities whose name (or a former name) looks like ``name``."""
@@ -217,7 +218,7 @@ class MunicipalityRegister:
         """Today's municipality of a place that the gazetteer (2016 borders) files under
         ``municipality``; for a split municipality the village decides, for a name that
         two provinces share (Bergen) the province."""
-        found = self.lookup(municipality)
+        found = self.lookup(municipality, suggest=False)
         if found.municipality is not None:
             return found.municipality
         if found.candidates and province and not found.changes:

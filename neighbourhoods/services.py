@@ -175,7 +175,13 @@ def wijken_import(*, municipality: Municipality, records: list[WijkBuurt]) -> Wi
             neighbourhood.latitude, neighbourhood.longitude = record.point.lat, record.point.lon
             neighbourhood.boundary = record.boundary
             neighbourhood.parent = by_code.get(record.wijk_code) if record.wijk_code else neighbourhood.parent
-            neighbourhood.full_clean(validate_constraints=False)
+            try:
+                neighbourhood.full_clean(validate_constraints=False)
+            except ValidationError as error:
+                raise DomainError(
+                    _("%(code)s kan niet worden opgeslagen: %(reason)s. Er is niets ingelezen.")
+                    % {"code": record.code, "reason": "; ".join(error.messages)}
+                )
             neighbourhood.save()
             by_code[record.code] = neighbourhood
             created, updated = created + is_new, updated + (not is_new)

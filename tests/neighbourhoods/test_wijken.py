@@ -243,3 +243,16 @@ def test_a_municipality_without_a_code_gets_it(db):
     Municipality.objects.create(name="Stadskanaal")
     run("--municipality", "Stadskanaal", "--file", str(RD_FILE))
     assert Municipality.objects.get().code == "GM0037"
+
+
+def test_a_record_the_model_refuses_rolls_back_the_whole_file(stadskanaal):
+    """Every record is written in one transaction: one bad record leaves nothing."""
+    from common.errors import DomainError
+    from neighbourhoods.services import wijken_import
+    from neighbourhoods.wijken import WijkBuurt
+
+    good = WijkBuurt("buurt", "BU00370101", "Centrum", "GM0037", "Stadskanaal", Point(52.99, 6.95), None)
+    bad = WijkBuurt("buurt", "BU00370102", "", "GM0037", "Stadskanaal", Point(52.99, 6.95), None)  # no name
+    with pytest.raises(DomainError, match="BU00370102 kan niet worden opgeslagen"):
+        wijken_import(municipality=stadskanaal, records=[good, bad])
+    assert not Neighbourhood.objects.exists()

@@ -48,7 +48,7 @@ from common.slots import Slot, SlotError, parse_slots
 from neighbourhoods.geo import InvalidPostcode, get_gazetteer, normalise_name, normalise_postcode, place_key
 from neighbourhoods.geocoding import GeocodeError, GeocodeResult, get_geocoder
 from neighbourhoods.locate import Area, nearest_area
-from neighbourhoods.municipalities import current_municipality_name
+from neighbourhoods.municipalities import current_municipality_name, get_register
 
 if TYPE_CHECKING:
     from neighbourhoods.models import Organisation
@@ -554,10 +554,16 @@ class LocationResolver:
 
     def _neighbourhood(self, point: Point, municipality: str, place: str = "") -> int | None:
         key = normalise_name(municipality or "")
-        if key and key not in self._areas:
-            # The gazetteer has 2016 borders: "Boxmeer" is Land van Cuijk today.
+        if key:
+            # The gazetteer has 2016 borders ("Boxmeer" is Land van Cuijk today) and misfiles
+            # some villages; an organisation's own municipality name (a demo's Rijnwaarden) wins.
             if (key, place) not in self._current:
-                self._current[key, place] = normalise_name(current_municipality_name(municipality, place) or key)
+                fixed = get_register().place_fix(municipality, place)
+                if fixed is None and key not in self._areas:
+                    current = current_municipality_name(municipality, place)
+                else:
+                    current = fixed.name if fixed else None
+                self._current[key, place] = normalise_name(current) if current else key
             key = self._current[key, place]
         cache_key = (point, key)
         if cache_key not in self._nearest:

@@ -7,8 +7,11 @@ CSV files (see ``neighbourhoods/data/LICENSES.md``):
 - ``nl_municipality_changes.csv``: mergers, splits and renames since the gazetteer's
   2016 borders (and the older names that GeoNames still uses), each pointing at a
   current municipality;
-- ``nl_municipality_split_places.csv``: for a municipality that was split over several
-  successors, which successor each of its villages went to.
+- ``nl_place_municipality_fixes.csv``: places whose municipality the gazetteer's
+  2016 data does not decide: the villages of a municipality that was split over
+  several successors, and places the gazetteer files under a wrong municipality
+  (its municipality of a small place is a guess outside regio Arnhem), corrected by
+  hand for the seed regions.
 
 So "Boxmeer" in an import, an address or a command still lands in Land van Cuijk, and
 the places of the offline gazetteer (2016 borders) map to today's municipalities.
@@ -118,7 +121,7 @@ class MunicipalityRegister:
         self._by_code: dict[str, CurrentMunicipality] = {}
         self._by_key: dict[str, list[CurrentMunicipality]] = {}
         self._changes: dict[str, list[Change]] = {}
-        self._split_places: dict[tuple[str, str], CurrentMunicipality] = {}
+        self._place_fixes: dict[tuple[str, str], CurrentMunicipality] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -147,13 +150,13 @@ class MunicipalityRegister:
                         raise ValueError(f"changes file: {r['new_code']} is {new.name}, not {r['new_name']}")
                     change = Change(int(r["year"]) if r["year"] else None, r["old_name"], r["old_code"], new, r["kind"])
                     changes.setdefault(_key(r["old_name"]), []).append(change)
-            split_places = {}
-            with open(self.data_dir / "nl_municipality_split_places.csv", newline="", encoding="utf-8") as f:
+            place_fixes = {}
+            with open(self.data_dir / "nl_place_municipality_fixes.csv", newline="", encoding="utf-8") as f:
                 names = {m.name: m for m in current}
                 for r in csv.DictReader(f):
-                    split_places[(_key(r["old_municipality"]), _key(r["place"]))] = names[r["new_name"]]
+                    place_fixes[(_key(r["gazetteer_municipality"]), _key(r["place"]))] = names[r["municipality"]]
             self._current, self._by_code, self._by_key = current, by_code, by_key
-            self._changes, self._split_places = changes, split_places
+            self._changes, self._place_fixes = changes, place_fixes
             self._loaded = True
 
     # --- Reads ---------------------------------------------------------------
@@ -212,23 +215,28 @@ class MunicipalityRegister:
                     result.append(target)
         return result[:limit]
 
+    def place_fix(self, municipality: str, place: str | None) -> CurrentMunicipality | None:
+        """The hand-made correction for ``place`` filed under ``municipality``, if any."""
+        self._load()
+        return self._place_fixes.get((_key(municipality), _key(place))) if place else None
+
     def current_for(
         self, municipality: str, place: str | None = None, province: str | None = None
     ) -> CurrentMunicipality | None:
         """Today's municipality of a place that the gazetteer (2016 borders) files under
-        ``municipality``; for a split municipality the village decides, for a name that
-        two provinces share (Bergen) the province."""
+        ``municipality``: a hand-made fix for the place first (a split municipality's
+        village, or a place the gazetteer misfiles), then the municipality's successor;
+        for a name that two provinces share (Bergen) the province decides."""
+        fixed = self.place_fix(municipality, place)
+        if fixed is not None:
+            return fixed
         found = self.lookup(municipality, suggest=False)
         if found.municipality is not None:
             return found.municipality
         if found.candidates and province and not found.changes:
             in_province = [m for m in found.candidates if m.province == province]
             return in_province[0] if len(in_province) == 1 else None
-        if found.changes:  # a split: the place decides, else the largest part (listed first)
-            if place:
-                target = self._split_places.get((_key(municipality), _key(place)))
-                if target is not None:
-                    return target
+        if found.changes:  # a split, and a village not listed: the largest part (listed first)
             return found.changes[0].new
         return None
 
@@ -236,6 +244,7 @@ class MunicipalityRegister:
         sources = {_key(municipality.name), _key(municipality.short_name)}
         sources |= {_key(c.old_name) for c in self.changes_into(municipality)}
         sources |= {alias for alias, name in ALIASES.items() if name == municipality.name}
+        sources |= {old for (old, _place), target in self._place_fixes.items() if target == municipality}
         return sources
 
     def kernen(self, municipality: CurrentMunicipality) -> list[Kern]:

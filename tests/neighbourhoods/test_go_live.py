@@ -123,3 +123,26 @@ def test_report_with_a_former_municipality_name_says_what_it_is_now(tmp_path):
     with pytest.raises(CommandError, match="Welke organisatie"):
         run("organisation_setup", "--name=V", "--slug=v", "--municipalities=Land van Cuijk", "--admin=b@w.example")
         run("report", "--municipality=Land van Cuijk", "--month=2026-01", f"--csv={tmp_path / 'x.csv'}")
+
+
+def test_a_village_the_gazetteer_misfiles_lands_in_its_real_municipality(tmp_path):
+    """Onstwedde (PC4 9591) is filed under Vlagtwedde in the gazetteer, but lies in
+    Stadskanaal; Drouwenermond (9523) is filed under Stadskanaal but lies in Borger-Odoorn."""
+    run(
+        "organisation_setup",
+        "--name=VC",
+        "--slug=vc",
+        "--municipalities=Stadskanaal,Westerwolde",
+        "--admin=a@vc.example",
+    )
+    path = tmp_path / "requests.csv"
+    path.write_text(
+        "external_id,requester_first_name,requester_last_name,kind,postcode,house_number,skills,schedule\n"
+        "R1,Geert,Smit,practical,9591 AA,1,shopping,tue 10:00-11:00\n"
+        "R2,Aaltje,Venema,practical,9523 AA,2,shopping,tue 10:00-11:00\n",
+        encoding="utf-8",
+    )
+    run("import_requests", "--organisation=vc", str(path))
+    r1 = HelpRequest.objects.get(external_id="R1")
+    assert (r1.neighbourhood.name, r1.neighbourhood.municipality.name) == ("Onstwedde", "Stadskanaal")
+    assert HelpRequest.objects.get(external_id="R2").neighbourhood is None  # not in this working area

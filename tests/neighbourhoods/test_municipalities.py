@@ -110,3 +110,16 @@ def test_changes_file_names_only_current_successors_with_a_source():
         assert codes[row["new_code"]] == row["new_name"]
         assert row["source"].startswith("CBS")
         assert row["kind"] in {"merger", "split", "rename"}
+
+
+def test_places_the_gazetteer_misfiles_are_corrected_for_the_seed_regions():
+    register = get_register()
+    stadskanaal = {k.name for k in register.kernen(register.lookup("Stadskanaal").municipality)}
+    assert {"Stadskanaal", "Musselkanaal", "Onstwedde", "Mussel"} <= stadskanaal
+    assert not {"Drouwenermond", "Gieterveen"} & stadskanaal  # Borger-Odoorn, Aa en Hunze
+    assert register.current_for("Vlagtwedde", "Onstwedde").name == "Stadskanaal"
+    assert register.current_for("Vlagtwedde", "Ter Apel").name == "Westerwolde"
+    assert register.current_for("Cuijk", "Plasmolen").name == "Mook en Middelaar"
+    assert register.current_for("Landerd", "Langenboom").name == "Land van Cuijk"
+    # The fix is for that municipality's place only: the other Keent (Weert) stays.
+    assert register.current_for("Weert", "Keent").name == "Weert"

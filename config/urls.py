@@ -1,16 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from config import health
 from config.views import home
+from privacy.views import retention as privacy_views
 
 urlpatterns = [
     path("", home, name="home"),
     # Health checks (config/health.py): no login, no trailing slash (probes are simple).
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
-    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    # The privacy page: its retention section is rendered from privacy.schedule.
+    path("privacy/", privacy_views.privacy_page, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("e-mail/", include("notifications.urls")),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("reports.urls")),
     path("", include("neighbourhoods.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,3 +11,8 @@ class NeighbourhoodsConfig(AppConfig):
         from neighbourhoods.selectors import staff_roles
 
         role_source(staff_roles)
+
+        from accounts.personal_data import export_source
+        from neighbourhoods.personal_data import memberships_export
+
+        export_source("staff_memberships", models=("neighbourhoods.StaffMembership",), order=80)(memberships_export)

@@ -23,7 +23,7 @@ import csv
 import difflib
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -98,7 +98,6 @@ class Lookup:
     changes: tuple[Change, ...] = ()
     candidates: tuple[CurrentMunicipality, ...] = ()
     close_matches: tuple[CurrentMunicipality, ...] = ()
-    former_matches: tuple[Change, ...] = field(default=())
 
     @property
     def is_former(self) -> bool:

@@ -253,11 +253,12 @@ NOTIFICATION_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NOTIFICATION_UNSUBSCRIBE_MAX_AG
 # Reminders and daily digests go out between these wall-clock hours (Europe/Amsterdam).
 REMINDER_HOURS = (env_int("REMINDER_FROM_HOUR", 8), env_int("REMINDER_UNTIL_HOUR", 20))
 
-# Geocoding: offline gazetteer by default; GEOCODER=nominatim to ask OpenStreetMap
-# first (falls back to the gazetteer on errors).
+# Geocoding: offline gazetteer by default; GEOCODER=pdok to ask the Dutch government's
+# PDOK Locatieserver (addresses, buurt and wijk codes; free, no key) or nominatim to
+# ask OpenStreetMap first (both fall back to the gazetteer on errors and time-outs).
 GEOCODER = env_str("GEOCODER", "offline").lower()
-if GEOCODER not in {"offline", "nominatim"}:
-    raise ImproperlyConfigured("GEOCODER must be offline or nominatim")
+if GEOCODER not in {"offline", "pdok", "nominatim"}:
+    raise ImproperlyConfigured("GEOCODER must be offline, pdok or nominatim")
 GEOCODER_NOMINATIM_URL = env_str("GEOCODER_NOMINATIM_URL", "")
 GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 3)
 

@@ -14,9 +14,15 @@ from common.geo import Point
 class Municipality(models.Model):
     name = models.CharField(_("naam"), max_length=100, unique=True)
     province = models.CharField(_("provincie"), max_length=50, blank=True)
+    # CBS code ("GM0037"); empty for a municipality that no longer exists (a demo
+    # may keep Rijnwaarden) or that was typed by hand.
+    code = models.CharField(_("CBS-code"), max_length=6, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="unique_municipality_code"),
+        ]
         verbose_name = _("gemeente")
         verbose_name_plural = _("gemeenten")
 
@@ -42,10 +48,13 @@ class Neighbourhood(models.Model):
     longitude = models.FloatField(_("lengtegraad"))
     # Optional GeoJSON Polygon or MultiPolygon (lon, lat order, as GeoJSON says).
     boundary = models.JSONField(_("grens (GeoJSON)"), null=True, blank=True)
+    # CBS code of a wijk ("WK003700") or buurt ("BU00370000"); empty for a kern.
+    code = models.CharField(_("CBS-code"), max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["municipality__name", "name"]
         constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="unique_neighbourhood_code"),
             models.UniqueConstraint(fields=["municipality", "name", "kind"], name="unique_neighbourhood_name"),
             models.CheckConstraint(
                 condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),

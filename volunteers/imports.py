@@ -48,6 +48,7 @@ from neighbourhoods.models import Skill
 from neighbourhoods.selectors import import_skill_codes
 from neighbourhoods.services import skills_ensure_defaults
 from volunteers.models import AvailabilitySlot, Volunteer
+from volunteers.signals import volunteers_changed
 
 COLUMNS = (
     "external_id",
@@ -187,6 +188,8 @@ def _write(slug: str, rows: list[_Parsed], *, columns: set[str]) -> ImportResult
         ]
         for chunk in batched(slots):
             AvailabilitySlot.objects.bulk_create(chunk)
+    # Bulk writes send no post_save: tell the matching pool (same transaction).
+    volunteers_changed.send(sender=Volunteer, organisation_id=organisation.pk, volunteer_ids=[v.pk for v in by_row])
     return ImportResult(
         organisation=organisation, organisation_created=organisation_created, created=len(new), updated=len(changed)
     )

@@ -20,7 +20,7 @@ from neighbourhoods.models import Skill
 from neighbourhoods.selectors import is_broker_of, serving_area, skills_for_organisation
 from volunteers.models import TARGET_GROUPS, AvailabilitySlot, VogCheck, Volunteer, VolunteerDeparture
 from volunteers.selectors import volunteer_account_kept_reason
-from volunteers.signals import volunteer_erasing
+from volunteers.signals import volunteer_erasing, volunteers_changed
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2}$")
 MAX_PAUSE_DAYS = 365
@@ -222,6 +222,10 @@ def volunteer_set_availability(*, volunteer: Volunteer, slots: Iterable[Slot]) -
         created = AvailabilitySlot.objects.bulk_create(
             AvailabilitySlot(volunteer=volunteer, weekday=s.weekday, start=s.start, end=s.end) for s in slots
         )
+        # bulk_create sends no post_save: announce the new slots (same transaction).
+        volunteers_changed.send(
+            sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
+        )
     if hasattr(volunteer, "_prefetched_objects_cache"):
         volunteer._prefetched_objects_cache.pop("availability", None)
     return created
@@ -239,13 +243,15 @@ def volunteer_pause(*, volunteer: Volunteer, until: datetime.date, today: dateti
             field="paused_until",
         )
     volunteer.paused_until = until
-    volunteer.save(update_fields=["paused_until", "updated_at"])
+    with transaction.atomic():  # the save and the matching pool's version bump together
+        volunteer.save(update_fields=["paused_until", "updated_at"])
     return volunteer
 
 
 def volunteer_resume(*, volunteer: Volunteer) -> Volunteer:
     volunteer.paused_until = None
-    volunteer.save(update_fields=["paused_until", "updated_at"])
+    with transaction.atomic():
+        volunteer.save(update_fields=["paused_until", "updated_at"])
     return volunteer
 
 
@@ -304,6 +310,9 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
                 languages="",
                 target_groups=[],
                 updated_at=now,
+            )
+            volunteers_changed.send(
+                sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
             )
             volunteer.refresh_from_db()
         else:

@@ -305,5 +305,3 @@ def test_organisation_weights(region):
     assert loaders.organisation_weights(org) == Weights()
     org.matching_weights = {"distance": -1}
     assert loaders.organisation_weights(org) == Weights()
-
-

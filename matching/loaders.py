@@ -11,9 +11,9 @@ number of volunteers or requests, and never build one ORM object per row:
   :class:`~matching.engine.types.RequestData`; 6 queries for one or for all.
 * :func:`organisation_weights` - the organisation's score weights.
 * :func:`cached_volunteer_pool` - :func:`volunteer_pool` kept per process and
-  rebuilt only when the organisation's volunteers or matches changed (change
-  counters in Django's cache, bumped by signals, plus a periodic one-query check;
-  see "The per-process pool cache" below).
+  brought up to the organisation's pool version in the database (one query when
+  nothing changed; only the changed volunteers read and patched in otherwise; see
+  "The per-process pool cache" below and :mod:`matching.poolversion`).
 
 Households ("continuity": the volunteer helped this household before) are keyed
 ``"mz:<mantelzorger id>"`` when a request belongs to a mantelzorger (directly or
@@ -252,9 +252,9 @@ def _of_volunteers(qs: QuerySet, organisation: Organisation, only: list[int] | N
     return qs if only is None else qs.filter(volunteer_id__in=value_set(only))
 
 
-def _open_counts(organisation: Organisation, only: list[int] | None = None) -> dict[int, int]:
+def _open_counts(organisation: Organisation) -> dict[int, int]:
     return dict(
-        _of_volunteers(Match.objects.filter(status__in=Match.OPEN_STATES), organisation, only)
+        _of_volunteers(Match.objects.filter(status__in=Match.OPEN_STATES), organisation, None)
         .order_by()
         .values("volunteer_id")
         .annotate(n=Count("pk"))
@@ -262,9 +262,9 @@ def _open_counts(organisation: Organisation, only: list[int] | None = None) -> d
     )
 
 
-def _households(organisation: Organisation, only: list[int] | None = None) -> dict[str, list[int]]:
+def _households(organisation: Organisation) -> dict[str, list[int]]:
     rows = (
-        _of_volunteers(Match.objects.filter(status__in=HELPED_STATES), organisation, only)
+        _of_volunteers(Match.objects.filter(status__in=HELPED_STATES), organisation, None)
         .order_by()
         .values_list(
             "volunteer_id",
@@ -282,6 +282,31 @@ def _households(organisation: Organisation, only: list[int] | None = None) -> di
     return {key: sorted(ids) for key, ids in households.items()}
 
 
+def _matches_of(organisation: Organisation, only: list[int]) -> tuple[dict[int, int], dict[str, list[int]]]:
+    """:func:`_open_counts` and :func:`_households` of the volunteers ``only``, in one query."""
+    rows = _of_volunteers(
+        Match.objects.filter(status__in=(*Match.OPEN_STATES, *HELPED_STATES)), organisation, only
+    ).values_list(
+        "volunteer_id",
+        "status",
+        "request__mantelzorger_id",
+        "request__care_recipient__mantelzorger_id",
+        "request__requester_id",
+        "request_id",
+    )
+    counts: dict[int, int] = {}
+    households: dict[str, set[int]] = {}
+    for vol_id, status, mz, care_mz, requester, req in rows:
+        if status in Match.OPEN_STATES:
+            counts[vol_id] = counts.get(vol_id, 0) + 1
+        if status in HELPED_STATES:
+            key = household_key(
+                mantelzorger_id=mz, care_mantelzorger_id=care_mz, requester_id=requester, request_id=req
+            )
+            households.setdefault(key, set()).add(vol_id)
+    return counts, {key: sorted(ids) for key, ids in households.items()}
+
+
 def volunteer_pool(
     *, organisation: Organisation, today: datetime.date | None = None, only: Iterable[int] | None = None
 ) -> VolunteerPool:
@@ -289,7 +314,7 @@ def volunteer_pool(
     just those of these ids, the part a cached pool is patched with).
 
     Five queries whatever the size (volunteers, skills, availability, open match
-    counts, households helped), all values only:
+    counts, households helped; four with ``only``), all values only:
     the target groups as JSON text (parsed once per distinct value), times as seconds
     worked out by the database, the skill and slot rows straight into numpy. Past
     pauses and VOG dates are kept as they are: the engine compares them with the
@@ -347,7 +372,10 @@ def volunteer_pool(
     at, found = _row_index(ids, slot_rows[:, 0])
     slots = (at[found], slot_rows[found, 1], slot_rows[found, 2], slot_rows[found, 3])
 
-    open_counts = _open_counts(organisation, wanted)
+    if wanted is None:
+        open_counts, households = _open_counts(organisation), _households(organisation)
+    else:  # a few volunteers: one query for both (a round trip is most of the cost)
+        open_counts, households = _matches_of(organisation, wanted)
     open_matches = np.zeros(n, dtype=np.int64)
     if open_counts:
         at, found = _row_index(ids, open_counts.keys())
@@ -371,7 +399,7 @@ def volunteer_pool(
         languages=_code_bits(cols[11], _languages, n),
         target_groups=_code_bits(cols[12], _groups, n),
         slots=slots,
-        households=_households(organisation, wanted),
+        households=households,
     )
 
 
@@ -388,7 +416,7 @@ def volunteer_pool(
 # query (pool_changes_read):
 #
 # * same version: the cached pool is used as it is;
-# * newer, with the log complete: only the logged volunteers are read again (the five
+# * newer, with the log complete: only the logged volunteers are read again (four
 #   queries of volunteer_pool, filtered by id) and the cached pool is patched
 #   (VolunteerPool.patched: changed columns copied, the rest shared; rows added, removed
 #   or moved to another grid cell re-sort the pool in memory);
@@ -445,7 +473,7 @@ def cached_volunteer_pool(*, organisation: Organisation, today: datetime.date | 
     """:func:`volunteer_pool`, kept per process and brought up to the stored version.
 
     One query (the version and the log since the cached version) when nothing changed;
-    five more, filtered to the changed volunteers, to patch the pool; a full build (five
+    four more, filtered to the changed volunteers, to patch the pool; a full build (five
     queries over everyone) for a process's first pool or when the log cannot tell."""
     limit = int(getattr(settings, "MATCHING_POOL_PATCH_MAX", PATCH_MAX))
     entry = _cached(organisation.pk)

@@ -53,8 +53,8 @@ def test_a_new_match_patches_the_pool(region, make_volunteer, make_request, make
     other = make_volunteer(org)
     first = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
     make_match(make_request(org), v, Match.Status.ACTIVE)
-    # The version and log, then the five loader queries for just this volunteer.
-    with django_assert_num_queries(6):
+    # The version and log, then four loader queries for just this volunteer.
+    with django_assert_num_queries(5):
         fresh = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
     assert fresh is not first
     assert fresh.lat is first.lat and fresh.slot_start is first.slot_start  # shared, not rebuilt

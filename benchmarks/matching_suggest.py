@@ -66,9 +66,10 @@ DEFAULT_RESULTS = Path("/tmp/bench-matching-suggest.json")
 TOO_SLOW = 3  # exit status of --max-p95-ms when the limit is broken
 SECTION = "Matching: suggestions"
 FRESH_HEADER = (
-    "| database | volunteers | version query | after a change p50 | p95 | n | after a proposal p50 | p95 "
+    "| database | volunteers | version query | after a change p50 | p95 | n | the same again, unchanged p50 | p95 "
+    "| after a proposal p50 | p95 "
     "| after a profile edit p50 | p95 | after a pause p50 | p95 | cold build | build again |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 PARTS_HEADER = (
     "| database | volunteers | pool cache look-up | request | engine | nearby | eligible | queries |\n"
@@ -231,6 +232,7 @@ def measure(
     from volunteers.services import volunteer_pause
 
     after_ms: dict[str, list[float]] = {"proposal": [], "profile": [], "pause": []}
+    unchanged_ms: list[float] = []
     spare = [pk for pk in pks if pk not in set(chosen)]
     volunteer_ids = pool.ids[rng.choice(len(pool), min(len(pool), 3 * after_change + 3), replace=False)].tolist()
     kinds = list(after_ms)
@@ -261,12 +263,18 @@ def measure(
         t = time.perf_counter()
         assert client.get(api(pk_next)).status_code == 200
         after_ms[kind].append((time.perf_counter() - t) * 1000)
+        # The same request again at once, nothing changed in between: the pair shows what
+        # the change costs, whatever the machine's load at that moment.
+        t = time.perf_counter()
+        assert client.get(api(pk_next)).status_code == 200
+        unchanged_ms.append((time.perf_counter() - t) * 1000)
     every = [ms for values in after_ms.values() for ms in values]
 
     return {
         "recheck_ms": _percentiles(recheck_ms),
         "after_change_ms": _percentiles(every) if every else None,
         "after_change_by_kind": {kind: _percentiles(ms) for kind, ms in after_ms.items() if ms},
+        "after_no_change_ms": _percentiles(unchanged_ms) if unchanged_ms else None,
         "vendor": connection.vendor,
         "volunteers_in_pool": len(pool),
         "cold_pool_s": cold_s,
@@ -414,14 +422,18 @@ def section(results: dict, info: dict) -> str:
     )
 
     def after(r: dict, kind: str | None = None) -> str:
-        found = r.get("after_change_ms") if kind is None else (r.get("after_change_by_kind") or {}).get(kind)
+        if kind == "unchanged":
+            found = r.get("after_no_change_ms")
+        else:
+            found = r.get("after_change_ms") if kind is None else (r.get("after_change_by_kind") or {}).get(kind)
         if not found:
             return "- | -"
         return f"{_ms(found['p50'])} | {_ms(found['p95'])}"
 
     checks = "\n".join(
         f"| {db_name[r['database']]} | {r['volunteers']:,} | {_ms(r['recheck_ms']['p50'])} "
-        f"| {after(r)} | {(r.get('after_change_ms') or {}).get('n', 0)} | {after(r, 'proposal')} "
+        f"| {after(r)} | {(r.get('after_change_ms') or {}).get('n', 0)} | {after(r, 'unchanged')} "
+        f"| {after(r, 'proposal')} "
         f"| {after(r, 'profile')} | {after(r, 'pause')} "
         f"| {r['cold_pool_s']:.2f} s | {r['rebuild_pool_s']:.2f} s |"
         for r in plain
@@ -490,7 +502,9 @@ change log since the cached version in one indexed query (`matching.poolversion.
 matters to matching was committed (`--after-change N`, default {AFTER_CHANGE}, taking turns: a proposal
 through `match_propose`, a volunteer's travel distance saved, a pause through `volunteer_pause`):
 the version query, the changed volunteer read again (five queries filtered by id), the cached pool
-patched (`VolunteerPool.patched`), the engine, Django. p50 | p95 in all and per kind. A full
+patched (`VolunteerPool.patched`), the engine, Django. p50 | p95 in all and per kind; "the same
+again, unchanged" is the same request asked once more right after (nothing changed in between),
+so each pair is measured at the same moment whatever the load of this shared machine. A full
 rebuild happens only for a process's first pool or when the log cannot tell: "cold" is the first
 build of a process, "again" a second `volunteer_pool` with the database pages cached.
 

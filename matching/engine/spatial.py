@@ -28,8 +28,10 @@ Complexity (n volunteers, k of them in the query's box, h grid rows in the box):
 The pool also holds everything the hard constraints and the score need, as
 columns (skills, languages and target groups as bit sets; weekly availability as
 merged slots in CSR layout), so a request is judged against thousands of
-volunteers with a few dozen numpy operations. A pool is read-mostly: rebuild it
-when volunteers change, or patch capacities with :meth:`VolunteerPool.update_open_matches`.
+volunteers with a few dozen numpy operations. A pool is read-mostly: when some
+volunteers change, :meth:`VolunteerPool.patched` makes a new pool with their rows
+replaced (only the changed columns copied, the rest shared with the old pool, which is
+left as it is); :meth:`VolunteerPool.update_open_matches` patches capacities in place.
 
 Batch runs ask thousands of radius queries at once: :meth:`VolunteerPool.reach_ranges`
 answers them without a Python loop, from a second index built on first use

@@ -245,11 +245,13 @@ def _volunteers_of(organisation: Organisation, only: list[int] | None = None) ->
 
 def _of_volunteers(qs: QuerySet, organisation: Organisation, only: list[int] | None) -> QuerySet:
     """``qs`` (rows that belong to a volunteer) for the organisation's located volunteers,
-    or only for the volunteers ``only`` (a pool patch)."""
-    qs = qs.filter(
+    or for the volunteers ``only`` (a pool patch: no join, rows of volunteers that are not
+    the organisation's located ones are dropped with them, by id)."""
+    if only is not None:
+        return qs.filter(volunteer_id__in=value_set(only))
+    return qs.filter(
         volunteer__organisation=organisation, volunteer__latitude__isnull=False, volunteer__longitude__isnull=False
     )
-    return qs if only is None else qs.filter(volunteer_id__in=value_set(only))
 
 
 def _open_counts(organisation: Organisation) -> dict[int, int]:

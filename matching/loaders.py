@@ -232,7 +232,7 @@ def _row_index(ids: np.ndarray, wanted: Iterable[int]) -> tuple[np.ndarray, np.n
     else:
         wanted = np.fromiter((int(i) for i in wanted), dtype=np.int64)
     if len(ids) == 0 or len(wanted) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
     at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
     found = ids[at] == wanted
     return at, found
@@ -354,13 +354,15 @@ def volunteer_pool(
         .order_by()
         .values_list("volunteer_id", "skill_id", "skill__code")
     )
+    pairs = np.array([(vid, skill_id) for vid, skill_id, _code in skill_rows], dtype=np.int64).reshape(-1, 2)
+    at, found = _row_index(ids, pairs[:, 0])
+    if wanted is not None:  # only the codes of volunteers in the pool (no join above)
+        skill_rows = [row for row, keep in zip(skill_rows, found.tolist(), strict=True) if keep]
     code_of = {skill_id: code for _vid, skill_id, code in skill_rows}
     vocab = tuple(sorted(set(code_of.values())))
     position = {code: j for j, code in enumerate(vocab)}
-    pairs = np.array([(vid, skill_id) for vid, skill_id, _code in skill_rows], dtype=np.int64).reshape(-1, 2)
     skill_ids = np.array(sorted(code_of), dtype=np.int64)
     skill_index = np.array([position[code_of[k]] for k in skill_ids.tolist()], dtype=np.int64)
-    at, found = _row_index(ids, pairs[:, 0])
     skills = _bits_of_index(at[found], skill_index[np.searchsorted(skill_ids, pairs[found, 1])], vocab, n)
 
     vendor = connections[AvailabilitySlot.objects.db].vendor

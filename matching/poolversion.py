@@ -67,9 +67,60 @@ def _bump_sql() -> str:
     )
 
 
-def pool_changes_record(*, organisation_id: int, volunteer_ids: Iterable[int | None]) -> int:
+class _Logged:
+    """What this transaction has logged already, so that a transaction that deletes 30,000
+    slots writes one log row per volunteer, not one per slot (the reader reads each logged
+    volunteer after the commit, so once is enough).
+
+    Kept per connection and per savepoint stack, and trusted only while an ``on_commit``
+    marker registered in that same savepoint is still pending: Django drops the marker
+    when the savepoint or the transaction rolls back (and with it the log rows), and runs
+    it, clearing everything, when the transaction commits. A read of the version on the
+    same connection forgets everything too: a pool read inside this transaction must
+    see a later change of the same volunteer as a new version (other connections do not
+    see the transaction's changes before the commit anyway)."""
+
+    @staticmethod
+    def forget(alias: str) -> None:
+        connections[alias].__dict__.pop("_matching_pool_logged", None)
+
+    @staticmethod
+    def _state(alias: str) -> tuple[dict, set[int], tuple]:
+        connection = connections[alias]
+        memo = connection.__dict__.setdefault("_matching_pool_logged", {})
+        pending = {id(func) for _sids, func, *_rest in connection.run_on_commit}
+        # None: an atomic block without a savepoint, which rolls back with the one around it.
+        return memo, pending, tuple(sid for sid in connection.savepoint_ids if sid is not None)
+
+    @classmethod
+    def seen(cls, alias: str, key: tuple) -> bool:
+        if not connections[alias].in_atomic_block:
+            return False
+        memo, pending, stack = cls._state(alias)
+        for depth in range(len(stack) + 1):
+            entry = memo.get(stack[:depth])
+            if entry is not None and id(entry[0]) in pending and key in entry[1]:
+                return True
+        return False
+
+    @classmethod
+    def remember(cls, alias: str, keys: Iterable[tuple]) -> None:
+        if not connections[alias].in_atomic_block:
+            return
+        memo, pending, stack = cls._state(alias)
+        entry = memo.get(stack)
+        if entry is None or id(entry[0]) not in pending:
+            marker = memo.clear
+            # A bound method is a new object each time: keep this one, its id is the mark.
+            transaction.on_commit(marker, using=alias)
+            memo[stack] = entry = (marker, set())
+        entry[1].update(keys)
+
+
+def pool_changes_record(*, organisation_id: int, volunteer_ids: Iterable[int | None]) -> int | None:
     """Bump the pool version of ``organisation_id`` and log ``volunteer_ids`` (None in
-    it, or none at all: everything may have changed). Returns the new version.
+    it, or none at all: everything may have changed). Returns the new version, or None
+    when this transaction has logged all of them already.
 
     Runs in the caller's transaction (its own when there is none): both rows commit or
     roll back with the change they describe."""
@@ -77,6 +128,9 @@ def pool_changes_record(*, organisation_id: int, volunteer_ids: Iterable[int | N
     if not ids or None in ids or len(ids) > LOG_ALL_FROM:
         ids = {None}
     alias = router.db_for_write(PoolVersion)
+    keys = {(organisation_id, v) for v in ids}
+    if all(_Logged.seen(alias, key) or _Logged.seen(alias, (organisation_id, None)) for key in keys):
+        return None
     now = timezone.now()
     with transaction.atomic(using=alias, savepoint=False):
         with connections[alias].cursor() as cursor:
@@ -86,6 +140,7 @@ def pool_changes_record(*, organisation_id: int, volunteer_ids: Iterable[int | N
             PoolChange(organisation_id=organisation_id, seq=version, volunteer_id=v, created_at=now)
             for v in sorted(ids, key=lambda v: -1 if v is None else v)
         )
+        _Logged.remember(alias, keys)
     return version
 
 
@@ -93,6 +148,7 @@ def pool_version_read(organisation_id: int | None = None) -> int:
     """The stored pool version of ``organisation_id`` (0 before its first change); with
     None, the sum over every organisation (goes up with every change anywhere). One
     query; raises when the database is down (the readiness check calls it)."""
+    _Logged.forget(router.db_for_read(PoolVersion))
     versions = PoolVersion.objects.all()
     if organisation_id is not None:
         found = versions.filter(pk=organisation_id).values_list("version", flat=True).first()
@@ -113,6 +169,7 @@ def pool_changes_read(*, organisation_id: int, since: int, limit: int) -> tuple[
         'WHERE v."organisation_id" = %s ORDER BY c."seq" LIMIT %s'
     )
     alias = router.db_for_read(PoolVersion)
+    _Logged.forget(alias)
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, [since, organisation_id, limit + 1])
         rows = cursor.fetchall()
@@ -158,6 +215,8 @@ def pool_changes_prune(*, now: datetime.datetime | None = None) -> int:
 def _record_volunteers(volunteer_ids: Iterable[int], known: dict[int, int] | None = None) -> None:
     """Log the volunteers under their organisation (from ``known``, else one query)."""
     ids = {int(v) for v in volunteer_ids if v is not None}
+    alias = router.db_for_write(PoolVersion)
+    ids = {v for v in ids if not _Logged.seen(alias, ("volunteer", v))}
     if not ids:
         return
     organisation_of = dict(known or {})
@@ -170,6 +229,7 @@ def _record_volunteers(volunteer_ids: Iterable[int], known: dict[int, int] | Non
             by_organisation.setdefault(organisation_of[vid], set()).add(vid)
     for organisation_id in sorted(by_organisation):
         pool_changes_record(organisation_id=organisation_id, volunteer_ids=by_organisation[organisation_id])
+    _Logged.remember(alias, {("volunteer", v) for v in ids})
 
 
 def _cached_volunteer_organisation(instance) -> dict[int, int]:

@@ -132,6 +132,7 @@ def test_a_pruned_log_means_a_rebuild(region, make_volunteer, settings):
     loaders.cached_volunteer_pool(organisation=org, today=TODAY)
     v.max_distance_km = 3
     v.save()
+    poolversion.pool_version_read(org.pk)  # a read in between: the next save is a new version
     v.max_distance_km = 4
     v.save()
     PoolChange.objects.update(created_at=NOW - datetime.timedelta(days=2))
@@ -404,3 +405,49 @@ def test_patched_pool_equals_a_fresh_build_after_random_changes(
         monkeypatch.undo()
     # Both ways of patching were exercised: in place (copied columns) and re-sorted.
     assert 0 < patches["rebuilt"] < patches["all"]
+
+
+def test_a_transaction_logs_each_volunteer_once(region, make_volunteer, django_assert_max_num_queries):
+    """Deleting many slots sends one post_delete per slot: the log gets one row per volunteer."""
+    from volunteers.models import AvailabilitySlot
+
+    org = region["org_a"]
+    v = make_volunteer(org, slots="mon 09:00-10:00; tue 09:00-10:00; wed 09:00-10:00; thu 09:00-10:00")
+    before = poolversion.pool_version_read(org.pk)
+    with transaction.atomic():
+        with django_assert_max_num_queries(2 + 4 + 3):  # select + delete, the bump, the log row
+            AvailabilitySlot.objects.filter(volunteer=v).delete()
+        AvailabilitySlot.objects.create(volunteer=v, weekday=4, start=T(9), end=T(10))
+    assert poolversion.pool_version_read(org.pk) == before + 1
+    assert PoolChange.objects.filter(organisation=org, seq=before + 1).count() == 1
+
+
+def test_a_change_after_a_read_in_the_same_transaction_is_logged_again(region, make_volunteer):
+    org = region["org_a"]
+    v = make_volunteer(org)
+    with transaction.atomic():
+        v.max_distance_km = 3
+        v.save()
+        pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+        assert pool.volunteer(pool.row_of(v.pk)).max_distance_km == 3
+        v.max_distance_km = 4
+        v.save()  # logged again: this process read the pool in between
+        pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+        assert pool.volunteer(pool.row_of(v.pk)).max_distance_km == 4
+
+
+def test_a_rolled_back_savepoint_does_not_hide_a_later_change(region, make_volunteer):
+    org = region["org_a"]
+    v = make_volunteer(org)
+    loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    before = poolversion.pool_version_read(org.pk)
+    with transaction.atomic():
+        with pytest.raises(Rollback), transaction.atomic():
+            v.max_distance_km = 3
+            v.save()
+            raise Rollback
+        v.max_distance_km = 4
+        v.save()  # the row logged inside the savepoint is gone: log again
+    assert poolversion.pool_version_read(org.pk) == before + 1
+    pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    assert pool.volunteer(pool.row_of(v.pk)).max_distance_km == 4

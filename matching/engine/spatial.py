@@ -206,6 +206,32 @@ def _ranges(start: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.repeat(start - (np.cumsum(count) - count), count) + np.arange(total)
 
 
+def _renumbered(members: Mapping, old_to_new: np.ndarray, fresh: Mapping, new_row_of_fresh: np.ndarray) -> dict:
+    """Key -> rows with every row renumbered (-1: gone) and the fresh rows' keys added.
+    One gather for all keys; only the few keys that lose a row are filtered."""
+    out = {}
+    if members:
+        keys = list(members)
+        arrays = list(members.values())
+        sizes = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+        ends = np.cumsum(sizes)
+        starts = ends - sizes
+        mapped = old_to_new[np.concatenate(arrays)] if len(arrays) else np.zeros(0, dtype=np.int64)
+        gone = np.zeros(len(mapped) + 1, dtype=np.int64)
+        np.cumsum(mapped < 0, out=gone[1:])
+        losing = set(np.flatnonzero(gone[ends] - gone[starts]).tolist())
+        for k, (key, a, b) in enumerate(zip(keys, starts.tolist(), ends.tolist(), strict=True)):
+            rows = mapped[a:b]
+            if k in losing:
+                rows = rows[rows >= 0]
+            if len(rows):
+                out[key] = rows
+    for key, rows in fresh.items():
+        added = new_row_of_fresh[rows]
+        out[key] = np.unique(np.concatenate([out[key], added])) if key in out else np.unique(added)
+    return out
+
+
 def _patch_memberships(
     members: Mapping, keys_of: Mapping[int, frozenset], rows: np.ndarray, fresh: Mapping, row_of_fresh: np.ndarray
 ) -> tuple[dict, dict[int, frozenset]]:
@@ -662,9 +688,11 @@ class VolunteerPool:
         When every changed volunteer stays in its grid cell with as many merged slots
         (a proposal, a profile edit, a pause, a VOG), only the columns whose values
         differ are copied and the rest is shared, O(changed) plus one copy per changed
-        column. Otherwise (someone added, removed or moved to another cell, other
-        slots, a code the pool has no bit for) the pool is rebuilt from its own columns
-        in memory, without the database."""
+        column. When someone is added, removed or moved to another cell, or has another
+        number of slots, the fresh rows are spliced into the same grid (O(n) copies, no
+        sort: :meth:`_spliced_with`). Only a point outside the grid or a code the pool
+        has no bit for rebuilds the pool from its own columns (:meth:`_rebuilt_with`),
+        still without the database."""
         changed = np.unique(np.fromiter((int(i) for i in changed_ids), dtype=np.int64))
         f = np.argsort(fresh.ids, kind="stable")
         if len(fresh) and not np.isin(fresh.ids, changed).all():
@@ -681,11 +709,11 @@ class VolunteerPool:
         if not np.array_equal(self.ids[old_rows], fresh.ids[f]) or not np.array_equal(
             self._cells_of(fresh.lat[f], fresh.lon[f]), self._cell_of_rows(old_rows)
         ):
-            return self._rebuilt_with(changed, fresh)
+            return self._spliced_with(changed, fresh, f, bits)
         old_count = self.slot_off[old_rows + 1] - self.slot_off[old_rows]
         new_count = fresh.slot_off[f + 1] - fresh.slot_off[f]
         if not np.array_equal(old_count, new_count):
-            return self._rebuilt_with(changed, fresh)
+            return self._spliced_with(changed, fresh, f, bits)
 
         new = copy.copy(self)
         new._volunteers = None
@@ -753,6 +781,86 @@ class VolunteerPool:
 
     def _cell_of_rows(self, rows: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.cell_start, rows, side="right") - 1
+
+    def _spliced_with(self, changed: np.ndarray, fresh: VolunteerPool, f: np.ndarray, bits: dict) -> VolunteerPool:
+        """:meth:`patched` when rows come, go or change cell or slot count: the kept rows
+        keep their order and the fresh ones are put in their place in the same grid,
+        O(n) copies without a sort of the pool (a new grid, :meth:`_rebuilt_with`,
+        only when a fresh volunteer lies outside this one). ``f``: fresh's rows by id;
+        ``bits``: fresh's code bits in this pool's vocabularies, in that order."""
+        cells_f = self._cells_of(fresh.lat[f], fresh.lon[f])
+        if (cells_f < 0).any():
+            return self._rebuilt_with(changed, fresh)
+        n = len(self.ids)
+        keep = np.ones(n, dtype=bool)
+        keep[self._rows_of(changed)] = False
+        kept = np.flatnonzero(keep)
+        n_cells = self.rows * self.cols
+        cell_old = np.repeat(np.arange(n_cells, dtype=np.int64), np.diff(self.cell_start))
+        # The fresh rows in grid order (cell, then id), and where they go among the kept.
+        order = np.lexsort((fresh.ids[f], cells_f))
+        src = f[order]  # rows of fresh, in their new order
+        cells_new, ids_new = cells_f[order], fresh.ids[src]
+        big = int(max(int(self.ids.max(initial=0)), int(ids_new.max(initial=0)))) + 1
+        pos = np.searchsorted(cell_old[kept] * big + self.ids[kept], cells_new * big + ids_new)
+        m = len(src)
+        total = len(kept) + m
+        to_fresh = pos + np.arange(m, dtype=np.int64)
+        to_kept = np.arange(len(kept), dtype=np.int64) + np.searchsorted(pos, np.arange(len(kept)), side="right")
+        old_to_new = np.full(n, -1, dtype=np.int64)
+        old_to_new[kept] = to_kept
+
+        def splice(old: np.ndarray, new_values: np.ndarray) -> np.ndarray:
+            out = np.empty((total, *old.shape[1:]), dtype=old.dtype)
+            out[to_kept] = old[kept]
+            out[to_fresh] = new_values
+            return out
+
+        new = copy.copy(self)
+        new._volunteers = None
+        new._reach_index = None
+        new._day_slots = None
+        new.ids = splice(self.ids, ids_new)
+        for name in _ROW_COLUMNS:
+            setattr(new, name, splice(getattr(self, name), getattr(fresh, name)[src]))
+        for name, values in bits.items():
+            setattr(new, name, splice(getattr(self, name), values[order]))
+        new.has_groups = (new.group_bits != 0).any(axis=1)
+        new.cell_start = np.zeros(n_cells + 1, dtype=np.int64)
+        np.cumsum(np.bincount(np.concatenate([cell_old[kept], cells_new]), minlength=n_cells), out=new.cell_start[1:])
+        # The id index: the kept part in id order, the fresh ids merged in.
+        kept_by_id = keep[self._id_order]
+        ids_sorted, rows_by_id = self._ids_sorted[kept_by_id], old_to_new[self._id_order[kept_by_id]]
+        fresh_by_id = np.argsort(ids_new, kind="stable")
+        at = np.searchsorted(ids_sorted, ids_new[fresh_by_id])
+        new._ids_sorted = np.insert(ids_sorted, at, ids_new[fresh_by_id])
+        new._id_order = np.insert(rows_by_id, at, to_fresh[fresh_by_id])
+        # Slots (CSR): each row's block moves with its row.
+        count_old = np.diff(self.slot_off)
+        count_fresh = np.diff(fresh.slot_off)[src]
+        count = np.empty(total, dtype=np.int64)
+        count[to_kept] = count_old[kept]
+        count[to_fresh] = count_fresh
+        new.slot_off = np.zeros(total + 1, dtype=np.int64)
+        np.cumsum(count, out=new.slot_off[1:])
+        from_kept = _ranges(self.slot_off[kept], count_old[kept])
+        into_kept = _ranges(new.slot_off[to_kept], count_old[kept])
+        from_fresh = _ranges(fresh.slot_off[src], count_fresh)
+        into_fresh = _ranges(new.slot_off[to_fresh], count_fresh)
+        for name in ("slot_wd", "slot_start", "slot_end"):
+            out = np.empty(int(new.slot_off[-1]), dtype=getattr(self, name).dtype)
+            out[into_kept] = getattr(self, name)[from_kept]
+            out[into_fresh] = getattr(fresh, name)[from_fresh]
+            setattr(new, name, out)
+        new.max_radius_km = float(new.max_km.max()) if total else 0.0
+        # Households and unavailable dates: rows renumbered, the fresh rows' keys added.
+        new_row_of_fresh = np.empty(len(fresh), dtype=np.int64)
+        new_row_of_fresh[src] = to_fresh
+        new.households = _renumbered(self.households, old_to_new, fresh.households, new_row_of_fresh)
+        new.unavailable = _renumbered(self.unavailable, old_to_new, fresh.unavailable, new_row_of_fresh)
+        new._household_keys_of = None
+        new._unavailable_of = None
+        return new
 
     def _rebuilt_with(self, changed: np.ndarray, fresh: VolunteerPool) -> VolunteerPool:
         """:meth:`patched` the slow way: every column of the kept rows plus ``fresh``,

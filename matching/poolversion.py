@@ -285,7 +285,10 @@ def _on_open_matches_changed(sender, *, organisation_ids, volunteer_ids=None, **
 
 
 def _on_volunteers_changed(sender, *, organisation_id, volunteer_ids, **kwargs) -> None:
-    pool_changes_record(organisation_id=organisation_id, volunteer_ids=volunteer_ids)
+    ids = {int(v) for v in volunteer_ids}
+    pool_changes_record(organisation_id=organisation_id, volunteer_ids=ids)
+    # Sent before a bulk delete of slots: the post_delete of each slot then costs nothing.
+    _Logged.remember(router.db_for_write(PoolVersion), {("volunteer", v) for v in ids})
 
 
 post_save.connect(_on_volunteer_saved, sender=Volunteer, dispatch_uid="matching-pool-volunteer-save")

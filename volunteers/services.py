@@ -218,13 +218,14 @@ def volunteer_set_availability(*, volunteer: Volunteer, slots: Iterable[Slot]) -
     with transaction.atomic():
         # Lock the volunteer so two saves at once cannot interleave their slots.
         Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
+        # bulk_create sends no post_save: announce the new slots (same transaction), before
+        # the delete, so that the matching pool logs this volunteer once, not once per slot.
+        volunteers_changed.send(
+            sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
+        )
         volunteer.availability.all().delete()
         created = AvailabilitySlot.objects.bulk_create(
             AvailabilitySlot(volunteer=volunteer, weekday=s.weekday, start=s.start, end=s.end) for s in slots
-        )
-        # bulk_create sends no post_save: announce the new slots (same transaction).
-        volunteers_changed.send(
-            sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
         )
     if hasattr(volunteer, "_prefetched_objects_cache"):
         volunteer._prefetched_objects_cache.pop("availability", None)
@@ -286,6 +287,10 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
     keep_reason = volunteer_account_kept_reason(user) if user is not None and is_self else ""
     volunteer_email, volunteer_pk = volunteer.email, volunteer.pk
     with transaction.atomic():
+        # Erased or anonymised, the volunteer leaves the matching pool (told once, first).
+        volunteers_changed.send(
+            sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
+        )
         volunteer.availability.all().delete()
         volunteer.vog_checks.all().delete()
         volunteer.skills.clear()
@@ -310,9 +315,6 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
                 languages="",
                 target_groups=[],
                 updated_at=now,
-            )
-            volunteers_changed.send(
-                sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
             )
             volunteer.refresh_from_db()
         else:

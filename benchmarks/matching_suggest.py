@@ -501,7 +501,7 @@ change log since the cached version in one indexed query (`matching.poolversion.
 "version query", p50). "After a change" is the first JSON suggestion right after one change that
 matters to matching was committed (`--after-change N`, default {AFTER_CHANGE}, taking turns: a proposal
 through `match_propose`, a volunteer's travel distance saved, a pause through `volunteer_pause`):
-the version query, the changed volunteer read again (five queries filtered by id), the cached pool
+the version query, the changed volunteer read again (four queries filtered by id), the cached pool
 patched (`VolunteerPool.patched`), the engine, Django. p50 | p95 in all and per kind; "the same
 again, unchanged" is the same request asked once more right after (nothing changed in between),
 so each pair is measured at the same moment whatever the load of this shared machine. A full

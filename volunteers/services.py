@@ -287,14 +287,17 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
     keep_reason = volunteer_account_kept_reason(user) if user is not None and is_self else ""
     volunteer_email, volunteer_pk = volunteer.email, volunteer.pk
     with transaction.atomic():
-        # Erased or anonymised, the volunteer leaves the matching pool (told once, first).
+        # The receivers lock the volunteer's requests and matches first: the matching pool's
+        # version row (bumped below) is always the last lock a writer takes.
+        kept = any(answer for _receiver, answer in volunteer_erasing.send(sender=Volunteer, volunteer=volunteer, by=by))
+        # Erased or anonymised, the volunteer leaves the matching pool (told once, before
+        # the slots go, so that the pool logs the volunteer once and not once per slot).
         volunteers_changed.send(
             sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
         )
         volunteer.availability.all().delete()
         volunteer.vog_checks.all().delete()
         volunteer.skills.clear()
-        kept = any(answer for _receiver, answer in volunteer_erasing.send(sender=Volunteer, volunteer=volunteer, by=by))
         now = timezone.now()
         if kept:
             Volunteer.objects.filter(pk=volunteer.pk).update(

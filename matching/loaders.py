@@ -436,7 +436,7 @@ def volunteer_pool(
 # pool is never changed in place, and one thread per organisation brings it up to date.
 
 POOL_CACHE_SIZE = 8
-PATCH_MAX = 5_000  # more changed volunteers than this (or a tenth of the pool): rebuild
+PATCH_MAX = 5_000  # log rows read at most (MATCHING_POOL_PATCH_MAX); more, or over a tenth of the pool: rebuild
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10 * 60.0,
         "kwargs": {"months": 3},
     },
+    # The matching pool's change log: older rows go every hour (matching.poolversion).
+    "pool-changes-prune": {"task": "matching.tasks.pool_changes_prune", "schedule": crontab(minute=40)},
     "reports-nightly": {
         "task": "reports.tasks.reports_refresh",
         "schedule": crontab(hour=1, minute=15),
@@ -262,9 +264,11 @@ if GEOCODER not in {"offline", "pdok", "nominatim"}:
 GEOCODER_NOMINATIM_URL = env_str("GEOCODER_NOMINATIM_URL", "")
 GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 3)
 
-# How often a cached volunteer pool re-checks the database for changes made
-# without signals (bulk imports, other processes).
-MATCHING_POOL_RECHECK_SECONDS = env_int("MATCHING_POOL_RECHECK_SECONDS", 60)
+# The matching pool's change log (matching.models.PoolChange): rows are kept this many
+# hours (a web process whose pool is older rebuilds it); a process patches its cached
+# pool with at most this many logged changes, more means a rebuild.
+MATCHING_POOL_CHANGES_KEEP_HOURS = env_int("MATCHING_POOL_CHANGES_KEEP_HOURS", 24)
+MATCHING_POOL_PATCH_MAX = env_int("MATCHING_POOL_PATCH_MAX", 5000)
 
 # The site's address for links in e-mails sent outside a web request (tasks).
 SITE_URL = env_str("SITE_URL", "")

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts import receivers
+
+        user_logged_in.connect(receivers.stamp_login, dispatch_uid="accounts.stamp_login")
+        authenticator_added.connect(receivers.second_step_added, dispatch_uid="accounts.second_step_added")

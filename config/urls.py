@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.views import webauthn_remove
 from config import health
 from config.views import home
+
+# The admin's own login form would skip allauth's second step: send it to ours.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
@@ -11,6 +16,8 @@ urlpatterns = [
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    # Before allauth's URLs, so that this one wins: staff keep at least one second step.
+    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", webauthn_remove, name="mfa_remove_webauthn"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("e-mail/", include("notifications.urls")),

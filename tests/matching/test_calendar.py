@@ -16,6 +16,7 @@ from caregivers.models import CareRecipient, RequestDate, RequestSlot
 from demo.factories import HelpRequestFactory, MantelzorgerFactory, UserFactory, VolunteerFactory
 from matches.calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
 from matches.models import CalendarFeed, Match
+from tests.login import log_in
 from volunteers.models import Volunteer
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -272,7 +273,7 @@ def test_manage_page_requires_login(client, db):
 
 
 def test_manage_page_shows_absolute_private_address(setup, client):
-    client.force_login(setup["vera"])
+    log_in(client, setup["vera"])
     response = client.get(reverse("calendar:manage"))
     assert response.status_code == 200
     token = CalendarFeed.objects.get(user=setup["vera"]).token
@@ -283,12 +284,12 @@ def test_manage_page_shows_absolute_private_address(setup, client):
     assert "Nieuw adres maken" in body
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     # Another person's page shows their own token, never Vera's.
-    client.force_login(setup["mark"])
+    log_in(client, setup["mark"])
     assert token not in client.get(reverse("calendar:manage")).content.decode()
 
 
 def test_reset_needs_confirmation(setup, client):
-    client.force_login(setup["vera"])
+    log_in(client, setup["vera"])
     token = calendar_feed_for(setup["vera"]).token
     response = client.post(reverse("calendar:manage"), {})
     assert response.status_code == 400
@@ -297,7 +298,7 @@ def test_reset_needs_confirmation(setup, client):
 
 
 def test_reset_from_the_page(setup, client):
-    client.force_login(setup["vera"])
+    log_in(client, setup["vera"])
     old_url = _feed_url(setup["vera"])
     response = client.post(reverse("calendar:manage"), {"confirm": "on"}, follow=True)
     assert response.status_code == 200

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from caregivers.models import HelpRequest
 from matches.models import Match, MatchEvent
+from tests.login import log_in
 from tests.matching.conftest import VELP
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def org(region):
 
 @pytest.fixture
 def broker(client, personas):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     return personas["broker_a"]
 
 
@@ -214,7 +215,7 @@ def test_propose_needs_post(client, broker, situation):
 
 @pytest.mark.parametrize("who", ["broker_b", "volunteer", "mantelzorger", "municipality", "nobody"])
 def test_others_get_404(who, client, personas, situation):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     request = situation["request"]
     assert client.get(url("suggestions", request)).status_code == 404
     assert client.post(url("propose", request), {"volunteer": situation["zoe"].pk}).status_code == 404
@@ -222,7 +223,7 @@ def test_others_get_404(who, client, personas, situation):
 
 
 def test_broker_b_cannot_reach_a_request_of_a_through_own_slug(client, personas, situation):
-    client.force_login(personas["broker_b"])
+    log_in(client, personas["broker_b"])
     request = situation["request"]
     assert client.get(url("suggestions", request, slug="org-b")).status_code == 404
     assert client.post(url("propose", request, slug="org-b"), {"volunteer": situation["zoe"].pk}).status_code == 404
@@ -235,7 +236,7 @@ def test_volunteer_of_another_organisation_is_404(client, broker, situation, reg
 
 
 def test_admin_may_use_it(client, personas, situation):
-    client.force_login(personas["admin_a"])
+    log_in(client, personas["admin_a"])
     assert client.get(url("suggestions", situation["request"])).status_code == 200
 
 

@@ -24,6 +24,7 @@ from reports.store import (
     report_months_refresh,
     reports_refresh,
 )
+from tests.login import log_in
 
 from .conftest import MARCH, NOW, local
 
@@ -494,7 +495,7 @@ def test_pages_read_the_stored_months_in_a_few_queries(
 ):
     with time_machine.travel(NOW, tick=False):
         reports_refresh(months=24, organisation=region["org_a"])
-    client.force_login(personas[persona])
+    log_in(client, personas[persona])
     with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False), django_assert_max_num_queries(limit):
         response = client.get(path)
     assert response.status_code == 200

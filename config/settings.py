@@ -154,6 +154,11 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # everyone else. Passkeys are a second step here, not a login without a password.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_ADAPTER = "accounts.two_step.TwoStepAdapter"
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.AddSecurityKeyForm",
+    "authenticate_webauthn": "accounts.forms.SecurityKeyAnswerForm",
+    "reauthenticate_webauthn": "accounts.forms.SecurityKeyConfirmForm",
+}
 MFA_TOTP_ISSUER = "Buurtmakelaar"
 # The local run speaks plain HTTP on 127.0.0.1: browsers allow WebAuthn there, and the
 # origin check may then accept it. Production checks the origin.

@@ -152,7 +152,7 @@ def test_login_asks_for_the_code_and_refuses_a_wrong_one(client, broker_with_app
 
     wrong = client.post(reverse("mfa_authenticate"), {"code": "123456"})
     assert wrong.status_code == 200
-    assert "Ongeldige code" in wrong.content.decode()
+    assert "Deze code klopt niet" in wrong.content.decode()
     assert "_auth_user_id" not in client.session
 
     not_a_code = client.post(reverse("mfa_authenticate"), {"code": "x" * 5000})
@@ -173,7 +173,7 @@ def test_a_code_works_once(client, broker_with_app):
         password_login(client, broker_with_app.email)
         reused = client.post(reverse("mfa_authenticate"), {"code": code})
         assert reused.status_code == 200
-        assert "Ongeldige code" in reused.content.decode()
+        assert "Deze code klopt niet" in reused.content.decode()
         assert "_auth_user_id" not in client.session
 
 
@@ -286,3 +286,60 @@ def test_the_pages_speak_dutch_and_carry_no_inline_script(client, people, name):
     for script in re.findall(r"<script\b[^>]*>", page):
         # Either a file, or a data block that browsers never run.
         assert "src=" in script or 'type="application/json"' in script, script
+
+
+def test_a_wrong_code_when_setting_up_says_what_to_do(client, people):
+    log_in(client, people["volunteer"])
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    for code in ["000000", "", "abc", "1" * 5000]:
+        response = client.post(reverse("mfa_activate_totp"), {"code": code})
+        assert response.status_code == 200
+        assert response.context["form"].errors["code"]
+    assert not has_second_step(people["volunteer"])
+
+
+def test_adding_a_security_key_with_a_broken_answer_is_a_form_error(client, people):
+    """What the browser sends back is checked by allauth/fido2: garbage is a form error."""
+    log_in(client, people["volunteer"])
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("mfa_add_webauthn"))
+    for credential in ["", "{}", '{"id": "x"}', "not json", "[" * 1000]:
+        response = client.post(reverse("mfa_add_webauthn"), {"name": "Sleutel", "credential": credential})
+        assert response.status_code == 200, credential
+        assert response.context["form"].errors
+    assert not Authenticator.objects.filter(user=people["volunteer"]).exists()
+    page = client.get(reverse("mfa_add_webauthn")).content.decode()
+    assert "Naam van de sleutel" in page and "Passwordless" not in page and "Wachtwoordloos" not in page
+
+
+MALFORMED_KEY_ANSWERS = [
+    "",
+    "{}",
+    '{"id": "x"}',
+    '{"id": "x", "rawId": "x", "type": "public-key", "response": {}}',
+    '{"id": 1, "rawId": [], "type": 5, "response": "x"}',
+    "not json",
+    "[" * 1000,
+]
+
+
+@pytest.mark.parametrize("credential", MALFORMED_KEY_ANSWERS)
+def test_a_broken_security_key_answer_at_login_is_a_form_error(client, broker_with_app, credential):
+    password_login(client, broker_with_app.email)
+    client.get(reverse("mfa_authenticate"))
+    response = client.post(reverse("mfa_authenticate"), {"credential": credential})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("credential", MALFORMED_KEY_ANSWERS)
+def test_a_broken_security_key_answer_when_confirming_is_a_form_error(client, people, credential):
+    broker = people["broker_a"]
+    _security_key(broker)
+    client.force_login(broker)
+    response = client.post(reverse("mfa_reauthenticate_webauthn"), {"credential": credential})
+    # allauth's answer to a failed key: back to the start with the reason as a message.
+    assert response.status_code == 302
+    assert texts(response)
+    assert client.get(staff_url("broker_a"))["Location"].startswith(reverse("mfa_reauthenticate"))

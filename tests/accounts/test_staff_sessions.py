@@ -110,3 +110,14 @@ def test_a_session_from_before_the_limits_existed_ends(client, personas):
     del session["staff_login_at"]
     session.save()
     assert client.get(queue_url())["Location"].startswith(reverse("account_login"))
+
+
+def test_the_privacy_page_promises_what_the_code_does(client, settings):
+    """The privacy page's promise (two steps for staff, 30 minutes, 12 hours) matches
+    the settings the middleware applies; the tests above and test_two_step.py show the
+    behaviour itself."""
+    page = client.get(reverse("privacy")).content.decode()
+    assert "loggen in met twee stappen" in page
+    assert "Doen ze 30 minuten niets, dan worden ze uitgelogd. Na 12 uur" in page
+    assert settings.STAFF_SESSION_IDLE_SECONDS == 30 * 60
+    assert settings.STAFF_SESSION_MAX_SECONDS == 12 * 60 * 60

@@ -147,6 +147,8 @@ def broker_with_app(people):
 def test_login_asks_for_the_code_and_refuses_a_wrong_one(client, broker_with_app):
     response = password_login(client, broker_with_app.email)
     assert response["Location"] == reverse("mfa_authenticate")
+    page = client.get(reverse("mfa_authenticate")).content.decode()
+    assert "Inloggen: stap 2" in page and "Stoppen en uitloggen" in page
     # Not logged in yet: the staff page sends to the login.
     assert client.get(staff_url("broker_a"))["Location"].startswith(reverse("account_login"))
 

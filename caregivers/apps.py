@@ -12,3 +12,21 @@ class CaregiversConfig(AppConfig):
 
         role_source(caregiver_roles)
         profile_source(order=10)(mantelzorger_profile)
+
+        from accounts.personal_data import export_source
+        from caregivers.personal_data import caregivers_export
+
+        export_source(
+            "caregivers",
+            models=(
+                "caregivers.Mantelzorger",
+                "caregivers.CareRecipient",
+                "caregivers.BurdenCheckIn",
+                "caregivers.CareFileAccess",
+                "caregivers.HelpRequest",
+                "caregivers.RequestSlot",
+                "caregivers.RequestDate",
+                "caregivers.RequestEvent",
+            ),
+            order=10,
+        )(caregivers_export)

@@ -27,7 +27,7 @@ from caregivers.models import (
     RequestSlot,
 )
 from caregivers.selectors import WITHDRAWABLE_STATUSES, withdraw_refusal
-from caregivers.signals import request_withdrawn
+from caregivers.signals import request_erasing, request_withdrawn
 from common.errors import DomainError
 from common.slots import Slot, SlotError, check_no_overlap
 from neighbourhoods.geocoding import GeocodeResult
@@ -578,3 +578,96 @@ def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpReque
     request.status = HelpRequest.Status.WITHDRAWN
     request.status_changed_at = now
     return request
+
+
+# --- Erasure (AVG art. 17) -------------------------------------------------------------
+
+ANONYMOUS_REQUESTER = "Oud-hulpvrager"
+ANONYMOUS_MANTELZORGER = "Oud-mantelzorger"
+OPEN_REQUEST_STATUSES = (
+    HelpRequest.Status.NEW,
+    HelpRequest.Status.INTAKE,
+    HelpRequest.Status.READY,
+    HelpRequest.Status.MATCHED,
+)
+
+
+def requests_erase(*, request_ids: Iterable[int], by) -> int:
+    """Erase the personal data of these requests; callers check who may (``privacy``).
+
+    Open matches end first (``request_erasing``: the volunteer is told, without
+    details); an open request is withdrawn with an event. What the reports count stays:
+    the kind, the organisation and neighbourhood, the dates, the statuses and their
+    history, the skills and times asked. Names, e-mail, phone, address, the point, the
+    free texts (description, intake, referral, the notes of the history) and the links
+    to the person and the person cared for go. Returns how many requests were erased."""
+    ids = sorted(set(request_ids))
+    with transaction.atomic():
+        for pk in ids:
+            locked = HelpRequest.objects.select_for_update().filter(pk=pk).first()
+            if locked is None:
+                continue
+            request_erasing.send(sender=HelpRequest, request=locked, by=by)
+            locked.refresh_from_db(fields=["status"])
+            now = timezone.now()
+            values = {
+                "requester_first_name": ANONYMOUS_REQUESTER,
+                "requester_last_name": "",
+                "email": "",
+                "phone": "",
+                "postcode": "",
+                "house_number": "",
+                "place": "",
+                "latitude": None,
+                "longitude": None,
+                "description": "",
+                "question_behind": "",
+                "own_network": "",
+                "referred_to": "",
+                "referral_reason": "",
+                "requester": None,
+                "care_recipient": None,
+                "updated_at": now,
+            }
+            from_status = locked.status
+            if from_status in OPEN_REQUEST_STATUSES:
+                values.update(status=HelpRequest.Status.WITHDRAWN, status_changed_at=now)
+            HelpRequest.objects.filter(pk=pk).update(**values)
+            RequestEvent.objects.filter(request_id=pk).update(note="")
+            if from_status in OPEN_REQUEST_STATUSES:
+                RequestEvent.objects.create(
+                    request_id=pk,
+                    from_status=from_status,
+                    to_status=HelpRequest.Status.WITHDRAWN,
+                    by=by if getattr(by, "is_authenticated", False) else None,
+                    note=_("Ingetrokken: de gegevens zijn gewist op verzoek."),
+                )
+    return len(ids)
+
+
+def mantelzorgers_erase(*, mantelzorger_ids: Iterable[int]) -> int:
+    """Erase the personal data of these mantelzorgers; callers check who may.
+
+    The people cared for go (name, age, situation, notes: health data). The row itself
+    stays without a person (no name, e-mail, phone, address, relation, hours of care,
+    login): its neighbourhood and burden scores are what the reports count
+    ("mantelzorgers bereikt", the burden per month), and the access log of who opened
+    the file (``CareFileAccess``) hangs off it and must not be cascaded away."""
+    ids = sorted(set(mantelzorger_ids))
+    with transaction.atomic():
+        CareRecipient.objects.filter(mantelzorger_id__in=ids).delete()
+        Mantelzorger.objects.filter(pk__in=ids).update(
+            first_name=ANONYMOUS_MANTELZORGER,
+            last_name="",
+            email="",
+            phone="",
+            postcode="",
+            house_number="",
+            place="",
+            latitude=None,
+            longitude=None,
+            relation="",
+            care_hours_per_week=None,
+            user=None,
+        )
+    return len(ids)

@@ -6,3 +6,8 @@ from django.dispatch import Signal
 
 # A request was withdrawn. Arguments: ``request`` (the locked HelpRequest), ``by`` (user).
 request_withdrawn = Signal()
+
+# A request's personal data is about to be erased (its requester or mantelzorger asked
+# for erasure). Arguments: ``request`` (the locked HelpRequest), ``by`` (user). Receivers
+# end the request's open matches; the other side is told, without details.
+request_erasing = Signal()

@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.purge_outbox",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The retention schedule (privacy.schedule): delete or anonymise what is due.
+    "privacy-retention": {
+        "task": "privacy.tasks.run_retention",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Stored report figures (reports.store): the open months every 10
     # minutes, the last 24 months (missing, open or changed) every night.
     "reports-recent": {

@@ -1,11 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from accounts.views import webauthn_remove
 from config import health
 from config.views import home
+from privacy.views import retention as privacy_views
 
 # The admin's own login form would skip allauth's second step: send it to ours.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,7 +15,8 @@ urlpatterns = [
     # Health checks (config/health.py): no login, no trailing slash (probes are simple).
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
-    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    # The privacy page: its retention section is rendered from privacy.schedule.
+    path("privacy/", privacy_views.privacy_page, name="privacy"),
     # Before allauth's URLs, so that this one wins: staff keep at least one second step.
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", webauthn_remove, name="mfa_remove_webauthn"),
     path("accounts/", include("allauth.urls")),
@@ -29,5 +30,6 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("reports.urls")),
     path("", include("neighbourhoods.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

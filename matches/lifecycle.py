@@ -188,9 +188,13 @@ def _lock(match: Match) -> Match:
     return locked
 
 
-def _move(locked: Match, *, to: str, by, note: str = "", fields: dict[str, Any] | None = None) -> MatchEvent:
+def _move(
+    locked: Match, *, to: str, by, note: str = "", fields: dict[str, Any] | None = None, departed: bool = False
+) -> MatchEvent:
     """Claim ``locked.status → to`` with a conditional UPDATE, save ``fields`` with
-    it, and record the event. Raises the state error when the stored status moved."""
+    it, and record the event. Raises the state error when the stored status moved.
+    ``departed``: one side's data is being erased; the other side's e-mail then says
+    only that the help does not go on (no name, no reason)."""
     from_status = locked.status
     now = timezone.now()
     values = {"status": to, "updated_at": now, **(fields or {})}
@@ -206,7 +210,7 @@ def _move(locked: Match, *, to: str, by, note: str = "", fields: dict[str, Any] 
     # The people concerned hear of it through the outbox, in this same transaction.
     from matches.mails import match_event_notify
 
-    match_event_notify(match=locked, event=event, by=_user(by))
+    match_event_notify(match=locked, event=event, by=_user(by), departed=departed)
     return event
 
 
@@ -455,9 +459,25 @@ def matches_end_for_departing_volunteer(*, volunteer: Volunteer, by) -> int:
         if locked.status not in Match.OPEN_STATES:
             continue
         was_active = locked.status == Status.ACTIVE
-        _move(locked, to=Status.CANCELLED, by=by, note=note, fields={"ended_at": timezone.now()})
+        _move(locked, to=Status.CANCELLED, by=by, note=note, fields={"ended_at": timezone.now()}, departed=True)
         if was_active:
             _move_request(locked.request, to=RequestStatus.READY, by=by, note=note)
+        ended += 1
+    return ended
+
+
+def matches_end_for_erased_request(*, request: HelpRequest, by) -> int:
+    """The request's open matches end when its requester's (or mantelzorger's) data is
+    erased: proposals and running help are cancelled and the volunteer is told, without
+    details. The request itself is withdrawn by ``caregivers.services.requests_erase``.
+    Returns how many ended. Runs inside the erasure's transaction."""
+    ended = 0
+    note = _("De hulpvrager is gestopt.")
+    for match in Match.objects.filter(request_id=request.pk, status__in=Match.OPEN_STATES).order_by("pk"):
+        locked = _lock(match)
+        if locked.status not in Match.OPEN_STATES:
+            continue
+        _move(locked, to=Status.CANCELLED, by=by, note=note, fields={"ended_at": timezone.now()}, departed=True)
         ended += 1
     return ended
 

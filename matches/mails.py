@@ -134,17 +134,18 @@ def _urls(match: Match) -> dict:
     }
 
 
-def match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
+def match_event_notify(*, match: Match, event: MatchEvent, by=None, departed: bool = False) -> int:
     """Queue the e-mails for one transition (see the module docstring). Called by
     ``matches.lifecycle`` inside the transaction that records ``event``. Returns the
-    number of e-mails queued."""
+    number of e-mails queued. ``departed``: one side's data is being erased; the mail
+    names nobody and gives no reason."""
     # Dutch, whatever language the person who took the step reads the site in: the
     # kind of help, the times and the reasons are worked out here, not in the template.
     with translation.override("nl"):
-        return _match_event_notify(match=match, event=event, by=by)
+        return _match_event_notify(match=match, event=event, by=by, departed=departed)
 
 
-def _match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
+def _match_event_notify(*, match: Match, event: MatchEvent, by=None, departed: bool = False) -> int:
     match = (
         Match.objects.select_related(
             "organisation",
@@ -170,6 +171,7 @@ def _match_event_notify(*, match: Match, event: MatchEvent, by=None) -> int:
         "event": event,
         "note": match.get_decline_reason_display(),
         "grace_days": HOURS_GRACE_DAYS,
+        "departed": departed,
     }
     sends: list[tuple[str, str, str, object | None, str]] = []  # (role, template, email, user, category)
 

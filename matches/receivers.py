@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from caregivers.signals import request_withdrawn
-from matches.lifecycle import matches_end_for_departing_volunteer
+from caregivers.signals import request_erasing, request_withdrawn
+from matches.lifecycle import matches_end_for_departing_volunteer, matches_end_for_erased_request
 from matches.models import Match, MatchEvent
 from volunteers.signals import volunteer_erasing
 
@@ -39,3 +39,10 @@ def volunteer_leaves_matches(sender, *, volunteer, by=None, **kwargs) -> bool:
     who ever had a match stays as an anonymous row (the reports count it)."""
     matches_end_for_departing_volunteer(volunteer=volunteer, by=by)
     return Match.objects.filter(volunteer=volunteer).exists()
+
+
+@receiver(request_erasing, dispatch_uid="matches.request_erasing")
+def erased_request_leaves_matches(sender, *, request, by=None, **kwargs) -> None:
+    """Open proposals and running help of a request whose requester is erased end
+    properly: the volunteer is told that the help does not go on, without details."""
+    matches_end_for_erased_request(request=request, by=by)

@@ -5,13 +5,15 @@ the broker's suggestions are in ``matching.selectors``."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -230,17 +232,31 @@ def match_for_broker(*, organisation: Organisation, pk: int) -> Match:
     return found
 
 
+OPEN_MATCHES_PER_PAGE = 50
+
+
 @dataclass
 class OpenMatches:
-    proposed: list[Match] = field(default_factory=list)  # oldest first: needs attention
-    accepted: list[Match] = field(default_factory=list)
-    active: list[Match] = field(default_factory=list)
+    """One page of each group of open matches; ``.paginator.count`` is the group's total."""
+
+    proposed: Page  # oldest first: needs attention
+    accepted: Page  # longest waiting for the requester first
+    active: Page  # longest running first
 
 
-def open_matches_of_organisation(*, organisation: Organisation) -> OpenMatches:
-    """The organisation's open matches by state, oldest first (one query)."""
-    rows = (
-        Match.objects.filter(organisation=organisation, status__in=Match.OPEN_STATES)
+def open_matches_of_organisation(
+    *, organisation: Organisation, pages: Mapping[str, Any] | None = None, per_page: int | None = None
+) -> OpenMatches:
+    """The organisation's open matches by state, a page of each (two queries per group).
+
+    ``pages`` maps a group name (``proposed``, ``accepted``, ``active``) to the page
+    wanted, as typed in the address bar: anything that is not a page number gives the
+    first page, a number past the end the last (``Paginator.get_page``).
+    """
+    pages = pages or {}
+    per_page = per_page or OPEN_MATCHES_PER_PAGE
+    base = (
+        Match.objects.filter(organisation=organisation)
         .select_related("volunteer", "request__neighbourhood")
         .only(
             "pk",
@@ -257,15 +273,17 @@ def open_matches_of_organisation(*, organisation: Organisation) -> OpenMatches:
             "request__place",
             "request__neighbourhood__name",
         )
-        .order_by("created_at", "pk")
     )
-    out = OpenMatches()
-    buckets = {Status.PROPOSED: out.proposed, Status.ACCEPTED_BY_VOLUNTEER: out.accepted, Status.ACTIVE: out.active}
-    for match in rows:
-        buckets[match.status].append(match)
-    out.accepted.sort(key=lambda m: (m.accepted_at or m.created_at, m.pk))
-    out.active.sort(key=lambda m: (m.activated_at or m.created_at, m.pk))
-    return out
+    orders = {
+        "proposed": (Status.PROPOSED, ("created_at", "pk")),
+        "accepted": (Status.ACCEPTED_BY_VOLUNTEER, (Coalesce("accepted_at", "created_at").asc(), "pk")),
+        "active": (Status.ACTIVE, (Coalesce("activated_at", "created_at").asc(), "pk")),
+    }
+    groups = {}
+    for name, (status, order) in orders.items():
+        paginator = Paginator(base.filter(status=status).order_by(*order), per_page)
+        groups[name] = paginator.get_page(pages.get(name))
+    return OpenMatches(**groups)
 
 
 def pending_hours_per_volunteer(*, organisation: Organisation) -> list[dict[str, Any]]:

@@ -13,3 +13,8 @@ class NeighbourhoodsConfig(AppConfig):
 
         role_source(staff_roles)
         staff_check(has_staff_membership)
+
+        from accounts.personal_data import export_source
+        from neighbourhoods.personal_data import memberships_export
+
+        export_source("staff_memberships", models=("neighbourhoods.StaffMembership",), order=80)(memberships_export)

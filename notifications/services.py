@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from common.errors import DomainError
@@ -256,11 +256,36 @@ def outbox_drain(*, now: datetime.datetime | None = None, limit: int = 1000, min
     return counts
 
 
-def outbox_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete the record of mail sent (or given up) longer ago than the retention period."""
+def outbox_purgeable(*, now: datetime.datetime | None = None) -> QuerySet[Notification]:
+    """The record of mail sent (or given up) longer ago than the retention period
+    (also listed and purged by the privacy app's retention run)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=_setting("NOTIFICATION_RETENTION_DAYS", 365))
-    deleted, _ = Notification.objects.filter(
+    return Notification.objects.filter(
         status__in=[Notification.Status.SENT, Notification.Status.FAILED], created_at__lt=cutoff
-    ).delete()
+    )
+
+
+def outbox_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the record of mail sent (or given up) longer ago than the retention period."""
+    deleted, _ = outbox_purgeable(now=now).delete()
+    return deleted
+
+
+def notifications_erase(*, emails: Iterable[str], user=None, match_ids: Iterable[int] = (), before_pk: int) -> int:
+    """Erasure of a person: forget their preferences and every mail to them, and take
+    their name out of the record of mail to others about their matches. Mail about
+    those matches that was queued up to ``before_pk`` and not yet sent is dropped (it
+    told about a match that no longer runs and may name the person); sent rows keep
+    only what was sent, when and to whom (the subject line becomes the kind of mail).
+    Returns the number of rows deleted."""
+    addresses = {e.strip().lower() for e in emails if e and e.strip()}
+    deleted = 0
+    for address in addresses:
+        deleted += preferences_erase(email=address)
+    if user is not None and user.pk is not None:
+        deleted += Notification.objects.filter(user=user).delete()[0]
+    about = Notification.objects.filter(match_id__in=list(match_ids), pk__lte=before_pk)
+    deleted += about.exclude(status=Notification.Status.SENT).delete()[0]
+    about.filter(status=Notification.Status.SENT).update(subject=F("kind"), body="", html="")
     return deleted

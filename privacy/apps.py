@@ -8,3 +8,13 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from accounts.personal_data import export_source
+        from privacy.personal_data import privacy_export
+
+        export_source(
+            "privacy",
+            models=("privacy.RightsEvent", "privacy.InactivityWarning", "privacy.RetentionSettings"),
+            order=95,
+        )(privacy_export)

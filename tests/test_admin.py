@@ -20,8 +20,9 @@ def test_every_admin_changelist_and_add_page_loads(client, superuser, personas, 
     opts = model._meta
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code
-    # The outbox is written by the platform only: its admin is read-only.
-    assert add == (403 if model._meta.label == "notifications.Notification" else 200)
+    # The outbox and the record of privacy requests are written by the platform only:
+    # their admins are read-only.
+    assert add == (403 if model._meta.label in {"notifications.Notification", "privacy.RightsEvent"} else 200)
 
 
 def test_broker_cannot_use_admin(client, personas):

@@ -12,3 +12,12 @@ class VolunteersConfig(AppConfig):
 
         role_source(volunteer_roles)
         profile_source(order=20)(volunteer_profile)
+
+        from accounts.personal_data import export_source
+        from volunteers.personal_data import volunteers_export
+
+        export_source(
+            "volunteers",
+            models=("volunteers.Volunteer", "volunteers.AvailabilitySlot", "volunteers.VogCheck"),
+            order=20,
+        )(volunteers_export)

@@ -259,26 +259,12 @@ class DeletionResult:
     account_kept_reason: str = ""
 
 
-def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
-    """Remove the volunteer's personal data (the right to erasure).
-
-    Availability, screening records and skills are deleted. A volunteer who ever
-    had a match stays as an anonymous row ("Oud-vrijwilliger", neighbourhood only),
-    so the organisation's and municipality's reports still add up; otherwise the
-    row is deleted and only a :class:`VolunteerDeparture` (organisation,
-    neighbourhood, the dates of joining and stopping) stays for the reports.
-    The login goes too, unless the same person also asks for help, cares for
-    someone or works for an organisation: then only the volunteer profile is
-    removed.
-    """
-    user = volunteer.user
-    if by is None or not by.is_authenticated:
-        raise DomainError(_("U moet ingelogd zijn om gegevens te verwijderen."))
-    is_self = user is not None and by.pk == user.pk
-    if not is_self and not is_broker_of(by, volunteer.organisation_id):
-        raise DomainError(_("U mag de gegevens van deze vrijwilliger niet verwijderen."))
-    keep_reason = volunteer_account_kept_reason(user) if user is not None and is_self else ""
-    volunteer_email, volunteer_pk = volunteer.email, volunteer.pk
+def volunteer_erase(*, volunteer: Volunteer, by) -> bool:
+    """The profile part of erasure, without checks and without the login (callers
+    check who may; ``privacy.services`` erases a whole person with it): availability,
+    screening records and skills go, open matches end (``volunteer_erasing``), and the
+    row is anonymised when matches need it, else deleted with a
+    :class:`VolunteerDeparture` for the reports. Returns whether the row was kept."""
     with transaction.atomic():
         volunteer.availability.all().delete()
         volunteer.vog_checks.all().delete()
@@ -315,6 +301,31 @@ def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
                 stopped_at=volunteer.stopped_at or now,
             )
             volunteer.delete()
+    return kept
+
+
+def volunteer_delete(*, volunteer: Volunteer, by) -> DeletionResult:
+    """Remove the volunteer's personal data (the right to erasure).
+
+    Availability, screening records and skills are deleted. A volunteer who ever
+    had a match stays as an anonymous row ("Oud-vrijwilliger", neighbourhood only),
+    so the organisation's and municipality's reports still add up; otherwise the
+    row is deleted and only a :class:`VolunteerDeparture` (organisation,
+    neighbourhood, the dates of joining and stopping) stays for the reports.
+    The login goes too, unless the same person also asks for help, cares for
+    someone or works for an organisation: then only the volunteer profile is
+    removed.
+    """
+    user = volunteer.user
+    if by is None or not by.is_authenticated:
+        raise DomainError(_("U moet ingelogd zijn om gegevens te verwijderen."))
+    is_self = user is not None and by.pk == user.pk
+    if not is_self and not is_broker_of(by, volunteer.organisation_id):
+        raise DomainError(_("U mag de gegevens van deze vrijwilliger niet verwijderen."))
+    keep_reason = volunteer_account_kept_reason(user) if user is not None and is_self else ""
+    volunteer_email, volunteer_pk = volunteer.email, volunteer.pk
+    with transaction.atomic():
+        kept = volunteer_erase(volunteer=volunteer, by=by)
         # The record of e-mail sent about this volunteer's matches goes too.
         from notifications.models import Notification
         from notifications.services import preferences_erase

@@ -152,7 +152,7 @@ def _status_label(value: str) -> str:
 def match_list(request, slug) -> HttpResponse:
     """The organisation's open matches and the hours waiting for approval."""
     organisation = _organisation(request, slug)
-    groups = open_matches_of_organisation(organisation=organisation)
+    groups = open_matches_of_organisation(organisation=organisation, pages=request.GET)
     now = timezone.now()
     for match in groups.proposed:
         match.waiting_days = (now - match.created_at).days

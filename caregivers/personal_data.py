@@ -1,0 +1,134 @@
+"""The caregivers part of a person's data export (``accounts.personal_data``): the
+mantelzorger profile with the people cared for and the burden check-ins, who opened
+the care file and when, the help requests with their times and history, and the
+requests this person entered or moved as a broker (ids and steps only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.personal_data import Subject
+from caregivers.models import CareFileAccess, HelpRequest, Mantelzorger, RequestEvent
+
+
+def caregivers_export(subject: Subject) -> dict[str, Any]:
+    carers = Mantelzorger.objects.filter(pk__in=subject.mantelzorger_ids).select_related(
+        "organisation", "neighbourhood"
+    )
+    requests = (
+        HelpRequest.objects.filter(pk__in=subject.request_ids)
+        .select_related("organisation", "neighbourhood", "care_recipient")
+        .prefetch_related("skills", "slots", "dates", "events")
+    )
+    data: dict[str, Any] = {
+        "mantelzorgers": [_mantelzorger(carer) for carer in carers.order_by("pk")],
+        "requests": [_request(request) for request in requests.order_by("created_at", "pk")],
+        "requests_entered": [],
+        "request_steps_taken": [],
+    }
+    if subject.user is not None:
+        # As a broker (or as the person themselves): what they did, without other people's data.
+        data["requests_entered"] = [
+            {"request_id": pk, "created_at": at}
+            for pk, at in HelpRequest.objects.filter(entered_by=subject.user)
+            .order_by("created_at", "pk")
+            .values_list("pk", "created_at")
+        ]
+        data["request_steps_taken"] = [
+            {"request_id": request_id, "from_status": from_status, "to_status": to_status, "at": at}
+            for request_id, from_status, to_status, at in RequestEvent.objects.filter(by=subject.user)
+            .order_by("at", "pk")
+            .values_list("request_id", "from_status", "to_status", "at")
+        ]
+    return data
+
+
+def _mantelzorger(carer: Mantelzorger) -> dict[str, Any]:
+    return {
+        "id": carer.pk,
+        "organisation": carer.organisation.name,
+        "first_name": carer.first_name,
+        "last_name": carer.last_name,
+        "email": carer.email,
+        "phone": carer.phone,
+        "postcode": carer.postcode,
+        "house_number": carer.house_number,
+        "place": carer.place,
+        "latitude": carer.latitude,
+        "longitude": carer.longitude,
+        "neighbourhood": carer.neighbourhood.name if carer.neighbourhood_id else None,
+        "relation": carer.relation,
+        "care_hours_per_week": carer.care_hours_per_week,
+        "created_at": carer.created_at,
+        "care_recipients": [
+            {
+                "id": person.pk,
+                "name": person.name,
+                "age_band": person.age_band,
+                "situation": person.situation,
+                "notes": person.notes,
+                "created_at": person.created_at,
+            }
+            for person in carer.care_recipients.order_by("pk")
+        ],
+        "burden_checkins": [
+            {
+                "score": checkin.score,
+                "sleeps_badly": checkin.sleeps_badly,
+                "no_time_for_self": checkin.no_time_for_self,
+                "health_suffers": checkin.health_suffers,
+                "feels_alone": checkin.feels_alone,
+                "at": checkin.created_at,
+            }
+            for checkin in carer.checkins.order_by("created_at", "pk")
+        ],
+        # Who opened the care file (the role, not the name of the staff member) and when.
+        "file_opened": [
+            {"at": access.at, "what": access.what}
+            for access in CareFileAccess.objects.filter(mantelzorger=carer).order_by("at", "pk")
+        ],
+    }
+
+
+def _request(request: HelpRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "organisation": request.organisation.name,
+        "kind": request.kind,
+        "status": request.status,
+        "urgency": request.urgency,
+        "requester_first_name": request.requester_first_name,
+        "requester_last_name": request.requester_last_name,
+        "email": request.email,
+        "phone": request.phone,
+        "postcode": request.postcode,
+        "house_number": request.house_number,
+        "place": request.place,
+        "latitude": request.latitude,
+        "longitude": request.longitude,
+        "neighbourhood": request.neighbourhood.name if request.neighbourhood_id else None,
+        "description": request.description,
+        "skills": sorted(skill.code for skill in request.skills.all()),
+        "care_recipient": request.care_recipient.name if request.care_recipient_id else None,
+        "entered_by_broker": request.entered_by_id is not None and request.entered_by_id != request.requester_id,
+        "recurring": request.recurring,
+        "weekly_times": [slot.as_slot().label() for slot in request.slots.all()],
+        "dates": [
+            {"date": row.date, "start": row.start, "end": row.end}
+            for row in sorted(request.dates.all(), key=lambda r: (r.date, r.start))
+        ],
+        "needs_vog": request.needs_vog,
+        "max_distance_km": request.max_distance_km,
+        "question_behind": request.question_behind,
+        "own_network": request.own_network,
+        "referred_to": request.referred_to,
+        "referral_reason": request.referral_reason,
+        "outcome": request.outcome,
+        "created_at": request.created_at,
+        "status_changed_at": request.status_changed_at,
+        # The steps, without the notes: those name the volunteer ("Gekoppeld aan ...").
+        "history": [
+            {"from_status": event.from_status, "to_status": event.to_status, "at": event.at}
+            for event in sorted(request.events.all(), key=lambda e: (e.at, e.pk))
+        ],
+    }

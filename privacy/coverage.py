@@ -1,0 +1,52 @@
+"""Which models hold something about a person, and whether the export covers each.
+
+A model that points at a person (the user, a volunteer, a mantelzorger or a help
+request) must be in an export source (``accounts.personal_data.export_source``) or
+below in :data:`NOT_EXPORTED`, with the reason. ``tests/privacy/test_registry.py``
+fails on any other, so that a new model cannot be left out of "Mijn gegevens" (and
+of erasure) without a decision."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+
+PERSON_MODELS = {
+    settings.AUTH_USER_MODEL.lower(),
+    "volunteers.volunteer",
+    "caregivers.mantelzorger",
+    "caregivers.helprequest",
+}
+
+NOT_EXPORTED: dict[str, str] = {
+    # The Django admin's change history of superusers: not about the person as such;
+    # erasure blanks the names of the person's objects in it (privacy.services).
+    "admin.LogEntry": "admin history; names blanked on erasure",
+    # A single-use link in an e-mail: only a hash of a secret and its expiry.
+    "matches.MatchLinkToken": "hash of a link secret, nothing personal",
+    # The access log of care data (issue #13, another branch): who read a file. Kept
+    # by law for the person's protection, never cascaded; the person sees it on their
+    # own page, not in this export.
+    "audit.AccessLogEntry": "access log, shown on the person's own page",
+    # Login factors (django-allauth mfa, if installed): secrets, never exported; they
+    # go with the login.
+    "mfa.Authenticator": "login secrets; deleted with the account",
+    "usersessions.UserSession": "login sessions; deleted with the account",
+}
+
+
+def uncovered_person_models(covered: set[str]) -> list[str]:
+    """``app_label.ModelName`` of every model with a foreign key (or one-to-one) to a
+    person that is neither in ``covered`` nor in :data:`NOT_EXPORTED`."""
+    known = {name.lower() for name in covered} | {name.lower() for name in NOT_EXPORTED}
+    missing = []
+    for model in apps.get_models():
+        label = model._meta.label
+        if label.lower() in known:
+            continue
+        for field in model._meta.concrete_fields:
+            related = getattr(field, "related_model", None)
+            if field.is_relation and related is not None and related._meta.label_lower in PERSON_MODELS:
+                missing.append(label)
+                break
+    return sorted(missing)

@@ -33,10 +33,11 @@ class Roles:
     broker_of: tuple[Any, ...] = ()
     admin_of: tuple[Any, ...] = ()
     municipality_of: tuple[Any, ...] = field(default_factory=tuple)
+    privacy_officer_of: tuple[Any, ...] = ()
 
     @property
     def is_staff_member(self) -> bool:
-        return bool(self.broker_of or self.admin_of or self.municipality_of)
+        return bool(self.broker_of or self.admin_of or self.municipality_of or self.privacy_officer_of)
 
     @property
     def has_any(self) -> bool:

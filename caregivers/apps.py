@@ -8,8 +8,11 @@ class CaregiversConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.roles import profile_source, role_source
+        from audit.registry import subject_finder
+        from caregivers.access import subjects_named
         from caregivers.selectors import caregiver_roles, mantelzorger_profile
 
+        subject_finder(subjects_named)
         role_source(caregiver_roles)
         profile_source(order=10)(mantelzorger_profile)
 
@@ -22,7 +25,6 @@ class CaregiversConfig(AppConfig):
                 "caregivers.Mantelzorger",
                 "caregivers.CareRecipient",
                 "caregivers.BurdenCheckIn",
-                "caregivers.CareFileAccess",
                 "caregivers.HelpRequest",
                 "caregivers.RequestSlot",
                 "caregivers.RequestDate",

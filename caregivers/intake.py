@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 
 from caregivers.models import (
     BurdenCheckIn,
-    CareFileAccess,
     HelpRequest,
     Mantelzorger,
     RequestDate,
@@ -239,21 +238,6 @@ def request_care_owner(request: HelpRequest) -> Mantelzorger | None:
     if request.care_recipient_id:
         return request.care_recipient.mantelzorger
     return None
-
-
-# --- Privacy log (service) ---------------------------------------------------------------
-
-
-def request_care_file_viewed(*, request: HelpRequest, by) -> CareFileAccess | None:
-    """Log that ``by`` opened a page showing the care details of ``request``.
-
-    Care situations are health data: every look is recorded (who, when, what).
-    Requests without a mantelzorger hold no care file and log nothing."""
-    owner = request_care_owner(request)
-    if owner is None:
-        return None
-    # Stored, not shown: the same words whatever language the broker reads in.
-    return CareFileAccess.objects.create(mantelzorger=owner, viewed_by=by, what=f"hulpvraag #{request.pk}")
 
 
 # --- Transitions (services) ---------------------------------------------------------------

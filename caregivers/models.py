@@ -117,23 +117,6 @@ class BurdenCheckIn(models.Model):
         return self.score >= self.HIGH_SCORE or self.signal_count >= 2
 
 
-class CareFileAccess(models.Model):
-    """Who opened a mantelzorger's care file, and when (privacy log)."""
-
-    mantelzorger = models.ForeignKey(Mantelzorger, on_delete=models.CASCADE, related_name="file_accesses")
-    viewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    what = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("inzage dossier")
-        verbose_name_plural = _("inzage dossiers")
-
-    def __str__(self) -> str:
-        return f"{self.viewed_by} – {self.at:%Y-%m-%d %H:%M}"
-
-
 class HelpRequest(Located):
     """A question for help: respite for a mantelzorger, or a hand with shopping,
     transport, odd jobs or company for anyone."""

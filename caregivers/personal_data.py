@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.personal_data import Subject
-from caregivers.models import CareFileAccess, HelpRequest, Mantelzorger, RequestEvent
+from audit.selectors import reads_about_person, role_label
+from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
 
 
 def caregivers_export(subject: Subject) -> dict[str, Any]:
@@ -25,6 +26,22 @@ def caregivers_export(subject: Subject) -> dict[str, Any]:
         "requests": [_request(request) for request in requests.order_by("created_at", "pk")],
         "requests_entered": [],
         "request_steps_taken": [],
+        # Who else opened this person's file (the access log): the role and the
+        # organisation, not the staff member's name; when, and what.
+        "file_opened": [
+            {
+                "at": entry.at,
+                "what": entry.what,
+                "role": role_label(entry.actor_role),
+                "organisation": entry.organisation.name if entry.organisation else "",
+            }
+            for entry in reads_about_person(
+                user_id=subject.user.pk if subject.user is not None else None,
+                mantelzorger_ids=subject.mantelzorger_ids,
+                request_ids=subject.request_ids,
+                limit=None,
+            )
+        ],
     }
     if subject.user is not None:
         # As a broker (or as the person themselves): what they did, without other people's data.
@@ -81,11 +98,6 @@ def _mantelzorger(carer: Mantelzorger) -> dict[str, Any]:
                 "at": checkin.created_at,
             }
             for checkin in carer.checkins.order_by("created_at", "pk")
-        ],
-        # Who opened the care file (the role, not the name of the staff member) and when.
-        "file_opened": [
-            {"at": access.at, "what": access.what}
-            for access in CareFileAccess.objects.filter(mantelzorger=carer).order_by("at", "pk")
         ],
     }
 

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.selectors import reads_about_person, role_label
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestDate, RequestSlot
 
 # Requests that the requester may still withdraw (nothing has been arranged yet).
@@ -226,3 +227,18 @@ def caregiver_roles(user) -> dict:
 
 def mantelzorger_profile(user) -> Mantelzorger | None:
     return Mantelzorger.objects.filter(user=user).first()
+
+
+def file_reads_of(user) -> list:
+    """Who else opened this person's file (their care file as a mantelzorger, their
+    account, their requests), newest first, with a plain label of the role."""
+    if not user.is_authenticated:
+        return []
+    mantelzorger_id = Mantelzorger.objects.filter(user=user).values_list("pk", flat=True).first()
+    request_ids = HelpRequest.objects.filter(Q(requester=user) | Q(mantelzorger__user=user)).values_list(
+        "pk", flat=True
+    )
+    reads = reads_about_person(user_id=user.pk, mantelzorger_id=mantelzorger_id, request_ids=request_ids)
+    for entry in reads:
+        entry.role_text = role_label(entry.actor_role)
+    return reads

@@ -651,8 +651,8 @@ def mantelzorgers_erase(*, mantelzorger_ids: Iterable[int]) -> int:
     The people cared for go (name, age, situation, notes: health data). The row itself
     stays without a person (no name, e-mail, phone, address, relation, hours of care,
     login): its neighbourhood and burden scores are what the reports count
-    ("mantelzorgers bereikt", the burden per month), and the access log of who opened
-    the file (``CareFileAccess``) hangs off it and must not be cascaded away."""
+    ("mantelzorgers bereikt", the burden per month). The access log of who opened the
+    file (``audit.AccessLogEntry``) refers to it by id only and stays either way."""
     ids = sorted(set(mantelzorger_ids))
     with transaction.atomic():
         CareRecipient.objects.filter(mantelzorger_id__in=ids).delete()

@@ -217,3 +217,19 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return HttpResponseRedirect(url)
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` (settings.PERMISSIONS_POLICY) on every response: camera,
+    microphone, location and the other powerful browser features are off for our pages
+    and anything they might embed, so an injected script could not ask for them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.policy = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy and not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = self.policy
+        return response

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
+    "csp",
     # The project's apps, from the ground floor up (docs/architecture.md).
     "accounts",
     "notifications",
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     # First, so that its duration covers every other layer (and the HTTPS redirect).
     "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.DutchFirstMiddleware",
@@ -121,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so that "lock, re-check, write"
     # (capacity checks) cannot deadlock on a lock upgrade.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # Every page with care data appends a row to the access log (audit): in WAL mode with
+    # synchronous=NORMAL a commit costs no fsync (a power cut may lose the last commits,
+    # never corrupt the file), so a read page stays as fast as before it wrote.
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -273,14 +281,17 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 600)
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 10)
 NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 365)
+# The one-click "switch this off" link at the bottom of an e-mail works this long.
+NOTIFICATION_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NOTIFICATION_UNSUBSCRIBE_MAX_AGE_DAYS", 365)
 # Reminders and daily digests go out between these wall-clock hours (Europe/Amsterdam).
 REMINDER_HOURS = (env_int("REMINDER_FROM_HOUR", 8), env_int("REMINDER_UNTIL_HOUR", 20))
 
-# Geocoding: offline gazetteer by default; GEOCODER=nominatim to ask OpenStreetMap
-# first (falls back to the gazetteer on errors).
+# Geocoding: offline gazetteer by default; GEOCODER=pdok to ask the Dutch government's
+# PDOK Locatieserver (addresses, buurt and wijk codes; free, no key) or nominatim to
+# ask OpenStreetMap first (both fall back to the gazetteer on errors and time-outs).
 GEOCODER = env_str("GEOCODER", "offline").lower()
-if GEOCODER not in {"offline", "nominatim"}:
-    raise ImproperlyConfigured("GEOCODER must be offline or nominatim")
+if GEOCODER not in {"offline", "pdok", "nominatim"}:
+    raise ImproperlyConfigured("GEOCODER must be offline, pdok or nominatim")
 GEOCODER_NOMINATIM_URL = env_str("GEOCODER_NOMINATIM_URL", "")
 GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 3)
 
@@ -326,6 +337,39 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PROD
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Another site learns nothing of our addresses (they hold ids and secret tokens);
+# our own pages still see where a click came from.
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): only our own scripts, styles, images and
+# connections; no inline script or style anywhere (templates and static/ are kept
+# that way, tests/config/test_csp.py walks the pages), no plugins, no <base>, no
+# framing, forms post only to us. The Django admin gets the same policy: its
+# templates carry no inline script, and the one inline <style> it has (a change
+# list without actions) is cosmetic and none of our admin pages renders it.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "frame-ancestors": [_NONE],
+        "form-action": [_SELF],
+    },
+}
+# Browser features no page uses (no page asks for the location: postcodes are typed).
+# Passkeys (WebAuthn, for staff MFA) stay allowed on our own pages.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), publickey-credentials-create=(self), publickey-credentials-get=(self), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 # Logs go to stderr (the process manager collects them). One key=value line per request
 # from config.middleware.RequestLogMiddleware on the logger "buurtmakelaar.request":

@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("privacy.urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -42,6 +42,7 @@ DEMO_ACCOUNTS = [
     DemoAccount(f"coordinator@{DEMO_DOMAIN}", "admin", "Beheerder van de vrijwilligerscentrale"),
     DemoAccount(f"makelaar@{DEMO_DOMAIN}", "broker", "Makelaar (broker) van Vrijwilligerscentrale Regio Arnhem"),
     DemoAccount(f"gemeente.arnhem@{DEMO_DOMAIN}", "municipality", "Gemeente Arnhem (alleen cijfers)"),
+    DemoAccount(f"privacy@{DEMO_DOMAIN}", "privacy_officer", "Privacy officer: leest het inzagelog"),
     DemoAccount(f"vrijwilliger@{DEMO_DOMAIN}", "volunteer", "Vrijwilliger in Velp"),
     DemoAccount(f"mantelzorger@{DEMO_DOMAIN}", "mantelzorger", "Mantelzorger in Huissen, vraagt respijtzorg"),
     DemoAccount(f"hulpvrager@{DEMO_DOMAIN}", "help_seeker", "Hulpvrager in Arnhem, vraagt hulp bij boodschappen"),
@@ -49,7 +50,7 @@ DEMO_ACCOUNTS = [
 
 # Staff log in with two steps (accounts.two_step): these demo accounts get the known
 # TOTP secret of settings.DEMO_TOTP_SECRET (local and test runs only).
-DEMO_STAFF_ROLES = ("superuser", "admin", "broker", "municipality")
+DEMO_STAFF_ROLES = ("superuser", "admin", "broker", "municipality", "privacy_officer")
 DEMO_STAFF_ACCOUNTS = [account for account in DEMO_ACCOUNTS if account.role in DEMO_STAFF_ROLES]
 
 # Skills per kind of request, to make the demo requests plausible.
@@ -207,6 +208,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             "admin": ("Ingrid", "Jansen"),
             "broker": ("Samira", "El Amrani"),
             "municipality": ("Pieter", "de Gemeente"),
+            "privacy_officer": ("Noor", "Visser"),
             "volunteer": ("Zoë", "van 't Hof"),
             "mantelzorger": ("Henk", "Willemsen"),
             "help_seeker": ("Fatma", "Özdemir-Bakker"),
@@ -219,7 +221,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
         for role in DEMO_STAFF_ROLES:
             demo_totp_ensure(user=users[role], secret=settings.DEMO_TOTP_SECRET)
     arnhem = Municipality.objects.get(name="Arnhem")
-    for role, municipality in [("admin", None), ("broker", None), ("municipality", arnhem)]:
+    for role, municipality in [("admin", None), ("broker", None), ("municipality", arnhem), ("privacy_officer", None)]:
         StaffMembership.objects.get_or_create(
             user=users[role], organisation=organisation, role=role, defaults={"municipality": municipality}
         )

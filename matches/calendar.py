@@ -1,10 +1,11 @@
 """Private iCal feeds: the appointments of a person's active matches in their own
 phone's calendar.
 
-* :func:`calendar_feed_for` / :func:`calendar_feed_reset` (writes): the secret
-  token of a person's feed; a reset makes a new token, so the old address stops
-  working at once.
-* :func:`calendar_feed_by_token` (read): the feed behind a token, or ``None``.
+* :func:`calendar_feed_reset` (write): a new secret token for a person's feed (the
+  first, or a new one: the old address stops working at once); only its SHA-256
+  is stored, so the address is shown once.
+* :func:`calendar_feed_of` (read): the person's feed, if any;
+  :func:`calendar_feed_by_token` (read): the feed behind a token, or ``None``.
 * :func:`calendar_ics` (read): the feed itself, as bytes.
 
 What is in the feed, for the user's ACTIVE matches only:
@@ -26,6 +27,7 @@ a generated VTIMEZONE), so a weekly 13:00 stays 13:00 across DST changes.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
@@ -52,37 +54,45 @@ VTIMEZONE_YEARS_AHEAD = 15
 
 
 # --- the token --------------------------------------------------------------
+#
+# Only the SHA-256 of a feed's token is stored: whoever reads the database (a backup,
+# a leak) cannot open anyone's calendar. The address is therefore shown once, when it
+# is made; a person who lost it makes a new one (the old one then stops working).
 
 
 def _new_token() -> str:
-    return secrets.token_urlsafe(32)  # 43 characters, fits the 64 of the field
+    return secrets.token_urlsafe(32)  # 43 characters
 
 
-def calendar_feed_for(user) -> CalendarFeed:
-    """The user's feed, made on first use."""
-    feed, _created = CalendarFeed.objects.get_or_create(user=user, defaults={"token": _new_token()})
-    return feed
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def calendar_feed_reset(*, user) -> CalendarFeed:
-    """A new secret address for the user's feed; the old one stops working."""
+def calendar_feed_of(user) -> CalendarFeed | None:
+    """The user's feed, or ``None`` when they never made one."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_reset(*, user) -> tuple[CalendarFeed, str]:
+    """A new secret address for the user's feed (the first one, or a new one: the old
+    one stops working at once). Returns the feed and the token, which is nowhere
+    stored in plain text: show it now or never."""
+    token = _new_token()
     with transaction.atomic():
         feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
         if feed is None:
-            return CalendarFeed.objects.create(user=user, token=_new_token())
-        old = feed.token
-        feed.token = _new_token()
-        while feed.token == old:  # pragma: no cover - astronomically unlikely
-            feed.token = _new_token()
-        feed.save(update_fields=["token"])
-        return feed
+            feed = CalendarFeed.objects.create(user=user, token_hash=calendar_token_hash(token))
+        else:
+            feed.token_hash = calendar_token_hash(token)
+            feed.save(update_fields=["token_hash"])
+    return feed, token
 
 
 def calendar_feed_by_token(token: str) -> CalendarFeed | None:
-    """The feed for ``token`` (exact match), or ``None``."""
+    """The feed for ``token`` (looked up by its hash), or ``None``."""
     if not token or len(token) > 64:
         return None
-    return CalendarFeed.objects.select_related("user").filter(token=token).first()
+    return CalendarFeed.objects.select_related("user").filter(token_hash=calendar_token_hash(token)).first()
 
 
 # --- the events ------------------------------------------------------------

@@ -231,10 +231,11 @@ class Evaluation(models.Model):
 
 class CalendarFeed(models.Model):
     """A private iCal address per person: whoever knows the token sees the
-    appointments of that person's active matches. Resetting makes a new token."""
+    appointments of that person's active matches. Only the token's SHA-256 (hex) is
+    stored (matches.calendar); resetting makes a new token."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -36,6 +36,8 @@ import re
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
+from audit.models import AccessLogEntry
+from caregivers.access import request_read
 from matches.reasons import reason_text
 from matching.engine.suggest import MAX_LIMIT
 from matching.selectors import DEFAULT_LIMIT, request_for_matching, volunteer_candidates
@@ -101,6 +103,7 @@ def api_suggestions(request, slug, pk):
     found = volunteer_candidates(organisation=organisation, request=help_request, limit=limit)
     if found.problem:
         return json_error(found.problem, 409)
+    request_read(request=request, help_request=help_request, what=AccessLogEntry.What.SUGGESTIONS_API)
     return JsonResponse(
         {
             "request": help_request.pk,

@@ -109,6 +109,10 @@ def request_for_matching(*, organisation: Organisation, pk: int) -> HelpRequest:
             "latitude",
             "longitude",
             "neighbourhood__name",
+            # Whose file it is, for the access log (caregivers.access.request_subject).
+            "requester_id",
+            "mantelzorger_id",
+            "care_recipient_id",
         )
         .first()
     )

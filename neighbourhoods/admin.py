@@ -5,15 +5,15 @@ from neighbourhoods.models import Municipality, Neighbourhood, Organisation, Sta
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "province"]
-    search_fields = ["name"]
+    list_display = ["name", "code", "province"]
+    search_fields = ["name", "code"]
 
 
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "municipality", "latitude", "longitude"]
+    list_display = ["name", "kind", "code", "municipality", "latitude", "longitude"]
     list_filter = ["kind", "municipality"]
-    search_fields = ["name", "municipality__name"]
+    search_fields = ["name", "code", "municipality__name"]
     autocomplete_fields = ["municipality", "parent"]
 
 

@@ -48,6 +48,7 @@ from common.slots import Slot, SlotError, parse_slots
 from neighbourhoods.geo import InvalidPostcode, get_gazetteer, normalise_name, normalise_postcode, place_key
 from neighbourhoods.geocoding import GeocodeError, GeocodeResult, get_geocoder
 from neighbourhoods.locate import Area, nearest_area
+from neighbourhoods.municipalities import current_municipality_name, get_register
 
 if TYPE_CHECKING:
     from neighbourhoods.models import Organisation
@@ -472,11 +473,15 @@ class LocationResolver:
         self._nearest: dict[tuple[Point, str], int | None] = {}
         self._areas: dict[str, list[Area]] = {}
         self._all_areas: list[Area] = []
+        self._codes: dict[str, int] = {}
+        self._current: dict[tuple[str, str], str] = {}  # (gazetteer municipality, place) -> today's
         if organisation is not None:
             neighbourhoods = Neighbourhood.objects.filter(municipality__organisations=organisation).values_list(
-                "pk", "kind", "latitude", "longitude", "boundary", "municipality__name"
+                "pk", "kind", "latitude", "longitude", "boundary", "municipality__name", "code"
             )
-            for pk, kind, lat, lon, boundary, municipality in neighbourhoods:
+            for pk, kind, lat, lon, boundary, municipality, code in neighbourhoods:
+                if code:
+                    self._codes[code] = pk
                 area = Area(id=pk, kind=kind, centroid=Point(lat, lon), boundary=boundary)
                 self._areas.setdefault(normalise_name(municipality), []).append(area)
                 self._all_areas.append(area)
@@ -499,6 +504,9 @@ class LocationResolver:
                 row.error("postcode", _("'%(value)s': %(reason)s") % {"value": postcode, "reason": found.message})
                 return None
             point, municipality, place = found.point, found.municipality, place or found.place
+            if found.buurt_code and found.buurt_code in self._codes:
+                # The online geocoder named the CBS buurt: no need to guess from distances.
+                return RowLocation(postcode, house_number, place, point, self._codes[found.buurt_code])
         elif place:
             found = self._geocode("place", place_key(place), place=place)
             if isinstance(found, GeocodeError):
@@ -508,7 +516,7 @@ class LocationResolver:
         else:
             row.error("postcode", _("geen adres. Vul postcode en house_number in, of place, of latitude en longitude."))
             return None
-        return RowLocation(postcode, house_number, place, point, self._neighbourhood(point, municipality))
+        return RowLocation(postcode, house_number, place, point, self._neighbourhood(point, municipality, place))
 
     def _coordinates(self, row: Row) -> Point | None:
         lat_text, lon_text = row.raw("latitude"), row.raw("longitude")
@@ -544,8 +552,19 @@ class LocationResolver:
                 self._geocoded[cache_key] = error
         return self._geocoded[cache_key]
 
-    def _neighbourhood(self, point: Point, municipality: str) -> int | None:
+    def _neighbourhood(self, point: Point, municipality: str, place: str = "") -> int | None:
         key = normalise_name(municipality or "")
+        if key:
+            # The gazetteer has 2016 borders ("Boxmeer" is Land van Cuijk today) and misfiles
+            # some villages; an organisation's own municipality name (a demo's Rijnwaarden) wins.
+            if (key, place) not in self._current:
+                fixed = get_register().place_fix(municipality, place)
+                if fixed is None and key not in self._areas:
+                    current = current_municipality_name(municipality, place)
+                else:
+                    current = fixed.name if fixed else None
+                self._current[key, place] = normalise_name(current) if current else key
+            key = self._current[key, place]
         cache_key = (point, key)
         if cache_key not in self._nearest:
             # Known municipality: only its neighbourhoods (as neighbourhood_for_point does).

@@ -1,10 +1,13 @@
 """Turning a postcode (and house number) or a place name into a :class:`Point`.
 
-Three geocoders share one interface, ``geocode(postcode=None, house_number=None,
+Four geocoders share one interface, ``geocode(postcode=None, house_number=None,
 place=None) -> GeocodeResult``:
 
 - :class:`OfflineGeocoder`: the shipped gazetteer; a postcode gives the centre of its
   PC4 area. Always available, never exact to the address.
+- :class:`PdokGeocoder`: the Dutch government's PDOK Locatieserver (BAG addresses, no
+  key), through the geopy-style :class:`PDOKLocatieserver`, cached; gives the buurt and
+  wijk code of the address as well.
 - :class:`NominatimGeocoder`: OpenStreetMap Nominatim through geopy, cached.
 - :class:`FallbackGeocoder`: asks a primary (online) geocoder and falls back to the
   offline one on any failure, saying so in ``fallback_reason``: a form is never
@@ -18,11 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.utils.translation import gettext_lazy as _
+from geopy.geocoders.base import DEFAULT_SENTINEL
+from geopy.geocoders.base import Geocoder as GeopyGeocoder
 
 from common.geo import Point
 from neighbourhoods.geo import Gazetteer, InvalidPostcode, get_gazetteer, normalise_name, normalise_postcode
@@ -40,7 +46,13 @@ USER_AGENT = "buurtmakelaar"
 CACHE_SECONDS = 30 * 24 * 3600  # addresses hardly move; Nominatim asks clients to cache
 CACHE_PREFIX = "geocode:nominatim:v1:"
 
-Source = Literal["offline", "nominatim", "cache"]
+PDOK_CACHE_PREFIX = "geocode:pdok:v1:"
+PDOK_DOMAIN = "api.pdok.nl"
+PDOK_PATH = "/bzk/locatieserver/search/v3_1/free"
+
+_POINT_RE = re.compile(r"POINT\((?P<lon>-?[0-9.]+) (?P<lat>-?[0-9.]+)\)")
+
+Source = Literal["offline", "nominatim", "pdok", "cache"]
 
 
 class GeocodeError(Exception):
@@ -60,6 +72,8 @@ class GeocodeResult:
     source: Source
     approximate: bool  # the point is an area or place centre, not the address itself
     fallback_reason: str | None = None
+    buurt_code: str | None = None  # CBS "BU02020101", from PDOK
+    wijk_code: str | None = None  # CBS "WK020201", from PDOK
 
 
 class Geocoder(Protocol):
@@ -238,6 +252,113 @@ class NominatimGeocoder:
             logger.warning("geocoding cache write failed", exc_info=True)
 
 
+class PDOKLocatieserver(GeopyGeocoder):
+    """geopy geocoder for the PDOK Locatieserver (``free`` endpoint, v3.1).
+
+    geopy 2.5 has none. Free, no key, BAG addresses; ``fq`` narrows the type
+    (``type:adres``, ``type:postcode``, ``type:woonplaats``). Each :class:`Location`
+    keeps the full document in ``raw`` (buurtcode, wijkcode, gemeentenaam, ...).
+    ``adapter_factory`` is geopy's transport; tests pass a recorded one.
+    """
+
+    def __init__(self, *, domain: str = PDOK_DOMAIN, scheme: str = "https", timeout: float = 3, **kwargs: Any):
+        super().__init__(scheme=scheme, timeout=timeout, user_agent=USER_AGENT, **kwargs)
+        self.api = f"{self.scheme}://{domain}{PDOK_PATH}"
+
+    def geocode(self, query: str, *, exactly_one: bool = True, fq: str = "type:adres", timeout: Any = DEFAULT_SENTINEL):
+        params = {"q": query, "fq": fq, "rows": 1 if exactly_one else 10}
+        url = f"{self.api}?{urlencode(params)}"
+        return self._call_geocoder(url, lambda data: self._parse(data, exactly_one), timeout=timeout)
+
+    @staticmethod
+    def _parse(data: Any, exactly_one: bool):
+        from geopy.location import Location
+
+        docs = ((data or {}).get("response") or {}).get("docs") or []
+        locations = []
+        for doc in docs:
+            match = _POINT_RE.fullmatch(str(doc.get("centroide_ll", "")).strip())
+            if not match:
+                continue
+            lon, lat = float(match["lon"]), float(match["lat"])
+            locations.append(Location(doc.get("weergavenaam", ""), (lat, lon), doc))
+        if not locations:
+            return None
+        return locations[0] if exactly_one else locations
+
+
+class PdokGeocoder:
+    """Our interface over :class:`PDOKLocatieserver`, cached by normalised query.
+
+    Postcode and house number -> the address (``fq=type:adres``); a postcode alone ->
+    the postcode's centre (``type:postcode``); a place -> the place (``type:woonplaats``).
+    ``cache`` as for :class:`NominatimGeocoder`; ``geolocator`` replaces the geopy class.
+    """
+
+    def __init__(self, *, timeout: float = 3, cache: Any = None, geolocator: Any = None) -> None:
+        self.timeout = timeout
+        self._cache = cache
+        self._geolocator = geolocator
+
+    @property
+    def geolocator(self) -> Any:
+        if self._geolocator is None:
+            self._geolocator = PDOKLocatieserver(timeout=self.timeout)
+        return self._geolocator
+
+    cache = NominatimGeocoder.cache
+    _cache_get = NominatimGeocoder._cache_get
+    _cache_set = NominatimGeocoder._cache_set
+
+    def geocode(
+        self, postcode: str | None = None, house_number: str | None = None, place: str | None = None
+    ) -> GeocodeResult:
+        """Raises GeocodeError when nothing is found, and geopy's errors when the service
+        fails; :class:`FallbackGeocoder` handles both."""
+        code = _clean_postcode(postcode) if postcode and postcode.strip() else None
+        number = " ".join((house_number or "").split()) or None
+        if code and number:
+            query, fq = f"{code.replace(' ', '')} {number}", "type:adres"
+        elif code:
+            query, fq = code.replace(" ", ""), "type:postcode"
+        elif place and place.strip():
+            query, fq = " ".join(place.split()), "type:woonplaats"
+        else:
+            raise GeocodeError(NOTHING_GIVEN)
+        key = PDOK_CACHE_PREFIX + hashlib.sha256(f"{fq}|{normalise_name(query)}".encode()).hexdigest()
+        cached = self._cache_get(key)
+        if cached is not None:
+            return self._result(cached, code, source="cache")
+        location = self.geolocator.geocode(query, exactly_one=True, fq=fq, timeout=self.timeout)
+        if location is None:
+            raise GeocodeError(NOT_FOUND_ONLINE)
+        doc = location.raw or {}
+        value = {
+            "lat": location.latitude,
+            "lon": location.longitude,
+            "place": doc.get("woonplaatsnaam") or "",
+            "municipality": doc.get("gemeentenaam") or "",
+            "approximate": doc.get("type") != "adres",
+            "buurt_code": doc.get("buurtcode") or None,
+            "wijk_code": doc.get("wijkcode") or None,
+        }
+        self._cache_set(key, value)
+        return self._result(value, code, source="pdok")
+
+    @staticmethod
+    def _result(value: dict, code: str | None, *, source: Source) -> GeocodeResult:
+        return GeocodeResult(
+            point=Point(value["lat"], value["lon"]),
+            place=value["place"],
+            municipality=value["municipality"],
+            postcode=code,
+            source=source,
+            approximate=value["approximate"],
+            buurt_code=value.get("buurt_code"),
+            wijk_code=value.get("wijk_code"),
+        )
+
+
 class FallbackGeocoder:
     """Ask ``primary``; on an error, a timeout or no result use ``fallback`` and say why."""
 
@@ -275,15 +396,18 @@ class FallbackGeocoder:
 
 
 def get_geocoder() -> Geocoder:
-    """The geocoder named by ``settings.GEOCODER``: "offline" (default) or "nominatim"
-    (with the offline gazetteer as fallback; ``GEOCODER_NOMINATIM_URL`` may name
-    your own server, ``GEOCODER_TIMEOUT`` is in seconds)."""
+    """The geocoder named by ``settings.GEOCODER``: "offline" (default), "pdok" or
+    "nominatim" (both with the offline gazetteer as fallback; ``GEOCODER_NOMINATIM_URL``
+    may name your own Nominatim server, ``GEOCODER_TIMEOUT`` is in seconds)."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
     kind = (getattr(settings, "GEOCODER", "offline") or "offline").lower()
     if kind == "offline":
         return OfflineGeocoder()
+    if kind == "pdok":
+        timeout = getattr(settings, "GEOCODER_TIMEOUT", 3)
+        return FallbackGeocoder(PdokGeocoder(timeout=timeout), OfflineGeocoder())
     if kind == "nominatim":
         url = getattr(settings, "GEOCODER_NOMINATIM_URL", "") or ""
         parts = urlsplit(url if "//" in url else f"//{url}") if url else None
@@ -291,4 +415,4 @@ def get_geocoder() -> Geocoder:
         scheme = parts.scheme if parts and parts.scheme else "https"
         timeout = getattr(settings, "GEOCODER_TIMEOUT", 3)
         return FallbackGeocoder(NominatimGeocoder(domain, scheme=scheme, timeout=timeout), OfflineGeocoder())
-    raise ImproperlyConfigured(f"GEOCODER must be 'offline' or 'nominatim', not {kind!r}")
+    raise ImproperlyConfigured(f"GEOCODER must be 'offline', 'pdok' or 'nominatim', not {kind!r}")

@@ -14,9 +14,15 @@ from common.geo import Point
 class Municipality(models.Model):
     name = models.CharField(_("naam"), max_length=100, unique=True)
     province = models.CharField(_("provincie"), max_length=50, blank=True)
+    # CBS code ("GM0037"); empty for a municipality that no longer exists (a demo
+    # may keep Rijnwaarden) or that was typed by hand.
+    code = models.CharField(_("CBS-code"), max_length=6, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="unique_municipality_code"),
+        ]
         verbose_name = _("gemeente")
         verbose_name_plural = _("gemeenten")
 
@@ -42,10 +48,13 @@ class Neighbourhood(models.Model):
     longitude = models.FloatField(_("lengtegraad"))
     # Optional GeoJSON Polygon or MultiPolygon (lon, lat order, as GeoJSON says).
     boundary = models.JSONField(_("grens (GeoJSON)"), null=True, blank=True)
+    # CBS code of a wijk ("WK003700") or buurt ("BU00370000"); empty for a kern.
+    code = models.CharField(_("CBS-code"), max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["municipality__name", "name"]
         constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="unique_neighbourhood_code"),
             models.UniqueConstraint(fields=["municipality", "name", "kind"], name="unique_neighbourhood_name"),
             models.CheckConstraint(
                 condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
@@ -106,9 +115,15 @@ class StaffMembership(models.Model):
         BROKER = "broker", _("makelaar")
         ADMIN = "admin", _("beheerder")
         MUNICIPALITY = "municipality", _("gemeente (alleen cijfers)")
+        # Reads the organisation's access log of care data (NEN 7513); nothing else.
+        PRIVACY_OFFICER = "privacy_officer", _("privacy officer (inzagelog)")
 
     # Roles that work with people's files: brokers, and admins (who can also broker).
     CASEWORK_ROLES = (Role.BROKER, Role.ADMIN)
+    # Roles that open care files (the intake desk: requests with the person cared for,
+    # burden check-ins, intake notes): brokers only, as the privacy page says. An
+    # admin who does casework too holds the broker role as well.
+    CARE_FILE_ROLES = (Role.BROKER,)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")

@@ -13,6 +13,7 @@ from common.geo import Point
 from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.locate import Area, nearest_area
 from neighbourhoods.models import DEFAULT_SKILLS, Municipality, Neighbourhood, Organisation, Skill, StaffMembership
+from neighbourhoods.municipalities import get_register
 
 
 def neighbourhood_for_point(*, point: Point, municipality: Municipality | None = None) -> Neighbourhood | None:
@@ -31,8 +32,95 @@ def neighbourhood_for_point(*, point: Point, municipality: Municipality | None =
     return Neighbourhood.objects.select_related("municipality").get(pk=found.id)
 
 
-def municipality_by_name(name: str) -> Municipality | None:
-    return Municipality.objects.filter(name__iexact=name.strip()).first() if name else None
+def municipality_by_name(name: str, place: str | None = None) -> Municipality | None:
+    """The Municipality row called ``name``; a former municipality from the gazetteer
+    or an import ("Boxmeer") finds the row of its current one (Land van Cuijk)."""
+    if not name or not name.strip():
+        return None
+    found = Municipality.objects.filter(name__iexact=name.strip()).first()
+    if found is not None:
+        return found
+    current = get_register().current_for(name, place)
+    if current is None:
+        return None
+    return (
+        Municipality.objects.filter(code=current.code).first()
+        or Municipality.objects.filter(name__iexact=current.name).first()
+    )
+
+
+def municipality_resolve(name: str) -> Municipality | None:
+    """The Municipality row a person means by ``name`` (a name, "Den Haag", or a CBS
+    code); None for a former, split, ambiguous or unknown name
+    (:func:`municipality_lookup_message` says why)."""
+    text = (name or "").strip()
+    if not text:
+        return None
+    found = Municipality.objects.filter(name__iexact=text).first()
+    if found is not None:
+        return found
+    lookup = get_register().lookup(text)
+    if lookup.municipality is None or lookup.is_former:
+        return None
+    current = lookup.municipality
+    return (
+        Municipality.objects.filter(code=current.code).first()
+        or Municipality.objects.filter(name__iexact=current.name).first()
+    )
+
+
+def municipality_lookup_message(name: str) -> str:
+    """Why ``name`` is not (or no longer) a municipality we can use, in plain Dutch:
+    mergers ("Boxmeer is sinds 2022 onderdeel van Land van Cuijk"), splits, names that
+    two municipalities share, and close matches for a typing error."""
+    text = " ".join((name or "").split())[:80]
+    lookup = get_register().lookup(text)
+    if lookup.changes:
+        return " ".join(_change_sentence(change) for change in _unique_changes(lookup.changes))
+    if lookup.candidates:
+        return _("Er zijn meer gemeenten die %(name)s heten: %(list)s. Schrijf de naam zoals CBS die schrijft.") % {
+            "name": text,
+            "list": ", ".join(m.name for m in lookup.candidates),
+        }
+    if lookup.municipality is not None:
+        return _("Gemeente %(name)s hoort nog bij geen werkgebied. Zet het op met organisation_setup.") % {
+            "name": lookup.municipality.name
+        }
+    if lookup.close_matches:
+        return _("Gemeente %(name)s kennen we niet. Bedoelt u: %(list)s?") % {
+            "name": text,
+            "list": ", ".join(m.name for m in lookup.close_matches),
+        }
+    return _("Gemeente %(name)s kennen we niet.") % {"name": text}
+
+
+def _unique_changes(changes):
+    """A split municipality: one sentence listing every successor."""
+    kinds = {c.kind for c in changes}
+    if "split" in kinds:
+        return [changes]
+    return list(changes)
+
+
+def _change_sentence(change) -> str:
+    if isinstance(change, tuple | list):  # a split
+        first = change[0]
+        return _(
+            "%(old)s is in %(year)s verdeeld over %(list)s. Kies de gemeente waar het dorp of de wijk nu bij hoort."
+        ) % {"old": first.old_name, "year": first.year or "", "list": ", ".join(c.new.name for c in change)}
+    if change.kind == "rename":
+        if change.year:
+            return _("%(old)s heet sinds %(year)s %(new)s.") % {
+                "old": change.old_name,
+                "year": change.year,
+                "new": change.new.name,
+            }
+        return _("%(old)s heet nu %(new)s.") % {"old": change.old_name, "new": change.new.name}
+    return _("%(old)s is sinds %(year)s onderdeel van %(new)s.") % {
+        "old": change.old_name,
+        "year": change.year,
+        "new": change.new.name,
+    }
 
 
 def organisations_serving(*, municipality: Municipality) -> QuerySet[Organisation]:
@@ -73,7 +161,7 @@ def serving_area(*, location: GeocodeResult, postcode: str = "") -> ServingArea:
     """The organisation that serves the municipality of ``location``.
 
     Raises DomainError (on the postcode field) when no organisation works there."""
-    municipality = municipality_by_name(location.municipality or "")
+    municipality = municipality_by_name(location.municipality or "", location.place)
     organisation = organisations_serving(municipality=municipality).order_by("pk").first() if municipality else None
     if municipality is None or organisation is None:
         raise DomainError(
@@ -81,10 +169,13 @@ def serving_area(*, location: GeocodeResult, postcode: str = "") -> ServingArea:
             % {"place": location.municipality or location.place or postcode},
             field="postcode",
         )
+    neighbourhood = None
+    if location.buurt_code:  # the online geocoder named the CBS buurt
+        neighbourhood = Neighbourhood.objects.filter(municipality=municipality, code=location.buurt_code).first()
     return ServingArea(
         organisation=organisation,
         municipality=municipality,
-        neighbourhood=neighbourhood_for_point(point=location.point, municipality=municipality),
+        neighbourhood=neighbourhood or neighbourhood_for_point(point=location.point, municipality=municipality),
     )
 
 
@@ -139,6 +230,9 @@ def staff_roles(user) -> dict:
         "broker_of": tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.BROKER),
         "admin_of": tuple(m.organisation for m in memberships if m.role == StaffMembership.Role.ADMIN),
         "municipality_of": tuple(m for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY),
+        "privacy_officer_of": tuple(
+            m.organisation for m in memberships if m.role == StaffMembership.Role.PRIVACY_OFFICER
+        ),
     }
 
 
@@ -167,6 +261,16 @@ def skills_sorted(skills) -> list[Skill]:
 def import_skill_codes(organisation) -> set[str]:
     """Skill codes a CSV import may use: the default catalogue plus the organisation's own."""
     return set(DEFAULT_SKILLS) | set(skills_for_organisation(organisation).values_list("code", flat=True))
+
+
+def may_read_care_files(user, organisation_id: int) -> bool:
+    """Whether ``user`` may open the organisation's care files (the intake desk):
+    a broker of it (``StaffMembership.CARE_FILE_ROLES``), not an admin as such."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return StaffMembership.objects.filter(
+        user=user, organisation_id=organisation_id, role__in=StaffMembership.CARE_FILE_ROLES
+    ).exists()
 
 
 def is_broker_of(user, organisation_id: int) -> bool:

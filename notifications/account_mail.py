@@ -7,10 +7,17 @@ from allauth.account.adapter import DefaultAccountAdapter
 from notifications.models import Category
 from notifications.services import notification_queue
 
+# allauth's flash message "we sent an e-mail to …" after a sign-up. It is left out:
+# allauth skips it when it sends no mail (the address was tried moments ago), which
+# told a known address from a new one. The page after a sign-up says the same for all.
+_SIGNUP_SENT_MESSAGE = "account/messages/email_confirmation_sent.txt"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        message = self.render_mail(template_prefix, email, context)
+        # allauth's own send_mail gives every template the address ({{ email }}).
+        ctx = {"email": email, **context}
+        message = self.render_mail(template_prefix, email, ctx)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
@@ -27,3 +34,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 body=message.body,
                 html=html,
             )
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        if message_template == _SIGNUP_SENT_MESSAGE and (message_context or {}).get("signup"):
+            return
+        super().add_message(
+            request,
+            level,
+            message_template=message_template,
+            message_context=message_context,
+            extra_tags=extra_tags,
+            message=message,
+        )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notifications.models import MailPreferences, Notification
+from notifications.models import MailLinkKey, MailPreferences, Notification
 
 
 @admin.register(Notification)
@@ -18,3 +18,13 @@ class NotificationAdmin(admin.ModelAdmin):
 class MailPreferencesAdmin(admin.ModelAdmin):
     list_display = ["email", "proposals", "updates", "reminders", "broker", "digest", "updated_at"]
     search_fields = ["email"]
+
+
+@admin.register(MailLinkKey)
+class MailLinkKeyAdmin(admin.ModelAdmin):
+    list_display = ["email", "created_at"]
+    search_fields = ["email"]
+    readonly_fields = ["email", "key", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -96,3 +96,21 @@ class MailPreferences(models.Model):
         if category == Category.ACCOUNT:
             return True
         return bool(getattr(self, category, True))
+
+
+class MailLinkKey(models.Model):
+    """The opaque id that stands for an address in the one-click 'switch this off'
+    link of every optional e-mail, so that the link never carries the address itself.
+    One per address, made when the first such mail is written; erasure removes it
+    (old links then stop working)."""
+
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    key = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sleutel voor afmeldlinks")
+        verbose_name_plural = _("sleutels voor afmeldlinks")
+
+    def __str__(self) -> str:
+        return self.email

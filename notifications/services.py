@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from common.errors import DomainError
 from common.tasks import task_named
-from notifications.models import OPTIONAL_CATEGORIES, Category, MailPreferences, Notification
+from notifications.models import OPTIONAL_CATEGORIES, Category, MailLinkKey, MailPreferences, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +101,9 @@ def preferences_erase(*, email: str) -> int:
     if not email:
         return 0
     deleted, _ = MailPreferences.objects.filter(email=email).delete()
+    keys, _ = MailLinkKey.objects.filter(email=email).delete()
     sent, _ = Notification.objects.filter(to_email=email).delete()
-    return deleted + sent
+    return deleted + keys + sent
 
 
 def notification_queue(

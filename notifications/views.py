@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import roles_for
 from notifications.forms import PreferencesForm
-from notifications.links import unsubscribe_read
+from notifications.links import UnsubscribeLinkExpired, unsubscribe_read
 from notifications.models import OPTIONAL_CATEGORIES, Category
 from notifications.services import preferences_for, preferences_update
 
@@ -33,7 +33,11 @@ def preferences(request):
 @require_http_methods(["GET", "POST"])
 @csrf_exempt  # the signed token in the address is the proof; mail programs POST here (RFC 8058)
 def unsubscribe(request, token):
-    found = unsubscribe_read(token)
+    try:
+        found = unsubscribe_read(token)
+    except UnsubscribeLinkExpired:
+        # Gone for good: the person chooses on the settings page after logging in.
+        return render(request, "notifications/unsubscribe.html", {"expired": True}, status=410)
     optional = {c.value for c in OPTIONAL_CATEGORIES}
     if found is None or found[1] not in optional:
         return render(

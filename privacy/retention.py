@@ -37,9 +37,10 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AccessLogEntry
+from audit.services import access_log_prune
 from caregivers.models import (
     BurdenCheckIn,
-    CareFileAccess,
     CareRecipient,
     HelpRequest,
     Mantelzorger,
@@ -242,7 +243,7 @@ def _mantelzorgers(ctx: Context) -> QuerySet:
 def _mantelzorgers_anonymise(ids: list[int], ctx: Context) -> None:
     # An update, not a save: the row keeps its organisation and neighbourhood, so the
     # reports' stored months stay valid (their post_save signal would invalidate them).
-    # Not a delete: the access log about this person must stay (CareFileAccess cascades).
+    # Not a delete: the row keeps the person's place in the anonymous figures.
     Mantelzorger.objects.filter(pk__in=ids).update(
         **dict.fromkeys(MANTELZORGER_TEXT, ""),
         care_hours_per_week=None,
@@ -289,16 +290,29 @@ def _hours_anonymise(ids: list[int], ctx: Context) -> None:
     HoursEntry.objects.filter(pk__in=ids).update(note="")
 
 
+def _access_log_cutoff(ctx: Context) -> datetime.datetime:
+    """The access log is one hash chain for the whole platform: only its oldest part can
+    go (``audit.services.access_log_prune``). So it goes by the longest period any
+    organisation chose, and no organisation loses a row before its own period."""
+    months = [retention_months(organisation=org)["access_log"] for org in Organisation.objects.all()]
+    return months_before(ctx.now, max([default_months()["access_log"], *months]))
+
+
 def _access_log(ctx: Context) -> QuerySet:
-    return CareFileAccess.objects.filter(mantelzorger__organisation=ctx.organisation, at__lt=ctx.cutoff("access_log"))
+    if ctx.organisation is not None:
+        return AccessLogEntry.objects.none()  # the chain is pruned as a whole, below
+    cutoff = _access_log_cutoff(ctx)
+    rows = AccessLogEntry.objects.filter(at__lt=cutoff)
+    first_kept = AccessLogEntry.objects.filter(at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
+    if first_kept is not None:
+        rows = rows.filter(seq__lt=first_kept)
+    return rows
 
 
 def _access_log_delete(ids: list[int], ctx: Context) -> None:
-    CareFileAccess.objects.filter(pk__in=ids).delete()
-    # MERGE HOOK (issue #13, access log): when ``audit.AccessLogEntry`` lands, its own
-    # prune function removes the organisation's entries older than
-    # ``ctx.cutoff("access_log")`` here, and ``_access_log`` lists them (the audit log
-    # refuses deletes except through that function).
+    # The only way rows leave the log: the oldest part of the chain, with an anchor so
+    # that the rest still verifies. ``ids`` are exactly that part (``_access_log``).
+    access_log_prune(before=_access_log_cutoff(ctx), now=ctx.now)
 
 
 def _sent_mail_delete(ids: list[int], ctx: Context) -> None:
@@ -424,7 +438,7 @@ APPLY: dict[str, Callable[[list[int], Context], None]] = {
 }
 # Kinds that also cover records without an organisation (mail to nobody's organisation,
 # accounts of people who never joined one).
-WITHOUT_ORGANISATION = {"sent_mail", "accounts_remove", "accounts_warn"}
+WITHOUT_ORGANISATION = {"sent_mail", "accounts_remove", "accounts_warn", "access_log"}
 assert set(SELECT) == set(APPLY) == set(KINDS_BY_CODE), "every kind of the schedule is selected and applied"
 
 

@@ -20,9 +20,15 @@ def test_every_admin_changelist_and_add_page_loads(client, superuser, personas, 
     opts = model._meta
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code
-    # The outbox and the record of privacy requests are written by the platform only:
-    # their admins are read-only.
-    assert add == (403 if model._meta.label in {"notifications.Notification", "privacy.RightsEvent"} else 200)
+    # The outbox, the unsubscribe link keys, the record of privacy requests and the
+    # access log are written by the platform only: their admins are read-only.
+    read_only = {
+        "notifications.Notification",
+        "notifications.MailLinkKey",
+        "privacy.RightsEvent",
+        "audit.AccessLogEntry",
+    }
+    assert add == (403 if model._meta.label in read_only else 200)
 
 
 def test_broker_cannot_use_admin(client, personas):

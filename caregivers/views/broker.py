@@ -2,8 +2,9 @@
 and entering a request on someone's behalf.
 
 Every view gets its organisation from the URL through ``staff_organisation``
-(404 for other organisations and for people without a broker or admin role
-there) and looks requests up within that organisation only."""
+(404 for other organisations and for people without the broker role there, admins
+included: these pages are care files, ``StaffMembership.CARE_FILE_ROLES``) and looks
+requests up within that organisation only."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AccessLogEntry
+from audit.services import Subject, access_record
+from caregivers.access import request_read
 from caregivers.broker_forms import BehalfRequestForm, IntakeForm, NoteForm, ReferForm, WithdrawForm
 from caregivers.filters import TABS, RequestQueueFilter
 from caregivers.intake import (
@@ -22,7 +26,6 @@ from caregivers.intake import (
     is_waiting_long,
     queue_counts,
     queue_page,
-    request_care_file_viewed,
     request_care_owner,
     request_for_broker,
     request_intake_save,
@@ -41,7 +44,10 @@ from common.errors import DomainError
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import skills_sorted, staff_organisation
 
-STAFF_ROLES = {StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
+# The desk shows care files (the person cared for, burden, intake notes): brokers only
+# (StaffMembership.CARE_FILE_ROLES; the privacy page promises it). Admins get a 404.
+STAFF_ROLES = set(StaffMembership.CARE_FILE_ROLES)
+What = AccessLogEntry.What
 
 # Service error fields that a form shows under another name.
 FIELD_ALIASES = {"weekly_slots": "slots", "when": "slots"}
@@ -79,6 +85,15 @@ def queue(request, slug):
     page = queue_page(queryset=filterset.qs, organisation=organisation, now=now, page_number=request.GET.get("page"))
     for entry in page.object_list:
         entry.request.badge_class = REQUEST_STATUS_BADGE.get(entry.request.status, "")
+    if page.object_list:
+        # One row per page view, naming every request it listed (names, kinds and the
+        # "heavily burdened" flag are care data too).
+        access_record(
+            request=request,
+            subject=Subject.organisation(organisation),
+            what=What.QUEUE,
+            obj=[entry.request for entry in page.object_list],
+        )
     counts = queue_counts(organisation=organisation)
     context = {
         "organisation": organisation,
@@ -109,14 +124,15 @@ def _events(help_request):
 
 
 def _render_detail(request, organisation, help_request, *, status: int = 200, note_form=None):
-    """The request's page. It shows care details, so every rendering is logged."""
+    """The request's page. It shows care details, so every rendering is logged
+    (``audit.services.access_record`` through ``caregivers.access.request_read``)."""
     now = timezone.now()
     owner = request_care_owner(help_request)
     trend = burden_trend(owner) if owner else []
     latest = trend[-1] if trend else None
     recipients = []
+    request_read(request=request, help_request=help_request, what=What.REQUEST_DETAIL)
     if owner is not None:
-        request_care_file_viewed(request=help_request, by=request.user)
         # The person this request is for; else everyone the carer looks after.
         recipients = [help_request.care_recipient] if help_request.care_recipient_id else owner.care_recipients.all()
     is_open = help_request.status in OPEN_STATUSES
@@ -236,6 +252,7 @@ def request_intake(request, slug, pk):
                 else _("De intake is opgeslagen."),
             )
             return _to_detail(organisation, help_request)
+    request_read(request=request, help_request=help_request, what=What.REQUEST_INTAKE)
     return render(
         request,
         "caregivers/broker/intake.html",
@@ -262,6 +279,9 @@ def request_refer_view(request, slug, pk):
                 _("De vraag is doorverwezen naar %(to)s.") % {"to": form.cleaned_data["referred_to"]},
             )
             return _to_detail(organisation, help_request)
+    request_read(
+        request=request, help_request=help_request, what=What.REQUEST_STEP, obj=f"helprequest:{help_request.pk}:refer"
+    )
     return render(
         request,
         "caregivers/broker/refer.html",
@@ -285,6 +305,12 @@ def request_withdraw_view(request, slug, pk):
         else:
             messages.success(request, _("De vraag is ingetrokken."))
             return _to_detail(organisation, help_request)
+    request_read(
+        request=request,
+        help_request=help_request,
+        what=What.REQUEST_STEP,
+        obj=f"helprequest:{help_request.pk}:withdraw",
+    )
     return render(
         request,
         "caregivers/broker/withdraw.html",

@@ -33,6 +33,7 @@ from caregivers.selectors import (
     burden_sparkline,
     burden_trend,
     care_recipient_of_user,
+    file_reads_of,
     latest_burden,
     mantelzorger_for_user,
     request_can_be_withdrawn,
@@ -190,6 +191,7 @@ def mantelzorger_home(request):
             "latest": latest,
             "checked_in_today": latest is not None and timezone.localdate(latest.created_at) == timezone.localdate(),
             "rows": _request_rows(requests_of(request.user)),
+            "file_reads": file_reads_of(request.user),
         },
     )
 
@@ -370,7 +372,11 @@ def request_new(request):
 
 @login_required
 def my_requests(request):
-    return render(request, "caregivers/my_requests.html", {"rows": _request_rows(requests_of(request.user))})
+    return render(
+        request,
+        "caregivers/my_requests.html",
+        {"rows": _request_rows(requests_of(request.user)), "file_reads": file_reads_of(request.user)},
+    )
 
 
 @login_required

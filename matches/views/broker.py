@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AccessLogEntry
+from caregivers.access import request_read
 from common.errors import DomainError
 from matches.attention import PROPOSAL_ANSWER_DAYS
 from matches.lifecycle import hours_approve, hours_approve_all, match_activate, match_cancel, match_end
@@ -199,6 +201,8 @@ def _render_detail(request, organisation, match, *, bound: dict | None = None, e
     for key, form in bound.items():
         if context.get(f"{key}_form") is not form and form.errors:
             context["error"] = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
+    # The requester's name, address and phone with the match: a read of their file.
+    request_read(request=request, help_request=match.request, what=AccessLogEntry.What.MATCH_DETAIL, obj=match)
     return render(request, "matches/broker/detail.html", context, status=status)
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseNotFound
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from matches.calendar import calendar_feed_by_token, calendar_feed_for, calendar_feed_reset, calendar_ics
+from matches.calendar import calendar_feed_by_token, calendar_feed_of, calendar_feed_reset, calendar_ics
 
 
 class ResetForm(forms.Form):
@@ -54,14 +54,15 @@ def _feed_urls(request, token: str) -> dict[str, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request):
-    if request.method == "POST":
-        form = ResetForm(request.POST)
-        if form.is_valid():
-            calendar_feed_reset(user=request.user)
+    """The calendar page. Only a hash of the address's secret is stored, so the
+    address is shown once: in the answer to the POST that makes it. Someone who
+    lost it makes a new one (with a tick when one exists: the old one stops)."""
+    feed = calendar_feed_of(request.user)
+    form = ResetForm(request.POST if request.method == "POST" and feed is not None else None)
+    context = {"form": form, "has_feed": feed is not None}
+    if request.method == "POST" and (feed is None or form.is_valid()):
+        _feed, token = calendar_feed_reset(user=request.user)
+        if feed is not None:
             messages.success(request, _("U heeft een nieuw agenda-adres. Het oude adres werkt niet meer."))
-            return redirect("calendar:manage")
-    else:
-        form = ResetForm()
-    feed_obj = calendar_feed_for(request.user)
-    context = {"form": form, **_feed_urls(request, feed_obj.token)}
+        context.update(_feed_urls(request, token), has_feed=True, form=ResetForm())
     return render(request, "matches/calendar_manage.html", context, status=400 if form.errors else 200)

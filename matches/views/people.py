@@ -27,6 +27,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AccessLogEntry
+from audit.services import access_record_many
+from caregivers.access import request_read, request_subject
 from common.errors import DomainError
 from matches.lifecycle import (
     LinkError,
@@ -199,12 +202,23 @@ def _volunteer_rows(volunteer, *, bound: dict[int, dict[str, forms.Form]] | None
 
 
 def _render_mine(request, volunteer, *, bound=None, error: str | None = None, status: int = 200) -> HttpResponse:
+    groups = _volunteer_rows(volunteer, bound=bound) if volunteer else None
     context = {
         "volunteer": volunteer,
-        "groups": _volunteer_rows(volunteer, bound=bound) if volunteer else None,
+        "groups": groups,
         "error": error,
         "grace_days": HOURS_GRACE_DAYS,
     }
+    # Proposals and current matches show the requester's own words, and once the
+    # volunteer said yes the address and the notes about the person cared for: one
+    # log row per request shown. Earlier matches show only the kind and the area.
+    shown = (groups or {}).get("proposals", []) + (groups or {}).get("current", [])
+    access_record_many(
+        request=request,
+        reads=[(request_subject(row["match"].request), row["match"]) for row in shown],
+        what=AccessLogEntry.What.VOLUNTEER_MATCH,
+        role="volunteer",
+    )
     return render(request, "matches/people/volunteer.html", context, status=status)
 
 
@@ -246,6 +260,15 @@ def _decline_page(request, match, form, *, side: str, status: int = 200) -> Http
         ),
         "back": reverse("matching_people:mine" if side == "volunteer" else "matching_people:requester"),
     }
+    if side == "volunteer":
+        # The proposal's summary, the requester's own words included.
+        request_read(
+            request=request,
+            help_request=match.request,
+            what=AccessLogEntry.What.VOLUNTEER_MATCH,
+            role="volunteer",
+            obj=match,
+        )
     return render(request, "matches/people/decline.html", context, status=status)
 
 
@@ -386,6 +409,17 @@ def requester_decline(request, pk: int) -> HttpResponse:
 
 
 def _link_response(request, context: dict, *, status: int = 200) -> HttpResponse:
+    if context.get("summary") is not None and context.get("match") is not None:
+        # Whoever holds the link sees kind, area and time (and, logged in as the
+        # volunteer, the requester's words): logged like any other read.
+        match = context["match"]
+        request_read(
+            request=request,
+            help_request=match.request,
+            what=AccessLogEntry.What.LINK_PAGE,
+            role="volunteer" if not context.get("hide_description") else "link",
+            obj=match,
+        )
     response = render(request, "matches/people/link.html", context, status=status)
     # The secret is in the address: never send it to another site as a Referer, never
     # cache or index it. Not "no-referrer": then browsers send "Origin: null" with the
@@ -408,6 +442,7 @@ def link(request, purpose: str, secret: str) -> HttpResponse:
     except LinkError as error:
         return _link_response(request, {**context, "error": error.message}, status=error.status)
     context["summary"] = proposal_summary(match)
+    context["match"] = match
     # Whoever holds the link sees what the volunteer needs to decide (kind, area, time);
     # the requester's own words only once the volunteer has logged in.
     context["hide_description"] = not is_match_volunteer(request.user, match)

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AccessLogEntry
+from caregivers.access import request_read
 from common.errors import DomainError
 from matches.lifecycle import match_proposal_mail
 from matches.models import Match
@@ -97,6 +99,7 @@ def _render(request, organisation, help_request, *, limit=DEFAULT_LIMIT, error=N
         "limit": limit,
     }
     template = "matching/_suggestions.html" if fragment else "matching/suggestions.html"
+    request_read(request=request, help_request=help_request, what=AccessLogEntry.What.SUGGESTIONS)
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

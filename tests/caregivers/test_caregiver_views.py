@@ -148,7 +148,7 @@ def test_home_shows_recipients_trend_table_sparkline_and_requests(
             created_at=checkin.created_at - datetime.timedelta(days=days_ago)
         )
     log_in(client, mark.user)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # +1: StaffSessionMiddleware asks whether this is staff
         html = page(client.get(HOME))
     assert "Oma Jo" in html and "Houdt van oude liedjes." in html
     assert '<svg class="sparkline"' in html and "<polyline" in html
@@ -457,7 +457,8 @@ def test_my_requests_lists_own_requests_in_plain_words(client, mark, personas, d
         organisation=mark.organisation, requester=personas["nobody"], requester_first_name="Niet-van-Mark"
     )
     log_in(client, mark.user)
-    with django_assert_max_num_queries(10):
+    # +2: who else opened the file (the mantelzorger id, the log rows), a fixed cost.
+    with django_assert_max_num_queries(13):  # +1: StaffSessionMiddleware asks whether this is staff
         html = page(client.get(MY_REQUESTS))
     assert "We zoeken een vrijwilliger" in html
     assert "Er is een vrijwilliger gevonden" in html
@@ -471,7 +472,8 @@ def test_my_requests_query_count_does_not_grow(client, mark, django_assert_max_n
         request = HelpRequestFactory(organisation=mark.organisation, requester=mark.user)
         RequestSlot.objects.create(request=request, weekday=1, start=datetime.time(9), end=datetime.time(10))
     log_in(client, mark.user)
-    with django_assert_max_num_queries(10):
+    # +2: who else opened the file (the mantelzorger id, the log rows), a fixed cost.
+    with django_assert_max_num_queries(13):  # +1: StaffSessionMiddleware asks whether this is staff
         assert client.get(MY_REQUESTS).status_code == 200
 
 

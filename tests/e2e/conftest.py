@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
 ]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 TIMEOUT_MS = 15_000
+# What Chromium writes to the console when a policy header refuses something.
+POLICY_CONSOLE = re.compile(r"Content Security Policy|Content-Security-Policy|Permissions-Policy|Permissions Policy")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -92,7 +94,9 @@ def demo(transactional_db):
 def page(request, browser, live_server, transactional_db, mail):
     """A fresh browser context (no cookies) whose relative URLs go to the live server.
 
-    Uncaught JavaScript errors fail the test. At the end the page is saved as
+    Uncaught JavaScript errors fail the test, and so does any refusal by the
+    Content-Security-Policy or complaint about the Permissions-Policy the browser
+    writes to the console (the page would then be broken for real people). At the end the page is saved as
     test-results/<test>.png (…-FAILED.png and a trace .zip when it failed)."""
     RESULTS.mkdir(exist_ok=True)
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
@@ -101,6 +105,14 @@ def page(request, browser, live_server, transactional_db, mail):
     page = context.new_page()
     js_errors: list[str] = []
     page.on("pageerror", lambda error: js_errors.append(str(error)))
+    policy_errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            policy_errors.append(f"{page.url}: {message.text}") if POLICY_CONSOLE.search(message.text) else None
+        ),
+    )
+    page.policy_errors = policy_errors  # for tests that look at them themselves
     yield page
 
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
@@ -119,3 +131,4 @@ def page(request, browser, live_server, transactional_db, mail):
         context.tracing.stop()
     context.close()
     assert not js_errors, f"JavaScript errors on the page: {js_errors}"
+    assert not policy_errors, f"Content-Security-Policy or Permissions-Policy errors: {policy_errors}"

@@ -214,11 +214,12 @@ def test_broker_takes_up_respite_request_and_refusal_to_refer_without_reason(pag
     the top of the queue, opens it (which is logged), does the intake and marks it
     ready. Referring it without saying why is refused, and changes nothing."""
     from accounts.models import User
-    from caregivers.models import CareFileAccess, HelpRequest, RequestEvent
+    from audit.models import AccessLogEntry
+    from caregivers.models import HelpRequest, RequestEvent
 
     _carer, mantelzorger, help_request = register_mantelzorger_with_respite_request("ineke.bosman@example.nl")
     broker = User.objects.get(email=BROKER_EMAIL)
-    assert not CareFileAccess.objects.filter(mantelzorger=mantelzorger).exists()
+    assert not AccessLogEntry.objects.filter(subject_mantelzorger_id=mantelzorger.pk).exists()
 
     log_in(page, BROKER_EMAIL, settings.DEMO_PASSWORD)
     page.goto("/")
@@ -255,9 +256,10 @@ def test_broker_takes_up_respite_request_and_refusal_to_refer_without_reason(pag
     expect(care).to_contain_text("Laatste score: 8 van 10.")
     expect_named_controls(page)
     shot(page, "journey6-3-request")
-    accesses = CareFileAccess.objects.filter(mantelzorger=mantelzorger, viewed_by=broker)
+    accesses = AccessLogEntry.objects.filter(subject_mantelzorger_id=mantelzorger.pk, actor=broker)
     assert accesses.count() == 1
-    assert accesses.get().what == f"hulpvraag #{help_request.pk}"
+    assert accesses.get().what == "request_detail"
+    assert accesses.get().subject_request_id == help_request.pk
 
     # Start the conversation: new -> intake.
     page.get_by_role("button", name="Gesprek starten").click()

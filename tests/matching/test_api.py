@@ -144,7 +144,8 @@ def test_api_uses_a_constant_number_of_queries(
     for _ in range(n):
         make_volunteer(org)
     client.get(api(request.pk))  # builds the pool
-    with django_assert_max_num_queries(12):
+    # +4 (+5 on PostgreSQL, its advisory lock): the access-log row (role, end of the chain, insert, savepoint).
+    with django_assert_max_num_queries(17):
         body = client.get(api(request.pk)).json()
     assert len(body["candidates"]) == min(n, 10)
 

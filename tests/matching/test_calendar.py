@@ -4,6 +4,8 @@ zone and DST, privacy, tokens and the settings page."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +16,7 @@ from icalendar import Calendar
 
 from caregivers.models import CareRecipient, RequestDate, RequestSlot
 from demo.factories import HelpRequestFactory, MantelzorgerFactory, UserFactory, VolunteerFactory
-from matches.calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
+from matches.calendar import calendar_feed_reset, calendar_ics, calendar_token_hash
 from matches.models import CalendarFeed, Match
 from tests.login import log_in
 from volunteers.models import Volunteer
@@ -87,7 +89,9 @@ def _events(ics: str) -> dict[str, object]:
 
 
 def _feed_url(user) -> str:
-    return reverse("calendar:feed", kwargs={"token": calendar_feed_for(user).token})
+    """A new address for the user's feed (the previous one stops working)."""
+    _feed, token = calendar_feed_reset(user=user)
+    return reverse("calendar:feed", kwargs={"token": token})
 
 
 # --- content -----------------------------------------------------------------
@@ -236,24 +240,31 @@ def test_feed_response(setup, client):
 
 @pytest.mark.parametrize("token", ["onbekend", "x" * 100, "a-b_c"])
 def test_unknown_token_is_404_plain_text(setup, client, token):
-    calendar_feed_for(setup["vera"])
+    calendar_feed_reset(user=setup["vera"])
     response = client.get(reverse("calendar:feed", kwargs={"token": token}))
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/plain")
     assert "BEGIN:VCALENDAR" not in response.content.decode()
 
 
-def test_feed_token_is_stable_and_secret(setup):
-    first = calendar_feed_for(setup["vera"])
-    assert calendar_feed_for(setup["vera"]).token == first.token
-    assert len(first.token) >= 43
-    assert calendar_feed_for(setup["mark"]).token != first.token
+def test_only_the_hash_of_the_token_is_stored(setup, client):
+    feed, token = calendar_feed_reset(user=setup["vera"])
+    assert len(token) >= 43
+    feed.refresh_from_db()
+    assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest() == calendar_token_hash(token)
+    stored = [str(value) for value in CalendarFeed.objects.values().get(user=setup["vera"]).values()]
+    assert token not in stored
+    # Looked up by the hash: the token works, the hash itself does not.
+    assert client.get(reverse("calendar:feed", kwargs={"token": token})).status_code == 200
+    assert client.get(reverse("calendar:feed", kwargs={"token": feed.token_hash})).status_code == 404
+    _other, other_token = calendar_feed_reset(user=setup["mark"])
+    assert other_token != token
 
 
 def test_reset_makes_old_address_stop_working(setup, client):
     old_url = _feed_url(setup["vera"])
-    feed = calendar_feed_reset(user=setup["vera"])
-    new_url = reverse("calendar:feed", kwargs={"token": feed.token})
+    _feed, token = calendar_feed_reset(user=setup["vera"])
+    new_url = reverse("calendar:feed", kwargs={"token": token})
     assert new_url != old_url
     assert client.get(old_url).status_code == 404
     assert client.get(new_url).status_code == 200
@@ -272,39 +283,61 @@ def test_manage_page_requires_login(client, db):
     assert not CalendarFeed.objects.exists()
 
 
-def test_manage_page_shows_absolute_private_address(setup, client):
+def _shown_token(body: str) -> str | None:
+    found = re.search(r"http://testserver/agenda/([A-Za-z0-9_-]+)\.ics", body)
+    return found.group(1) if found else None
+
+
+def test_the_address_is_made_on_request_and_shown_once(setup, client):
     log_in(client, setup["vera"])
-    response = client.get(reverse("calendar:manage"))
+    first = client.get(reverse("calendar:manage"))
+    assert first.status_code == 200
+    assert "Agenda-adres maken" in first.content.decode()
+    assert not CalendarFeed.objects.exists()  # a GET makes nothing
+
+    response = client.post(reverse("calendar:manage"))
     assert response.status_code == 200
-    token = CalendarFeed.objects.get(user=setup["vera"]).token
     body = response.content.decode()
-    assert f"http://testserver/agenda/{token}.ics" in body
-    assert f"webcal://testserver/agenda/{token}.ics" in body
-    assert "Abonneren op agenda" in body
-    assert "Nieuw adres maken" in body
-    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    # Another person's page shows their own token, never Vera's.
+    token = _shown_token(body)
+    assert token and f"webcal://testserver/agenda/{token}.ics" in body
+    assert "U ziet het maar één keer" in body
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert CalendarFeed.objects.get(user=setup["vera"]).token_hash == calendar_token_hash(token)
+
+    # Later the page says it exists and how to get a new one; the address is not shown.
+    later = client.get(reverse("calendar:manage")).content.decode()
+    assert _shown_token(later) is None and token not in later
+    assert "U heeft al een agenda-adres gemaakt" in later and "Nieuw adres maken" in later
+    client.logout()
+    assert client.get(reverse("calendar:feed", kwargs={"token": token})).status_code == 200
+
+
+def test_another_person_never_sees_vera_s_address(setup, client):
+    log_in(client, setup["vera"])
+    token = _shown_token(client.post(reverse("calendar:manage")).content.decode())
     log_in(client, setup["mark"])
-    assert token not in client.get(reverse("calendar:manage")).content.decode()
+    page = client.post(reverse("calendar:manage")).content.decode()
+    assert token not in page and _shown_token(page) not in (None, token)
 
 
 def test_reset_needs_confirmation(setup, client):
     log_in(client, setup["vera"])
-    token = calendar_feed_for(setup["vera"]).token
+    feed, _token = calendar_feed_reset(user=setup["vera"])
     response = client.post(reverse("calendar:manage"), {})
     assert response.status_code == 400
     assert "Zet een vinkje" in response.content.decode()
-    assert CalendarFeed.objects.get(user=setup["vera"]).token == token
+    assert CalendarFeed.objects.get(user=setup["vera"]).token_hash == feed.token_hash
 
 
 def test_reset_from_the_page(setup, client):
     log_in(client, setup["vera"])
     old_url = _feed_url(setup["vera"])
-    response = client.post(reverse("calendar:manage"), {"confirm": "on"}, follow=True)
+    response = client.post(reverse("calendar:manage"), {"confirm": "on"})
     assert response.status_code == 200
-    new_token = CalendarFeed.objects.get(user=setup["vera"]).token
-    assert f"/agenda/{new_token}.ics" in response.content.decode()
-    assert "nieuw agenda-adres" in response.content.decode()
+    body = response.content.decode()
+    new_token = _shown_token(body)
+    assert CalendarFeed.objects.get(user=setup["vera"]).token_hash == calendar_token_hash(new_token)
+    assert "nieuw agenda-adres" in body
     client.logout()
     assert client.get(old_url).status_code == 404
     assert client.get(reverse("calendar:feed", kwargs={"token": new_token})).status_code == 200

@@ -122,11 +122,12 @@ def test_suggestions_use_a_constant_number_of_queries(
         v = make_volunteer(org, skill_codes=("shopping",), max_active_matches=2)
         if i % 2:
             make_match(make_request(org), v, Match.Status.ACTIVE)
-    # +1 in both: the staff check of config.middleware.StaffSessionMiddleware.
-    with django_assert_max_num_queries(23):  # cold: builds the organisation's pool
+    # +4 and +5 (one more on PostgreSQL, its advisory lock): the access-log row; +1 the staff
+    # check of config.middleware.StaffSessionMiddleware.
+    with django_assert_max_num_queries(28):  # cold: builds the organisation's pool
         response = client.get(url("suggestions", request))
     assert len(response.context["suggestions"].candidates) == min(n, 10)
-    with django_assert_max_num_queries(17):  # warm: the pool comes from the cache
+    with django_assert_max_num_queries(23):  # warm: the pool comes from the cache
         client.get(url("suggestions", request))
 
 

@@ -47,6 +47,7 @@ def test_demo_accounts_log_in_and_hold_their_roles(demo, settings):
             "admin": bool(roles.admin_of),
             "broker": bool(roles.broker_of),
             "municipality": bool(roles.municipality_of),
+            "privacy_officer": bool(roles.privacy_officer_of),
             "volunteer": roles.is_volunteer,
             "mantelzorger": roles.is_mantelzorger,
             "help_seeker": roles.is_help_seeker,

@@ -35,6 +35,7 @@ def test_every_demo_staff_account_has_the_known_secret_and_nobody_else(demo):
         "coordinator@buurtmakelaar.demo",
         "makelaar@buurtmakelaar.demo",
         "gemeente.arnhem@buurtmakelaar.demo",
+        "privacy@buurtmakelaar.demo",
     }
     with_app = set(Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user__email", flat=True))
     assert with_app == staff

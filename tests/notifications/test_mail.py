@@ -91,7 +91,7 @@ def test_site_url(settings, site, base, production, hosts, expected):
     assert site_url(base) == expected
 
 
-def test_unsubscribe_tokens_round_trip_and_lowercase_the_address():
+def test_unsubscribe_tokens_round_trip_and_lowercase_the_address(db):
     token = unsubscribe_token("Vera@Example.NL", "reminders")
     assert unsubscribe_read(token) == ("vera@example.nl", "reminders")
     assert "/" not in token  # it goes into a URL path segment

@@ -3,15 +3,18 @@ every optional e-mail (no login; GET only asks, POST switches off)."""
 
 from __future__ import annotations
 
+import datetime
+import json
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
 from demo.factories import UserFactory
-from notifications.links import UNSUBSCRIBE_SALT, unsubscribe_token, unsubscribe_url
+from notifications.links import UNSUBSCRIBE_SALT, UNSUBSCRIBE_SALT_V2, unsubscribe_token, unsubscribe_url
 from notifications.models import OPTIONAL_CATEGORIES, Category, MailPreferences
 from notifications.services import notification_deliver, preferences_update, wants_mail
 from tests.login import log_in
@@ -203,9 +206,10 @@ def _tampered(token: str) -> str:
 
 
 def _edited(token: str) -> str:
-    """Someone else's address in the payload, with Vera's signature."""
+    """Someone else's id in the payload, with Vera's signature."""
     _payload, stamp, signature = token.rsplit(":", 2)
-    payload = signing.b64_encode(b'{"e":"otto@example.nl","c":"updates"}').decode()
+    otto = unsubscribe_token("otto@example.nl", "updates")
+    payload = signing.b64_encode(json.dumps(signing.loads(otto, salt=UNSUBSCRIBE_SALT_V2)).encode()).decode()
     assert payload != _payload
     return f"{payload}:{stamp}:{signature}"
 
@@ -218,8 +222,11 @@ def _edited(token: str) -> str:
         pytest.param(lambda: "dit-is-geen-token", id="garbage"),
         pytest.param(lambda: ".eJyrVkpVslIqS8xRqgUAHi8EWQ:1u:abc", id="bad-signature"),
         pytest.param(lambda: signing.dumps({"e": "vera@example.nl", "c": "updates"}), id="other-salt"),
-        pytest.param(lambda: signing.dumps("vera@example.nl", salt=UNSUBSCRIBE_SALT), id="not-a-dict"),
-        pytest.param(lambda: signing.dumps({"e": ["vera"], "c": "updates"}, salt=UNSUBSCRIBE_SALT), id="bad-email"),
+        pytest.param(lambda: signing.dumps("vera@example.nl", salt=UNSUBSCRIBE_SALT_V2), id="not-a-dict"),
+        pytest.param(lambda: signing.dumps({"k": ["x"], "c": "updates"}, salt=UNSUBSCRIBE_SALT_V2), id="bad-key"),
+        pytest.param(
+            lambda: signing.dumps({"k": "unknown-key", "c": "updates"}, salt=UNSUBSCRIBE_SALT_V2), id="no-such-key"
+        ),
         pytest.param(lambda: unsubscribe_token("vera@example.nl", "account"), id="account"),
         pytest.param(lambda: unsubscribe_token("vera@example.nl", "newsletter"), id="unknown-category"),
     ],
@@ -282,3 +289,58 @@ def test_unsubscribe_answers_only_get_and_post(client, db):
     path = reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token("vera@example.nl", "updates")})
     assert client.put(path).status_code == 405
     assert wants_mail("vera@example.nl", Category.UPDATES)
+
+
+# --- Unsubscribe links expire and carry no address (issue #13, point 6) ----------------------
+
+EXPIRED_LINK = "Deze link is verlopen"
+
+
+def test_the_link_carries_an_opaque_id_not_the_address(db):
+    token = unsubscribe_token("Vera@Example.NL", Category.UPDATES)
+    payload = signing.loads(token, salt=UNSUBSCRIBE_SALT_V2)
+    assert set(payload) == {"k", "c"} and payload["c"] == "updates"
+    decoded = signing.b64_decode(token.split(":")[0].lstrip(".").encode())
+    assert b"vera" not in decoded.lower() and b"vera" not in token.lower().encode()
+    # One id per address, the same in every mail; another address, another id.
+    assert (
+        signing.loads(unsubscribe_token("vera@example.nl", "reminders"), salt=UNSUBSCRIBE_SALT_V2)["k"] == payload["k"]
+    )
+    assert signing.loads(unsubscribe_token("otto@example.nl", "updates"), salt=UNSUBSCRIBE_SALT_V2)["k"] != payload["k"]
+
+
+@pytest.mark.parametrize("days, works", [(364, True), (366, False)])
+def test_a_link_works_for_a_year(client, db, days, works):
+    start = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        url = _unsubscribe("vera@example.nl", Category.UPDATES)
+    with time_machine.travel(start + datetime.timedelta(days=days), tick=False):
+        response = client.post(url)
+    if works:
+        assert response.status_code == 200
+        assert not wants_mail("vera@example.nl", Category.UPDATES)
+    else:
+        assert response.status_code == 410
+        html = response.content.decode()
+        assert EXPIRED_LINK in html and reverse(PREFERENCES) in html and CONFIRM_BUTTON not in html
+        assert wants_mail("vera@example.nl", Category.UPDATES)
+
+
+def test_an_old_link_with_the_address_in_it_says_it_expired(client, db):
+    old = signing.dumps({"e": "vera@example.nl", "c": "updates"}, salt=UNSUBSCRIBE_SALT, compress=True)
+    url = reverse("notifications:unsubscribe", kwargs={"token": old})
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 410
+        html = response.content.decode()
+        assert EXPIRED_LINK in html and "E-mailinstellingen" in html
+    assert not MailPreferences.objects.exists()
+
+
+def test_after_erasure_the_link_no_longer_names_anyone(client, db):
+    from notifications.services import preferences_erase
+
+    url = _unsubscribe("vera@example.nl", Category.UPDATES)
+    preferences_erase(email="vera@example.nl")
+    response = client.post(url)
+    assert response.status_code == 400 and INVALID_LINK in response.content.decode()
+    assert not MailPreferences.objects.exists()

@@ -19,7 +19,10 @@ import time_machine
 from django.apps import apps
 from django.db import connection
 
-from caregivers.models import BurdenCheckIn, CareFileAccess, CareRecipient, HelpRequest, Mantelzorger, RequestEvent
+from audit.models import AccessLogEntry
+from audit.services import access_append, access_record
+from caregivers.access import mantelzorger_subject
+from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestEvent
 from demo.factories import HelpRequestFactory, StaffMembershipFactory, UserFactory, VolunteerFactory
 from matches.lifecycle import match_accept, match_activate
 from matches.models import CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent
@@ -204,12 +207,48 @@ def text_columns() -> list[tuple[str, str]]:
     return sorted(set(columns))
 
 
+def log_read(carer, *, by) -> AccessLogEntry:
+    """An access-log row: ``by`` opened ``carer``'s care file."""
+    return access_record(
+        request=None, subject=mantelzorger_subject(carer), what=AccessLogEntry.What.REQUEST_DETAIL, user=by
+    )
+
+
+def log_read_at(carer, at) -> AccessLogEntry:
+    """An access-log row about ``carer``'s care file written at ``at`` (rows are a chain:
+    write them oldest first)."""
+    subject = mantelzorger_subject(carer)
+    fields = {
+        "actor_key": "",
+        "actor_label": "",
+        "actor_role": "broker",
+        "organisation_id": subject.organisation_id,
+        "subject_key": subject.key,
+        "subject_mantelzorger_id": subject.mantelzorger_id,
+        "subject_user_id": None,
+        "subject_request_id": None,
+        "what": AccessLogEntry.What.REQUEST_DETAIL,
+        "object_ref": "",
+        "client_ip": "",
+        "user_agent": "",
+    }
+    return access_append(at=at, rows=[fields])[0]
+
+
+# The access log keeps who read a care file, also after that staff member's account is
+# erased (NEN 7513; AVG art. 17(3)(b): a legal obligation). That frozen actor column is
+# the one place a name may stay; it holds the reader, never the person read about.
+SCAN_EXEMPT = {("audit_accesslogentry", "actor_label")}
+
+
 def scan(values: list[str]) -> list[tuple[str, str, str]]:
     """Where any of ``values`` still appears: (table, column, value)."""
     found = []
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table, column in text_columns():
+            if (table, column) in SCAN_EXEMPT:
+                continue
             for value in values:
                 cursor.execute(
                     f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER(CAST({quote(column)} AS TEXT)) LIKE %s",
@@ -308,7 +347,7 @@ def volunteer_person(scene) -> Person:
             match=ended, goal_reached="yes", next_step="close", note=f"{p.first_name} was top", by=scene.broker
         )
         MatchEvent.objects.create(match=ended, from_status="active", to_status="ended", note=f"bel {p.phone}")
-        CalendarFeed.objects.create(user=p.user, token="feed-token-zwaantje-1")
+        CalendarFeed.objects.create(user=p.user, token_hash="a" * 64)
         preferences_update(email=p.email, values={"reminders": False})
     p.other_email = "rita@example.nl"
     p.open_match_ids = [running.pk]
@@ -363,7 +402,7 @@ def mantelzorger_person(scene) -> Person:
         RequestEvent.objects.create(request=request, from_status="", to_status="new", note=f"gebeld: {p.phone}")
         running = _running(scene, request=request, volunteer=scene.other_volunteer, by_requester=p.user)
         _hours(running, note=f"bij {p.last_name}", approved_by=scene.broker)
-        CareFileAccess.objects.create(mantelzorger=carer, viewed_by=scene.broker, what="request")
+        log_read(carer, by=scene.broker)
     p.other_email = "otto@example.nl"
     p.open_match_ids = [running.pk]
     p.extra = {"mantelzorger": carer, "request": request}
@@ -442,7 +481,7 @@ def staff_person(scene) -> Person:
         match_activate(match=match, by=p.user)
         _hours(match, note="", approved_by=p.user)
         carer = Mantelzorger.objects.create(organisation=scene.org, first_name="Klaas", last_name="Anders")
-        CareFileAccess.objects.create(mantelzorger=carer, viewed_by=p.user, what="request")
-        CalendarFeed.objects.create(user=p.user, token="feed-token-jildou-1")
+        log_read(carer, by=p.user)
+        CalendarFeed.objects.create(user=p.user, token_hash="b" * 64)
     p.extra = {"own_request": own, "entered": entered, "match": match}
     return p

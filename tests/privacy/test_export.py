@@ -43,7 +43,10 @@ def test_mantelzorger_export_has_the_care_recipient_checkins_and_request(client,
     carer = data["parts"]["caregivers"]["mantelzorgers"][0]
     assert carer["care_recipients"][0]["name"] == "Moeder"
     assert [c["score"] for c in carer["burden_checkins"]] == [8, 6]
-    assert len(carer["file_opened"]) == 1 and set(carer["file_opened"][0]) == {"at", "what"}
+    # Who else opened the file: from the access log, the role and organisation, no name.
+    [opened] = data["parts"]["caregivers"]["file_opened"]
+    assert set(opened) == {"at", "what", "role", "organisation"}
+    assert opened["role"] == "een makelaar" and opened["organisation"] == carer["organisation"]
     request = data["parts"]["caregivers"]["requests"][0]
     assert request["kind"] == "respite" and request["care_recipient"] == "Moeder"
     match = data["parts"]["matches"]["matches"][0]

@@ -173,7 +173,8 @@ def test_a_stored_value_outside_todays_bounds_is_brought_within_them(region):
 
 def _make(build, kind, at):
     """One record of ``kind`` whose period starts at ``at``; returns its id."""
-    from caregivers.models import BurdenCheckIn, CareFileAccess
+    from caregivers.models import BurdenCheckIn
+    from tests.privacy.conftest import log_read_at
 
     if kind == "requests":
         return build.request(status="closed", closed=at).pk
@@ -183,9 +184,7 @@ def _make(build, kind, at):
         BurdenCheckIn.objects.filter(pk=checkin.pk).update(created_at=at)
         return checkin.pk
     if kind == "access_log":
-        row = CareFileAccess.objects.create(mantelzorger=build.mantelzorger(), what="request")
-        CareFileAccess.objects.filter(pk=row.pk).update(at=at)
-        return row.pk
+        return log_read_at(build.mantelzorger(), at).pk
     if kind == "matches":
         request = build.request(status="closed", closed=at)
         return build.match(request=request, volunteer=build.volunteer(), ended=at).pk

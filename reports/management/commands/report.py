@@ -2,6 +2,7 @@
 
     manage.py report --organisation SLUG --municipality NAME --month YYYY-MM --csv FILE [--json FILE]
     manage.py report --organisation SLUG --municipality NAME --month 2026-01 --to 2026-03 --csv q1.csv
+    manage.py report --municipality NAME --month YYYY-MM --csv FILE   (when one organisation works there)
 
 The same figures as the municipality's dashboard and CSV export, with small numbers
 hidden (``reports.figures``). ``--csv -`` writes to standard output. Any bad
@@ -17,7 +18,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from neighbourhoods.models import Municipality, Organisation
+from neighbourhoods.models import Organisation
+from neighbourhoods.selectors import municipality_lookup_message, municipality_resolve, organisations_serving
 from reports.export import report_csv_write
 from reports.figures import report_as_json, report_build
 from reports.forms import MAX_EXPORT_MONTHS
@@ -28,7 +30,9 @@ class Command(BaseCommand):
     help = "Write a municipality's outcome figures for a month (or months) as CSV and/or JSON."
 
     def add_arguments(self, parser):
-        parser.add_argument("--organisation", required=True, help="the organisation's slug")
+        parser.add_argument(
+            "--organisation", help="the organisation's slug (may be left out when one organisation works there)"
+        )
         parser.add_argument("--municipality", required=True, help="the municipality's name, e.g. Arnhem")
         parser.add_argument("--month", required=True, help="YYYY-MM (Europe/Amsterdam calendar month)")
         parser.add_argument("--to", help="YYYY-MM: the last month of a period that starts at --month")
@@ -38,16 +42,26 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not options["csv"] and not options["json"]:
             raise CommandError(_("Geef --csv BESTAND en/of --json BESTAND: waar moeten de cijfers heen?"))
-        organisation = Organisation.objects.filter(slug=options["organisation"]).first()
-        if organisation is None:
-            raise CommandError(
-                _("Organisatie %(slug)s bestaat niet. Kijk of u de slug goed hebt geschreven.")
-                % {"slug": options["organisation"]}
-            )
         name = options["municipality"].strip()
-        municipality = Municipality.objects.filter(name__iexact=name).first()
+        # Also "Den Haag" or a CBS code; a former municipality ("Boxmeer") says what it is now.
+        municipality = municipality_resolve(name)
         if municipality is None:
-            raise CommandError(_("Gemeente %(name)s kennen we niet.") % {"name": name})
+            raise CommandError(municipality_lookup_message(name))
+        if options["organisation"]:
+            organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+            if organisation is None:
+                raise CommandError(
+                    _("Organisatie %(slug)s bestaat niet. Kijk of u de slug goed hebt geschreven.")
+                    % {"slug": options["organisation"]}
+                )
+        else:
+            serving = list(organisations_serving(municipality=municipality).order_by("slug")[:10])
+            if len(serving) != 1:
+                raise CommandError(
+                    _("Welke organisatie? Geef --organisation; in %(name)s werken: %(list)s.")
+                    % {"name": municipality.name, "list": ", ".join(o.slug for o in serving) or _("geen")}
+                )
+            organisation = serving[0]
         if not organisation.municipalities.filter(pk=municipality.pk).exists():
             served = ", ".join(organisation.municipalities.order_by("name").values_list("name", flat=True))
             raise CommandError(

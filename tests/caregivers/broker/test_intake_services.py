@@ -6,15 +6,16 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from audit.models import AccessLogEntry
+from caregivers.access import request_read
 from caregivers.intake import (
-    request_care_file_viewed,
     request_intake_save,
     request_mark_ready,
     request_refer,
     request_reopen,
     request_start_intake,
 )
-from caregivers.models import CareFileAccess, HelpRequest, RequestEvent
+from caregivers.models import HelpRequest, RequestEvent
 from caregivers.services import request_withdraw
 from common.errors import DomainError
 from common.slots import Slot
@@ -279,18 +280,34 @@ def test_intake_save_refuses_a_new_date_in_the_past(make_request, broker):
 # --- Privacy log ---------------------------------------------------------------------
 
 
+class _Request:
+    """What access_record reads of an HttpRequest."""
+
+    def __init__(self, user):
+        self.user = user
+        self.META = {"REMOTE_ADDR": "192.0.2.77", "HTTP_USER_AGENT": "Firefox"}
+
+
 def test_care_file_view_is_logged_for_the_mantelzorger(make_request, broker):
     recipient = CareRecipientFactory(mantelzorger__organisation=make_request().organisation)
-    item = make_request(kind="respite", mantelzorger=recipient.mantelzorger, care_recipient=recipient)
-    access = request_care_file_viewed(request=item, by=broker)
-    assert access.mantelzorger == recipient.mantelzorger
-    assert access.viewed_by == broker
-    assert access.what == f"hulpvraag #{item.pk}"
+    item = make_request(kind="respite", care_recipient=recipient)
+    access = request_read(request=_Request(broker), help_request=item, what=AccessLogEntry.What.REQUEST_DETAIL)
+    # Through the person cared for, the request belongs to the mantelzorger's care file.
+    assert access.subject_key == f"mantelzorger:{recipient.mantelzorger.pk}"
+    assert access.subject_mantelzorger_id == recipient.mantelzorger.pk
+    assert access.subject_request_id == item.pk
+    assert access.actor == broker and access.actor_label == broker.email
+    assert access.actor_role == "broker"
+    assert access.object_ref == f"helprequest:{item.pk}"
+    assert access.client_ip == "192.0.2.0/24"
+    assert access.user_agent == "Firefox"
 
 
-def test_request_without_care_file_logs_nothing(make_request, broker):
-    assert request_care_file_viewed(request=make_request(), by=broker) is None
-    assert not CareFileAccess.objects.exists()
+def test_request_without_care_file_is_logged_under_the_requester_or_the_request(make_request, broker):
+    without_account = make_request(requester=None)
+    access = request_read(request=_Request(broker), help_request=without_account, what="request_detail")
+    assert access.subject_key == f"request:{without_account.pk}"
+    assert access.subject_mantelzorger_id is None
 
 
 class _NoRowLock:

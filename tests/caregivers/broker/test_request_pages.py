@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from caregivers.models import CareFileAccess, HelpRequest, RequestEvent
+from audit.models import AccessLogEntry
+from caregivers.models import HelpRequest, RequestEvent
 from demo.factories import MantelzorgerFactory
 from neighbourhoods.models import Skill
 from neighbourhoods.services import skills_ensure_defaults
@@ -56,20 +57,22 @@ def test_detail_shows_request_care_and_history(broker_client, respite, broker):
 
 
 def test_opening_the_care_file_is_logged(broker_client, respite, broker):
-    assert not CareFileAccess.objects.exists()
+    assert not AccessLogEntry.objects.exists()
     broker_client.get(url("detail", respite))
     broker_client.get(url("detail", respite))
-    accesses = CareFileAccess.objects.filter(mantelzorger=respite.mantelzorger)
+    accesses = AccessLogEntry.objects.filter(subject_mantelzorger_id=respite.mantelzorger.pk)
     assert accesses.count() == 2
-    assert {(a.viewed_by, a.what) for a in accesses} == {(broker, f"hulpvraag #{respite.pk}")}
+    assert {(a.actor, a.what, a.subject_request_id) for a in accesses} == {(broker, "request_detail", respite.pk)}
 
 
-def test_request_without_mantelzorger_logs_no_care_access(broker_client, make_request):
+def test_request_without_mantelzorger_is_logged_under_its_requester(broker_client, make_request):
     item = make_request()
     response = broker_client.get(url("detail", item))
     assert response.status_code == 200
     assert "Mantelzorger en zorgvrager" not in response.content.decode()
-    assert not CareFileAccess.objects.exists()
+    access = AccessLogEntry.objects.get()
+    assert access.subject_mantelzorger_id is None
+    assert access.subject_request_id == item.pk
 
 
 def test_history_shows_who_when_from_to_and_note(broker_client, make_request, broker):

@@ -1,0 +1,196 @@
+"""Every URL that shows care data writes exactly one access-log row about the right person.
+
+``LOGGED`` lists the pages that show care data; ``NOT_LOGGED`` every other page of the
+apps that hold care data, with the reason. A new URL in caregivers, matches, matching or
+audit that is in neither table fails ``test_every_url_is_classified``: whoever adds a
+page decides whether it shows care data, and if so it is walked here."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.sites import site
+from django.urls import URLResolver, get_resolver, reverse
+
+from audit.models import AccessLogEntry
+from caregivers.models import HelpRequest, Mantelzorger
+from matches.links import match_link_create
+from tests.login import log_in
+
+APPS = ("caregivers.urls", "matches.urls", "matching.urls", "audit.urls")
+
+# url name -> (who opens it, what is logged). Built into a request by _open below.
+LOGGED = {
+    "caregivers_broker:queue": ("broker", "queue"),
+    "caregivers_broker:detail": ("broker", "request_detail"),
+    "caregivers_broker:intake": ("broker", "request_intake"),
+    "caregivers_broker:refer": ("broker", "request_step"),
+    "caregivers_broker:withdraw": ("broker", "request_step"),
+    "matching:suggestions": ("broker", "suggestions"),
+    "matching:api_suggestions": ("broker", "suggestions_api"),
+    "matching_broker:detail": ("broker", "match_detail"),
+    "matching_people:mine": ("volunteer", "volunteer_match"),
+    "matching_people:decline": ("volunteer", "volunteer_match"),
+    "matching_people:link": ("anonymous", "link_page"),
+    "audit:export": ("officer", "log_export"),
+    # Django's admin of the care models (AccessLoggedAdminMixin).
+    "admin:caregivers_helprequest_change": ("superuser", "admin_view"),
+    "admin:caregivers_helprequest_changelist": ("superuser", "admin_list"),
+    "admin:caregivers_mantelzorger_change": ("superuser", "admin_view"),
+    "admin:caregivers_mantelzorger_changelist": ("superuser", "admin_list"),
+}
+
+OWN = "the person's own data: reads by the person themselves are not logged"
+POST = "POST only; a refused step re-renders a page that is in LOGGED"
+NOT_LOGGED = {
+    "caregivers:my_requests": OWN,
+    "caregivers:request_new": OWN,
+    "caregivers:request_detail": OWN,
+    "caregivers:withdraw": OWN,
+    "caregivers:respite_new": OWN,
+    "caregivers:mantelzorger_home": OWN,
+    "caregivers:mantelzorger_start": OWN,
+    "caregivers:checkin": OWN,
+    "caregivers:care_recipient_new": OWN,
+    "caregivers:care_recipient_edit": OWN,
+    "caregivers_broker:new": "an empty form for a new request",
+    "caregivers_broker:start_intake": POST,
+    "caregivers_broker:mark_ready": POST,
+    "caregivers_broker:reopen": POST,
+    "matching:propose": POST,
+    "matching_batch:list": "rounds and counts, no person",
+    "matching_batch:start": POST,
+    "matching_batch:detail": "a round's pairs: request number, kind and first name, no care details",
+    "matching_batch:progress": "progress counts",
+    "matching_batch:confirm": POST,
+    "matching_batch:reject": POST,
+    "matching_people:accept": POST,
+    "matching_people:hours": POST,
+    "matching_people:requester": OWN,
+    "matching_people:activate": OWN,
+    "matching_people:requester_decline": OWN,
+    "calendar:manage": OWN,
+    "calendar:feed": "the holder's own appointments: kind and time, no care notes",
+    "matching_broker:list": "a list of matches: first names and kinds, no care details",
+    "matching_broker:hours_approve_all": POST,
+    "matching_broker:cancel": POST,
+    "matching_broker:activate": POST,
+    "matching_broker:end": POST,
+    "matching_broker:hours_approve_match": POST,
+    "matching_broker:hours_approve": POST,
+    "attention:list": "signals (no answer, check-in due, VOG) with first names, no care details",
+    "attention:checkin": POST,
+    "audit:log": "the log itself: pseudonymous keys; its export is logged",
+}
+
+
+def _names(patterns, prefix: str = "", inside: bool = False):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            module = getattr(pattern.urlconf_module, "__name__", "")
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _names(pattern.url_patterns, namespace, inside or module in APPS)
+        elif inside and pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_url_is_classified():
+    names = set(_names(get_resolver().url_patterns))
+    assert "caregivers_broker:detail" in names  # the walk found the apps
+    unclassified = names - set(LOGGED) - set(NOT_LOGGED)
+    assert not unclassified, f"Add these URLs to LOGGED or NOT_LOGGED: {sorted(unclassified)}"
+    assert not set(LOGGED) & set(NOT_LOGGED)
+    stale = {name for name in set(LOGGED) | set(NOT_LOGGED) if not name.startswith("admin:")} - names
+    assert not stale, f"No such URL any more: {sorted(stale)}"
+
+
+def test_every_admin_of_care_data_is_logged():
+    care = {Mantelzorger, HelpRequest}
+    for model in care:
+        opts = model._meta
+        assert f"admin:{opts.app_label}_{opts.model_name}_change" in LOGGED
+        assert hasattr(site._registry[model], "access_subject")
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(email="root@example.nl", password="x-Very-secret-1")
+
+
+def _url(name, *, slug, item, match, mantelzorger, secret):
+    if name == "caregivers_broker:queue":
+        return reverse(name, kwargs={"slug": slug})
+    if name == "audit:export":
+        return reverse(name, kwargs={"slug": slug})
+    if name.startswith("caregivers_broker:") or name.startswith("matching:"):
+        return reverse(name, kwargs={"slug": slug, "pk": item.pk})
+    if name == "matching_broker:detail":
+        return reverse(name, kwargs={"slug": slug, "pk": match.pk})
+    if name == "matching_people:mine":
+        return reverse(name)
+    if name == "matching_people:decline":
+        return reverse(name, kwargs={"pk": match.pk})
+    if name == "matching_people:link":
+        return reverse(name, kwargs={"purpose": "accept", "secret": secret})
+    if name.endswith("_changelist"):
+        return reverse(name)
+    if name == "admin:caregivers_mantelzorger_change":
+        return reverse(name, args=[mantelzorger.pk])
+    return reverse(name, args=[item.pk])
+
+
+@pytest.mark.parametrize("name", sorted(LOGGED))
+def test_each_page_with_care_data_logs_one_row_about_its_person(
+    name, client, personas, officer, superuser, carer_request, proposal
+):
+    who, what = LOGGED[name]
+    users = {"broker": personas["broker_a"], "volunteer": personas["volunteer"], "officer": officer}
+    users["superuser"] = superuser
+    if who != "anonymous":
+        log_in(client, users[who])
+    mantelzorger = carer_request.mantelzorger
+    secret = match_link_create(match=proposal, purpose="accept")
+    url = _url(
+        name,
+        slug=carer_request.organisation.slug,
+        item=carer_request,
+        match=proposal,
+        mantelzorger=mantelzorger,
+        secret=secret,
+    )
+    before = AccessLogEntry.objects.count()
+    response = client.get(url, HTTP_USER_AGENT="Testbrowser/1.0", REMOTE_ADDR="203.0.113.9")
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    rows = list(AccessLogEntry.objects.order_by("seq")[before:])
+    assert len(rows) == 1, (url, [str(r) for r in rows])
+    row = rows[0]
+    assert row.what == what
+    assert row.client_ip == "203.0.113.0/24" and row.user_agent == "Testbrowser/1.0"
+    if who == "anonymous":
+        assert row.actor is None and row.actor_role == "link"
+    else:
+        assert row.actor == users[who]
+    if name in ("caregivers_broker:queue", "audit:export"):
+        assert row.subject_key == f"organisation:{carer_request.organisation_id}"
+        if name == "caregivers_broker:queue":
+            assert f"helprequest:{carer_request.pk}" in row.object_ref.split(",")
+    elif name.endswith("_changelist"):
+        assert row.subject_key.startswith("list:")
+    else:
+        assert row.subject_key == f"mantelzorger:{mantelzorger.pk}"
+        assert row.subject_mantelzorger_id == mantelzorger.pk
+        if name != "admin:caregivers_mantelzorger_change":
+            assert row.subject_request_id == carer_request.pk
+
+
+def test_own_pages_write_nothing(client, personas, carer_request):
+    log_in(client, personas["mantelzorger"])
+    for name, kwargs in [
+        ("caregivers:my_requests", {}),
+        ("caregivers:mantelzorger_home", {}),
+        ("caregivers:request_detail", {"pk": carer_request.pk}),
+        ("matching_people:requester", {}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
+    assert not AccessLogEntry.objects.exists()

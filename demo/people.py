@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt, encrypt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +47,11 @@ DEMO_ACCOUNTS = [
     DemoAccount(f"mantelzorger@{DEMO_DOMAIN}", "mantelzorger", "Mantelzorger in Huissen, vraagt respijtzorg"),
     DemoAccount(f"hulpvrager@{DEMO_DOMAIN}", "help_seeker", "Hulpvrager in Arnhem, vraagt hulp bij boodschappen"),
 ]
+
+# Staff log in with two steps (accounts.two_step): these demo accounts get the known
+# TOTP secret of settings.DEMO_TOTP_SECRET (local and test runs only).
+DEMO_STAFF_ROLES = ("superuser", "admin", "broker", "municipality", "privacy_officer")
+DEMO_STAFF_ACCOUNTS = [account for account in DEMO_ACCOUNTS if account.role in DEMO_STAFF_ROLES]
 
 # Skills per kind of request, to make the demo requests plausible.
 REQUEST_SKILLS = {
@@ -152,6 +160,30 @@ def _account(email: str, first_name: str, last_name: str, password: str) -> User
     return user
 
 
+def demo_totp_ensure(*, user: User, secret: str) -> Authenticator:
+    """Give ``user`` an authenticator app (TOTP) with ``secret``, or set an existing one
+    to it (idempotent)."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is None:
+        return TOTP.activate(user, secret).instance
+    if decrypt(existing.data["secret"]) != secret:
+        existing.data = {**existing.data, "secret": encrypt(secret)}
+        existing.save(update_fields=["data"])
+    return existing
+
+
+def demo_totp_secret_of(user: User) -> str | None:
+    """The demo TOTP secret when ``user`` is a demo staff account that uses it, else None
+    (never a code for a real account)."""
+    secret = settings.DEMO_TOTP_SECRET
+    if not secret or user.email not in {account.email for account in DEMO_STAFF_ACCOUNTS}:
+        return None
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None or decrypt(totp.data["secret"]) != secret:
+        return None
+    return secret
+
+
 @transaction.atomic
 def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150, seed: int = 2026) -> dict:
     """Create (or complete) the demo. Returns counts for the command to print."""
@@ -185,6 +217,9 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
     superuser = users["superuser"]
     superuser.is_staff = superuser.is_superuser = True
     superuser.save(update_fields=["is_staff", "is_superuser"])
+    if settings.DEMO_TOTP_SECRET:
+        for role in DEMO_STAFF_ROLES:
+            demo_totp_ensure(user=users[role], secret=settings.DEMO_TOTP_SECRET)
     arnhem = Municipality.objects.get(name="Arnhem")
     for role, municipality in [("admin", None), ("broker", None), ("municipality", arnhem), ("privacy_officer", None)]:
         StaffMembership.objects.get_or_create(

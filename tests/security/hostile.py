@@ -24,7 +24,7 @@ FORMS = settings(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-VIEWS = settings(FORMS, max_examples=15)
+VIEWS = settings(FORMS, max_examples=8)
 IMPORTS = settings(FORMS, max_examples=30)
 
 XSS = "<script>alert(1)</script>"

@@ -19,7 +19,10 @@ and records.
 * ``other``: every parameter from organisation B;
 * ``cross``: the slug of A with the objects of B (only for URLs with a slug and an
   object): the classic leak of a staff page that checks the membership but then looks
-  the object up without the organisation.
+  the object up without the organisation;
+* ``peer``: the objects of another person of organisation A (a second volunteer,
+  mantelzorger, help seeker), for the "owner only" pages: the leak of a page that
+  scopes by organisation where it should scope by person.
 
 A URL without parameters is opened once (scope ``-``). Which record a parameter gets
 is said per entry (``args={"pk": "match"}``), the kinds are in :data:`KINDS`.
@@ -375,7 +378,12 @@ def _scopes(url: Url) -> tuple[str, ...]:
     if not params:
         return ("-",)
     objects = [p for p in params if p != "slug"]
-    return ("own", "other", "cross") if "slug" in params and objects else ("own", "other")
+    if "slug" in params and objects:
+        return ("own", "other", "cross")
+    entry = TABLE.get(url.name or "")
+    if entry is not None and isinstance(entry.rule, Owner):
+        return ("own", "other", "peer")
+    return ("own", "other")
 
 
 def _cases():
@@ -415,7 +423,12 @@ def _url(world: World, url: Url, entry: Entry, role: str, scope: str) -> str:
         if kind in CONSTANTS:
             kwargs[param] = CONSTANTS[kind]
             continue
-        side = world.a if scope == "own" or (scope == "cross" and param == "slug") else world.b
+        if scope == "own" or (scope == "cross" and param == "slug"):
+            side = world.a
+        elif scope == "peer":
+            side = world.peer
+        else:
+            side = world.b
         kwargs[param] = KINDS[kind](side, role)
     return reverse(url.name, kwargs=kwargs)
 

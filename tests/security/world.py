@@ -5,7 +5,9 @@ Organisation A and organisation B each get: a volunteer, a mantelzorger (with a 
 cared for, a burden check-in and a respite request), a help seeker (with a request),
 a broker, an organisation admin and a municipality viewer; three matches (proposed,
 accepted by the volunteer, active with hours), a batch run, e-mail link secrets, a
-calendar feed and an unsubscribe token. One superuser belongs to no organisation.
+calendar feed and an unsubscribe token. Organisation A has a second volunteer,
+mantelzorger and help seeker with the same records (``peer``), for "another person of
+the same organisation". One superuser belongs to no organisation.
 
 ``world_build()`` writes it all through the project's factories; the module fixtures in
 ``conftest.py`` build it once per test module inside a transaction that is rolled back
@@ -65,6 +67,7 @@ class Side:
 class World:
     a: Side
     b: Side
+    peer: Side  # other people (volunteer, mantelzorger, help seeker) of organisation A
     superuser: Any
     extra: dict = field(default_factory=dict)
 
@@ -77,7 +80,9 @@ class World:
         return self.a.users[role]
 
 
-def _side(key: str, *, skills) -> Side:
+def _side(key: str, *, skills, within: Side | None = None) -> Side:
+    """One organisation's people and records; ``within``: other people of the same kinds
+    in that side's organisation (its staff and batch runs are shared)."""
     from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, RequestSlot
     from common.slots import parse_slots
     from demo.factories import (
@@ -98,10 +103,13 @@ def _side(key: str, *, skills) -> Side:
     from volunteers.models import AvailabilitySlot
 
     upper = key.upper()
-    municipality = MunicipalityFactory(name=f"Gemeente {upper}")
-    lat, lon = (51.98, 5.91) if key == "a" else (52.04, 5.67)
-    area = NeighbourhoodFactory(municipality=municipality, name=f"Wijk {upper}", latitude=lat, longitude=lon)
-    organisation = OrganisationFactory(slug=f"org-{key}", name=f"Centrale {upper}", municipalities=[municipality])
+    lat, lon = (52.04, 5.67) if key == "b" else (51.98, 5.91)
+    if within is None:
+        municipality = MunicipalityFactory(name=f"Gemeente {upper}")
+        area = NeighbourhoodFactory(municipality=municipality, name=f"Wijk {upper}", latitude=lat, longitude=lon)
+        organisation = OrganisationFactory(slug=f"org-{key}", name=f"Centrale {upper}", municipalities=[municipality])
+    else:
+        municipality, area, organisation = within.municipality, within.neighbourhood, within.organisation
     users = {
         role: UserFactory(email=f"{role.replace('_', '-')}-{key}@example.nl", first_name=f"{role.title()} {upper}")
         for role in ROLES
@@ -164,7 +172,7 @@ def _side(key: str, *, skills) -> Side:
     for made in (carer_request, seeker_request, open_request):
         made.skills.set([skills["shopping"]])
 
-    broker = users["broker"]
+    broker = users["broker"] if within is None else within.users["broker"]
     now = timezone.now()
 
     def match(req, status, **values):
@@ -192,25 +200,28 @@ def _side(key: str, *, skills) -> Side:
         match=active, date=timezone.localdate() - datetime.timedelta(days=3), hours=Decimal("2.00")
     )
 
-    StaffMembershipFactory(user=broker, organisation=organisation, role=StaffMembership.Role.BROKER)
-    StaffMembershipFactory(user=users["org_admin"], organisation=organisation, role=StaffMembership.Role.ADMIN)
-    StaffMembershipFactory(
-        user=users["municipality"],
-        organisation=organisation,
-        role=StaffMembership.Role.MUNICIPALITY,
-        municipality=municipality,
-    )
-    run = BatchRun.objects.create(
-        organisation=organisation,
-        started_by=broker,
-        status=BatchRun.Status.DONE,
-        progress=100,
-        result={"organisation": organisation.slug, "proposals": [], "unmatched": [], "stats": {}},
-        finished_at=now,
-    )
-    running = BatchRun.objects.create(
-        organisation=organisation, started_by=broker, status=BatchRun.Status.RUNNING, progress=40
-    )
+    if within is None:
+        StaffMembershipFactory(user=broker, organisation=organisation, role=StaffMembership.Role.BROKER)
+        StaffMembershipFactory(user=users["org_admin"], organisation=organisation, role=StaffMembership.Role.ADMIN)
+        StaffMembershipFactory(
+            user=users["municipality"],
+            organisation=organisation,
+            role=StaffMembership.Role.MUNICIPALITY,
+            municipality=municipality,
+        )
+        run = BatchRun.objects.create(
+            organisation=organisation,
+            started_by=broker,
+            status=BatchRun.Status.DONE,
+            progress=100,
+            result={"organisation": organisation.slug, "proposals": [], "unmatched": [], "stats": {}},
+            finished_at=now,
+        )
+        running = BatchRun.objects.create(
+            organisation=organisation, started_by=broker, status=BatchRun.Status.RUNNING, progress=40
+        )
+    else:
+        run, running = within.batch_run, within.running_run
     return Side(
         key=key,
         organisation=organisation,
@@ -246,5 +257,6 @@ def world_build() -> World:
         skills = {s.code: s for s in Skill.objects.filter(organisation=None)}
         a = _side("a", skills=skills)
         b = _side("b", skills=skills)
+        peer = _side("a2", skills=skills, within=a)
         superuser = User.objects.create_superuser(email="root@example.nl", password="x-Very-secret-1")
-    return World(a=a, b=b, superuser=superuser)
+    return World(a=a, b=b, peer=peer, superuser=superuser)

@@ -59,6 +59,11 @@ request (GET or POST) must leave every table of the project's apps exactly as it
 (the connection's count of inserted, updated and deleted rows does not move). A role the rule lets in gets an empty POST
 accepted (200, 302 or 400: a form error, never a refusal or a 500).
 
+**What a page shows.** Every 200 (except behind a secret) is searched for the words only
+organisation B's people and records carry (names, care notes, the requests' own words,
+e-mail addresses): a list or a page that lets one of them through fails, whatever its
+status.
+
 **Known leaks** go into ``Entry(xfail={(role, scope): reason})``: the expected status
 stays the one the rule says, the case is ``xfail(strict=True)``; fixing the leak makes
 the case pass and the strict xfail fail, so the entry is removed with the fix.
@@ -444,6 +449,22 @@ def _writes() -> int:
         return int(cursor.fetchone()[0])
 
 
+def _markers(side: Side) -> list[str]:
+    """Words that only the people and records of ``side`` carry (names, care notes, the
+    requests' own words): none may appear on a page opened by someone of the other
+    organisation. Pages behind a secret are left out: the secret is the permission."""
+    return [
+        side.care_recipient.name,
+        side.care_recipient.notes,
+        side.carer_request.description,
+        side.seeker_request.description,
+        side.seeker_request.requester_first_name,
+        side.volunteer.first_name,
+        side.mantelzorger.first_name,
+        *(user.email for user in side.users.values()),
+    ]
+
+
 def _outcome(response) -> int | str:
     if response.status_code == 302:
         login = resolve_url(settings.LOGIN_URL)
@@ -496,7 +517,11 @@ def test_who_may_open_what(client, world, url, role, scope):
     refused = _is_refusal(rule)
 
     before = _writes()
-    got = _outcome(client.get(address))
+    response = client.get(address)
+    got = _outcome(response)
+    if response.status_code == 200 and not isinstance(entry.rule, Secret):
+        shown = [m for m in _markers(world.b) if m.encode() in response.content]
+        assert not shown, f"GET {address} as {role} ({scope}) shows organisation B's {shown}"
     if entry.methods == "POST":
         want_get = rule if role == "anonymous" else NOT_ALLOWED
         assert got == want_get, f"GET {address} as {role}: {got}, expected {want_get} (POST-only)"

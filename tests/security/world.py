@@ -151,6 +151,7 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
             status=status,
             kind=kind,
             description=f"Omschrijving {upper} {kind}",
+            requester_first_name=f"Vrager {upper}",
             **located,
             **fields,
         )

@@ -68,6 +68,8 @@ __all__ = [
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Status = Match.Status
 
+# Defaults; each organisation sets its own on its settings page (Organisation
+# proposal_reminder_days, first_checkin_days, checkin_every_days).
 PROPOSAL_ANSWER_DAYS = 3
 REQUESTER_ANSWER_DAYS = 3
 FIRST_CHECKIN_DAYS = 14
@@ -177,7 +179,7 @@ def _proposals(organisation: Organisation, now: datetime.datetime) -> QuerySet[M
     return Match.objects.filter(
         organisation=organisation,
         status=Status.PROPOSED,
-        created_at__lte=now - datetime.timedelta(days=PROPOSAL_ANSWER_DAYS),
+        created_at__lte=now - datetime.timedelta(days=organisation.proposal_reminder_days),
     )
 
 
@@ -194,8 +196,11 @@ def _checkins_due(organisation: Organisation, now: datetime.datetime) -> QuerySe
         Match.objects.filter(organisation=organisation, status=Status.ACTIVE)
         .annotate(started=Coalesce("activated_at", "accepted_at", "created_at", output_field=DateTimeField()))
         .filter(
-            Q(last_checkin_at__isnull=True, started__lte=now - datetime.timedelta(days=FIRST_CHECKIN_DAYS))
-            | Q(last_checkin_at__lte=now - datetime.timedelta(days=CHECKIN_EVERY_DAYS))
+            Q(
+                last_checkin_at__isnull=True,
+                started__lte=now - datetime.timedelta(days=organisation.first_checkin_days),
+            )
+            | Q(last_checkin_at__lte=now - datetime.timedelta(days=organisation.checkin_every_days))
         )
     )
 

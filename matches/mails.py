@@ -53,6 +53,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Status = Match.Status
 
 # The volunteer is reminded when the proposal shows on the broker's attention list.
+# Defaults; each organisation sets its own (proposal_reminder_days, proposal_alert_days).
 PROPOSAL_REMIND_DAYS = PROPOSAL_ANSWER_DAYS
 PROPOSAL_ALERT_DAYS = 7
 # The morning digest goes out on the first run between the start of waking hours and this hour.
@@ -318,11 +319,11 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
 
     counts: Counter = Counter()
     waiting = Match.objects.filter(organisation=organisation, status=Status.PROPOSED)
-    remind_before = now - datetime.timedelta(days=PROPOSAL_REMIND_DAYS)
+    remind_before = now - datetime.timedelta(days=organisation.proposal_reminder_days)
     for match in waiting.filter(created_at__lte=remind_before).order_by("created_at", "pk"):
         if proposal_notify(match=match, reminder=True) is not None:
             counts["proposal_reminder"] += 1
-    alert_before = now - datetime.timedelta(days=PROPOSAL_ALERT_DAYS)
+    alert_before = now - datetime.timedelta(days=organisation.proposal_alert_days)
     for match in (
         waiting.filter(created_at__lte=alert_before)
         .select_related("proposed_by", "organisation", "volunteer", "request")
@@ -338,8 +339,8 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
                 **_urls(match),
                 "match": match,
                 "organisation": organisation,
-                "days": PROPOSAL_ALERT_DAYS,
-                "remind_days": PROPOSAL_REMIND_DAYS,
+                "days": organisation.proposal_alert_days,
+                "remind_days": organisation.proposal_reminder_days,
                 "volunteer_name": match.volunteer.first_name,
                 "request_id": match.request_id,
             },

@@ -158,13 +158,13 @@ def match_list(request, slug) -> HttpResponse:
     now = timezone.now()
     for match in groups.proposed:
         match.waiting_days = (now - match.created_at).days
-        match.waiting_long = match.waiting_days >= PROPOSAL_WAIT_DAYS
+        match.waiting_long = match.waiting_days >= organisation.proposal_reminder_days
     context = {
         "organisation": organisation,
         "groups": groups,
         "per_volunteer": pending_hours_per_volunteer(organisation=organisation),
         "per_match": pending_hours_per_match(organisation=organisation),
-        "wait_days": PROPOSAL_WAIT_DAYS,
+        "wait_days": organisation.proposal_reminder_days,
     }
     return render(request, "matches/broker/list.html", context)
 

@@ -56,7 +56,7 @@ def weights_data(**weights) -> dict:
     return data
 
 
-ONLY_LOAD = {name: 0 for name in Weights.names()} | {"load": 1}
+ONLY_LOAD = dict.fromkeys(Weights.names(), 0) | {"load": 1}
 
 
 def test_preview_shows_the_new_order_and_saves_nothing(client, admin, org, situation):
@@ -107,7 +107,7 @@ def test_save_records_each_changed_weight_and_changes_the_suggestions(client, ad
         ({"distance": "nan"}, "weight_distance", "Vul een getal in"),
         ({"distance": "veel"}, "weight_distance", "Vul een getal in"),
         ({"distance": ""}, "weight_distance", "Vul een gewicht in"),
-        ({name: 0 for name in Weights.names()}, None, "minstens één gewicht"),
+        (dict.fromkeys(Weights.names(), 0), None, "minstens één gewicht"),
     ],
 )
 @pytest.mark.parametrize("action", ["save", "preview"])

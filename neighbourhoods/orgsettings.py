@@ -83,9 +83,18 @@ SENDER_NAME_FORBIDDEN = set('<>"@\\') | {chr(c) for c in range(32)} | {chr(127)}
 LOGO_TYPES = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff"}
 
 
+# Labels of the matching weights, registered by the matching app (a layer above).
+_weight_labels: dict[str, Any] = {}
+
+
+def weight_labels_register(labels: dict[str, Any]) -> None:
+    _weight_labels.update(labels)
+
+
 def field_label(code: str) -> str:
     if code.startswith("weight:"):
-        return _("Gewicht: %(name)s") % {"name": code.split(":", 1)[1]}
+        name = code.split(":", 1)[1]
+        return _("Gewicht: %(name)s") % {"name": _weight_labels.get(name, name)}
     return str(FIELD_LABELS.get(code, code))
 
 

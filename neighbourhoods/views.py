@@ -78,7 +78,10 @@ def _settings_page(request, organisation, *, form=None, logo_form=None, area_for
         "logo_form": logo_form or LogoForm(),
         "area_form": area_form or MunicipalityAddForm(),
         "municipalities": organisation.municipalities.order_by("name"),
-        "weights": sorted((organisation.matching_weights or {}).items()),
+        "weights": [
+            (field_label(f"weight:{name}").split(": ", 1)[-1], value)
+            for name, value in sorted((organisation.matching_weights or {}).items())
+        ],
         "history": history,
         "logo_max_kb": settings.ORGANISATION_LOGO_MAX_BYTES // 1024,
     }

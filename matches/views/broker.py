@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AccessLogEntry
 from caregivers.access import request_read
 from common.errors import DomainError
-from matches.attention import PROPOSAL_ANSWER_DAYS
 from matches.lifecycle import hours_approve, hours_approve_all, match_activate, match_cancel, match_end
 from matches.models import Evaluation, HoursEntry, Match
 from matches.selectors import (
@@ -52,7 +51,6 @@ STATUS_BADGE = {
 }
 SATISFACTION_CHOICES = [("", gettext_lazy("weet ik niet"))] + [(str(i), str(i)) for i in range(1, 6)]
 # A proposal without an answer after this many days is marked on the list.
-PROPOSAL_WAIT_DAYS = PROPOSAL_ANSWER_DAYS  # one rule for "waiting long" here and on the attention list
 
 
 # --- Forms ------------------------------------------------------------------------------

@@ -24,38 +24,12 @@ from common.errors import DomainError
 from matching.engine.types import Weights
 from matching.loaders import organisation_weights
 from matching.selectors import volunteer_candidates
+from matching.weight_texts import WEIGHT_HELP, WEIGHT_LABELS
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.orgsettings import WEIGHT_MAX, clean_weights, organisation_settings_update
 from neighbourhoods.selectors import staff_organisation
 
 PREVIEW_LIMIT = 10
-
-# What each score part means, in plain words, for the admin who sets its weight.
-WEIGHT_HELP = {
-    "distance": gettext_lazy("Afstand: hoe dichter de vrijwilliger bij de hulpvrager woont, hoe hoger."),
-    "availability": gettext_lazy("Tijd: hoe ruimer de vrijwilliger kan rond het gevraagde moment, hoe hoger."),
-    "continuity": gettext_lazy("Bekend gezicht: de vrijwilliger hielp dit huishouden al eerder."),
-    "language": gettext_lazy("Taal: de vrijwilliger spreekt de taal van de hulpvrager."),
-    "preferences": gettext_lazy(
-        "Voorkeur: de soort hulp en de groep mensen passen bij wat de vrijwilliger graag doet."
-    ),
-    "neighbourhood": gettext_lazy("Buurt: de vrijwilliger woont in dezelfde buurt of hetzelfde dorp."),
-    "load": gettext_lazy("Drukte: vrijwilligers met minder lopende koppelingen gaan voor."),
-    "priority": gettext_lazy(
-        "Voorrang: in een koppelronde gaan dringende en lang wachtende vragen voor. Bij één hulpvraag "
-        "verandert dit de volgorde niet."
-    ),
-}
-WEIGHT_LABELS = {
-    "distance": gettext_lazy("Afstand"),
-    "availability": gettext_lazy("Tijd"),
-    "continuity": gettext_lazy("Bekend gezicht"),
-    "language": gettext_lazy("Taal"),
-    "preferences": gettext_lazy("Voorkeur"),
-    "neighbourhood": gettext_lazy("Buurt"),
-    "load": gettext_lazy("Drukte"),
-    "priority": gettext_lazy("Voorrang"),
-}
 
 
 class WeightsForm(forms.Form):
@@ -180,7 +154,7 @@ def weights(request, slug) -> HttpResponse:
         "form": form,
         "request_field": form["request"],
         "weight_fields": [form[f"weight_{name}"] for name in Weights.names()],
-        "defaults": Weights().as_dict(),
+        "defaults": [(WEIGHT_LABELS.get(name, name), value) for name, value in Weights().as_dict().items()],
         "preview": preview,
     }
     return render(request, "matching/weights.html", context, status=status)

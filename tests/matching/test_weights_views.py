@@ -91,6 +91,9 @@ def test_save_records_each_changed_weight_and_changes_the_suggestions(client, ad
     assert org.matching_weights["distance"] == 5.0 and org.matching_weights["load"] == 2.5
     changes = {c.field: (c.old_value, c.new_value) for c in OrganisationChange.objects.all()}
     assert changes == {"weight:distance": ("3", "5"), "weight:load": ("1.5", "2.5")}
+    # The settings history names the weight in plain words.
+    html = client.get(reverse("neighbourhoods:settings", kwargs={"slug": "org-a"})).content.decode()
+    assert '<th scope="row">Gewicht: Afstand</th>' in html
     client.post(url(), {**weights_data(**ONLY_LOAD), "action": "save"})
     from matching.selectors import volunteer_candidates
 

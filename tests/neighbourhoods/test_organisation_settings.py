@@ -3,6 +3,8 @@ logo, the working area, staff, and bad input (form errors, nothing half-saved)."
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -161,6 +163,37 @@ def test_reminder_intervals_drive_the_attention_list(org, personas, make_overdue
     assert Kind.PROPOSAL not in {i.kind for i in attention_items(organisation=org, now=now)}
 
 
+def test_checkin_intervals_drive_the_attention_list(org, personas, region):
+    import datetime
+
+    from django.utils import timezone
+
+    from demo.factories import HelpRequestFactory, VolunteerFactory
+    from matches.attention import Kind, attention_items
+    from matches.models import Match
+
+    now = timezone.now()
+    match = Match.objects.create(
+        organisation=org,
+        request=HelpRequestFactory(organisation=org, status="matched"),
+        volunteer=VolunteerFactory(organisation=org, neighbourhood=region["areas"]["Velp"]),
+        status="active",
+    )
+    Match.objects.filter(pk=match.pk).update(activated_at=now - datetime.timedelta(days=20))
+
+    def due() -> bool:
+        org.refresh_from_db()
+        return Kind.CHECKIN in {i.kind for i in attention_items(organisation=org, now=now)}
+
+    assert due()  # the default: first check-in after 14 days
+    organisation_settings_update(organisation=org, by=personas["admin_a"], values={"first_checkin_days": 30})
+    assert not due()
+    Match.objects.filter(pk=match.pk).update(last_checkin_at=now - datetime.timedelta(days=40))
+    assert not due()  # the default: every 91 days
+    organisation_settings_update(organisation=org, by=personas["admin_a"], values={"checkin_every_days": 35})
+    assert due()
+
+
 @pytest.fixture
 def make_overdue_proposal(org, region):
     from django.utils import timezone
@@ -173,7 +206,7 @@ def make_overdue_proposal(org, region):
         volunteer = VolunteerFactory(organisation=org, neighbourhood=region["areas"]["Velp"])
         match = Match.objects.create(organisation=org, request=request, volunteer=volunteer, status="proposed")
         now = timezone.now()
-        Match.objects.filter(pk=match.pk).update(created_at=now - __import__("datetime").timedelta(days=days))
+        Match.objects.filter(pk=match.pk).update(created_at=now - datetime.timedelta(days=days))
         return match, now
 
     return make

@@ -149,6 +149,17 @@ def test_others_get_404(client, personas, org, who, situation):
     assert org.matching_weights == {}
 
 
+def test_the_page_explains_each_weight_and_offers_ready_requests_only(client, admin, org, situation, make_request):
+    waiting = make_request(org, status="new")
+    response = client.get(url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Afstand: hoe dichter de vrijwilliger bij de hulpvrager woont, hoe hoger." in html
+    assert "Drukte: vrijwilligers met minder lopende koppelingen gaan voor." in html
+    offered = [value for value, _label in response.context["form"].fields["request"].choices if value]
+    assert situation["request"].pk in offered and waiting.pk not in offered
+
+
 def test_settings_page_links_here(client, admin):
     html = client.get(reverse("neighbourhoods:settings", kwargs={"slug": "org-a"})).content.decode()
     assert url() in html

@@ -431,7 +431,10 @@ def test_invite_a_new_broker_by_mail(client, admin, org):
     membership = StaffMembership.objects.get(user__email="nieuw@example.nl", organisation=org)
     assert membership.role == "broker"
     assert not membership.user.has_usable_password()
-    assert Notification.objects.filter(kind="staff_invite", to_email="nieuw@example.nl").exists()
+    invite = Notification.objects.get(kind="staff_invite", to_email="nieuw@example.nl")
+    assert invite.organisation == org
+    [sent] = [m for m in mail.outbox if m.to == ["nieuw@example.nl"]]
+    assert "http://testserver/accounts/password/reset/key/" in sent.body
     assert OrganisationChange.objects.filter(field="staff", new_value__startswith="nieuw@example.nl").exists()
 
 

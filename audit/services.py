@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.chain import GENESIS, row_hash
+from audit.chain import GENESIS, HASHED_FIELDS, row_hash
 from audit.models import AccessLogAnchor, AccessLogEntry
 from common.errors import DomainError
 from neighbourhoods.models import StaffMembership
@@ -215,24 +215,7 @@ class VerifyResult:
         return self.bad_seq is None
 
 
-_ROW_FIELDS = (
-    "seq",
-    "at",
-    "actor_key",
-    "actor_label",
-    "actor_role",
-    "organisation_id",
-    "subject_key",
-    "subject_mantelzorger_id",
-    "subject_user_id",
-    "subject_request_id",
-    "what",
-    "object_ref",
-    "client_ip",
-    "user_agent",
-    "prev_hash",
-    "hash",
-)
+_ROW_FIELDS = (*HASHED_FIELDS, "hash")
 
 
 def access_log_verify() -> VerifyResult:

@@ -2,7 +2,8 @@
 
 ``/health/live``: the process answers (no database, no cache): restart it if not.
 ``/health/ready``: the services a page needs answer: the database, the cache, the Celery
-broker (when one is configured) and the matching pool version in the cache. Take the
+broker (when one is configured) and the matching pool version (in the database,
+``matching.poolversion``). Take the
 process out of rotation if not.
 
 Both answer JSON ``{"status": "ok"|"fail", "checks": {"database": "ok"|"<reason>", ...}}``

@@ -6,6 +6,7 @@ geocoding. ``BUURTMAKELAAR_MODE=production`` refuses to start without a secret k
 and allowed hosts. See README.md for every variable.
 """
 
+import base64
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "csp",
     # The project's apps, from the ground floor up (docs/architecture.md).
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NoStoreForPersonalPagesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff: the session limits and the required second step (accounts/two_step.py).
+    "config.middleware.StaffSessionMiddleware",
     # Last, so that it sees the exceptions of the views themselves.
     "config.middleware.ServiceUnavailableMiddleware",
 ]
@@ -153,6 +157,24 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Buurtmakelaar] "
 ACCOUNT_ADAPTER = "notifications.account_mail.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Two-step login (allauth's mfa app): an app code (TOTP), a security key or passkey
+# (WebAuthn), and recovery codes. Required for staff (accounts/two_step.py), optional for
+# everyone else. Passkeys are a second step here, not a login without a password.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "accounts.two_step.TwoStepAdapter"
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.AddSecurityKeyForm",
+    "authenticate_webauthn": "accounts.forms.SecurityKeyAnswerForm",
+    "reauthenticate_webauthn": "accounts.forms.SecurityKeyConfirmForm",
+}
+MFA_TOTP_ISSUER = "Buurtmakelaar"
+# The local run speaks plain HTTP on 127.0.0.1: browsers allow WebAuthn there, and the
+# origin check may then accept it. Production checks the origin.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Staff sessions end after 30 minutes without a request and 12 hours after logging in;
+# everyone else keeps Django's lifetime (SESSION_COOKIE_AGE, two weeks).
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 
@@ -196,6 +218,17 @@ else:
             "LOCATION": env_str("CACHE_LOCATION", "buurtmakelaar"),
         }
     }
+
+# Login throttling (allauth's rate limits), used TOTP codes and the matching pool
+# versions live in this cache, so it must be shared by every web process: production
+# refuses a cache that is private to one process (or none at all).
+if PRODUCTION and CACHES["default"]["BACKEND"] in {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}:
+    raise ImproperlyConfigured(
+        "Production needs a shared cache (login throttling counts in it), e.g. CACHE_URL=redis://127.0.0.1:6379/1"
+    )
 
 # E-mail: console by default; EMAIL_URL=smtp://user:pass@host:587?tls=1 for real mail.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Buurtmakelaar <noreply@buurtmakelaar.local>")
@@ -250,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10 * 60.0,
         "kwargs": {"months": 3},
     },
+    # The matching pool's change log: older rows go every hour (matching.poolversion).
+    "pool-changes-prune": {"task": "matching.tasks.pool_changes_prune", "schedule": crontab(minute=40)},
     "reports-nightly": {
         "task": "reports.tasks.reports_refresh",
         "schedule": crontab(hour=1, minute=15),
@@ -277,15 +312,34 @@ if GEOCODER not in {"offline", "pdok", "nominatim"}:
 GEOCODER_NOMINATIM_URL = env_str("GEOCODER_NOMINATIM_URL", "")
 GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 3)
 
-# How often a cached volunteer pool re-checks the database for changes made
-# without signals (bulk imports, other processes).
-MATCHING_POOL_RECHECK_SECONDS = env_int("MATCHING_POOL_RECHECK_SECONDS", 60)
+# The matching pool's change log (matching.models.PoolChange): rows are kept this many
+# hours (a web process whose pool is older rebuilds it); a process patches its cached
+# pool with at most this many logged changes, more means a rebuild.
+MATCHING_POOL_CHANGES_KEEP_HOURS = env_int("MATCHING_POOL_CHANGES_KEEP_HOURS", 24)
+MATCHING_POOL_PATCH_MAX = env_int("MATCHING_POOL_PATCH_MAX", 5000)
 
 # The site's address for links in e-mails sent outside a web request (tasks).
 SITE_URL = env_str("SITE_URL", "")
 
 # Demo accounts are printed on start only in the local run.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "buurt-demo-2026")
+# The demo's staff accounts get this TOTP secret (base32), so that a person can add it to
+# an authenticator app once and the browser tests can compute the codes. Only outside
+# production: a known second step is no second step.
+_DEMO_TOTP_SECRET_DEFAULT = "BUURTMAKELAARDEMOREGIOARNHEMVELP"
+if PRODUCTION:
+    if env_str("DEMO_TOTP_SECRET"):
+        raise ImproperlyConfigured("DEMO_TOTP_SECRET is for the local demo only; production refuses it.")
+    DEMO_TOTP_SECRET = None
+else:
+    DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", _DEMO_TOTP_SECRET_DEFAULT).replace(" ", "").upper()
+    try:
+        if len(base64.b32decode(DEMO_TOTP_SECRET, casefold=True)) < 10:
+            raise ValueError
+    except ValueError:  # binascii.Error is a ValueError
+        raise ImproperlyConfigured(
+            "DEMO_TOTP_SECRET must be base32 (A-Z, 2-7) of at least 16 characters, a multiple of 8"
+        ) from None
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

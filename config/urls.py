@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import webauthn_remove
 from config import health
 from config.views import home
 from privacy.views import retention as privacy_views
+
+# The admin's own login form would skip allauth's second step: send it to ours.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
@@ -12,6 +17,8 @@ urlpatterns = [
     path("health/ready", health.ready, name="health_ready"),
     # The privacy page: its retention section is rendered from privacy.schedule.
     path("privacy/", privacy_views.privacy_page, name="privacy"),
+    # Before allauth's URLs, so that this one wins: staff keep at least one second step.
+    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", webauthn_remove, name="mfa_remove_webauthn"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("e-mail/", include("notifications.urls")),

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt, encrypt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -135,6 +138,18 @@ def demo_accounts(region: DemoRegion) -> list[DemoAccount]:
 
 
 DEMO_ACCOUNTS = demo_accounts(REGIONS["arnhem"])
+
+# Staff log in with two steps (accounts.two_step): these demo accounts get the known
+# TOTP secret of settings.DEMO_TOTP_SECRET (local and test runs only).
+DEMO_STAFF_ROLES = ("superuser", "admin", "broker", "municipality", "privacy_officer")
+DEMO_STAFF_ACCOUNTS = [account for account in DEMO_ACCOUNTS if account.role in DEMO_STAFF_ROLES]
+# Every region's staff accounts (the shared superuser once): who may get the demo secret.
+ALL_DEMO_STAFF_EMAILS = frozenset(
+    account.email
+    for region in REGIONS.values()
+    for account in demo_accounts(region)
+    if account.role in DEMO_STAFF_ROLES
+)
 
 # Skills per kind of request, to make the demo requests plausible.
 REQUEST_SKILLS = {
@@ -269,6 +284,30 @@ def _region_geography(region: DemoRegion) -> list[Municipality]:
     return municipalities
 
 
+def demo_totp_ensure(*, user: User, secret: str) -> Authenticator:
+    """Give ``user`` an authenticator app (TOTP) with ``secret``, or set an existing one
+    to it (idempotent)."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is None:
+        return TOTP.activate(user, secret).instance
+    if decrypt(existing.data["secret"]) != secret:
+        existing.data = {**existing.data, "secret": encrypt(secret)}
+        existing.save(update_fields=["data"])
+    return existing
+
+
+def demo_totp_secret_of(user: User) -> str | None:
+    """The demo TOTP secret when ``user`` is a demo staff account that uses it, else None
+    (never a code for a real account)."""
+    secret = settings.DEMO_TOTP_SECRET
+    if not secret or user.email not in ALL_DEMO_STAFF_EMAILS:
+        return None
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None or decrypt(totp.data["secret"]) != secret:
+        return None
+    return secret
+
+
 @transaction.atomic
 def demo_load(
     *,
@@ -311,6 +350,9 @@ def demo_load(
     superuser = users["superuser"]
     superuser.is_staff = superuser.is_superuser = True
     superuser.save(update_fields=["is_staff", "is_superuser"])
+    if settings.DEMO_TOTP_SECRET:
+        for role in DEMO_STAFF_ROLES:
+            demo_totp_ensure(user=users[role], secret=settings.DEMO_TOTP_SECRET)
     main = next(m for m in municipalities if m.name == region.main_municipality)
     for role, municipality in [("admin", None), ("broker", None), ("municipality", main), ("privacy_officer", None)]:
         StaffMembership.objects.get_or_create(

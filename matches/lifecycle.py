@@ -203,7 +203,7 @@ def _move(
         raise match_state_error(Match.objects.filter(pk=locked.pk).values_list("status", flat=True).first() or "")
     for name, value in values.items():
         setattr(locked, name, value)
-    _bump_pool(locked.organisation_id)
+    _bump_pool(locked)
     event = MatchEvent.objects.create(
         match=locked, from_status=from_status, to_status=to, by=_user(by), note=note[:NOTE_MAX]
     )
@@ -233,10 +233,12 @@ def _move_request(
     return True
 
 
-def _bump_pool(organisation_id: int) -> None:
-    """Tell the matching pool cache that open-match counts changed: conditional
+def _bump_pool(match: Match) -> None:
+    """Tell the matching pool that this volunteer's matches changed: conditional
     UPDATEs send no ``post_save``."""
-    open_matches_changed.send(sender=Match, organisation_ids={organisation_id})
+    open_matches_changed.send(
+        sender=Match, organisation_ids={match.organisation_id}, volunteer_ids={match.volunteer_id}
+    )
 
 
 def _sync(match: Match, locked: Match) -> Match:

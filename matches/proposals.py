@@ -547,5 +547,7 @@ def match_propose_many(
         result.created.extend(_insert_proposals(pairs=checked, organisation_ids=organisation_ids, by=by, batch=batch))
         if checked:
             # These inserts send no post_save: tell the cached volunteer pools directly.
-            open_matches_changed.send(sender=Match, organisation_ids=set(organisation_ids))
+            open_matches_changed.send(
+                sender=Match, organisation_ids=set(organisation_ids), volunteer_ids={p.volunteer_id for p in checked}
+            )
     return result

@@ -4,7 +4,8 @@ its ``AppConfig.ready``).
 ``open_matches_changed``: matches of these organisations were opened or closed by
 writes that send no ``post_save`` (conditional UPDATEs, bulk inserts), so the cached
 volunteer pools must look again. Sent inside the transaction; a receiver that acts on
-other processes should wait for the commit. Argument: ``organisation_ids`` (a set)."""
+other processes should wait for the commit. Arguments: ``organisation_ids`` (a set) and
+``volunteer_ids`` (the volunteers whose matches changed; a set, or None when unknown)."""
 
 from django.dispatch import Signal
 

@@ -11,9 +11,9 @@ number of volunteers or requests, and never build one ORM object per row:
   :class:`~matching.engine.types.RequestData`; 6 queries for one or for all.
 * :func:`organisation_weights` - the organisation's score weights.
 * :func:`cached_volunteer_pool` - :func:`volunteer_pool` kept per process and
-  rebuilt only when the organisation's volunteers or matches changed (change
-  counters in Django's cache, bumped by signals, plus a periodic one-query check;
-  see "The per-process pool cache" below).
+  brought up to the organisation's pool version in the database (one query when
+  nothing changed; only the changed volunteers read and patched in otherwise; see
+  "The per-process pool cache" below and :mod:`matching.poolversion`).
 
 Households ("continuity": the volunteer helped this household before) are keyed
 ``"mz:<mantelzorger id>"`` when a request belongs to a mantelzorger (directly or
@@ -27,12 +27,10 @@ Requests without a location cannot be matched (distance is a hard constraint):
 
 from __future__ import annotations
 
-import copy
 import datetime
 import json
 import logging
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,21 +38,20 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connections, transaction
-from django.db.models import Count, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractMinute, ExtractSecond
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connections
+from django.db.models import Count, Func, IntegerField, Q, QuerySet, TextField
+from django.db.models.functions import Cast, ExtractHour, ExtractMinute, ExtractSecond
 from django.utils.translation import gettext as _
 
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, RequestDate, RequestSlot
 from caregivers.priority import known_urgency
+from common.db import value_set
 from common.errors import DomainError
 from common.geo import Point
 from common.slots import Slot
 from matches.models import Match
-from matches.signals import open_matches_changed
 from matching.engine import DateWindow, RequestData, VolunteerPool, Weights
+from matching.poolversion import pool_changes_read, pool_version_bump, pool_version_read
 from neighbourhoods.models import Organisation
 from volunteers.models import AvailabilitySlot, Volunteer
 
@@ -235,19 +232,32 @@ def _row_index(ids: np.ndarray, wanted: Iterable[int]) -> tuple[np.ndarray, np.n
     else:
         wanted = np.fromiter((int(i) for i in wanted), dtype=np.int64)
     if len(ids) == 0 or len(wanted) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
     at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
     found = ids[at] == wanted
     return at, found
 
 
-def _volunteers_of(organisation: Organisation) -> QuerySet[Volunteer]:
-    return Volunteer.objects.filter(organisation=organisation, latitude__isnull=False, longitude__isnull=False)
+def _volunteers_of(organisation: Organisation, only: list[int] | None = None) -> QuerySet[Volunteer]:
+    found = Volunteer.objects.filter(organisation=organisation, latitude__isnull=False, longitude__isnull=False)
+    return found if only is None else found.filter(pk__in=value_set(only))
+
+
+def _of_volunteers(qs: QuerySet, organisation: Organisation, only: list[int] | None) -> QuerySet:
+    """``qs`` (rows that belong to a volunteer) for the organisation's located volunteers,
+    or for the volunteers ``only`` (a pool patch: no join, rows of volunteers that are not
+    the organisation's located ones are dropped with them, by id)."""
+    if only is not None:
+        return qs.filter(volunteer_id__in=value_set(only))
+    return qs.filter(
+        volunteer__organisation=organisation, volunteer__latitude__isnull=False, volunteer__longitude__isnull=False
+    )
 
 
 def _open_counts(organisation: Organisation) -> dict[int, int]:
     return dict(
-        Match.objects.filter(volunteer__organisation=organisation, status__in=Match.OPEN_STATES)
+        _of_volunteers(Match.objects.filter(status__in=Match.OPEN_STATES), organisation, None)
+        .order_by()
         .values("volunteer_id")
         .annotate(n=Count("pk"))
         .values_list("volunteer_id", "n")
@@ -256,7 +266,7 @@ def _open_counts(organisation: Organisation) -> dict[int, int]:
 
 def _households(organisation: Organisation) -> dict[str, list[int]]:
     rows = (
-        Match.objects.filter(volunteer__organisation=organisation, status__in=HELPED_STATES)
+        _of_volunteers(Match.objects.filter(status__in=HELPED_STATES), organisation, None)
         .order_by()
         .values_list(
             "volunteer_id",
@@ -274,11 +284,39 @@ def _households(organisation: Organisation) -> dict[str, list[int]]:
     return {key: sorted(ids) for key, ids in households.items()}
 
 
-def volunteer_pool(*, organisation: Organisation, today: datetime.date | None = None) -> VolunteerPool:
-    """Every volunteer of ``organisation`` that has a location, as a pool.
+def _matches_of(organisation: Organisation, only: list[int]) -> tuple[dict[int, int], dict[str, list[int]]]:
+    """:func:`_open_counts` and :func:`_households` of the volunteers ``only``, in one query."""
+    rows = _of_volunteers(
+        Match.objects.filter(status__in=(*Match.OPEN_STATES, *HELPED_STATES)), organisation, only
+    ).values_list(
+        "volunteer_id",
+        "status",
+        "request__mantelzorger_id",
+        "request__care_recipient__mantelzorger_id",
+        "request__requester_id",
+        "request_id",
+    )
+    counts: dict[int, int] = {}
+    households: dict[str, set[int]] = {}
+    for vol_id, status, mz, care_mz, requester, req in rows:
+        if status in Match.OPEN_STATES:
+            counts[vol_id] = counts.get(vol_id, 0) + 1
+        if status in HELPED_STATES:
+            key = household_key(
+                mantelzorger_id=mz, care_mantelzorger_id=care_mz, requester_id=requester, request_id=req
+            )
+            households.setdefault(key, set()).add(vol_id)
+    return counts, {key: sorted(ids) for key, ids in households.items()}
+
+
+def volunteer_pool(
+    *, organisation: Organisation, today: datetime.date | None = None, only: Iterable[int] | None = None
+) -> VolunteerPool:
+    """Every volunteer of ``organisation`` that has a location, as a pool (with ``only``:
+    just those of these ids, the part a cached pool is patched with).
 
     Five queries whatever the size (volunteers, skills, availability, open match
-    counts, households helped), all values only:
+    counts, households helped; four with ``only``), all values only:
     the target groups as JSON text (parsed once per distinct value), times as seconds
     worked out by the database, the skill and slot rows straight into numpy. Past
     pauses and VOG dates are kept as they are: the engine compares them with the
@@ -286,8 +324,9 @@ def volunteer_pool(*, organisation: Organisation, today: datetime.date | None = 
     the loader contract and not needed).
     """
     del today
+    wanted = None if only is None else sorted({int(i) for i in only})
     rows = list(
-        _volunteers_of(organisation)
+        _volunteers_of(organisation, wanted)
         .order_by("pk")
         .annotate(target_groups_json=Cast("target_groups", TextField()))
         .values_list(
@@ -309,25 +348,26 @@ def volunteer_pool(*, organisation: Organisation, today: datetime.date | None = 
     n = len(rows)
     cols = list(zip(*rows, strict=True)) if rows else [()] * 13
     ids = np.asarray(cols[0], dtype=np.int64)
-    located = {"volunteer__latitude__isnull": False, "volunteer__longitude__isnull": False}
 
     skill_rows = _cursor_rows(
-        Volunteer.skills.through.objects.filter(volunteer__organisation=organisation, **located)
+        _of_volunteers(Volunteer.skills.through.objects.all(), organisation, wanted)
         .order_by()
         .values_list("volunteer_id", "skill_id", "skill__code")
     )
+    pairs = np.array([(vid, skill_id) for vid, skill_id, _code in skill_rows], dtype=np.int64).reshape(-1, 2)
+    at, found = _row_index(ids, pairs[:, 0])
+    if wanted is not None:  # only the codes of volunteers in the pool (no join above)
+        skill_rows = [row for row, keep in zip(skill_rows, found.tolist(), strict=True) if keep]
     code_of = {skill_id: code for _vid, skill_id, code in skill_rows}
     vocab = tuple(sorted(set(code_of.values())))
     position = {code: j for j, code in enumerate(vocab)}
-    pairs = np.array([(vid, skill_id) for vid, skill_id, _code in skill_rows], dtype=np.int64).reshape(-1, 2)
     skill_ids = np.array(sorted(code_of), dtype=np.int64)
     skill_index = np.array([position[code_of[k]] for k in skill_ids.tolist()], dtype=np.int64)
-    at, found = _row_index(ids, pairs[:, 0])
     skills = _bits_of_index(at[found], skill_index[np.searchsorted(skill_ids, pairs[found, 1])], vocab, n)
 
     vendor = connections[AvailabilitySlot.objects.db].vendor
     slot_rows = _int_rows(
-        AvailabilitySlot.objects.filter(volunteer__organisation=organisation, **located)
+        _of_volunteers(AvailabilitySlot.objects.all(), organisation, wanted)
         .order_by()
         .annotate(start_s=_seconds_of("start", vendor), end_s=_seconds_of("end", vendor))
         .values_list("volunteer_id", "weekday", "start_s", "end_s"),
@@ -336,7 +376,10 @@ def volunteer_pool(*, organisation: Organisation, today: datetime.date | None = 
     at, found = _row_index(ids, slot_rows[:, 0])
     slots = (at[found], slot_rows[found, 1], slot_rows[found, 2], slot_rows[found, 3])
 
-    open_counts = _open_counts(organisation)
+    if wanted is None:
+        open_counts, households = _open_counts(organisation), _households(organisation)
+    else:  # a few volunteers: one query for both (a round trip is most of the cost)
+        open_counts, households = _matches_of(organisation, wanted)
     open_matches = np.zeros(n, dtype=np.int64)
     if open_counts:
         at, found = _row_index(ids, open_counts.keys())
@@ -360,208 +403,108 @@ def volunteer_pool(*, organisation: Organisation, today: datetime.date | None = 
         languages=_code_bits(cols[11], _languages, n),
         target_groups=_code_bits(cols[12], _groups, n),
         slots=slots,
-        households=_households(organisation),
+        households=households,
     )
 
 
 # --- The per-process pool cache ---------------------------------------------------------
 #
-# Building a pool costs O(n) (about 1.5 s per 100k volunteers); a suggestion costs
-# milliseconds. So each process keeps the last pools it built, keyed by organisation.
+# Building a pool costs O(n) (about 1.5 s per 100k volunteers, 20-30 s per million); a
+# suggestion costs milliseconds. So each process keeps the last pools it built, keyed by
+# organisation, with the pool version they reflect.
 #
-# Is a cached pool still right? Two layers:
+# Is a cached pool still right? The version is in the database (matching.poolversion):
+# every write that changes what the engine sees of a volunteer bumps the organisation's
+# PoolVersion and logs the volunteer in PoolChange, in the same transaction. Each
+# suggestion reads the version and the log rows after the cached version in one indexed
+# query (pool_changes_read):
 #
-# 1. Change counters in Django's cache (shared between processes when the cache is
-#    Redis; per process with the default locmem). Saving or deleting a Volunteer,
-#    AvailabilitySlot, skill link or Match bumps the organisation's counter (slots and
-#    skills bump a global one: their rows do not carry the organisation), after the
-#    transaction commits. Reading them is one cache get, no query. Counters unchanged
-#    and checked less than MATCHING_POOL_RECHECK_SECONDS (default 60) ago: the cached
-#    pool is used as it is.
-# 2. Otherwise the version stamp, read in one aggregate query (170 ms at 100k volunteers
-#    on SQLite, 400 ms on PostgreSQL, hence not on every request):
+# * same version: the cached pool is used as it is;
+# * newer, with the log complete: only the logged volunteers are read again (four
+#   queries of volunteer_pool, filtered by id) and the cached pool is patched
+#   (VolunteerPool.patched: changed columns copied, the rest shared; rows added, removed
+#   or moved to another grid cell re-sort the pool in memory);
+# * the log pruned past the cached version, "anything changed", or more than
+#   MATCHING_POOL_PATCH_MAX volunteers: a full rebuild.
 #
-#      volunteers: count, max(updated_at)          - profile edits (auto_now), adds, deletes
-#      availability: count, max(pk)                - slots are replaced (delete + insert)
-#      skills (through table): count, max(pk)      - m2m changes do not touch updated_at
-#      matches: count, max(updated_at)             - proposals, status changes, deletions
-#
-#    Same stamp: keep the pool. Only the match part changed (a broker just proposed
-#    someone): copy the pool with fresh open-match counts and households (two queries).
-#    Anything else: rebuild (5 queries).
-#
-# So changes made through the ORM's save()/delete() show at once; bulk writes that send
-# no signals (bulk_create, QuerySet.update) show within MATCHING_POOL_RECHECK_SECONDS, or
-# at once when the writer calls pool_version_bump(). Whatever a pool says, match_propose
-# re-checks capacity under a row lock: a stale pool can show a volunteer who just
-# became full, never make one over-full. The cache is bounded (least recently used
-# organisations drop out) and thread-safe: a published pool is never changed in place.
+# A committed change is therefore seen by the next suggestion in every process, with
+# any cache backend. The data read for a patch may be newer than the version read a
+# moment before (another commit in between): such volunteers are logged after that
+# version and read again on the next suggestion, so a pool is never older than its
+# version. match_propose re-checks capacity under a row lock in any case. The cache is
+# bounded (least recently used organisations drop out) and thread-safe: a published
+# pool is never changed in place, and one thread per organisation brings it up to date.
 
 POOL_CACHE_SIZE = 8
-_VERSION_KEY = "matching:pool-version:{}"
-_GLOBAL = "all"
-
-
-@dataclass(frozen=True)
-class _Stamp:
-    volunteers: tuple
-    matches: tuple
+PATCH_MAX = 5_000  # log rows read at most (MATCHING_POOL_PATCH_MAX); more, or over a tenth of the pool: rebuild
 
 
 @dataclass(frozen=True)
 class _Entry:
-    stamp: _Stamp
-    versions: tuple
-    checked_at: float
+    version: int
     pool: VolunteerPool
 
 
 _pool_cache: OrderedDict[int, _Entry] = OrderedDict()
 _pool_lock = threading.Lock()
+_update_locks: dict[int, threading.Lock] = {}
 
 
-def _scalar(qs: QuerySet, group: str, expr) -> Subquery:
-    """A correlated scalar subquery: one aggregate over ``qs``, grouped by ``group``
-    (constant within ``qs``, which is filtered on the outer organisation)."""
-    return Subquery(qs.order_by().values(group).annotate(x=expr).values("x")[:1])
+def _update_lock(organisation_id: int) -> threading.Lock:
+    with _pool_lock:
+        return _update_locks.setdefault(organisation_id, threading.Lock())
 
 
-def _pool_stamp(organisation: Organisation) -> _Stamp:
-    """The version stamp of an organisation's pool, in one query."""
-    org = OuterRef("pk")
-    vols = Volunteer.objects.filter(organisation=org)
-    slots = AvailabilitySlot.objects.filter(volunteer__organisation=org)
-    skills = Volunteer.skills.through.objects.filter(volunteer__organisation=org)
-    matches = Match.objects.filter(volunteer__organisation=org)
-
-    def count(qs: QuerySet, group: str) -> Coalesce:
-        return Coalesce(_scalar(qs, group, Count("pk")), 0, output_field=IntegerField())
-
-    row = (
-        Organisation.objects.filter(pk=organisation.pk)
-        .annotate(
-            v_n=count(vols, "organisation"),
-            v_u=_scalar(vols, "organisation", Max("updated_at")),
-            s_n=count(slots, "volunteer__organisation"),
-            s_m=_scalar(slots, "volunteer__organisation", Max("pk")),
-            k_n=count(skills, "volunteer__organisation"),
-            k_m=_scalar(skills, "volunteer__organisation", Max("pk")),
-            m_n=count(matches, "volunteer__organisation"),
-            m_u=_scalar(matches, "volunteer__organisation", Max("updated_at")),
-        )
-        .values_list("created_at", "v_n", "v_u", "s_n", "s_m", "k_n", "k_m", "m_n", "m_u")
-        .first()
-    )
-    if row is None:  # the organisation was deleted meanwhile
-        return _Stamp((None,), (None,))
-    return _Stamp(volunteers=row[:7], matches=row[7:])
+def _cached(organisation_id: int) -> _Entry | None:
+    with _pool_lock:
+        entry = _pool_cache.get(organisation_id)
+        if entry is not None:
+            _pool_cache.move_to_end(organisation_id)
+        return entry
 
 
-def _versions(organisation_id: int) -> tuple:
-    keys = [_VERSION_KEY.format(organisation_id), _VERSION_KEY.format(_GLOBAL)]
-    found = cache.get_many(keys)
-    return tuple(found.get(k, 0) for k in keys)
-
-
-def pool_version_read(organisation_id: int | None = None) -> int:
-    """The current pool version of ``organisation_id`` (None: the one of every
-    organisation), as every web process sees it. Raises when the cache is down: the
-    readiness check (config/health.py) calls it, since suggestions depend on it."""
-    return cache.get(_VERSION_KEY.format(_GLOBAL if organisation_id is None else organisation_id), 0)
-
-
-def pool_version_bump(organisation_id: int | None = None) -> None:
-    """Tell every process that the pool of ``organisation_id`` (None: of every
-    organisation) may have changed, so the next suggestion checks the database.
-    Called by the signal handlers below; call it after bulk writes that send no signals."""
-    key = _VERSION_KEY.format(_GLOBAL if organisation_id is None else organisation_id)
-    cache.add(key, 0, timeout=None)
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=None)
-
-
-def _bump_after_commit(organisation_id: int | None) -> None:
-    transaction.on_commit(lambda: pool_version_bump(organisation_id))
-
-
-def _on_volunteer_or_match(sender, instance, **kwargs) -> None:
-    _bump_after_commit(getattr(instance, "organisation_id", None))
-
-
-def _on_slot(sender, instance, **kwargs) -> None:
-    _bump_after_commit(None)
-
-
-def _on_skills(sender, instance, action, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
-        _bump_after_commit(instance.organisation_id if isinstance(instance, Volunteer) else None)
-
-
-for _model, _handler in ((Volunteer, _on_volunteer_or_match), (Match, _on_volunteer_or_match)):
-    post_save.connect(_handler, sender=_model, dispatch_uid=f"matching-pool-{_model.__name__}-save")
-    post_delete.connect(_handler, sender=_model, dispatch_uid=f"matching-pool-{_model.__name__}-delete")
-post_save.connect(_on_slot, sender=AvailabilitySlot, dispatch_uid="matching-pool-slot-save")
-post_delete.connect(_on_slot, sender=AvailabilitySlot, dispatch_uid="matching-pool-slot-delete")
-m2m_changed.connect(_on_skills, sender=Volunteer.skills.through, dispatch_uid="matching-pool-skills")
-
-
-def _on_open_matches_changed(sender, *, organisation_ids, **kwargs) -> None:
-    for organisation_id in organisation_ids:
-        _bump_after_commit(organisation_id)
-
-
-open_matches_changed.connect(_on_open_matches_changed, dispatch_uid="matching-pool-open-matches")
-
-
-def _with_fresh_matches(pool: VolunteerPool, organisation: Organisation) -> VolunteerPool:
-    """A copy of ``pool`` with open-match counts and households read again (the rest is
-    shared, read-only)."""
-    fresh = copy.copy(pool)
-    open_matches = np.zeros(len(pool), dtype=np.int64)
-    counts = _open_counts(organisation)
-    if counts:
-        rows = pool._rows_of(counts.keys())
-        # _rows_of skips unknown ids; look the counts up by the ids of the rows found.
-        open_matches[rows] = np.asarray([counts[int(i)] for i in pool.ids[rows]], dtype=np.int64)
-    fresh.open_matches = open_matches
-    fresh.households = {key: np.unique(pool._rows_of(ids)) for key, ids in _households(organisation).items()}
-    # Look-ups derived lazily from the old households: rebuilt on demand.
-    fresh._household_keys_of = None
-    fresh._unavailable_of = None
-    return fresh
+def _publish(organisation_id: int, entry: _Entry) -> None:
+    with _pool_lock:
+        current = _pool_cache.get(organisation_id)
+        if current is None or current.version <= entry.version:
+            _pool_cache[organisation_id] = entry
+        _pool_cache.move_to_end(organisation_id)
+        while len(_pool_cache) > POOL_CACHE_SIZE:
+            _pool_cache.popitem(last=False)
 
 
 def cached_volunteer_pool(*, organisation: Organisation, today: datetime.date | None = None) -> VolunteerPool:
-    """:func:`volunteer_pool`, kept per process while the organisation's data is unchanged.
+    """:func:`volunteer_pool`, kept per process and brought up to the stored version.
 
-    No query when the change counters are unchanged and the pool was checked
-    recently; one aggregate query otherwise; two more when only matches changed;
-    a full build (5 queries) when volunteers changed.
-    """
-    recheck = float(getattr(settings, "MATCHING_POOL_RECHECK_SECONDS", 60))
-    versions = _versions(organisation.pk)
-    with _pool_lock:
-        cached = _pool_cache.get(organisation.pk)
-        if cached is not None:
-            _pool_cache.move_to_end(organisation.pk)
-    now = time.monotonic()
-    if cached is not None and cached.versions == versions and now - cached.checked_at < recheck:
-        return cached.pool
-    stamp = _pool_stamp(organisation)
-    if cached is not None and cached.stamp == stamp:
-        pool = cached.pool
-    elif cached is not None and cached.stamp.volunteers == stamp.volunteers:
-        pool = _with_fresh_matches(cached.pool, organisation)
-    else:
-        pool = volunteer_pool(organisation=organisation, today=today)
-    with _pool_lock:
-        _pool_cache[organisation.pk] = _Entry(stamp, versions, now, pool)
-        _pool_cache.move_to_end(organisation.pk)
-        while len(_pool_cache) > POOL_CACHE_SIZE:
-            _pool_cache.popitem(last=False)
-    return pool
+    One query (the version and the log since the cached version) when nothing changed;
+    four more, filtered to the changed volunteers, to patch the pool; a full build (five
+    queries over everyone) for a process's first pool or when the log cannot tell."""
+    limit = int(getattr(settings, "MATCHING_POOL_PATCH_MAX", PATCH_MAX))
+    entry = _cached(organisation.pk)
+    if entry is not None:
+        version, changed = pool_changes_read(organisation_id=organisation.pk, since=entry.version, limit=limit)
+        if version == entry.version:
+            return entry.pool
+    with _update_lock(organisation.pk):
+        # Another thread may have brought the pool up to date meanwhile.
+        latest = _cached(organisation.pk)
+        if latest is not None and latest is not entry:
+            entry = latest
+            version, changed = pool_changes_read(organisation_id=organisation.pk, since=entry.version, limit=limit)
+            if version == entry.version:
+                return entry.pool
+        if entry is None:
+            # Read before the build: the pool is then at least as new as this version.
+            version, changed = pool_version_read(organisation.pk), None
+        pool = None
+        small = max(100, len(entry.pool) // 10) if entry is not None else 0
+        if entry is not None and changed is not None and None not in changed and len(changed) <= small:
+            fresh = volunteer_pool(organisation=organisation, today=today, only=changed)
+            pool = entry.pool.patched(changed, fresh)
+        if pool is None:
+            pool = volunteer_pool(organisation=organisation, today=today)
+        _publish(organisation.pk, _Entry(version, pool))
+        return pool
 
 
 def pool_cache_clear() -> None:

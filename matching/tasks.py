@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from matching import poolversion
 from matching.services import batch_run_execute
 
 
@@ -16,3 +17,9 @@ def batch_run(batch_run_id: int) -> str:
     nothing), so ``acks_late`` is safe; errors are stored on the run, not raised.
     """
     return batch_run_execute(batch_run_id=batch_run_id)
+
+
+@shared_task(ignore_result=True)
+def pool_changes_prune() -> int:
+    """Delete old rows of the matching pool's change log (Celery beat, hourly)."""
+    return poolversion.pool_changes_prune()

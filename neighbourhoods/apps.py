@@ -8,9 +8,11 @@ class NeighbourhoodsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.roles import role_source
-        from neighbourhoods.selectors import staff_roles
+        from accounts.two_step import staff_check
+        from neighbourhoods.selectors import has_staff_membership, staff_roles
 
         role_source(staff_roles)
+        staff_check(has_staff_membership)
 
         from accounts.personal_data import export_source
         from neighbourhoods.personal_data import memberships_export

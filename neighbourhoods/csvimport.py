@@ -310,16 +310,32 @@ def _parse_number(text: str, *, integer: bool) -> float | int | None:
 
 
 def decode(data: bytes) -> str:
-    """The text of a UTF-8 file (BOM removed), or ImportFailed naming the first bad line."""
+    """The text of a UTF-8 file (BOM removed), or ImportFailed naming the first bad line
+    (not UTF-8, or a NUL character)."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ImportFailed(
             [RowError(line, "", _("het bestand is geen UTF-8. Sla het op als 'CSV UTF-8' en probeer het opnieuw."))]
         )
+    if "\x00" in text:
+        # PostgreSQL cannot store a NUL character (a DataError at the write, after every
+        # row was checked); no spreadsheet writes one in a CSV file. Refuse it here, on
+        # every database alike.
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportFailed(
+            [
+                RowError(
+                    line,
+                    "",
+                    _("er staat een NUL-teken in het bestand. Sla het op als 'CSV UTF-8' en probeer het opnieuw."),
+                )
+            ]
+        )
+    return text
 
 
 def sniff_delimiter(text: str) -> str:

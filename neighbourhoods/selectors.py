@@ -236,6 +236,12 @@ def staff_roles(user) -> dict:
     }
 
 
+def has_staff_membership(user) -> bool:
+    """Whether ``user`` holds any staff role (broker, admin, municipality viewer): they
+    log in with two steps (``accounts.two_step``). One indexed query."""
+    return StaffMembership.objects.filter(user=user).exists()
+
+
 # --- Skills catalogue ----------------------------------------------------------
 
 

@@ -8,6 +8,15 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _no_pool_from_an_earlier_test():
+    """Every test starts without cached volunteer pools: an earlier test's pool carries
+    a pool version of a database that was rolled back since."""
+    from matching.loaders import pool_cache_clear
+
+    pool_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -4,6 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests.login import log_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -14,7 +16,7 @@ def superuser(django_user_model):
 
 @pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label != "auth"], ids=str)
 def test_every_admin_changelist_and_add_page_loads(client, superuser, personas, model):
-    client.force_login(superuser)
+    log_in(client, superuser)
     opts = model._meta
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code
@@ -30,7 +32,7 @@ def test_every_admin_changelist_and_add_page_loads(client, superuser, personas, 
 
 
 def test_broker_cannot_use_admin(client, personas):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]

@@ -48,6 +48,7 @@ from neighbourhoods.models import Skill
 from neighbourhoods.selectors import import_skill_codes
 from neighbourhoods.services import skills_ensure_defaults
 from volunteers.models import AvailabilitySlot, Volunteer
+from volunteers.signals import volunteers_changed
 
 COLUMNS = (
     "external_id",
@@ -166,6 +167,9 @@ def _write(slug: str, rows: list[_Parsed], *, columns: set[str]) -> ImportResult
     update_rows(Volunteer, changed, list(dict.fromkeys(update_fields)))
 
     changed_ids = [v.pk for v in changed]
+    # Bulk writes send no post_save: tell the matching pool (same transaction), before the
+    # slots are deleted, so that it logs each volunteer once and not once per slot.
+    volunteers_changed.send(sender=Volunteer, organisation_id=organisation.pk, volunteer_ids=[v.pk for v in by_row])
     if "skills" in columns:
         skills_ensure_defaults()
         skill_ids = _skill_ids(organisation)

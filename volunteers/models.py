@@ -64,6 +64,14 @@ class Volunteer(Located):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The organisation it was loaded with: a move to another organisation must reach
+        # the old organisation's volunteer pool too (matching.poolversion reads it).
+        instance._loaded_organisation_id = instance.__dict__.get("organisation_id")
+        return instance
+
     def save(self, *args, **kwargs):
         # Keep the stop date in step with ``is_active`` (also for the admin's checkbox).
         if not self.is_active and self.stopped_at is None:
@@ -74,6 +82,7 @@ class Volunteer(Located):
         if update_fields is not None and "is_active" in update_fields:
             kwargs["update_fields"] = {*update_fields, "stopped_at"}
         super().save(*args, **kwargs)
+        self._loaded_organisation_id = self.organisation_id
 
     def is_paused(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()

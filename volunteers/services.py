@@ -20,7 +20,7 @@ from neighbourhoods.models import Skill
 from neighbourhoods.selectors import is_broker_of, serving_area, skills_for_organisation
 from volunteers.models import TARGET_GROUPS, AvailabilitySlot, VogCheck, Volunteer, VolunteerDeparture
 from volunteers.selectors import volunteer_account_kept_reason
-from volunteers.signals import volunteer_erasing
+from volunteers.signals import volunteer_erasing, volunteers_changed
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2}$")
 MAX_PAUSE_DAYS = 365
@@ -218,6 +218,11 @@ def volunteer_set_availability(*, volunteer: Volunteer, slots: Iterable[Slot]) -
     with transaction.atomic():
         # Lock the volunteer so two saves at once cannot interleave their slots.
         Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
+        # bulk_create sends no post_save: announce the new slots (same transaction), before
+        # the delete, so that the matching pool logs this volunteer once, not once per slot.
+        volunteers_changed.send(
+            sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
+        )
         volunteer.availability.all().delete()
         created = AvailabilitySlot.objects.bulk_create(
             AvailabilitySlot(volunteer=volunteer, weekday=s.weekday, start=s.start, end=s.end) for s in slots
@@ -239,13 +244,15 @@ def volunteer_pause(*, volunteer: Volunteer, until: datetime.date, today: dateti
             field="paused_until",
         )
     volunteer.paused_until = until
-    volunteer.save(update_fields=["paused_until", "updated_at"])
+    with transaction.atomic():  # the save and the matching pool's version bump together
+        volunteer.save(update_fields=["paused_until", "updated_at"])
     return volunteer
 
 
 def volunteer_resume(*, volunteer: Volunteer) -> Volunteer:
     volunteer.paused_until = None
-    volunteer.save(update_fields=["paused_until", "updated_at"])
+    with transaction.atomic():
+        volunteer.save(update_fields=["paused_until", "updated_at"])
     return volunteer
 
 
@@ -266,10 +273,17 @@ def volunteer_erase(*, volunteer: Volunteer, by) -> bool:
     row is anonymised when matches need it, else deleted with a
     :class:`VolunteerDeparture` for the reports. Returns whether the row was kept."""
     with transaction.atomic():
+        # The receivers lock the volunteer's requests and matches first: the matching pool's
+        # version row (bumped below) is always the last lock a writer takes.
+        kept = any(answer for _receiver, answer in volunteer_erasing.send(sender=Volunteer, volunteer=volunteer, by=by))
+        # Erased or anonymised, the volunteer leaves the matching pool (told once, before
+        # the slots go, so that the pool logs the volunteer once and not once per slot).
+        volunteers_changed.send(
+            sender=Volunteer, organisation_id=volunteer.organisation_id, volunteer_ids=[volunteer.pk]
+        )
         volunteer.availability.all().delete()
         volunteer.vog_checks.all().delete()
         volunteer.skills.clear()
-        kept = any(answer for _receiver, answer in volunteer_erasing.send(sender=Volunteer, volunteer=volunteer, by=by))
         now = timezone.now()
         if kept:
             Volunteer.objects.filter(pk=volunteer.pk).update(

@@ -12,6 +12,12 @@ the statistics are per page, not per id. The weights follow a working day: broke
 do most of the clicking, volunteers and mantelzorgers look in now and then, the
 municipality reads its figures.
 
+Staff (the broker, the municipality) log in with two steps, as in production: after the
+password, the code of their app, computed here with pyotp from the TOTP secret. With the
+local demo that is the known ``DEMO_TOTP_SECRET`` (config/settings.py); the production
+stack has no known secret, so there the first login sets up an app the way a new staff
+member does (the secret is read from the set-up page) and the session goes on from there.
+
 The production settings send secure cookies only; the test speaks plain HTTP to
 127.0.0.1, so the client sends those cookies over HTTP anyway (PlainHttpCookieJar).
 Nothing is bent on the server for the test but SECURE_SSL_REDIRECT=0.
@@ -25,6 +31,7 @@ import random
 import re
 
 import gevent.lock
+import pyotp
 from locust import HttpUser, between, task
 from requests.cookies import RequestsCookieJar
 
@@ -33,7 +40,10 @@ PASSWORD = os.environ.get("DEMO_PASSWORD", "buurt-demo-2026")
 # one, e.g. a synthetic region of 100,000 volunteers (benchmarks/README.md, "Load test").
 ORG = os.environ.get("LOAD_ORGANISATION", "regio-arnhem")
 BROKER_ORG = os.environ.get("LOAD_BROKER_ORGANISATION", ORG)
+# The local demo's known TOTP secret (config/settings.py; never set in production).
+DEMO_TOTP_SECRET = os.environ.get("DEMO_TOTP_SECRET", "BUURTMAKELAARDEMOREGIOARNHEMVELP")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TOTP_SECRET = re.compile(r'id="authenticator_secret" value="([A-Z2-7]+)"')
 REQUEST_LINK = re.compile(rf"/organisatie/{BROKER_ORG}/vragen/(\d+)/")
 ACCEPT_LINK = re.compile(r"/koppelingen/(\d+)/ja/")
 
@@ -78,7 +88,48 @@ class DemoUser(HttpUser):
         )
         if response.status_code != 302:
             raise RuntimeError(f"login of {self.email} failed: {response.status_code}")
+        location = response.headers["Location"]
+        if location.startswith("/accounts/2fa/authenticate/"):
+            self._second_step(location, DEMO_TOTP_SECRET)
+        else:
+            start = self.client.get(location, name="/ [after login]", allow_redirects=False)
+            if start.status_code == 302 and start.headers["Location"].startswith("/accounts/2fa/"):
+                self._set_up_app()
         return list(self.client.cookies)
+
+    def _post(self, url: str, data: dict, name: str, page_html: str):
+        return self.client.post(
+            url,
+            data={**data, "csrfmiddlewaretoken": self._csrf(page_html)},
+            headers={"Referer": f"{self.host}{url}"},
+            name=name,
+            allow_redirects=False,
+        )
+
+    def _second_step(self, url: str, secret: str) -> None:
+        """The code of the staff member's app (TOTP), as the login's second step."""
+        page = self.client.get(url, name="/accounts/2fa/authenticate/")
+        response = self._post(url, {"code": pyotp.TOTP(secret).now()}, "/accounts/2fa/authenticate/ [POST]", page.text)
+        if response.status_code != 302:
+            raise RuntimeError(f"second step of {self.email} failed: {response.status_code}")
+
+    def _set_up_app(self) -> None:
+        """A staff member without an app (the production stack has no known demo secret)
+        sets one up, as at a first login: allauth asks the password once more, then
+        shows the secret; the code computed from it completes the set-up and the step."""
+        url = "/accounts/2fa/totp/activate/"
+        page = self.client.get(url, name=url, allow_redirects=False)
+        if page.status_code == 302:  # confirm the password first
+            confirm_url = page.headers["Location"]
+            confirm = self.client.get(confirm_url, name="/accounts/reauthenticate/")
+            self._post(confirm_url, {"password": PASSWORD}, "/accounts/reauthenticate/ [POST]", confirm.text)
+            page = self.client.get(url, name=url)
+        found = TOTP_SECRET.search(page.text)
+        if not found:
+            raise RuntimeError(f"no TOTP secret on the set-up page for {self.email}: {page.status_code}")
+        response = self._post(url, {"code": pyotp.TOTP(found.group(1)).now()}, f"{url} [POST]", page.text)
+        if response.status_code != 302:
+            raise RuntimeError(f"setting up the app of {self.email} failed: {response.status_code}")
 
     def page(self, url: str, name: str):
         """GET a page; a redirect to the login (a lost session) counts as a failure."""

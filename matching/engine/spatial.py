@@ -28,8 +28,10 @@ Complexity (n volunteers, k of them in the query's box, h grid rows in the box):
 The pool also holds everything the hard constraints and the score need, as
 columns (skills, languages and target groups as bit sets; weekly availability as
 merged slots in CSR layout), so a request is judged against thousands of
-volunteers with a few dozen numpy operations. A pool is read-mostly: rebuild it
-when volunteers change, or patch capacities with :meth:`VolunteerPool.update_open_matches`.
+volunteers with a few dozen numpy operations. A pool is read-mostly: when some
+volunteers change, :meth:`VolunteerPool.patched` makes a new pool with their rows
+replaced (only the changed columns copied, the rest shared with the old pool, which is
+left as it is); :meth:`VolunteerPool.update_open_matches` patches capacities in place.
 
 Batch runs ask thousands of radius queries at once: :meth:`VolunteerPool.reach_ranges`
 answers them without a Python loop, from a second index built on first use
@@ -40,6 +42,7 @@ half-hour bit set for a quick "not available" (see :mod:`matching.engine.edges`)
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -160,6 +163,106 @@ def _merge_slots(owner, weekday, start, end) -> tuple[np.ndarray, np.ndarray, np
 def _time_of(seconds: int) -> datetime.time:
     seconds = min(int(seconds), 86399)
     return datetime.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+
+
+# Row columns a patch copies from the fresh rows (lat_rad and cos_lat follow lat).
+_ROW_COLUMNS = (
+    "lat",
+    "lon",
+    "lat_rad",
+    "cos_lat",
+    "max_km",
+    "organisation_id",
+    "active",
+    "paused_ord",
+    "vog_ord",
+    "max_active",
+    "open_matches",
+    "wants_one_off",
+    "wants_recurring",
+    "neighbourhood",
+)
+_BIT_COLUMNS = (("skill_bits", "skill_vocab"), ("lang_bits", "lang_vocab"), ("group_bits", "group_vocab"))
+
+
+def _translate_bits(bits: np.ndarray, vocab: Sequence[str], target: Sequence[str], words: int = 0) -> np.ndarray:
+    """Bit sets over ``vocab`` as bit sets over ``target`` (which holds every code of
+    ``vocab``), in at least ``words`` words."""
+    position = {code: j for j, code in enumerate(target)}
+    out = np.zeros((len(bits), max(words, 1, -(-len(target) // 64))), dtype=np.uint64)
+    one = np.uint64(1)
+    for j, code in enumerate(vocab):
+        has = (bits[:, j >> 6] >> np.uint64(j & 63)) & one
+        t = position[code]
+        out[:, t >> 6] |= has << np.uint64(t & 63)
+    return out
+
+
+def _ranges(start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The positions start[i] .. start[i] + count[i] - 1 of every i, concatenated."""
+    total = int(count.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(start - (np.cumsum(count) - count), count) + np.arange(total)
+
+
+def _renumbered(members: Mapping, old_to_new: np.ndarray, fresh: Mapping, new_row_of_fresh: np.ndarray) -> dict:
+    """Key -> rows with every row renumbered (-1: gone) and the fresh rows' keys added.
+    One gather for all keys; only the few keys that lose a row are filtered."""
+    out = {}
+    if members:
+        keys = list(members)
+        arrays = list(members.values())
+        sizes = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+        ends = np.cumsum(sizes)
+        starts = ends - sizes
+        mapped = old_to_new[np.concatenate(arrays)] if len(arrays) else np.zeros(0, dtype=np.int64)
+        gone = np.zeros(len(mapped) + 1, dtype=np.int64)
+        np.cumsum(mapped < 0, out=gone[1:])
+        losing = set(np.flatnonzero(gone[ends] - gone[starts]).tolist())
+        for k, (key, a, b) in enumerate(zip(keys, starts.tolist(), ends.tolist(), strict=True)):
+            rows = mapped[a:b]
+            if k in losing:
+                rows = rows[rows >= 0]
+            if len(rows):
+                out[key] = rows
+    for key, rows in fresh.items():
+        added = new_row_of_fresh[rows]
+        out[key] = np.unique(np.concatenate([out[key], added])) if key in out else np.unique(added)
+    return out
+
+
+def _patch_memberships(
+    members: Mapping, keys_of: Mapping[int, frozenset], rows: np.ndarray, fresh: Mapping, row_of_fresh: np.ndarray
+) -> tuple[dict, dict[int, frozenset]]:
+    """Key -> rows and row -> keys (households, unavailable dates) with ``rows`` taken
+    out of every key and put into the keys ``fresh`` gives them (fresh rows mapped by
+    ``row_of_fresh``). Shares the mappings when nothing changes."""
+    joined: dict[int, set] = {}
+    for key, fresh_rows in fresh.items():
+        for r in row_of_fresh[fresh_rows].tolist():
+            joined.setdefault(r, set()).add(key)
+    wanted = {r: frozenset(joined.get(r, ())) for r in rows.tolist()}
+    if all(keys_of.get(r, frozenset()) == keys for r, keys in wanted.items()):
+        return members, keys_of  # type: ignore[return-value]
+    touched = {key for r in wanted for key in keys_of.get(r, ())} | {key for keys in wanted.values() for key in keys}
+    members = dict(members)
+    for key in touched:
+        current = members.get(key, np.zeros(0, dtype=np.int64))
+        current = current[~np.isin(current, rows)]
+        extra = np.fromiter((r for r, keys in wanted.items() if key in keys), dtype=np.int64)
+        current = np.unique(np.concatenate([current, extra]))
+        if len(current):
+            members[key] = current
+        else:
+            members.pop(key, None)
+    keys_of = dict(keys_of)
+    for r, keys in wanted.items():
+        if keys:
+            keys_of[r] = keys
+        else:
+            keys_of.pop(r, None)
+    return members, keys_of
 
 
 class VolunteerPool:
@@ -290,6 +393,7 @@ class VolunteerPool:
             raise ValueError("volunteer ids must be unique")
 
         self = cls()
+        self.cell_km = cell_km
         cell = self._plan_grid(lat, lon, cell_km)
         order = np.lexsort((ids, cell))  # grid order, then id: deterministic for any input order
         self._input_order = order
@@ -573,6 +677,265 @@ class VolunteerPool:
             self.open_matches[row] = count
             if self._volunteers is not None:
                 self._volunteers[row] = replace(self._volunteers[row], open_matches=int(count))
+
+    # --- patching -------------------------------------------------------------------
+
+    def patched(self, changed_ids: Iterable[int], fresh: VolunteerPool) -> VolunteerPool:
+        """A new pool: this one with the volunteers ``changed_ids`` as they are in
+        ``fresh`` (a pool of those of them that still belong here, built the same way),
+        and the ones missing from ``fresh`` removed. This pool is not changed.
+
+        When every changed volunteer stays in its grid cell with as many merged slots
+        (a proposal, a profile edit, a pause, a VOG), only the columns whose values
+        differ are copied and the rest is shared, O(changed) plus one copy per changed
+        column. When someone is added, removed or moved to another cell, or has another
+        number of slots, the fresh rows are spliced into the same grid (O(n) copies, no
+        sort: :meth:`_spliced_with`). Only a point outside the grid or a code the pool
+        has no bit for rebuilds the pool from its own columns (:meth:`_rebuilt_with`),
+        still without the database."""
+        changed = np.unique(np.fromiter((int(i) for i in changed_ids), dtype=np.int64))
+        f = np.argsort(fresh.ids, kind="stable")
+        if len(fresh) and not np.isin(fresh.ids, changed).all():
+            raise ValueError("fresh holds volunteers that are not in changed_ids")
+        old_rows = self._rows_of(changed)
+        old_rows = old_rows[np.argsort(self.ids[old_rows], kind="stable")]
+        bits = {}
+        for bits_name, vocab_name in _BIT_COLUMNS:
+            target = getattr(self, vocab_name)
+            if not set(getattr(fresh, vocab_name)) <= set(target):
+                return self._rebuilt_with(changed, fresh)
+            words = getattr(self, bits_name).shape[1]
+            bits[bits_name] = _translate_bits(getattr(fresh, bits_name)[f], getattr(fresh, vocab_name), target, words)
+        if not np.array_equal(self.ids[old_rows], fresh.ids[f]) or not np.array_equal(
+            self._cells_of(fresh.lat[f], fresh.lon[f]), self._cell_of_rows(old_rows)
+        ):
+            return self._spliced_with(changed, fresh, f, bits)
+        old_count = self.slot_off[old_rows + 1] - self.slot_off[old_rows]
+        new_count = fresh.slot_off[f + 1] - fresh.slot_off[f]
+        if not np.array_equal(old_count, new_count):
+            return self._spliced_with(changed, fresh, f, bits)
+
+        new = copy.copy(self)
+        new._volunteers = None
+        touched = set()
+        for name in _ROW_COLUMNS:
+            column = getattr(self, name)
+            values = getattr(fresh, name)[f]
+            if not np.array_equal(column[old_rows], values):
+                column = column.copy()
+                column[old_rows] = values
+                setattr(new, name, column)
+                touched.add(name)
+        for name, values in bits.items():
+            column = getattr(self, name)
+            if not np.array_equal(column[old_rows], values):
+                column = column.copy()
+                column[old_rows] = values
+                setattr(new, name, column)
+                touched.add(name)
+        if "group_bits" in touched:
+            new.has_groups = self.has_groups.copy()
+            new.has_groups[old_rows] = (new.group_bits[old_rows] != 0).any(axis=1)
+        at_old = _ranges(self.slot_off[old_rows], old_count)
+        at_new = _ranges(fresh.slot_off[f], new_count)
+        for name in ("slot_wd", "slot_start", "slot_end"):
+            column = getattr(self, name)
+            values = getattr(fresh, name)[at_new]
+            if not np.array_equal(column[at_old], values):
+                column = column.copy()
+                column[at_old] = values
+                setattr(new, name, column)
+                touched.add("slots")
+        if "max_km" in touched:
+            new.max_radius_km = float(new.max_km.max()) if len(new.ids) else 0.0
+        if touched & {"max_km", "skill_bits"}:
+            new._reach_index = None
+        if "slots" in touched:
+            new._day_slots = None
+        # Households and unavailable dates: the changed rows leave every key and join
+        # the keys ``fresh`` gives them (rows stay where they are).
+        row_of_fresh = np.empty(len(fresh), dtype=np.int64)
+        row_of_fresh[f] = old_rows
+        self._inverse_maps()
+        new.households, new._household_keys_of = _patch_memberships(
+            self.households, self._household_keys_of or {}, old_rows, fresh.households, row_of_fresh
+        )
+        by_ordinal = {datetime.date.fromordinal(k): v for k, v in fresh.unavailable.items()}
+        unavailable, unavailable_of = _patch_memberships(
+            {datetime.date.fromordinal(k): v for k, v in self.unavailable.items()},
+            self._unavailable_of or {},
+            old_rows,
+            by_ordinal,
+            row_of_fresh,
+        )
+        new.unavailable = {day.toordinal(): rows for day, rows in unavailable.items()}
+        new._unavailable_of = unavailable_of
+        return new
+
+    def _cells_of(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """Grid cells of points under this pool's grid; -1 outside it."""
+        row = np.floor((lat - self.lat_min) / self.dlat)
+        col = np.floor((lon - self.lon_min) / self.dlon)
+        inside = (row >= 0) & (row < self.rows) & (col >= 0) & (col < self.cols)
+        return np.where(inside, row.astype(np.int64) * self.cols + col.astype(np.int64), -1)
+
+    def _cell_of_rows(self, rows: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.cell_start, rows, side="right") - 1
+
+    def _spliced_with(self, changed: np.ndarray, fresh: VolunteerPool, f: np.ndarray, bits: dict) -> VolunteerPool:
+        """:meth:`patched` when rows come, go or change cell or slot count: the kept rows
+        keep their order and the fresh ones are put in their place in the same grid,
+        O(n) copies without a sort of the pool (a new grid, :meth:`_rebuilt_with`,
+        only when a fresh volunteer lies outside this one). ``f``: fresh's rows by id;
+        ``bits``: fresh's code bits in this pool's vocabularies, in that order."""
+        cells_f = self._cells_of(fresh.lat[f], fresh.lon[f])
+        if (cells_f < 0).any():
+            return self._rebuilt_with(changed, fresh)
+        n = len(self.ids)
+        keep = np.ones(n, dtype=bool)
+        keep[self._rows_of(changed)] = False
+        kept = np.flatnonzero(keep)
+        n_cells = self.rows * self.cols
+        cell_old = np.repeat(np.arange(n_cells, dtype=np.int64), np.diff(self.cell_start))
+        # The fresh rows in grid order (cell, then id), and where they go among the kept.
+        order = np.lexsort((fresh.ids[f], cells_f))
+        src = f[order]  # rows of fresh, in their new order
+        cells_new, ids_new = cells_f[order], fresh.ids[src]
+        big = int(max(int(self.ids.max(initial=0)), int(ids_new.max(initial=0)))) + 1
+        pos = np.searchsorted(cell_old[kept] * big + self.ids[kept], cells_new * big + ids_new)
+        m = len(src)
+        total = len(kept) + m
+        to_fresh = pos + np.arange(m, dtype=np.int64)
+        to_kept = np.arange(len(kept), dtype=np.int64) + np.searchsorted(pos, np.arange(len(kept)), side="right")
+        old_to_new = np.full(n, -1, dtype=np.int64)
+        old_to_new[kept] = to_kept
+
+        def splice(old: np.ndarray, new_values: np.ndarray) -> np.ndarray:
+            out = np.empty((total, *old.shape[1:]), dtype=old.dtype)
+            out[to_kept] = old[kept]
+            out[to_fresh] = new_values
+            return out
+
+        new = copy.copy(self)
+        new._volunteers = None
+        new._reach_index = None
+        new._day_slots = None
+        new.ids = splice(self.ids, ids_new)
+        for name in _ROW_COLUMNS:
+            setattr(new, name, splice(getattr(self, name), getattr(fresh, name)[src]))
+        for name, values in bits.items():
+            setattr(new, name, splice(getattr(self, name), values[order]))
+        new.has_groups = (new.group_bits != 0).any(axis=1)
+        new.cell_start = np.zeros(n_cells + 1, dtype=np.int64)
+        np.cumsum(np.bincount(np.concatenate([cell_old[kept], cells_new]), minlength=n_cells), out=new.cell_start[1:])
+        # The id index: the kept part in id order, the fresh ids merged in.
+        kept_by_id = keep[self._id_order]
+        ids_sorted, rows_by_id = self._ids_sorted[kept_by_id], old_to_new[self._id_order[kept_by_id]]
+        fresh_by_id = np.argsort(ids_new, kind="stable")
+        at = np.searchsorted(ids_sorted, ids_new[fresh_by_id])
+        new._ids_sorted = np.insert(ids_sorted, at, ids_new[fresh_by_id])
+        new._id_order = np.insert(rows_by_id, at, to_fresh[fresh_by_id])
+        # Slots (CSR): each row's block moves with its row.
+        count_old = np.diff(self.slot_off)
+        count_fresh = np.diff(fresh.slot_off)[src]
+        count = np.empty(total, dtype=np.int64)
+        count[to_kept] = count_old[kept]
+        count[to_fresh] = count_fresh
+        new.slot_off = np.zeros(total + 1, dtype=np.int64)
+        np.cumsum(count, out=new.slot_off[1:])
+        from_kept = _ranges(self.slot_off[kept], count_old[kept])
+        into_kept = _ranges(new.slot_off[to_kept], count_old[kept])
+        from_fresh = _ranges(fresh.slot_off[src], count_fresh)
+        into_fresh = _ranges(new.slot_off[to_fresh], count_fresh)
+        for name in ("slot_wd", "slot_start", "slot_end"):
+            out = np.empty(int(new.slot_off[-1]), dtype=getattr(self, name).dtype)
+            out[into_kept] = getattr(self, name)[from_kept]
+            out[into_fresh] = getattr(fresh, name)[from_fresh]
+            setattr(new, name, out)
+        new.max_radius_km = float(new.max_km.max()) if total else 0.0
+        # Households and unavailable dates: rows renumbered, the fresh rows' keys added.
+        new_row_of_fresh = np.empty(len(fresh), dtype=np.int64)
+        new_row_of_fresh[src] = to_fresh
+        new.households = _renumbered(self.households, old_to_new, fresh.households, new_row_of_fresh)
+        new.unavailable = _renumbered(self.unavailable, old_to_new, fresh.unavailable, new_row_of_fresh)
+        new._household_keys_of = None
+        new._unavailable_of = None
+        return new
+
+    def _rebuilt_with(self, changed: np.ndarray, fresh: VolunteerPool) -> VolunteerPool:
+        """:meth:`patched` the slow way: every column of the kept rows plus ``fresh``,
+        through :meth:`from_arrays` (a new grid, rows sorted again)."""
+        keep = ~np.isin(self.ids, changed)
+        kept = np.flatnonzero(keep)
+
+        def column(name: str) -> np.ndarray:
+            return np.concatenate([getattr(self, name)[kept], getattr(fresh, name)])
+
+        bit_columns = {}
+        for bits_name, vocab_name in _BIT_COLUMNS:
+            vocab = tuple(sorted(set(getattr(self, vocab_name)) | set(getattr(fresh, vocab_name))))
+            bit_columns[bits_name] = (
+                np.concatenate(
+                    [
+                        _translate_bits(getattr(self, bits_name)[kept], getattr(self, vocab_name), vocab),
+                        _translate_bits(getattr(fresh, bits_name), getattr(fresh, vocab_name), vocab),
+                    ]
+                ),
+                vocab,
+            )
+        # Slots: the kept rows' merged slots (renumbered) and fresh's.
+        new_index = np.full(len(self.ids), -1, dtype=np.int64)
+        new_index[kept] = np.arange(len(kept))
+        owner = np.repeat(np.arange(len(self.ids), dtype=np.int64), np.diff(self.slot_off))
+        mine = keep[owner]
+        fresh_owner = np.repeat(np.arange(len(fresh.ids), dtype=np.int64), np.diff(fresh.slot_off)) + len(kept)
+        slots = tuple(
+            np.concatenate([a, b])
+            for a, b in zip(
+                (new_index[owner[mine]], self.slot_wd[mine], self.slot_start[mine], self.slot_end[mine]),
+                (fresh_owner, fresh.slot_wd, fresh.slot_start, fresh.slot_end),
+                strict=True,
+            )
+        )
+
+        def by_id(memberships: Mapping, pool: VolunteerPool, drop: bool) -> dict:
+            out = {}
+            for key, rows in memberships.items():
+                ids = pool.ids[rows]
+                if drop:
+                    ids = ids[~np.isin(ids, changed)]
+                if len(ids):
+                    out[key] = ids.tolist()
+            return out
+
+        households = by_id(self.households, self, True)
+        for key, ids in by_id(fresh.households, fresh, False).items():
+            households[key] = households.get(key, []) + ids
+        unavailable = by_id(self.unavailable, self, True)
+        for key, ids in by_id(fresh.unavailable, fresh, False).items():
+            unavailable[key] = unavailable.get(key, []) + ids
+        return VolunteerPool.from_arrays(
+            column("ids"),
+            column("lat"),
+            column("lon"),
+            column("max_km"),
+            organisation_id=column("organisation_id"),
+            active=column("active"),
+            paused_until=column("paused_ord"),
+            vog_valid_until=column("vog_ord"),
+            max_active_matches=column("max_active"),
+            open_matches=column("open_matches"),
+            wants_one_off=column("wants_one_off"),
+            wants_recurring=column("wants_recurring"),
+            neighbourhood_id=column("neighbourhood"),
+            skills=bit_columns["skill_bits"],
+            languages=bit_columns["lang_bits"],
+            target_groups=bit_columns["group_bits"],
+            slots=slots,
+            households=households,
+            unavailable_dates={datetime.date.fromordinal(k): v for k, v in unavailable.items()},
+            cell_km=self.cell_km,
+        )
 
     # --- spatial query ------------------------------------------------------------------
 

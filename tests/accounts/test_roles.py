@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.roles import roles_for
 from demo.factories import HelpRequestFactory, StaffMembershipFactory, VolunteerFactory
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_request_entered_by_broker_for_a_mantelzorger_counts_as_help_seeker(pers
     ],
 )
 def test_navigation_follows_roles(client, personas, persona, present, absent):
-    client.force_login(personas[persona])
+    log_in(client, personas[persona])
     nav = client.get("/").content.decode().split("<main", 1)[0]
     for href in present:
         assert f'href="{href}"' in nav, href

@@ -14,6 +14,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from audit.models import AccessLogEntry
 from caregivers.models import HelpRequest, Mantelzorger
 from matches.links import match_link_create
+from tests.login import log_in
 
 APPS = ("caregivers.urls", "matches.urls", "matching.urls", "audit.urls")
 
@@ -149,7 +150,7 @@ def test_each_page_with_care_data_logs_one_row_about_its_person(
     users = {"broker": personas["broker_a"], "volunteer": personas["volunteer"], "officer": officer}
     users["superuser"] = superuser
     if who != "anonymous":
-        client.force_login(users[who])
+        log_in(client, users[who])
     mantelzorger = carer_request.mantelzorger
     secret = match_link_create(match=proposal, purpose="accept")
     url = _url(
@@ -188,7 +189,7 @@ def test_each_page_with_care_data_logs_one_row_about_its_person(
 
 
 def test_own_pages_write_nothing(client, personas, carer_request):
-    client.force_login(personas["mantelzorger"])
+    log_in(client, personas["mantelzorger"])
     for name, kwargs in [
         ("caregivers:my_requests", {}),
         ("caregivers:mantelzorger_home", {}),

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from audit.models import AccessLogEntry
 from audit.services import Subject, access_record
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def reads(personas, region, carer_request):
 
 @pytest.mark.parametrize("who", ["broker_a", "admin_a", "municipality", "volunteer", "mantelzorger", "broker_b"])
 def test_only_the_privacy_officer_gets_in(client, personas, officer, who):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     assert client.get(log_url()).status_code == 404
     assert client.get(export_url()).status_code == 404
 
@@ -51,7 +52,7 @@ def test_anonymous_is_sent_to_log_in(client, officer):
 
 
 def test_an_officer_of_a_sees_nothing_of_b(client, officer, reads):
-    client.force_login(officer)
+    log_in(client, officer)
     assert client.get(log_url("org-b")).status_code == 404
     response = client.get(log_url())
     assert response.status_code == 200
@@ -61,7 +62,7 @@ def test_an_officer_of_a_sees_nothing_of_b(client, officer, reads):
 
 
 def test_filters_by_person_staff_member_date_and_what(client, personas, officer, reads, carer_request):
-    client.force_login(officer)
+    log_in(client, officer)
     by_person = client.get(log_url(), {"subject": f"request:{carer_request.pk}"})
     assert by_person.context["page"].paginator.count == 2
     mark = carer_request.mantelzorger
@@ -94,7 +95,7 @@ def test_filters_by_person_staff_member_date_and_what(client, personas, officer,
     ],
 )
 def test_bad_filters_are_form_errors_never_500(client, officer, reads, params, field):
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.get(log_url(), params)
     assert response.status_code == 400
     assert field in response.context["form"].errors
@@ -105,7 +106,7 @@ def test_bad_filters_are_form_errors_never_500(client, officer, reads, params, f
 
 
 def test_a_huge_or_odd_page_number_does_not_fail(client, officer, reads):
-    client.force_login(officer)
+    log_in(client, officer)
     for page in ("99999999999999999999", "-1", "abc"):
         assert client.get(log_url(), {"page": page}).status_code == 200
 
@@ -117,7 +118,7 @@ def test_export_is_csv_of_the_filtered_log_and_is_logged(client, personas, offic
         subject=reads,
         what="request_detail",
     )
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.get(export_url(), {"actor": "bea@example.nl"}, HTTP_USER_AGENT="=HYPERLINK(1)")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -134,7 +135,7 @@ def test_export_is_csv_of_the_filtered_log_and_is_logged(client, personas, offic
 
 
 def test_the_mantelzorger_sees_who_opened_their_file(client, personas, reads):
-    client.force_login(personas["mantelzorger"])
+    log_in(client, personas["mantelzorger"])
     for name in ("caregivers:mantelzorger_home", "caregivers:my_requests"):
         response = client.get(reverse(name))
         reads_shown = response.context["file_reads"]
@@ -147,13 +148,13 @@ def test_the_mantelzorger_sees_who_opened_their_file(client, personas, reads):
 
 
 def test_a_help_seeker_without_reads_is_told_so(client, personas):
-    client.force_login(personas["nobody"])
+    log_in(client, personas["nobody"])
     html = client.get(reverse("caregivers:my_requests")).content.decode()
     assert "Nog niemand anders heeft uw gegevens geopend." in html
 
 
 def test_the_officer_finds_the_page_from_home(client, officer):
-    client.force_login(officer)
+    log_in(client, officer)
     html = client.get("/").content.decode()
     assert log_url() in html
 

@@ -12,6 +12,7 @@ from caregivers.models import CareRecipient, HelpRequest
 from demo.factories import StaffMembershipFactory
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import may_read_care_files
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_the_privacy_page_makes_the_promise(client):
 
 
 def test_a_broker_reads_the_care_file_and_it_is_logged(client, personas, care_file):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     for url in _desk(care_file):
         assert client.get(url).status_code == 200, url
     assert "Oma Truus" in client.get(_desk(care_file)[1]).content.decode()
@@ -57,7 +58,7 @@ def test_a_broker_reads_the_care_file_and_it_is_logged(client, personas, care_fi
 def test_an_admin_of_the_same_centre_does_not(client, personas, care_file):
     admin = personas["admin_a"]
     assert not may_read_care_files(admin, care_file.organisation_id)
-    client.force_login(admin)
+    log_in(client, admin)
     for url in _desk(care_file):
         response = client.get(url)
         assert response.status_code == 404, url
@@ -76,5 +77,5 @@ def test_an_admin_who_is_also_a_broker_does(client, personas, care_file):
     admin = personas["admin_a"]
     StaffMembershipFactory(user=admin, organisation=care_file.organisation, role=StaffMembership.Role.BROKER)
     assert may_read_care_files(admin, care_file.organisation_id)
-    client.force_login(admin)
+    log_in(client, admin)
     assert client.get(_desk(care_file)[1]).status_code == 200

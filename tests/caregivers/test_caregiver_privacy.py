@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from caregivers.models import HelpRequest
 from tests.caregivers.factories import BurdenCheckInFactory
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def private_urls(marks_file):
 @pytest.mark.parametrize("who", ["volunteer", "broker_b", "nobody", "municipality", "other_carer"])
 def test_others_get_404_on_marks_care_file_and_requests(client, personas, other_carer, marks_file, who):
     user = other_carer.user if who == "other_carer" else personas[who]
-    client.force_login(user)
+    log_in(client, user)
     for url in private_urls(marks_file):
         assert client.get(url).status_code == 404, url
     # Changing it does not work either.
@@ -45,7 +46,7 @@ def test_others_get_404_on_marks_care_file_and_requests(client, personas, other_
 @pytest.mark.parametrize("who", ["volunteer", "broker_b", "nobody", "other_carer"])
 def test_own_pages_never_show_marks_care_details(client, personas, other_carer, marks_file, who):
     user = other_carer.user if who == "other_carer" else personas[who]
-    client.force_login(user)
+    log_in(client, user)
     for name in ("mantelzorger_home", "my_requests", "checkin", "respite_new", "request_new"):
         response = client.get(reverse(f"caregivers:{name}"), follow=True)
         html = response.content.decode()
@@ -54,7 +55,7 @@ def test_own_pages_never_show_marks_care_details(client, personas, other_carer, 
 
 
 def test_the_mantelzorger_sees_their_own_file(client, mark, marks_file):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     for url in private_urls(marks_file):
         assert client.get(url).status_code == 200, url
     html = client.get(reverse("caregivers:mantelzorger_home")).content.decode()

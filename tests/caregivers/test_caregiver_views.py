@@ -19,6 +19,7 @@ from caregivers.models import (
 from demo.factories import HelpRequestFactory, UserFactory
 from tests.caregivers.conftest import TODAY
 from tests.caregivers.factories import BurdenCheckInFactory
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def start_data(**overrides):
 
 
 def test_start_page_has_the_scale_with_labelled_ends(client, personas):
-    client.force_login(personas["nobody"])
+    log_in(client, personas["nobody"])
     html = page(client.get(START))
     assert html.count('name="checkin-score"') == 11
     assert "0 – niet zwaar" in html and "10 – veel te zwaar" in html
@@ -83,7 +84,7 @@ def test_start_page_has_the_scale_with_labelled_ends(client, personas):
 
 def test_start_registers_carer_recipient_and_first_checkin(client, personas, region, frozen_now):
     user = personas["nobody"]
-    client.force_login(user)
+    log_in(client, user)
     response = client.post(START, start_data())
     assert response.status_code == 302 and response["Location"] == HOME
     carer = Mantelzorger.objects.get(user=user)
@@ -118,7 +119,7 @@ def test_start_registers_carer_recipient_and_first_checkin(client, personas, reg
     ],
 )
 def test_start_bad_input_is_explained_and_nothing_is_saved(client, personas, frozen_now, overrides, message):
-    client.force_login(personas["nobody"])
+    log_in(client, personas["nobody"])
     before = counts()
     response = client.post(START, start_data(**overrides))
     assert response.status_code == 200
@@ -146,8 +147,8 @@ def test_home_shows_recipients_trend_table_sparkline_and_requests(
         BurdenCheckIn.objects.filter(pk=checkin.pk).update(
             created_at=checkin.created_at - datetime.timedelta(days=days_ago)
         )
-    client.force_login(mark.user)
-    with django_assert_max_num_queries(15):
+    log_in(client, mark.user)
+    with django_assert_max_num_queries(16):  # +1: StaffSessionMiddleware asks whether this is staff
         html = page(client.get(HOME))
     assert "Oma Jo" in html and "Houdt van oude liedjes." in html
     assert '<svg class="sparkline"' in html and "<polyline" in html
@@ -163,12 +164,12 @@ def test_home_shows_recipients_trend_table_sparkline_and_requests(
 
 
 def test_home_without_record_goes_to_start(client, personas):
-    client.force_login(personas["volunteer"])
+    log_in(client, personas["volunteer"])
     assert client.get(HOME)["Location"] == START
 
 
 def test_checkin_once_per_day(client, mark, frozen_now):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     response = client.post(CHECKIN, {"score": "4", "feels_alone": "on"})
     assert response.status_code == 302
     checkin = mark.checkins.get()
@@ -187,7 +188,7 @@ def test_checkin_once_per_day(client, mark, frozen_now):
 
 @pytest.mark.parametrize("score", ["11", "-1", "", "vijf"])
 def test_checkin_bad_score(client, mark, score):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     response = client.post(CHECKIN, {"score": score})
     assert response.status_code == 200
     assert "Kies een getal van 0 tot en met 10." in page(response)
@@ -195,19 +196,19 @@ def test_checkin_bad_score(client, mark, score):
 
 
 def test_high_checkin_points_to_respite(client, mark, frozen_now):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     response = client.post(CHECKIN, {"score": "3", "sleeps_badly": "on", "health_suffers": "on"}, follow=True)
     assert "respijtzorg aanvragen" in page(response)
 
 
 def test_checkin_without_record_goes_to_start(client, personas):
-    client.force_login(personas["nobody"])
+    log_in(client, personas["nobody"])
     assert client.post(CHECKIN, {"score": "5"})["Location"] == START
     assert not BurdenCheckIn.objects.exists()
 
 
 def test_care_recipient_add_and_edit(client, mark):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     new = reverse("caregivers:care_recipient_new")
     response = client.post(new, {"name": "Tante Riet", "age_band": "65-79", "situation": "physical", "notes": ""})
     assert response.status_code == 302
@@ -241,14 +242,14 @@ def respite_data(mark, **overrides):
 
 
 def test_respite_form_prefills_the_carers_address_and_only_recipient(client, mark):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     html = page(client.get(RESPITE))
     assert 'value="6811 AB"' in html  # the MantelzorgerFactory's postcode
     assert re.search(r'value="\d+"[^>]*checked', html)  # the only care recipient is chosen
 
 
 def test_respite_weekly(client, mark, frozen_now):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     response = client.post(
         RESPITE,
         respite_data(
@@ -271,7 +272,7 @@ def test_respite_weekly(client, mark, frozen_now):
 
 
 def test_respite_dates(client, mark, frozen_now):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     data = respite_data(
         mark,
         **{"when-slot_1_day": None, "when-slot_1_start": None, "when-slot_1_end": None},
@@ -326,7 +327,7 @@ NO_WEEKLY = {"when-slot_1_day": None, "when-slot_1_start": None, "when-slot_1_en
     ],
 )
 def test_respite_bad_input_is_explained_and_nothing_is_saved(client, mark, frozen_now, overrides, message):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     before = counts()
     response = client.post(RESPITE, respite_data(mark, **overrides))
     assert response.status_code == 200
@@ -338,7 +339,7 @@ def test_respite_bad_input_is_explained_and_nothing_is_saved(client, mark, froze
 
 
 def test_respite_with_another_carers_recipient_is_refused(client, mark, other_carer, frozen_now):
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     before = counts()
     foreign = other_carer.care_recipients.get()
     response = client.post(RESPITE, respite_data(mark, care_recipient=str(foreign.pk)))
@@ -349,7 +350,7 @@ def test_respite_with_another_carers_recipient_is_refused(client, mark, other_ca
 
 
 def test_respite_needs_a_carer_record(client, personas):
-    client.force_login(personas["volunteer"])
+    log_in(client, personas["volunteer"])
     assert client.get(RESPITE)["Location"] == START
 
 
@@ -357,7 +358,7 @@ def test_respite_without_recipient_asks_for_one(client, region):
     from demo.factories import MantelzorgerFactory
 
     carer = MantelzorgerFactory(user=UserFactory(), organisation=region["org_a"])
-    client.force_login(carer.user)
+    log_in(client, carer.user)
     assert client.get(RESPITE)["Location"] == reverse("caregivers:care_recipient_new")
 
 
@@ -384,7 +385,7 @@ def request_data(**overrides):
 
 def test_request_for_oneself(client, personas, region, frozen_now):
     user = personas["nobody"]
-    client.force_login(user)
+    log_in(client, user)
     response = client.post(REQUEST_NEW, request_data())
     request = HelpRequest.objects.get(requester=user)
     assert response["Location"] == reverse("caregivers:request_detail", args=[request.pk])
@@ -399,7 +400,7 @@ def test_request_for_oneself(client, personas, region, frozen_now):
 
 def test_request_for_someone_else_keeps_the_account_holder_as_requester(client, personas, region, frozen_now):
     user = personas["volunteer"]  # one account may help and ask at once
-    client.force_login(user)
+    log_in(client, user)
     data = request_data(
         help_with="transport",
         for_someone_else="on",
@@ -416,7 +417,7 @@ def test_request_for_someone_else_keeps_the_account_holder_as_requester(client, 
 
 
 def test_request_form_is_prefilled_from_the_volunteer_profile(client, personas):
-    client.force_login(personas["volunteer"])
+    log_in(client, personas["volunteer"])
     html = page(client.get(REQUEST_NEW))
     assert 'value="6811 AB"' in html and 'name="house_number" value="1"' in html
 
@@ -438,7 +439,7 @@ def test_request_bad_input(client, personas, frozen_now, overrides, message):
     user = personas["nobody"]
     user.last_name = ""
     user.save()
-    client.force_login(user)
+    log_in(client, user)
     before = counts()
     response = client.post(REQUEST_NEW, request_data(**overrides))
     assert response.status_code == 200
@@ -455,9 +456,9 @@ def test_my_requests_lists_own_requests_in_plain_words(client, mark, personas, d
     HelpRequestFactory(
         organisation=mark.organisation, requester=personas["nobody"], requester_first_name="Niet-van-Mark"
     )
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     # +2: who else opened the file (the mantelzorger id, the log rows), a fixed cost.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # +1: StaffSessionMiddleware asks whether this is staff
         html = page(client.get(MY_REQUESTS))
     assert "We zoeken een vrijwilliger" in html
     assert "Er is een vrijwilliger gevonden" in html
@@ -470,15 +471,15 @@ def test_my_requests_query_count_does_not_grow(client, mark, django_assert_max_n
     for _ in range(10):
         request = HelpRequestFactory(organisation=mark.organisation, requester=mark.user)
         RequestSlot.objects.create(request=request, weekday=1, start=datetime.time(9), end=datetime.time(10))
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     # +2: who else opened the file (the mantelzorger id, the log rows), a fixed cost.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # +1: StaffSessionMiddleware asks whether this is staff
         assert client.get(MY_REQUESTS).status_code == 200
 
 
 def test_withdraw_own_request(client, mark, frozen_now):
     request = HelpRequest.objects.get(requester=mark.user)
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     url = reverse("caregivers:withdraw", args=[request.pk])
     assert "Weet u het zeker?" in page(client.get(url))
     response = client.post(url, {"reason": "Mijn zus helpt nu."})
@@ -491,7 +492,7 @@ def test_withdraw_own_request(client, mark, frozen_now):
 
 def test_withdraw_with_over_long_reason_changes_nothing(client, mark):
     request = HelpRequest.objects.get(requester=mark.user)
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     response = client.post(reverse("caregivers:withdraw", args=[request.pk]), {"reason": "x" * 1001})
     assert response.status_code == 200 and "hoogstens 1000 tekens" in page(response)
     request.refresh_from_db()
@@ -501,7 +502,7 @@ def test_withdraw_with_over_long_reason_changes_nothing(client, mark):
 @pytest.mark.parametrize("status", ["matched", "closed", "withdrawn"])
 def test_withdraw_closed_request_says_why_and_changes_nothing(client, mark, status):
     request = HelpRequestFactory(organisation=mark.organisation, requester=mark.user, status=status)
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     response = client.post(reverse("caregivers:withdraw", args=[request.pk]), follow=True)
     html = page(response)
     assert "Intrekken kan niet meer" in html or "al een vrijwilliger" in html or "al ingetrokken" in html
@@ -514,7 +515,7 @@ def test_withdraw_closed_request_says_why_and_changes_nothing(client, mark, stat
 def test_withdraw_someone_elses_request_is_404(client, mark, personas):
     request = HelpRequest.objects.get(requester=mark.user)
     for who in ("volunteer", "nobody", "broker_b"):
-        client.force_login(personas[who])
+        log_in(client, personas[who])
         assert client.post(reverse("caregivers:withdraw", args=[request.pk]), {"reason": ""}).status_code == 404
     request.refresh_from_db()
     assert request.status == "new"
@@ -527,7 +528,7 @@ def test_detail_shows_history_in_plain_words_but_not_broker_notes(client, mark, 
         request=request, from_status="new", to_status="intake", by=personas["broker_a"], note="Intern: zoon helpt soms"
     )
     HelpRequest.objects.filter(pk=request.pk).update(status="intake")
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     html = page(client.get(reverse("caregivers:request_detail", args=[request.pk])))
     assert "Vraag verstuurd" in html and "Een makelaar bespreekt de vraag" in html
     assert "zoon helpt soms" not in html
@@ -542,7 +543,7 @@ def test_carer_sees_and_withdraws_a_request_a_broker_entered_for_them(client, ma
         requester_first_name="Telefonisch",
         kind="respite",
     )
-    client.force_login(mark.user)
+    log_in(client, mark.user)
     assert "Telefonisch" in page(client.get(MY_REQUESTS))
     response = client.post(reverse("caregivers:withdraw", args=[entered.pk]), {"reason": ""})
     assert response.status_code == 302

@@ -19,6 +19,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests.login import log_in
+
 REQUIRED = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -158,7 +160,7 @@ def test_public_pages_have_no_inline_script_or_style(client):
     [("volunteer", 8), ("mantelzorger", 8), ("broker_a", 12), ("admin_a", 6), ("municipality", 4)],
 )
 def test_every_page_of_every_role_has_no_inline_script_or_style(client, personas, region, persona, minimum):
-    client.force_login(personas[persona])
+    log_in(client, personas[persona])
     starts = [reverse("home"), reverse("privacy"), reverse("notifications:preferences"), reverse("calendar:manage")]
     starts += [
         reverse("account_email"),
@@ -184,7 +186,7 @@ def superuser(django_user_model):
 
 def test_django_admin_lives_with_the_same_policy(client, superuser, personas):
     """The admin gets no relaxed policy: its pages hold no inline script or style."""
-    client.force_login(superuser)
+    log_in(client, superuser)
     starts = [reverse("admin:index")]
     for model in admin.site._registry:
         opts = model._meta

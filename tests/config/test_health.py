@@ -62,8 +62,20 @@ def test_ready_fails_with_503_when_the_cache_is_down(client, settings):
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["cache"] == "fail: ConnectionError"
-    assert checks["pool_version"] == "fail: ConnectionError"
+    # The pool version is in the database now, not in the cache.
+    assert checks["pool_version"] == "ok"
     assert checks["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_ready_reads_the_pool_version_from_the_database(client, monkeypatch):
+    from matching.models import PoolVersion
+
+    # As if the table were missing (a migration not run): the check fails, not the page.
+    monkeypatch.setattr(PoolVersion._meta, "db_table", "matching_poolversion_missing")
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["pool_version"].startswith("fail: ")
 
 
 @pytest.mark.django_db

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.login import log_in
+
 
 @pytest.mark.django_db
 def test_anonymous_public_pages_may_be_cached(client):
@@ -15,7 +17,7 @@ def test_anonymous_public_pages_may_be_cached(client):
 
 @pytest.mark.parametrize("persona", ["volunteer", "mantelzorger", "broker_a", "admin_a", "municipality"])
 def test_every_page_of_a_logged_in_person_is_no_store(client, personas, persona):
-    client.force_login(personas[persona])
+    log_in(client, personas[persona])
     for url in (reverse("home"), reverse("privacy"), reverse("notifications:preferences")):
         response = client.get(url)
         assert response.status_code == 200, url

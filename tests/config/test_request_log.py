@@ -6,6 +6,8 @@ import pytest
 from django.db import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from tests.login import log_in
+
 
 def request_lines(caplog):
     return [r.getMessage() for r in caplog.records if r.name == "buurtmakelaar.request"]
@@ -15,7 +17,7 @@ def test_log_line_names_the_route_not_the_path(client, personas, caplog):
     from caregivers.models import HelpRequest
 
     request = HelpRequest.objects.get()
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     with caplog.at_level(logging.INFO, logger="buurtmakelaar.request"):
         client.get(f"/organisatie/org-a/vragen/{request.pk}/?q=Jansen&naam=Vera")
     [line] = request_lines(caplog)
@@ -64,7 +66,7 @@ def test_an_outage_during_a_page_gives_the_friendly_503_page(client, personas, m
 
     monkeypatch.setattr(broker, "render", down)
     client.raise_request_exception = False
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.get("/organisatie/org-a/vragen/")
     assert response.status_code == 503
     assert response["Retry-After"] == "60"

@@ -81,7 +81,12 @@ def test_production_and_bad_values_refuse_to_start(env, message):
 
 def test_production_with_secret_and_hosts_starts_secure():
     result = settings_in_subprocess(
-        {"BUURTMAKELAAR_MODE": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "bm.example.nl"},
+        {
+            "BUURTMAKELAAR_MODE": "production",
+            "SECRET_KEY": "k" * 50,
+            "ALLOWED_HOSTS": "bm.example.nl",
+            "CACHE_URL": "redis://127.0.0.1:6379/11",
+        },
         "s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE",
     )
     assert result.returncode == 0, result.stderr
@@ -197,3 +202,51 @@ def test_check_deploy_is_clean_once_the_operator_opts_into_hsts_preload():
     result = check_deploy({"SECURE_HSTS_PRELOAD": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+# --- Issue #13: login throttling needs the shared cache; the demo TOTP secret stays local ---
+
+_PROD = {"BUURTMAKELAAR_MODE": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "bm.example.nl"}
+
+
+@pytest.mark.parametrize(
+    "cache",
+    [
+        {},
+        {"CACHE_URL": "locmem://"},
+        {"CACHE_URL": "dummy://"},
+        {"CACHE_BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    ],
+    ids=["default", "locmem-url", "dummy-url", "locmem-backend"],
+)
+def test_production_refuses_a_cache_private_to_one_process(cache):
+    result = settings_in_subprocess({**_PROD, **cache}, "1")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "shared cache" in result.stderr
+
+
+def test_production_starts_with_redis_as_the_cache_and_has_no_demo_totp_secret():
+    result = settings_in_subprocess(
+        {**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11"},
+        "s.CACHES['default']['BACKEND'], s.DEMO_TOTP_SECRET",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "None"]
+
+
+def test_production_refuses_a_demo_totp_secret():
+    result = settings_in_subprocess(
+        {**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11", "DEMO_TOTP_SECRET": "JBSWY3DPEHPK3PXP"}, "1"
+    )
+    assert result.returncode != 0
+    assert "DEMO_TOTP_SECRET" in result.stderr
+
+
+def test_local_run_has_the_known_demo_totp_secret_and_checks_it():
+    ok = settings_in_subprocess({}, "s.DEMO_TOTP_SECRET")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.strip() == "BUURTMAKELAARDEMOREGIOARNHEMVELP"
+    bad = settings_in_subprocess({"DEMO_TOTP_SECRET": "not base32 0189"}, "1")
+    assert bad.returncode != 0
+    assert "DEMO_TOTP_SECRET" in bad.stderr

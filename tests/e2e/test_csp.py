@@ -76,3 +76,32 @@ def test_django_admin_works_under_the_same_policy(page: Page, demo):
     page.locator(".select2-selection").first.click()
     expect(page.locator(".select2-search__field, .select2-results").first).to_be_visible()
     assert page.policy_errors == []
+
+
+def test_two_step_pages_work_under_the_policy(page: Page, demo):
+    """The second login step and the set-up pages (QR code as inline SVG, allauth's
+    WebAuthn and recovery-code scripts from static files, their JSON data blocks) raise
+    no policy refusal. A volunteer sets up an app: the page asks for the password again
+    first (allauth), then shows the QR code."""
+    from tests.e2e.test_journeys import PASSWORD, make_user
+
+    user = make_user("twee.stappen@example.nl")
+    log_in(page, user.email)
+    page.goto("/accounts/2fa/totp/activate/")
+    if "/reauthenticate/" in page.url:
+        page.locator('input[name="password"]').fill(PASSWORD)
+        page.locator("form.form button[type=submit]").first.click()
+        page.wait_for_load_state("load")
+    _visit(page, ["/accounts/2fa/", "/accounts/2fa/totp/activate/", "/accounts/2fa/webauthn/add/"])
+    expect(page.locator("#mfa_webauthn_add")).to_be_visible()
+    page.goto("/accounts/2fa/totp/activate/")
+    expect(page.locator(".qr-code svg")).to_be_visible()
+    # The demo broker's second step, with the security-key option and its scripts.
+    page.locator('form[action="/accounts/logout/"] button').first.click()
+    page.goto("/accounts/login/")
+    page.locator('input[name="login"]').fill("makelaar@buurtmakelaar.demo")
+    page.locator('input[name="password"]').fill(settings.DEMO_PASSWORD)
+    page.locator("form.form button[type=submit]").first.click()
+    expect(page.locator("h1")).to_have_text("Inloggen: stap 2")
+    expect(page.locator("#mfa_webauthn_authenticate")).to_be_visible()
+    assert page.policy_errors == []

@@ -139,7 +139,6 @@ def test_match_from_proposal_by_email_to_evaluation_in_huissen(page: Page, demo,
     from caregivers.models import HelpRequest
     from matches.models import Evaluation, HoursEntry, Match, MatchLinkToken
 
-    settings.MATCHING_POOL_RECHECK_SECONDS = 0
     broker = User.objects.get(email=BROKER_EMAIL)
     _carer, _mantelzorger, help_request = ready_respite_request(broker)
     _user, volunteer = volunteer_in_huissen(broker)

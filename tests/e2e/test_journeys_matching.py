@@ -41,8 +41,7 @@ NEXT_DOOR = (51.995 - 0.0045, 5.974)  # 0.5 km south
 
 @pytest.fixture
 def matching_settings(settings):
-    """Check the per-process volunteer pool against the database on every use."""
-    settings.MATCHING_POOL_RECHECK_SECONDS = 0
+    """The settings (the volunteer pool reads its version from the database on every use)."""
     return settings
 
 

@@ -33,6 +33,16 @@ def test_decode_drops_the_bom_and_names_the_bad_line():
     ]
 
 
+def test_decode_refuses_a_nul_character_and_names_its_line():
+    """Regression (found by tests/security/test_import_properties.py): a NUL in a cell
+    passed every check and then failed the write on PostgreSQL (DataError)."""
+    with pytest.raises(ImportFailed) as failure:
+        decode(b"external_id,first_name\nV-1,Zo\x00e\n")
+    assert [str(error) for error in failure.value.errors] == [
+        "line 2: er staat een NUL-teken in het bestand. Sla het op als 'CSV UTF-8' en probeer het opnieuw."
+    ]
+
+
 def test_row_error_format():
     assert str(RowError(7, "postcode", "Deze postcode kennen we niet.")) == (
         "line 7: postcode: Deze postcode kennen we niet."

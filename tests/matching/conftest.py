@@ -2,7 +2,7 @@
 
 * ``_fresh_pool_cache`` (autouse): every test starts with an empty per-process
   volunteer pool cache (a pool from an earlier test, with recycled ids, is never
-  reused) that is checked against the database on every use.
+  reused).
 * ``frozen_now``: time frozen at :data:`NOW`, a Monday away from DST changes.
 * ``make_volunteer`` / ``make_request`` / ``make_match``: small builders with the
   things matching cares about (location, skills, weekly slots, status).
@@ -27,13 +27,11 @@ VELP = (51.995, 5.97361)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_pool_cache(settings):
-    """An empty pool cache per test, checked against the database on every use: the
-    tests run inside a transaction, so the change counters (bumped on commit) do not
-    move. tests/matching/test_loaders.py tests the counters themselves."""
+def _fresh_pool_cache():
+    """An empty pool cache per test: a pool from an earlier test (with recycled ids and
+    a version from a rolled-back database) is never reused."""
     from matching.loaders import pool_cache_clear
 
-    settings.MATCHING_POOL_RECHECK_SECONDS = 0
     pool_cache_clear()
     yield
     pool_cache_clear()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from caregivers.models import HelpRequest
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def org(region):
 
 @pytest.fixture
 def broker(client, personas):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     return personas["broker_a"]
 
 
@@ -122,7 +123,7 @@ def test_anonymous_gets_401_json_not_a_redirect(client, ready):
 
 @pytest.mark.parametrize("who", ["broker_b", "volunteer", "mantelzorger", "municipality", "nobody"])
 def test_others_get_404_json(who, client, personas, ready):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     response = client.get(api(ready.pk))
     assert response.status_code == 404
     assert response.json()["error"]
@@ -131,7 +132,7 @@ def test_others_get_404_json(who, client, personas, ready):
 
 
 def test_admin_may_use_it(client, personas, ready):
-    client.force_login(personas["admin_a"])
+    log_in(client, personas["admin_a"])
     assert client.get(api(ready.pk)).status_code == 200
 
 

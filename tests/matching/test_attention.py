@@ -18,6 +18,7 @@ from common.errors import DomainError
 from demo.factories import HelpRequestFactory, VolunteerFactory
 from matches.attention import Kind, attention_count, attention_items, match_checkin
 from matches.models import HoursEntry, Match, MatchEvent
+from tests.login import log_in
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import NOW as LOCAL_NOW
 from tests.matching.conftest import TODAY
@@ -312,7 +313,7 @@ def test_queries_do_not_grow_with_the_number_of_items(world, django_assert_max_n
 
 def test_page_queries_do_not_grow(client, world):
     _quiet_personas(world)
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     _all_due(world.org, count=1, prefix="A")
     with CaptureQueriesContext(connection) as few:
         assert client.get(_list_url(world)).status_code == 200
@@ -333,7 +334,7 @@ def test_page_lists_items_with_links_and_checkin_forms(client, world):
     active = world.match("active")
     _set(Match, active, activated_at=NOW - 20 * DAY)
     not_due = world.match("active", volunteer=world.other_volunteer)
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     response = client.get(_list_url(world))
     assert response.status_code == 200
     html = response.content.decode()
@@ -349,7 +350,7 @@ def test_page_lists_items_with_links_and_checkin_forms(client, world):
     [("broker", 200), ("admin", 200), ("broker_b", 404), ("volunteer_user", 404), ("municipality", 404)],
 )
 def test_who_may_see_the_page(client, world, who, expected):
-    client.force_login(getattr(world, who))
+    log_in(client, getattr(world, who))
     assert client.get(_list_url(world)).status_code == expected
 
 
@@ -366,7 +367,7 @@ def test_anonymous_goes_to_login(client, world):
 
 def test_broker_b_cannot_see_or_check_in_on_org_a(client, world):
     match = world.match("active")
-    client.force_login(world.broker_b)
+    log_in(client, world.broker_b)
     assert client.get(_list_url(world)).status_code == 404
     assert client.post(_checkin_url(world, match), {"note": "Hallo"}).status_code == 404
     # Under their own organisation's address the match of org A does not exist either.
@@ -381,7 +382,7 @@ def test_checkin_records_event_and_clears_the_item(client, world):
     match = world.match("active")
     _set(Match, match, activated_at=NOW - 15 * DAY)
     assert _about(world.org, Kind.CHECKIN, match)
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     response = client.post(_checkin_url(world, match), {"note": "  Gaat goed, ze wandelen elke dinsdag.  "})
     assert response.status_code == 302
     assert response["Location"] == _list_url(world)
@@ -398,7 +399,7 @@ def test_checkin_records_event_and_clears_the_item(client, world):
 
 def test_checkin_on_a_match_that_is_not_due_yet_is_fine(client, world):
     match = world.match("active")
-    client.force_login(world.admin)
+    log_in(client, world.admin)
     assert client.post(_checkin_url(world, match), {"note": "Even gebeld."}).status_code == 302
     assert Match.objects.get(pk=match.pk).last_checkin_at == NOW
 
@@ -415,7 +416,7 @@ def test_checkin_bad_note_changes_nothing_and_keeps_the_text(client, world, note
     match = world.match("active")
     _set(Match, match, activated_at=NOW - 15 * DAY)
     events = MatchEvent.objects.filter(match=match).count()
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     response = client.post(_checkin_url(world, match), {"note": note})
     assert response.status_code == 400
     html = response.content.decode()
@@ -428,7 +429,7 @@ def test_checkin_bad_note_changes_nothing_and_keeps_the_text(client, world, note
 
 def test_checkin_bad_note_on_a_match_not_on_the_list_shows_the_reason(client, world):
     match = world.match("active")  # started 9 days ago: not due
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     response = client.post(_checkin_url(world, match), {"note": ""})
     assert response.status_code == 400
     assert "Schrijf kort hoe het gaat." in response.content.decode()
@@ -436,7 +437,7 @@ def test_checkin_bad_note_on_a_match_not_on_the_list_shows_the_reason(client, wo
 
 def test_checkin_a_note_of_2000_characters_is_fine(client, world):
     match = world.match("active")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     assert client.post(_checkin_url(world, match), {"note": "y" * 2000}).status_code == 302
     assert MatchEvent.objects.filter(match=match).latest("pk").note == "Check-in: " + "y" * 2000
 
@@ -445,7 +446,7 @@ def test_checkin_a_note_of_2000_characters_is_fine(client, world):
 def test_checkin_on_a_match_that_is_not_active_says_why(client, world, status):
     match = world.match(status)
     events = MatchEvent.objects.filter(match=match).count()
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     response = client.post(_checkin_url(world, match), {"note": "Gaat goed."}, follow=True)
     assert response.status_code == 200
     assert "Een check-in kan alleen bij een koppeling die loopt." in response.content.decode()
@@ -455,7 +456,7 @@ def test_checkin_on_a_match_that_is_not_active_says_why(client, world, status):
 
 
 def test_checkin_unknown_match_and_get_are_refused(client, world):
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     assert client.post(reverse("attention:checkin", kwargs={"slug": world.org.slug, "pk": 999999})).status_code == 404
     match = world.match("active")
     assert client.get(_checkin_url(world, match)).status_code == 405

@@ -11,6 +11,7 @@ from caregivers.models import HelpRequest
 from matches.models import BatchRun, Match
 from matches.reasons import reasons_text
 from matching.services import batch_compute, batch_run_record
+from tests.login import log_in
 from tests.matching.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def index_of(run, request_obj):
 
 @pytest.mark.parametrize("who", ["broker_b", "volunteer", "mantelzorger", "municipality", "nobody"])
 def test_others_get_404_everywhere(client, personas, done_run, who):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     for name, run in [("list", None), ("detail", done_run), ("progress", done_run)]:
         assert client.get(url(name, run)).status_code == 404
     for name, run in [("start", None), ("confirm", done_run), ("reject", done_run)]:
@@ -86,7 +87,7 @@ def test_anonymous_is_sent_to_login(client, done_run):
 
 def test_a_run_of_another_organisation_is_404(client, personas, region, done_run):
     other = BatchRun.objects.create(organisation=region["org_b"], status=BatchRun.Status.DONE, result=done_run.result)
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     assert client.get(url("detail", other)).status_code == 404
     assert client.get(url("progress", other)).status_code == 404
     assert client.post(url("confirm", other), {"index": "all"}).status_code == 404
@@ -99,7 +100,7 @@ def test_a_run_of_another_organisation_is_404(client, personas, region, done_run
 
 def test_list_shows_recent_runs_and_the_start_button(client, personas, done_run, region):
     BatchRun.objects.create(organisation=region["org_b"], status=BatchRun.Status.DONE)
-    client.force_login(personas["admin_a"])
+    log_in(client, personas["admin_a"])
     response = client.get(url("list"))
     assert response.status_code == 200
     assert list(response.context["runs"]) == [done_run]
@@ -110,7 +111,7 @@ def test_list_shows_recent_runs_and_the_start_button(client, personas, done_run,
 
 
 def test_start_runs_and_shows_the_result(client, broker, tight, django_capture_on_commit_callbacks):
-    client.force_login(broker)
+    log_in(client, broker)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("start"))
     run = BatchRun.objects.get()
@@ -122,7 +123,7 @@ def test_start_runs_and_shows_the_result(client, broker, tight, django_capture_o
 
 def test_start_refuses_while_a_run_is_busy(client, broker, org, django_capture_on_commit_callbacks):
     BatchRun.objects.create(organisation=org, status=BatchRun.Status.QUEUED)
-    client.force_login(broker)
+    log_in(client, broker)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("start"))
     assert response.status_code == 302 and response["Location"] == url("list")
@@ -133,7 +134,7 @@ def test_start_refuses_while_a_run_is_busy(client, broker, org, django_capture_o
 
 
 def test_start_needs_post(client, broker):
-    client.force_login(broker)
+    log_in(client, broker)
     assert client.get(url("start")).status_code == 405
     assert BatchRun.objects.count() == 0
 
@@ -143,7 +144,7 @@ def test_start_needs_post(client, broker):
 
 def test_a_busy_run_shows_progress_that_polls(client, broker, org):
     run = BatchRun.objects.create(organisation=org, status=BatchRun.Status.RUNNING, progress=45, step="solve")
-    client.force_login(broker)
+    log_in(client, broker)
     body = client.get(url("detail", run)).content.decode()
     assert f'hx-get="{url("progress", run)}"' in body
     assert 'hx-trigger="every 1s"' in body
@@ -159,7 +160,7 @@ def test_a_busy_run_shows_progress_that_polls(client, broker, org):
 
 
 def test_progress_of_a_finished_run_reloads_the_page(client, broker, done_run):
-    client.force_login(broker)
+    log_in(client, broker)
     response = client.get(url("progress", done_run), HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Refresh"] == "true"
     response = client.get(url("progress", done_run))
@@ -168,7 +169,7 @@ def test_progress_of_a_finished_run_reloads_the_page(client, broker, done_run):
 
 def test_a_failed_run_says_so(client, broker, org):
     run = BatchRun.objects.create(organisation=org, status=BatchRun.Status.FAILED, error="RuntimeError: boom")
-    client.force_login(broker)
+    log_in(client, broker)
     body = client.get(url("detail", run)).content.decode()
     assert "Deze koppelronde is mislukt." in body and "RuntimeError: boom" in body
     assert "Bevestigen" not in body
@@ -180,7 +181,7 @@ def test_a_failed_run_says_so(client, broker, org):
 def test_detail_shows_the_proposals_and_the_greedy_comparison(
     client, broker, done_run, tight, django_assert_max_num_queries
 ):
-    client.force_login(broker)
+    log_in(client, broker)
     with django_assert_max_num_queries(12):
         response = client.get(url("detail", done_run))
     body = response.content.decode()
@@ -202,7 +203,7 @@ def test_detail_lists_unmatched_requests_with_why(client, broker, org, make_volu
     run = batch_run_record(
         organisation=org, result=batch_compute(organisation=org, now=NOW, explain_unmatched=True), by=None
     )
-    client.force_login(broker)
+    log_in(client, broker)
     body = client.get(url("detail", run)).content.decode()
     assert "Vragen zonder koppeling" in body
     assert reverse("caregivers_broker:detail", args=["org-a", far.pk]) in body
@@ -211,7 +212,7 @@ def test_detail_lists_unmatched_requests_with_why(client, broker, org, make_volu
 
 
 def test_confirm_one(client, broker, done_run, tight):
-    client.force_login(broker)
+    log_in(client, broker)
     i = index_of(done_run, tight["r2"])
     response = client.post(url("confirm", done_run), {"index": str(i)})
     assert response.status_code == 302 and response["Location"].startswith(url("detail", done_run))
@@ -229,7 +230,7 @@ def test_confirm_one(client, broker, done_run, tight):
 
 
 def test_confirm_all_then_again(client, broker, done_run):
-    client.force_login(broker)
+    log_in(client, broker)
     response = client.post(url("confirm", done_run), {"index": "all"})
     assert Match.objects.filter(batch=done_run).count() == 2
     assert any("2 voorstellen bevestigd" in t for t in texts(response))
@@ -240,7 +241,7 @@ def test_confirm_all_then_again(client, broker, done_run):
 
 @pytest.mark.parametrize("bad", ["", "abc", "-1", "2", "99999999999999", "1.0", " "])
 def test_confirm_bad_input_creates_nothing(client, broker, done_run, bad):
-    client.force_login(broker)
+    log_in(client, broker)
     response = client.post(url("confirm", done_run), {"index": bad})
     assert response.status_code == 302
     assert Match.objects.count() == 0
@@ -248,7 +249,7 @@ def test_confirm_bad_input_creates_nothing(client, broker, done_run, bad):
 
 
 def test_confirm_a_rejected_proposal_creates_nothing(client, broker, done_run):
-    client.force_login(broker)
+    log_in(client, broker)
     response = client.post(url("reject", done_run), {"index": "0"})
     assert any("afgewezen" in t for t in texts(response))
     done_run.refresh_from_db()
@@ -262,7 +263,7 @@ def test_confirm_a_rejected_proposal_creates_nothing(client, broker, done_run):
 
 def test_confirm_when_the_volunteer_got_full_meanwhile(client, broker, done_run, tight, make_request, make_match):
     make_match(make_request(done_run.organisation, at=V1_AT), tight["v1"])
-    client.force_login(broker)
+    log_in(client, broker)
     i = index_of(done_run, tight["r2"])  # R2 was proposed V1
     response = client.post(url("confirm", done_run), {"index": str(i)})
     assert not Match.objects.filter(request=tight["r2"]).exists()
@@ -273,7 +274,7 @@ def test_confirm_when_the_volunteer_got_full_meanwhile(client, broker, done_run,
 
 def test_confirm_when_the_request_is_no_longer_ready(client, broker, done_run, tight):
     HelpRequest.objects.filter(pk=tight["r1"].pk).update(status=HelpRequest.Status.WITHDRAWN)
-    client.force_login(broker)
+    log_in(client, broker)
     response = client.post(url("confirm", done_run), {"index": str(index_of(done_run, tight["r1"]))})
     assert Match.objects.count() == 0
     assert any("niet meer klaar" in t for t in texts(response))
@@ -281,7 +282,7 @@ def test_confirm_when_the_request_is_no_longer_ready(client, broker, done_run, t
 
 def test_confirm_or_reject_a_run_that_is_not_done(client, broker, org):
     run = BatchRun.objects.create(organisation=org, status=BatchRun.Status.RUNNING)
-    client.force_login(broker)
+    log_in(client, broker)
     for name in ("confirm", "reject"):
         response = client.post(url(name, run), {"index": "0"})
         assert response.status_code == 302
@@ -291,7 +292,7 @@ def test_confirm_or_reject_a_run_that_is_not_done(client, broker, org):
 
 @pytest.mark.parametrize("bad", ["", "x", "2", "all"])
 def test_reject_bad_input(client, broker, done_run, bad):
-    client.force_login(broker)
+    log_in(client, broker)
     response = client.post(url("reject", done_run), {"index": bad})
     assert response.status_code == 302
     assert texts(response)
@@ -300,7 +301,7 @@ def test_reject_bad_input(client, broker, done_run, bad):
 
 
 def test_reject_a_confirmed_proposal_is_refused(client, broker, done_run):
-    client.force_login(broker)
+    log_in(client, broker)
     client.post(url("confirm", done_run), {"index": "0"})
     response = client.post(url("reject", done_run), {"index": "0"})
     assert any("al bevestigd" in t for t in texts(response))
@@ -318,7 +319,7 @@ def test_in_english_the_proposals_and_why_not_read_in_english(
     run = batch_run_record(
         organisation=org, result=batch_compute(organisation=org, now=NOW, explain_unmatched=True), by=broker
     )
-    client.force_login(broker)
+    log_in(client, broker)
     body = client.get(url("detail", run)).content.decode()
     assert reverse("caregivers_broker:detail", args=["org-a", far.pk]) in body
     assert reverse("caregivers_broker:detail", args=["org-a", nowhere.pk]) in body

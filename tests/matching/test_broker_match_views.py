@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from caregivers.models import HelpRequest
 from matches.models import Evaluation, HoursEntry, Match
+from tests.login import log_in
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import NOW, TODAY
 
@@ -39,8 +40,8 @@ def test_list_shows_open_matches_oldest_proposal_first(client, world, django_ass
     world.match("active")
     world.match("accepted_by_volunteer")
     world.match("declined")
-    client.force_login(world.broker)
-    with django_assert_max_num_queries(15):
+    log_in(client, world.broker)
+    with django_assert_max_num_queries(16):  # +1: the staff check of StaffSessionMiddleware
         response = client.get(url("list", world))
     body = response.content.decode()
     assert response.status_code == 200
@@ -61,7 +62,7 @@ def test_list_pages_each_group_and_counts_all(client, world, monkeypatch):
         Match.objects.filter(pk=match.pk).update(created_at=NOW - datetime.timedelta(days=days))
     world.match("active")
     monkeypatch.setattr(matches.selectors, "OPEN_MATCHES_PER_PAGE", 2)
-    client.force_login(world.broker)
+    log_in(client, world.broker)
 
     first = client.get(url("list", world))
     groups = first.context["groups"]
@@ -77,7 +78,7 @@ def test_list_pages_each_group_and_counts_all(client, world, monkeypatch):
 @pytest.mark.parametrize("page", ["x", "-1", "0", "99999999999999999999", "", "2.5"])
 def test_list_with_a_bad_page_number_shows_a_page(client, world, page):
     world.match("proposed")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     response = client.get(url("list", world), {"proposed": page, "accepted": page, "active": page})
     assert response.status_code == 200
     assert len(response.context["groups"].proposed) == 1
@@ -88,7 +89,7 @@ def test_list_shows_pending_hours_per_volunteer_and_match(client, world):
     HoursEntry.objects.create(match=one, date=TODAY, hours="1.50")
     HoursEntry.objects.create(match=one, date=TODAY, hours="2.00")
     HoursEntry.objects.create(match=two, date=TODAY, hours="1.00", approved_at=NOW)
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     response = client.get(url("list", world))
     per_volunteer = response.context["per_volunteer"]
     assert len(per_volunteer) == 1 and str(per_volunteer[0]["total"]) in ("3.5", "3.50")
@@ -100,7 +101,7 @@ def test_list_shows_pending_hours_per_volunteer_and_match(client, world):
 def test_detail_shows_history_and_hours(client, world):
     match = world.match("active")
     HoursEntry.objects.create(match=match, date=TODAY, hours="2.25", note="Tuin")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     body = client.get(url("detail", world, match.pk)).content.decode()
     assert "Geschiedenis" in body and "voorgesteld" in body
     assert "Tuin" in body and "Afronden met evaluatie" in body and "Koppeling annuleren" in body
@@ -115,7 +116,7 @@ REASONS = [
 
 def test_detail_shows_why_the_volunteer_was_proposed(client, world):
     match = world.match("proposed", reasons=REASONS)
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     body = client.get(url("detail", world, match.pk)).content.decode()
     assert "Waarom voorgesteld" in body
     assert "<li>0,8 km</li><li>beschikbaar di 13:00-17:30</li><li>kent de buurt goed</li>" in body
@@ -123,7 +124,7 @@ def test_detail_shows_why_the_volunteer_was_proposed(client, world):
 
 def test_detail_shows_why_in_the_readers_language(client, world, in_english):
     match = world.match("proposed", reasons=REASONS)
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     body = client.get(url("detail", world, match.pk)).content.decode()
     assert "Why proposed" in body
     assert "<li>0.8 km</li><li>available Tue 13:00-17:30</li><li>kent de buurt goed</li>" in body
@@ -131,7 +132,7 @@ def test_detail_shows_why_in_the_readers_language(client, world, in_english):
 
 def test_detail_without_reasons_leaves_the_row_out(client, world):
     match = world.match("proposed")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     assert "Waarom voorgesteld" not in client.get(url("detail", world, match.pk)).content.decode()
 
 
@@ -139,7 +140,7 @@ def test_detail_lists_the_emails_about_the_match(client, world, django_capture_o
     from matches.lifecycle import match_accept, match_proposal_mail
 
     match = world.match("proposed")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     assert "Er zijn nog geen e-mails" in client.get(url("detail", world, match.pk)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         match_proposal_mail(match=match)
@@ -152,7 +153,7 @@ def test_detail_lists_the_emails_about_the_match(client, world, django_capture_o
 
 def test_cancel_with_and_without_reason(client, world):
     match = world.match("active")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     missing = client.post(url("cancel", world, match.pk), {"cancel-reason": ""})
     assert missing.status_code == 400
     assert "Schrijf kort waarom" in missing.content.decode()
@@ -170,7 +171,7 @@ def test_cancel_with_and_without_reason(client, world):
 
 def test_activate_with_intro_meeting(client, world):
     match = world.match("accepted_by_volunteer")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     bad = client.post(url("activate", world, match.pk), {"activate-intro_meeting_at": "gisteren"})
     assert bad.status_code == 400 and "Vul een datum en tijd in" in bad.content.decode()
     assert 'value="gisteren"' in bad.content.decode()
@@ -185,7 +186,7 @@ def test_activate_with_intro_meeting(client, world):
 
 def test_end_with_evaluation(client, world):
     match = world.match("active")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     data = {
         "end-goal_reached": "partly",
         "end-volunteer_satisfaction": "4",
@@ -218,7 +219,7 @@ def test_end_with_evaluation(client, world):
 )
 def test_end_bad_input(client, world, field, value, message):
     match = world.match("active")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     data = {
         "end-goal_reached": "yes",
         "end-volunteer_satisfaction": "5",
@@ -237,7 +238,7 @@ def test_end_bad_input(client, world, field, value, message):
 
 def test_end_a_match_that_is_not_active(client, world):
     match = world.match("accepted_by_volunteer")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     data = {"end-goal_reached": "yes", "end-next_step": "close"}
     response = client.post(url("end", world, match.pk), data)
     assert response.status_code == 400
@@ -250,7 +251,7 @@ def test_approve_hours_one_and_all(client, world):
     match = world.match("active")
     first = HoursEntry.objects.create(match=match, date=TODAY, hours="1.00")
     HoursEntry.objects.create(match=match, date=TODAY, hours="2.00")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     assert client.post(url("hours_approve", world, match.pk, entry=first.pk)).status_code == 302
     first.refresh_from_db()
     assert first.approved_by == world.broker
@@ -263,7 +264,7 @@ def test_approve_hours_one_and_all(client, world):
 def test_hours_of_another_match_are_404(client, world):
     match, other = world.match("active"), world.match("active")
     entry = HoursEntry.objects.create(match=other, date=TODAY, hours="1.00")
-    client.force_login(world.broker)
+    log_in(client, world.broker)
     assert client.post(url("hours_approve", world, match.pk, entry=entry.pk)).status_code == 404
     entry.refresh_from_db()
     assert entry.approved_at is None
@@ -283,7 +284,7 @@ def test_hours_of_another_match_are_404(client, world):
 def test_other_people_get_404(client, world, name, method, data, who):
     match = world.match("accepted_by_volunteer")
     entry = HoursEntry.objects.create(match=match, date=TODAY, hours="1.00")
-    client.force_login(getattr(world, who))
+    log_in(client, getattr(world, who))
     response = getattr(client, method)(url(name, world, match.pk), data)
     assert response.status_code == 404
     assert _status(match) == "accepted_by_volunteer"
@@ -293,7 +294,7 @@ def test_other_people_get_404(client, world, name, method, data, who):
 
 def test_broker_b_cannot_reach_org_a_matches_through_own_slug(client, world):
     match = world.match("active")
-    client.force_login(world.broker_b)
+    log_in(client, world.broker_b)
     response = client.get(reverse("matching_broker:detail", kwargs={"slug": world.org_b.slug, "pk": match.pk}))
     assert response.status_code == 404
     response = client.get(reverse("matching_broker:list", kwargs={"slug": world.org_b.slug}))
@@ -302,7 +303,7 @@ def test_broker_b_cannot_reach_org_a_matches_through_own_slug(client, world):
 
 def test_admin_may_act(client, world):
     match = world.match("proposed")
-    client.force_login(world.admin)
+    log_in(client, world.admin)
     client.post(url("cancel", world, match.pk), {"cancel-reason": "Dubbel voorgesteld."})
     assert _status(match) == "cancelled"
 

@@ -18,6 +18,7 @@ from caregivers.models import CareRecipient, RequestDate, RequestSlot
 from demo.factories import HelpRequestFactory, MantelzorgerFactory, UserFactory, VolunteerFactory
 from matches.calendar import calendar_feed_reset, calendar_ics, calendar_token_hash
 from matches.models import CalendarFeed, Match
+from tests.login import log_in
 from volunteers.models import Volunteer
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -288,7 +289,7 @@ def _shown_token(body: str) -> str | None:
 
 
 def test_the_address_is_made_on_request_and_shown_once(setup, client):
-    client.force_login(setup["vera"])
+    log_in(client, setup["vera"])
     first = client.get(reverse("calendar:manage"))
     assert first.status_code == 200
     assert "Agenda-adres maken" in first.content.decode()
@@ -312,15 +313,15 @@ def test_the_address_is_made_on_request_and_shown_once(setup, client):
 
 
 def test_another_person_never_sees_vera_s_address(setup, client):
-    client.force_login(setup["vera"])
+    log_in(client, setup["vera"])
     token = _shown_token(client.post(reverse("calendar:manage")).content.decode())
-    client.force_login(setup["mark"])
+    log_in(client, setup["mark"])
     page = client.post(reverse("calendar:manage")).content.decode()
     assert token not in page and _shown_token(page) not in (None, token)
 
 
 def test_reset_needs_confirmation(setup, client):
-    client.force_login(setup["vera"])
+    log_in(client, setup["vera"])
     feed, _token = calendar_feed_reset(user=setup["vera"])
     response = client.post(reverse("calendar:manage"), {})
     assert response.status_code == 400
@@ -329,7 +330,7 @@ def test_reset_needs_confirmation(setup, client):
 
 
 def test_reset_from_the_page(setup, client):
-    client.force_login(setup["vera"])
+    log_in(client, setup["vera"])
     old_url = _feed_url(setup["vera"])
     response = client.post(reverse("calendar:manage"), {"confirm": "on"})
     assert response.status_code == 200

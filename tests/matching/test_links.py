@@ -11,6 +11,7 @@ from django.urls import reverse
 from matches.lifecycle import LinkError, match_cancel, match_link_check, match_link_use
 from matches.links import match_link_create
 from matches.models import Match, MatchEvent, MatchLinkToken
+from tests.login import log_in
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import NOW
 from tests.matching.lifecycle_factories import SECRET_HOUSE_NUMBER, SECRET_PHONE, SECRET_POSTCODE
@@ -158,7 +159,7 @@ def test_get_shows_the_proposal_and_changes_nothing(client, world):
 def test_the_requesters_words_show_only_to_the_logged_in_volunteer_of_the_match(client, world, who, sees):
     match = world.match("proposed")
     secret = match_link_create(match=match, purpose="accept")
-    client.force_login(getattr(world, who))
+    log_in(client, getattr(world, who))
     body = client.get(link_url("accept", secret)).content.decode()
     assert ("supermarkt om de hoek" in body) is sees
 

@@ -36,6 +36,7 @@ from matches.tasks import send_reminders
 from neighbourhoods.models import StaffMembership
 from notifications.models import Category, Notification
 from notifications.services import outbox_drain, preferences_update
+from tests.login import log_in
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import AMSTERDAM, NOW, TODAY
 from tests.matching.lifecycle_factories import SECRET_HOUSE_NUMBER, SECRET_PHONE, SECRET_POSTCODE
@@ -514,7 +515,7 @@ def test_the_choice_on_the_settings_page_governs_the_volunteers_mail(client, wor
     login. When she switches proposals off on her e-mail settings page, which says it
     is about 'a mail when the centre asks you to help', no proposal mail may go out."""
     assert world.volunteer.email != world.volunteer_user.email
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     response = client.post(reverse("notifications:preferences"), {"updates": "on", "reminders": "on"})
     assert response.status_code == 302
     assert match_proposal_mail(match=world.match("proposed")) is None

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from matches.models import HoursEntry, Match
+from tests.login import log_in
 from tests.matching import lifecycle_factories
 from tests.matching.conftest import TODAY
 from tests.matching.lifecycle_factories import SECRET_HOUSE_NUMBER, SECRET_PHONE, SECRET_POSTCODE
@@ -34,7 +35,7 @@ def _status(match: Match) -> str:
 
 def test_proposal_hides_the_address_until_accepted(client, world):
     match = world.match("proposed")
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     body = client.get(url("mine")).content.decode()
     assert "Mijn voorstellen en koppelingen" in body
     assert "Boodschappen doen" in body and "Centrum" in body and "2,4 km" in body
@@ -53,7 +54,7 @@ def test_active_match_shows_schedule_contact_and_hours(client, world):
     match = world.match("active")
     HoursEntry.objects.create(match=match, date=TODAY, hours="1.50", approved_at=None)
     HoursEntry.objects.create(match=match, date=TODAY, hours="2.00", approved_at=match.activated_at)
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     body = client.get(url("mine")).content.decode()
     assert SECRET_PHONE in body and "elke dinsdag 14:00-16:00" in body
     assert "Uren opslaan" in body
@@ -64,21 +65,21 @@ def test_active_match_shows_schedule_contact_and_hours(client, world):
 def test_mine_page_has_no_n_plus_1(client, world, django_assert_max_num_queries):
     for status in ("proposed", "proposed", "accepted_by_volunteer", "active", "active", "declined", "ended"):
         world.match(status)
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     with django_assert_max_num_queries(20):
         response = client.get(url("mine"))
     assert response.status_code == 200
 
 
 def test_someone_who_is_not_a_volunteer_gets_a_way_in(client, world):
-    client.force_login(world.nobody)
+    log_in(client, world.nobody)
     body = client.get(url("mine")).content.decode()
     assert "U bent nog geen vrijwilliger" in body
 
 
 def test_decline_with_reason(client, world):
     match = world.match("proposed")
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     page = client.get(url("decline", match.pk))
     assert page.status_code == 200 and "Waarom past het niet?" in page.content.decode()
     bad = client.post(url("decline", match.pk), {"reason": "bored"})
@@ -94,7 +95,7 @@ def test_decline_with_reason(client, world):
 
 def test_accept_twice_says_why(client, world):
     match = world.match("accepted_by_volunteer")
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     response = client.post(url("accept", match.pk))
     assert response.status_code == 400
     assert "De vrijwilliger heeft al ja gezegd" in response.content.decode()
@@ -102,7 +103,7 @@ def test_accept_twice_says_why(client, world):
 
 def test_accept_a_cancelled_proposal(client, world):
     match = world.match("cancelled")
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     response = client.post(url("accept", match.pk))
     assert response.status_code == 400
     assert "intussen ingetrokken" in response.content.decode()
@@ -111,7 +112,7 @@ def test_accept_a_cancelled_proposal(client, world):
 
 def test_hours_form(client, world):
     match = world.match("active")
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     ok = client.post(url("hours", match.pk), {"date": TODAY.isoformat(), "hours": "1,5", "note": "Wandeling"})
     assert ok.status_code == 302
     entry = HoursEntry.objects.get()
@@ -133,7 +134,7 @@ def test_hours_form(client, world):
 )
 def test_hours_form_bad_input_keeps_what_was_typed(client, world, data, message):
     match = world.match("active")
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     response = client.post(url("hours", match.pk), {**data, "note": "mijn notitie"})
     assert response.status_code == 400
     body = response.content.decode()
@@ -144,7 +145,7 @@ def test_hours_form_bad_input_keeps_what_was_typed(client, world, data, message)
 
 def test_hours_on_a_match_that_is_not_active(client, world):
     match = world.match("accepted_by_volunteer")
-    client.force_login(world.volunteer_user)
+    log_in(client, world.volunteer_user)
     response = client.post(url("hours", match.pk), {"date": TODAY.isoformat(), "hours": "1"})
     assert response.status_code == 400
     assert "koppeling die loopt" in response.content.decode()
@@ -157,7 +158,7 @@ def test_hours_on_a_match_that_is_not_active(client, world):
 def test_requester_sees_who_comes_and_agrees(client, world):
     waiting = world.match("proposed", volunteer=world.other_volunteer)
     match = world.match("accepted_by_volunteer")
-    client.force_login(world.requester_user)
+    log_in(client, world.requester_user)
     body = client.get(url("requester")).content.decode()
     assert "Wie komt er?" in body and "Vera" in body and "Ja, dit past" in body
     assert "Otto" not in body  # not named before the volunteer said yes
@@ -173,7 +174,7 @@ def test_requester_sees_who_comes_and_agrees(client, world):
 
 def test_requester_agrees_with_the_day_of_the_introduction(client, world):
     match = world.match("accepted_by_volunteer")
-    client.force_login(world.requester_user)
+    log_in(client, world.requester_user)
     when = (TODAY - datetime.timedelta(days=2)).isoformat() + "T15:30"
     assert client.post(url("activate", match.pk), {"intro_meeting_at": when}).status_code == 302
     match.refresh_from_db()
@@ -192,7 +193,7 @@ def test_requester_agrees_with_the_day_of_the_introduction(client, world):
 )
 def test_requester_bad_introduction_day_changes_nothing(client, world, value, message):
     match = world.match("accepted_by_volunteer")
-    client.force_login(world.requester_user)
+    log_in(client, world.requester_user)
     response = client.post(url("activate", match.pk), {"intro_meeting_at": value})
     assert response.status_code == 400 and message in response.content.decode()
     assert _status(match) == "accepted_by_volunteer"
@@ -200,7 +201,7 @@ def test_requester_bad_introduction_day_changes_nothing(client, world, value, me
 
 def test_requester_says_it_does_not_fit(client, world):
     match = world.match("accepted_by_volunteer")
-    client.force_login(world.requester_user)
+    log_in(client, world.requester_user)
     page = client.get(url("requester_decline", match.pk))
     assert page.status_code == 200 and "Past niet" in page.content.decode()
     missing = client.post(url("requester_decline", match.pk), {})
@@ -214,7 +215,7 @@ def test_requester_says_it_does_not_fit(client, world):
 
 def test_requester_stops_an_active_match(client, world):
     match = world.match("active")
-    client.force_login(world.requester_user)
+    log_in(client, world.requester_user)
     page = client.get(url("requester_decline", match.pk)).content.decode()
     assert "Past niet meer" in page
     client.post(url("requester_decline", match.pk), {"reason": "no_longer_needed"})
@@ -225,7 +226,7 @@ def test_requester_stops_an_active_match(client, world):
 
 def test_requester_cannot_act_on_a_proposal(client, world):
     match = world.match("proposed")
-    client.force_login(world.requester_user)
+    log_in(client, world.requester_user)
     assert client.get(url("requester_decline", match.pk)).status_code == 404
     response = client.post(url("activate", match.pk))
     assert response.status_code == 400
@@ -247,7 +248,7 @@ def test_requester_cannot_act_on_a_proposal(client, world):
 @pytest.mark.parametrize("who", ["other_volunteer_user", "requester_user", "broker", "nobody"])
 def test_volunteer_actions_on_someone_elses_match_are_404(client, world, name, method, state, who):
     match = world.match(state)
-    client.force_login(getattr(world, who))
+    log_in(client, getattr(world, who))
     data = {"reason": "no_time", "date": TODAY.isoformat(), "hours": "1"}
     response = getattr(client, method)(url(name, match.pk), data)
     assert response.status_code == 404
@@ -261,7 +262,7 @@ def test_volunteer_actions_on_someone_elses_match_are_404(client, world, name, m
 @pytest.mark.parametrize("who", ["other_requester_user", "volunteer_user", "broker"])
 def test_requester_actions_on_someone_elses_match_are_404(client, world, name, method, who):
     match = world.match("accepted_by_volunteer")
-    client.force_login(getattr(world, who))
+    log_in(client, getattr(world, who))
     response = getattr(client, method)(url(name, match.pk), {"reason": "no_click"})
     assert response.status_code == 404
     assert _status(match) == "accepted_by_volunteer"
@@ -269,9 +270,9 @@ def test_requester_actions_on_someone_elses_match_are_404(client, world, name, m
 
 def test_other_people_do_not_see_the_match_on_their_pages(client, world):
     world.match("active")
-    client.force_login(world.other_volunteer_user)
+    log_in(client, world.other_volunteer_user)
     assert SECRET_PHONE not in client.get(url("mine")).content.decode()
-    client.force_login(world.other_requester_user)
+    log_in(client, world.other_requester_user)
     body = client.get(url("requester")).content.decode()
     assert "Vera" not in body and "Er is nog geen vrijwilliger" in body
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.models import AccessLogEntry
 from matching.engine.types import Weights
 from neighbourhoods.models import OrganisationChange
+from tests.login import log_in
 from tests.matching.conftest import VELP
 
 
@@ -19,7 +20,7 @@ def org(region):
 
 @pytest.fixture
 def admin(client, personas):
-    client.force_login(personas["admin_a"])
+    log_in(client, personas["admin_a"])
     return personas["admin_a"]
 
 
@@ -142,7 +143,7 @@ def test_comma_decimals_are_read(client, admin, org, situation):
 
 @pytest.mark.parametrize("who", ["broker_a", "broker_b", "municipality", "volunteer"])
 def test_others_get_404(client, personas, org, who, situation):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     assert client.get(url()).status_code == 404
     assert client.post(url(), {**weights_data(**ONLY_LOAD), "action": "save"}).status_code == 404
     org.refresh_from_db()

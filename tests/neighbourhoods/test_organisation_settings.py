@@ -13,6 +13,7 @@ from django.urls import reverse
 from common.errors import DomainError
 from neighbourhoods.models import Organisation, OrganisationChange, StaffMembership
 from neighbourhoods.orgsettings import organisation_settings_update
+from tests.login import log_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -32,7 +33,7 @@ def org(region):
 
 @pytest.fixture
 def admin(client, personas):
-    client.force_login(personas["admin_a"])
+    log_in(client, personas["admin_a"])
     return personas["admin_a"]
 
 
@@ -268,7 +269,7 @@ def test_weights_service_checks_the_numbers(org, personas):
 
 @pytest.mark.parametrize("who", ["broker_a", "broker_b", "municipality", "volunteer", "nobody"])
 def test_others_get_404(client, personas, org, who):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     for name in ("settings", "settings_logo", "settings_area_add", "team_invite"):
         response = client.post(reverse(f"neighbourhoods:{name}", kwargs={"slug": "org-a"}), form_data(org))
         assert response.status_code == 404, name
@@ -282,7 +283,7 @@ def test_admin_of_another_organisation_gets_404(client, region, personas, org):
 
     other = UserFactory(email="admin-b@example.nl")
     StaffMembershipFactory(user=other, organisation=region["org_b"], role=StaffMembership.Role.ADMIN)
-    client.force_login(other)
+    log_in(client, other)
     assert client.get(settings_url()).status_code == 404
     assert client.post(settings_url(), form_data(org, name="Overgenomen")).status_code == 404
     assert client.get(settings_url("org-b")).status_code == 200
@@ -310,7 +311,7 @@ def test_logo_upload_is_stored_shown_and_served_to_staff_only(client, admin, org
     assert served["Content-Type"] == "image/png" and served["X-Content-Type-Options"] == "nosniff"
     assert b"".join(served.streaming_content) == PNG
     assert OrganisationChange.objects.filter(field="logo", new_value="org-a.png").exists()
-    client.force_login(personas["broker_b"])
+    log_in(client, personas["broker_b"])
     assert client.get(logo_url).status_code == 404
 
 

@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
+from tests.login import log_in
+
 from .conftest import MARCH, NOW
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ def cached(settings):
 
 
 def test_the_dashboard_tells_when_it_counted(client, personas, cached, march):
-    client.force_login(personas["municipality"])
+    log_in(client, personas["municipality"])
     with time_machine.travel(NOW, tick=False):
         body = client.get("/organisatie/org-a/cijfers/?maand=2026-03").content.decode()
     assert "Cijfers geteld op 10 juni 2026, 12:00" in body

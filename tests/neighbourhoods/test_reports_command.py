@@ -11,6 +11,8 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.login import log_in
+
 from .conftest import NOW, local
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +183,7 @@ def test_demo_dashboard_for_the_municipality_has_no_names(client, settings):
     from volunteers.models import Volunteer
 
     call_command("load_demo", "--volunteers", "60", "--requests", "20", "--history-months", "3", stdout=io.StringIO())
-    client.force_login(User.objects.get(email="gemeente.arnhem@buurtmakelaar.demo"))
+    log_in(client, User.objects.get(email="gemeente.arnhem@buurtmakelaar.demo"))
     places = set(Neighbourhood.objects.values_list("name", flat=True))
     names = set()
     for model, first, last in (

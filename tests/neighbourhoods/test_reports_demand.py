@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from reports.demand import GapLevel, area_gaps, demand_signals, gap_level
+from tests.login import log_in
 
 from .conftest import local
 
@@ -122,7 +123,7 @@ def test_demand_page_as_municipality_shows_the_sentence(client, personas, velp, 
     StaffMembershipFactory(
         user=personas["nobody"], organisation=region["org_a"], role="municipality", municipality=region["rheden"]
     )
-    client.force_login(personas["nobody"])
+    log_in(client, personas["nobody"])
     with time_machine.travel(NOW, tick=False):
         response = client.get("/organisatie/org-a/cijfers/vraag-en-aanbod/")
     body = response.content.decode()

@@ -4,6 +4,8 @@ bad input with form errors."""
 import pytest
 from django.urls import reverse
 
+from tests.login import log_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -39,7 +41,7 @@ def municipality(slug):
     ],
 )
 def test_staff_pages_are_scoped(client, personas, persona, url, status):
-    client.force_login(personas[persona])
+    log_in(client, personas[persona])
     assert client.get(url).status_code == status
 
 
@@ -57,7 +59,7 @@ def test_dashboard_counts_only_own_organisation(client, personas, region):
     VolunteerFactory.create_batch(2, organisation=region["org_a"], neighbourhood=velp)
     VolunteerFactory.create_batch(5, organisation=region["org_b"], neighbourhood=velp)
     HelpRequestFactory(organisation=region["org_b"], neighbourhood=velp, requester_first_name="Geheim")
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.get(dashboard("org-a"))
     rows = {row["neighbourhood"].name: row for row in response.context["rows"] if row["neighbourhood"]}
     assert rows["Velp"]["volunteers"] == 3  # the persona's own profile + 2
@@ -69,7 +71,7 @@ def test_dashboard_has_no_n_plus_one(client, personas, region, django_assert_max
     from demo.factories import HelpRequestFactory
 
     HelpRequestFactory.create_batch(12, organisation=region["org_a"], neighbourhood=region["areas"]["Velp"])
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     with django_assert_max_num_queries(21):  # includes the six counts of the attention list
         client.get(dashboard("org-a"))
 
@@ -79,7 +81,7 @@ def test_municipality_view_suppresses_small_cells_and_shows_no_names(client, per
 
     centrum = region["areas"]["Arnhem"]
     VolunteerFactory.create_batch(3, organisation=region["org_a"], neighbourhood=centrum, first_name="Zichtbaar")
-    client.force_login(personas["municipality"])
+    log_in(client, personas["municipality"])
     response = client.get(municipality("org-a"))
     body = response.content.decode()
     (table,) = response.context["tables"]
@@ -93,7 +95,7 @@ def test_municipality_view_shows_large_counts(client, personas, region):
     from demo.factories import VolunteerFactory
 
     VolunteerFactory.create_batch(11, organisation=region["org_a"], neighbourhood=region["areas"]["Arnhem"])
-    client.force_login(personas["municipality"])
+    log_in(client, personas["municipality"])
     (table,) = client.get(municipality("org-a")).context["tables"]
     assert table["rows"][0]["volunteers"] == "11"
 

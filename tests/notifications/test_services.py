@@ -560,6 +560,7 @@ def test_the_periodic_tasks_drain_and_purge(clock, settings):
 
 def test_the_beat_schedule_names_registered_tasks(settings):
     import matches.tasks  # noqa: F401 - registers the shared tasks
+    import matching.tasks  # noqa: F401
     import notifications.tasks  # noqa: F401
     import privacy.tasks  # noqa: F401
     import reports.tasks  # noqa: F401

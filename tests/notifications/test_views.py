@@ -18,6 +18,7 @@ from demo.factories import UserFactory
 from notifications.links import UNSUBSCRIBE_SALT, UNSUBSCRIBE_SALT_V2, unsubscribe_token, unsubscribe_url
 from notifications.models import OPTIONAL_CATEGORIES, Category, MailPreferences
 from notifications.services import notification_deliver, preferences_update, wants_mail
+from tests.login import log_in
 from tests.notifications.helpers import queue
 
 PREFERENCES = "notifications:preferences"
@@ -63,7 +64,7 @@ def test_anonymous_goes_to_login(client, db):
     ],
 )
 def test_who_sees_which_choices(client, personas, persona, fields):
-    client.force_login(personas[persona])
+    log_in(client, personas[persona])
     response = client.get(reverse(PREFERENCES))
     assert response.status_code == 200
     assert list(response.context["form"].fields) == fields
@@ -76,7 +77,7 @@ def test_who_sees_which_choices(client, personas, persona, fields):
 
 
 def test_a_volunteer_saves_their_choices(client, personas):
-    client.force_login(personas["volunteer"])
+    log_in(client, personas["volunteer"])
     response = client.post(reverse(PREFERENCES), {"proposals": "on", "reminders": "on"})
     assert response.status_code == 302
     assert response["Location"] == reverse(PREFERENCES)
@@ -95,7 +96,7 @@ def test_a_volunteer_saves_their_choices(client, personas):
 
 
 def test_a_broker_switches_the_digest_off(client, personas):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.post(
         reverse(PREFERENCES), {"proposals": "on", "updates": "on", "reminders": "on", "broker": "on"}
     )
@@ -111,7 +112,7 @@ def test_a_broker_switches_the_digest_off(client, personas):
 
 def test_preferences_are_kept_under_the_lowercase_address(client, db):
     user = UserFactory(email="Hanneke.De.Vries@Example.NL", first_name="Hanneke")
-    client.force_login(user)
+    log_in(client, user)
     assert client.post(reverse(PREFERENCES), {"updates": "on"}).status_code == 302
     assert list(MailPreferences.objects.values_list("email", flat=True)) == ["hanneke.de.vries@example.nl"]
     assert not wants_mail("hanneke.de.vries@example.nl", Category.PROPOSALS)
@@ -146,7 +147,7 @@ def test_everything_off_through_a_real_browser_form(personas):
     ],
 )
 def test_unexpected_post_data_is_ignored(client, personas, data):
-    client.force_login(personas["volunteer"])
+    log_in(client, personas["volunteer"])
     response = client.post(reverse(PREFERENCES), data)
     assert response.status_code == 302
     stored = MailPreferences.objects.get()
@@ -157,7 +158,7 @@ def test_unexpected_post_data_is_ignored(client, personas, data):
 
 
 def test_a_broker_posting_unknown_fields_gets_no_error(client, personas):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.post(reverse(PREFERENCES), {"digest": "on", "account": "", "x" * 300: "y"})
     assert response.status_code == 302
     assert _stored("bea@example.nl")["digest"] is True

@@ -13,6 +13,7 @@ from demo.factories import HelpRequestFactory, StaffMembershipFactory, UserFacto
 from matches.models import Match
 from notifications.models import Notification
 from privacy.models import RightsEvent
+from tests.login import log_in
 from tests.privacy.conftest import scan
 
 
@@ -46,7 +47,7 @@ OFFLINE_VALUES = ["Hiltje", "Wiersmaborg", "06-31313131", "31313131", "hiltje.w@
 
 def test_broker_erases_an_offline_requester_with_a_reason(client, scene, offline):
     request, proposal = offline
-    client.force_login(scene.broker)
+    log_in(client, scene.broker)
     page = client.get(url(scene.org, "hulpvraag", request.pk))
     assert page.status_code == 200 and "Hiltje" in page.content.decode()
     assert scan(OFFLINE_VALUES)
@@ -72,7 +73,7 @@ def test_broker_erases_an_offline_requester_with_a_reason(client, scene, offline
 
 def test_broker_erases_a_mantelzorger_who_asked_by_phone_the_account_stays(client, scene, mantelzorger_person):
     carer = mantelzorger_person.extra["mantelzorger"]
-    client.force_login(scene.broker)
+    log_in(client, scene.broker)
     response = client.post(
         url(scene.org, "mantelzorger", carer.pk), {"action": "erase", "erase-reason": "phone", "erase-confirm": "on"}
     )
@@ -86,14 +87,14 @@ def test_broker_erases_a_mantelzorger_who_asked_by_phone_the_account_stays(clien
 
 
 def test_a_request_of_a_mantelzorger_opens_the_mantelzorger(client, scene, mantelzorger_person):
-    client.force_login(scene.broker)
+    log_in(client, scene.broker)
     page = client.get(url(scene.org, "hulpvraag", mantelzorger_person.extra["request"].pk)).content.decode()
     assert mantelzorger_person.last_name in page
 
 
 def test_broker_export_json_is_recorded_and_holds_the_person(client, scene, offline):
     request, _proposal = offline
-    client.force_login(scene.broker)
+    log_in(client, scene.broker)
     response = client.post(
         url(scene.org, "hulpvraag", request.pk), {"action": "export_json", "export-reason": "letter"}
     )
@@ -107,7 +108,7 @@ def test_broker_export_json_is_recorded_and_holds_the_person(client, scene, offl
 
 def test_broker_export_page(client, scene, offline):
     request, _proposal = offline
-    client.force_login(scene.broker)
+    log_in(client, scene.broker)
     response = client.post(
         url(scene.org, "hulpvraag", request.pk), {"action": "export_page", "export-reason": "in_person"}
     )
@@ -126,7 +127,7 @@ def test_broker_export_page(client, scene, offline):
 )
 def test_bad_input_is_a_form_error_and_changes_nothing(client, scene, offline, data, field):
     request, _proposal = offline
-    client.force_login(scene.broker)
+    log_in(client, scene.broker)
     response = client.post(url(scene.org, "hulpvraag", request.pk), data)
     assert response.status_code == 200
     form = response.context["erase_form" if data["action"] == "erase" else "export_form"]
@@ -139,7 +140,7 @@ def test_another_organisation_gets_404(client, scene, offline, region):
     request, _proposal = offline
     broker_b = UserFactory()
     StaffMembershipFactory(user=broker_b, organisation=region["org_b"])
-    client.force_login(broker_b)
+    log_in(client, broker_b)
     # Their own slug with A's record, and A's slug: both unknown to them.
     assert client.get(url(region["org_b"], "hulpvraag", request.pk)).status_code == 404
     assert client.get(url(scene.org, "hulpvraag", request.pk)).status_code == 404
@@ -158,19 +159,19 @@ def test_only_brokers_and_admins(client, scene, offline, region, who):
     user = UserFactory()
     if who == "municipality":
         StaffMembershipFactory(user=user, organisation=scene.org, role="municipality", municipality=region["arnhem"])
-    client.force_login(user)
+    log_in(client, user)
     assert client.get(url(scene.org, "hulpvraag", request.pk)).status_code == 404
 
 
 def test_unknown_kind_or_record_is_404(client, scene):
-    client.force_login(scene.broker)
+    log_in(client, scene.broker)
     assert client.get(url(scene.org, "iets", 1)).status_code == 404
     assert client.get(url(scene.org, "vrijwilliger", 999999)).status_code == 404
 
 
 def test_broker_erases_a_volunteer(client, scene, volunteer_person):
     volunteer = volunteer_person.extra["volunteer"]
-    client.force_login(scene.admin)
+    log_in(client, scene.admin)
     response = client.post(
         url(scene.org, "vrijwilliger", volunteer.pk),
         {"action": "erase", "erase-reason": "representative", "erase-confirm": "on"},
@@ -182,7 +183,7 @@ def test_broker_erases_a_volunteer(client, scene, volunteer_person):
 
 def test_the_person_pages_link_to_the_privacy_page(client, scene, offline, volunteer_person):
     request, _proposal = offline
-    client.force_login(scene.broker)
+    log_in(client, scene.broker)
     detail = client.get(reverse("caregivers_broker:detail", kwargs={"slug": scene.org.slug, "pk": request.pk}))
     assert url(scene.org, "hulpvraag", request.pk) in detail.content.decode()
     volunteer = volunteer_person.extra["volunteer"]

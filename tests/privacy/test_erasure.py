@@ -14,6 +14,7 @@ from notifications.models import Notification
 from privacy.models import RightsEvent
 from reports.counting import Scope, raw_figures
 from reports.months import Month
+from tests.login import log_in
 from tests.privacy.conftest import BUILT_AT, PASSWORD, scan
 
 User = get_user_model()
@@ -50,7 +51,7 @@ def test_erasure_leaves_nothing_of_the_person_in_any_text_column(request, client
     mails_before = Notification.objects.values_list("pk", flat=True)
     last_mail = max(mails_before, default=0)
 
-    client.force_login(person.user)
+    log_in(client, person.user)
     response = client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
 
@@ -73,7 +74,7 @@ def test_erasure_leaves_nothing_of_the_person_in_any_text_column(request, client
 
 def test_erased_mantelzorger_keeps_only_anonymous_figures(client, scene, mantelzorger_person):
     person = mantelzorger_person
-    client.force_login(person.user)
+    log_in(client, person.user)
     client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
     carer = Mantelzorger.objects.get(pk=person.extra["mantelzorger"].pk)
     assert carer.user is None and carer.first_name == "Oud-mantelzorger"
@@ -89,7 +90,7 @@ def test_erased_mantelzorger_keeps_only_anonymous_figures(client, scene, mantelz
 
 def test_the_volunteer_told_of_an_erased_requester_hears_no_details(client, scene, help_seeker_person):
     person = help_seeker_person
-    client.force_login(person.user)
+    log_in(client, person.user)
     client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
     told = Notification.objects.get(to_email="otto@example.nl", kind="cancelled_volunteer")
     text = told.subject + told.body
@@ -98,7 +99,7 @@ def test_the_volunteer_told_of_an_erased_requester_hears_no_details(client, scen
 
 def test_the_requester_told_of_an_erased_volunteer_hears_no_name(client, scene, volunteer_person):
     person = volunteer_person
-    client.force_login(person.user)
+    log_in(client, person.user)
     client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
     told = Notification.objects.get(to_email="rita@example.nl", kind="cancelled_requester")
     assert "De vrijwilliger kan niet meer komen" in told.body
@@ -107,7 +108,7 @@ def test_the_requester_told_of_an_erased_volunteer_hears_no_name(client, scene, 
 
 def test_an_erased_staff_member_stays_as_an_anonymous_switched_off_colleague(client, scene, staff_person):
     person = staff_person
-    client.force_login(person.user)
+    log_in(client, person.user)
     client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
     user = User.objects.get(pk=person.user.pk)
     assert not user.is_active and not user.has_usable_password()
@@ -124,7 +125,7 @@ def test_an_erased_staff_member_stays_as_an_anonymous_switched_off_colleague(cli
 
 def test_wrong_password_erases_nothing(client, mantelzorger_person):
     person = mantelzorger_person
-    client.force_login(person.user)
+    log_in(client, person.user)
     response = client.post(reverse("mydata:erase"), {"password": "fout", "confirm": "on"})
     assert response.status_code == 200
     assert "wachtwoord klopt niet" in " ".join(response.context["form"].errors["password"])
@@ -134,14 +135,14 @@ def test_wrong_password_erases_nothing(client, mantelzorger_person):
 
 @pytest.mark.parametrize("data, field", [({"password": PASSWORD}, "confirm"), ({"confirm": "on"}, "password")])
 def test_erasure_needs_the_checkbox_and_the_password(client, help_seeker_person, data, field):
-    client.force_login(help_seeker_person.user)
+    log_in(client, help_seeker_person.user)
     response = client.post(reverse("mydata:erase"), data)
     assert response.status_code == 200 and field in response.context["form"].errors
     assert User.objects.filter(pk=help_seeker_person.user.pk).exists()
 
 
 def test_a_second_submit_after_erasure_goes_to_the_login(client, help_seeker_person):
-    client.force_login(help_seeker_person.user)
+    log_in(client, help_seeker_person.user)
     url = reverse("mydata:erase")
     client.post(url, {"password": PASSWORD, "confirm": "on"})
     again = client.post(url, {"password": PASSWORD, "confirm": "on"})
@@ -151,7 +152,7 @@ def test_a_second_submit_after_erasure_goes_to_the_login(client, help_seeker_per
 
 def test_the_last_admin_of_an_organisation_is_refused(client, scene):
     admin = scene.admin
-    client.force_login(admin)
+    log_in(client, admin)
     page = client.get(reverse("mydata:erase")).content.decode()
     assert "enige beheerder van Centrale A" in page
     response = client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
@@ -164,7 +165,7 @@ def test_an_admin_with_a_second_admin_may_erase(client, scene):
     from demo.factories import StaffMembershipFactory, UserFactory
 
     StaffMembershipFactory(user=UserFactory(), organisation=scene.org, role="admin")
-    client.force_login(scene.admin)
+    log_in(client, scene.admin)
     response = client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
     assert response.status_code == 302
     assert not User.objects.get(pk=scene.admin.pk).is_active

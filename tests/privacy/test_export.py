@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from tests.login import log_in
 from tests.privacy.conftest import PASSWORD  # noqa: F401  (fixtures come from conftest)
 
 PEOPLE = ["volunteer_person", "mantelzorger_person", "help_seeker_person", "staff_person"]
@@ -15,7 +16,7 @@ OTHERS = ["Otto", "otto@example.nl", "Rita", "rita@example.nl", "Bea", "bea@exam
 
 
 def download(client, user) -> tuple[dict, str]:
-    client.force_login(user)
+    log_in(client, user)
     response = client.get(reverse("mydata:export_json"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
@@ -83,7 +84,7 @@ def test_staff_export_has_memberships_and_what_they_did(client, staff_person):
 
 
 def test_the_readable_page_shows_the_same(client, mantelzorger_person):
-    client.force_login(mantelzorger_person.user)
+    log_in(client, mantelzorger_person.user)
     page = client.get(reverse("mydata:export_page"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -100,7 +101,7 @@ def test_export_needs_a_login(client, db):
 @pytest.mark.parametrize("kind", PEOPLE)
 def test_my_data_is_in_every_roles_menu(request, client, scene, kind):
     person = request.getfixturevalue(kind)
-    client.force_login(person.user)
+    log_in(client, person.user)
     home = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("mydata:mine")}"' in home
     page = client.get(reverse("mydata:mine")).content.decode()
@@ -114,6 +115,6 @@ def test_the_privacy_page_says_how_to_download_and_erase(client, db):
 
 
 def test_the_volunteer_delete_page_points_to_erasing_everything(client, volunteer_person):
-    client.force_login(volunteer_person.user)
+    log_in(client, volunteer_person.user)
     page = client.get(reverse("volunteers:delete")).content.decode()
     assert reverse("mydata:erase") in page

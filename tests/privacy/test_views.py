@@ -13,6 +13,7 @@ from common.errors import DomainError
 from privacy.models import RetentionSettings
 from privacy.retention import retention_months, retention_settings_update
 from privacy.schedule import KINDS, KINDS_BY_CODE, PERIODS, days_text, period_text
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_the_page_shows_an_organisations_own_periods(client, region, personas):
     assert "3 jaar na het afsluiten" in rows["requests"]
     assert "90 maanden" in rows["matches"]
     # Someone of organisation A sees A's periods without the parameter.
-    client.force_login(personas["volunteer"])
+    log_in(client, personas["volunteer"])
     assert "3 jaar na het afsluiten" in _rows(client.get(reverse("privacy")).content.decode())["requests"]
     client.logout()
     assert "2 jaar na het afsluiten" in _rows(client.get(reverse("privacy")).content.decode())["requests"]
@@ -87,7 +88,7 @@ def _post(client, **changes):
 
 @pytest.mark.parametrize("who", ["broker_a", "broker_b", "municipality", "volunteer", "nobody"])
 def test_only_the_organisations_admin_opens_the_settings(client, personas, who):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     assert client.get(_url()).status_code == 404
     assert _post(client, requests=30).status_code == 404
     assert not RetentionSettings.objects.exists()
@@ -99,7 +100,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, personas):
 
 
 def test_the_admin_sets_a_period_and_the_run_and_page_follow(client, personas, region):
-    client.force_login(personas["admin_a"])
+    log_in(client, personas["admin_a"])
     assert client.get(_url()).status_code == 200
     response = _post(client, requests=36)
     assert response.status_code == 302
@@ -123,7 +124,7 @@ def test_the_admin_sets_a_period_and_the_run_and_page_follow(client, personas, r
     ],
 )
 def test_bad_values_give_a_form_error_and_change_nothing(client, personas, field, value):
-    client.force_login(personas["admin_a"])
+    log_in(client, personas["admin_a"])
     if value is None:
         response = _post(client, requests="2.5")
         field = "requests"

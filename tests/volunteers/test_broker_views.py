@@ -11,6 +11,7 @@ from django.urls import reverse
 from demo.factories import VolunteerFactory
 from neighbourhoods.models import Skill
 from neighbourhoods.services import skills_ensure_defaults
+from tests.login import log_in
 from volunteers.models import AvailabilitySlot, VogCheck, Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def vera(personas):
 )
 @pytest.mark.parametrize("page", ["list", "detail", "vog"])
 def test_pages_are_scoped_to_the_organisation(client, personas, vera, persona, status, page):
-    client.force_login(personas[persona])
+    log_in(client, personas[persona])
     url = {"list": list_url(), "detail": detail_url(vera.pk), "vog": vog_url(vera.pk)}[page]
     assert client.get(url).status_code == status
 
@@ -66,7 +67,7 @@ def test_anonymous_is_sent_to_login(client, vera, url_for):
 
 
 def test_broker_b_cannot_reach_a_volunteer_through_their_own_slug(client, personas, vera):
-    client.force_login(personas["broker_b"])
+    log_in(client, personas["broker_b"])
     assert client.get(list_url("org-b")).status_code == 200
     assert client.get(detail_url(vera.pk, "org-b")).status_code == 404
     assert client.get(vog_url(vera.pk, "org-b")).status_code == 404
@@ -81,7 +82,7 @@ def test_broker_b_cannot_reach_a_volunteer_through_their_own_slug(client, person
 
 def test_list_shows_only_own_organisation(client, personas, region, vera):
     VolunteerFactory(organisation=region["org_b"], first_name="Anders", last_name="Elders")
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.get(list_url())
     names = [v.last_name for v in response.context["page"].object_list]
     assert names == [vera.last_name]
@@ -163,7 +164,7 @@ def test_list_filters(client, personas, region, crowd, params, expected):
         query["neighbourhood"] = region["areas"][query["neighbourhood"]].pk
     if "skill" in query:
         query["skill"] = skills[query["skill"]].pk
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.get(list_url(), query)
     assert response.status_code == 200
     found = {v.pk for v in response.context["page"].object_list}
@@ -183,7 +184,7 @@ def test_list_filters(client, personas, region, crowd, params, expected):
     ],
 )
 def test_list_bad_filter_values_do_not_break(client, personas, crowd, params):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.get(list_url(), params)
     assert response.status_code == 200
     if "page" not in params:
@@ -191,7 +192,7 @@ def test_list_bad_filter_values_do_not_break(client, personas, crowd, params):
 
 
 def test_list_does_not_offer_other_organisations_neighbourhoods(client, personas, region):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     form = client.get(list_url()).context["filter"].form
     offered = set(form.fields["neighbourhood"].queryset)
     assert offered == {region["areas"]["Velp"], region["areas"]["Arnhem"]}
@@ -199,7 +200,7 @@ def test_list_does_not_offer_other_organisations_neighbourhoods(client, personas
 
 def test_list_is_paginated_by_50(client, personas, region):
     VolunteerFactory.create_batch(54, organisation=region["org_a"])  # + Vera = 55
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     first = client.get(list_url())
     assert len(first.context["page"].object_list) == 50
     second = client.get(list_url(), {"page": 2})
@@ -222,7 +223,7 @@ def _make_volunteers(region, n, skills):
 def test_list_has_no_n_plus_one(client, personas, region, django_assert_max_num_queries):
     skills_ensure_defaults()
     skills = {s.code: s for s in Skill.objects.all()}
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     _make_volunteers(region, 3, skills)
     with CaptureQueriesContext(connection) as few:
         client.get(list_url())
@@ -239,7 +240,7 @@ def test_list_has_no_n_plus_one(client, personas, region, django_assert_max_num_
 def test_detail_shows_profile_availability_and_vog_history(client, personas, vera):
     AvailabilitySlot.objects.create(volunteer=vera, weekday=1, start=T(13), end=T(17, 30))
     VogCheck.objects.create(volunteer=vera, status="requested", note="via Justis", checked_by=personas["broker_a"])
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     page = client.get(detail_url(vera.pk)).content.decode()
     assert vera.last_name in page and vera.email in page
     assert "di 13:00-17:30" in page
@@ -248,7 +249,7 @@ def test_detail_shows_profile_availability_and_vog_history(client, personas, ver
 
 @time_machine.travel(NOW, tick=False)
 def test_record_a_vog(client, personas, vera, region):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.post(vog_url(vera.pk), {"status": "valid", "issued_on": "29-02-2024", "note": "gezien"})
     assert response["Location"] == detail_url(vera.pk)
     check = VogCheck.objects.get(volunteer=vera)
@@ -278,7 +279,7 @@ def test_record_a_vog(client, personas, vera, region):
 )
 @time_machine.travel(NOW, tick=False)
 def test_record_a_vog_bad_input(client, personas, vera, data, field, message):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     response = client.post(vog_url(vera.pk), data)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -288,6 +289,6 @@ def test_record_a_vog_bad_input(client, personas, vera, data, field, message):
 
 
 def test_vog_page_has_no_file_upload(client, personas, vera):
-    client.force_login(personas["broker_a"])
+    log_in(client, personas["broker_a"])
     page = client.get(vog_url(vera.pk)).content.decode()
     assert 'type="file"' not in page and "multipart" not in page

@@ -11,6 +11,7 @@ from demo.factories import HelpRequestFactory, MantelzorgerFactory, UserFactory,
 from matches.models import Match
 from neighbourhoods.models import Skill
 from neighbourhoods.services import skills_ensure_defaults
+from tests.login import log_in
 from volunteers.models import AvailabilitySlot, VogCheck, Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def skills(db):
 
 @pytest.fixture
 def newcomer(personas, client):
-    client.force_login(personas["nobody"])
+    log_in(client, personas["nobody"])
     return personas["nobody"]
 
 
@@ -289,7 +290,7 @@ def test_other_languages_only_is_enough(client, newcomer, skills):
 
 
 def test_second_registration_goes_to_profile(client, personas, skills):
-    client.force_login(personas["volunteer"])
+    log_in(client, personas["volunteer"])
     assert client.get(START)["Location"] == HOME
     assert client.post(START, address_data())["Location"] == HOME
     assert client.get(PREFS_STEP)["Location"] == HOME
@@ -327,7 +328,7 @@ def test_pages_without_profile_go_to_start(client, newcomer, url):
 @pytest.fixture
 def vera(personas, client, skills, region):
     """The volunteer persona, logged in, with skills and a slot."""
-    client.force_login(personas["volunteer"])
+    log_in(client, personas["volunteer"])
     volunteer = Volunteer.objects.get(user=personas["volunteer"])
     volunteer.skills.set([skills["walking"]])
     AvailabilitySlot.objects.create(
@@ -550,7 +551,7 @@ def test_delete_keeps_the_account_of_someone_who_also_asks_for_help(client, regi
     user = UserFactory(email="beide@example.nl")
     volunteer = VolunteerFactory(user=user, organisation=region["org_a"])
     MantelzorgerFactory(user=user, organisation=region["org_a"])
-    client.force_login(user)
+    log_in(client, user)
     page = client.get(DELETE).content.decode()
     assert "Dat account blijft bestaan" in page
     response = client.post(DELETE, {"confirm": "on"})

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from demo.history import demo_history_load
-from demo.people import REGIONS, demo_accounts, demo_load
+from demo.people import DEMO_STAFF_ROLES, REGIONS, demo_accounts, demo_load
 from neighbourhoods.models import StaffMembership
 from reports.store import NIGHTLY_MONTHS, reports_refresh
 
@@ -70,3 +70,21 @@ class Command(BaseCommand):
             for account in demo_accounts(region):
                 self.stdout.write(f"  {account.email:<36} {account.description}")
             self.stdout.write("  Django-beheer: /admin/ (met beheer@)")
+            if settings.DEMO_TOTP_SECRET:
+                self._print_second_step(region)
+
+    def _print_second_step(self, region) -> None:
+        import pyotp
+
+        secret = settings.DEMO_TOTP_SECRET
+        totp = pyotp.TOTP(secret)
+        uri = totp.provisioning_uri(name="demo-medewerker", issuer_name="Buurtmakelaar demo")
+        accounts = [a for a in demo_accounts(region) if a.role in DEMO_STAFF_ROLES]
+        staff = ", ".join(account.email.split("@")[0] + "@" for account in accounts)
+        self.stdout.write(
+            f"\nMedewerkers ({staff}) loggen in met twee stappen. De tweede stap is een code uit een app.\n"
+            f"  Geheime sleutel voor uw app (Google Authenticator, FreeOTP, ...): {secret}\n"
+            f"  of als link: {uri}\n"
+            f"  Of vraag de code hier op: .venv/bin/python manage.py demo_totp makelaar@{region.mail_domain}\n"
+            f"  De code van nu: {totp.now()} (elke 30 seconden een nieuwe)"
+        )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from caregivers.models import HelpRequest
 from demo.factories import HelpRequestFactory
+from tests.login import log_in
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def broker(personas):
 
 @pytest.fixture
 def broker_client(client, broker):
-    client.force_login(broker)
+    log_in(client, broker)
     return client
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from caregivers.models import HelpRequest
 from demo.factories import HelpRequestFactory
+from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 S = HelpRequest.Status
@@ -38,7 +39,7 @@ def slug_url(name, slug="org-a"):
 
 @pytest.mark.parametrize("who", ["broker_a"])
 def test_staff_of_org_a_may_use_the_desk(client, personas, item_a, who):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     assert client.get(slug_url("queue")).status_code == 200
     assert client.get(slug_url("new")).status_code == 200
     for name in PAGES:
@@ -47,7 +48,7 @@ def test_staff_of_org_a_may_use_the_desk(client, personas, item_a, who):
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_outsiders_get_404_everywhere(client, personas, item_a, who):
-    client.force_login(personas[who])
+    log_in(client, personas[who])
     assert client.get(slug_url("queue")).status_code == 404
     assert client.get(slug_url("new")).status_code == 404
     assert client.post(slug_url("new"), {"requester_first_name": "X"}).status_code == 404
@@ -61,7 +62,7 @@ def test_outsiders_get_404_everywhere(client, personas, item_a, who):
 
 
 def test_broker_b_cannot_reach_a_request_of_a_through_own_organisation(client, personas, item_a):
-    client.force_login(personas["broker_b"])
+    log_in(client, personas["broker_b"])
     assert client.get(slug_url("queue", "org-b")).status_code == 200
     names = [
         e.request.requester_first_name for e in client.get(slug_url("queue", "org-b"), {"tab": "all"}).context["page"]

@@ -1,8 +1,10 @@
 """The volunteer pool: grid radius queries return exactly the brute-force set; columns
 round-trip; slots merge like common.slots.merge_touching."""
 
+import copy
 import datetime as dt
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -249,3 +251,92 @@ def test_many_cells_are_capped_but_queries_stay_exact():
     assert inside <= set(pool.ids[rows].tolist()) <= inside | edge
     assert len(inside) > 1
     assert math.isfinite(pool.dlat)
+
+
+# --- Patching a pool: the same as building it again -------------------------------------------
+
+
+def _random_volunteer(rng: np.random.Generator, vid: int, *, spread: float = 0.1) -> VolunteerData:
+    day = dt.date(2030, 6, 3)
+    slots = tuple(
+        Slot(int(rng.integers(0, 7)), dt.time(int(h), 0), dt.time(int(h) + int(rng.integers(1, 4)), 30))
+        for h in rng.integers(6, 18, size=int(rng.integers(0, 3)))
+    )
+    return VolunteerData(
+        id=vid,
+        organisation_id=1,
+        point=Point(52.0 + float(rng.uniform(-spread, spread)), 5.9 + float(rng.uniform(-spread, spread))),
+        max_distance_km=float(rng.choice([2.0, 5.0, 10.0])),
+        skills=frozenset(rng.choice(["shopping", "walking", "cooking", "digital"], size=int(rng.integers(0, 3)))),
+        slots=slots,
+        vog_valid_until=day + dt.timedelta(days=int(rng.integers(-10, 900))) if rng.random() < 0.7 else None,
+        active=bool(rng.random() < 0.9),
+        paused_until=day + dt.timedelta(days=int(rng.integers(0, 20))) if rng.random() < 0.2 else None,
+        max_active_matches=int(rng.integers(0, 3)),
+        open_matches=int(rng.integers(0, 2)),
+        languages=frozenset(rng.choice(["nl", "en", "tr", "ar"], size=int(rng.integers(1, 3)))),
+        wants_one_off=bool(rng.random() < 0.8),
+        wants_recurring=bool(rng.random() < 0.8),
+        target_groups=frozenset(rng.choice(["elderly", "dementia", "children"], size=int(rng.integers(0, 2)))),
+        neighbourhood_id=int(rng.integers(1, 4)) if rng.random() < 0.8 else None,
+        households_helped=frozenset(f"mz:{k}" for k in rng.integers(1, 6, size=int(rng.integers(0, 2)))),
+        unavailable_dates=frozenset(
+            day + dt.timedelta(days=int(k)) for k in rng.integers(0, 5, size=int(rng.integers(0, 2)))
+        ),
+    )
+
+
+def _from_columns(pool: VolunteerPool) -> dict[int, VolunteerData]:
+    """Every volunteer as the columns hold them (merged, sorted slots), not as the input
+    list a pool from ``from_volunteers`` keeps."""
+    pool = copy.copy(pool)
+    pool._volunteers = None
+    return {v.id: v for v in pool.volunteers(np.arange(len(pool)))}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_patched_pool_equals_the_pool_built_again(seed):
+    rng = np.random.default_rng(seed)
+    volunteers = {vid: _random_volunteer(rng, vid) for vid in range(1, 41)}
+    pool = VolunteerPool.from_volunteers(volunteers.values())
+    for _step in range(6):
+        changed = set(rng.choice(sorted(volunteers), size=int(rng.integers(1, 4)), replace=False).tolist())
+        for vid in list(changed):
+            roll = rng.random()
+            if roll < 0.15:
+                del volunteers[vid]
+            elif roll < 0.5:  # the same place, other values (the in-place way)
+                new = _random_volunteer(rng, vid)
+                volunteers[vid] = replace(new, point=volunteers[vid].point, slots=volunteers[vid].slots)
+            else:
+                volunteers[vid] = _random_volunteer(rng, vid, spread=0.3 if roll > 0.9 else 0.1)
+        if rng.random() < 0.3:
+            vid = max(volunteers) + 1
+            volunteers[vid] = _random_volunteer(rng, vid)
+            changed.add(vid)
+        fresh = VolunteerPool.from_volunteers([volunteers[v] for v in sorted(changed) if v in volunteers])
+        patched = pool.patched(changed, fresh)
+        built = VolunteerPool.from_volunteers(volunteers.values())
+        assert _from_columns(patched) == _from_columns(built)
+        assert patched.max_radius_km == built.max_radius_km
+        for _ in range(5):
+            centre = Point(52.0 + float(rng.uniform(-0.1, 0.1)), 5.9 + float(rng.uniform(-0.1, 0.1)))
+            rows, dist = patched.within(centre, 8.0)
+            rows_b, dist_b = built.within(centre, 8.0)
+            assert patched.ids[rows].tolist() == built.ids[rows_b].tolist()
+            assert np.allclose(dist, dist_b)
+        pool = patched
+
+
+def test_patching_leaves_the_published_pool_alone():
+    rng = np.random.default_rng(7)
+    volunteers = [_random_volunteer(rng, vid) for vid in range(1, 11)]
+    pool = VolunteerPool.from_volunteers(volunteers)
+    before = {v.id: v for v in pool.volunteers(np.arange(len(pool)))}
+    changed = replace(volunteers[0], open_matches=5, max_active_matches=6)
+    patched = pool.patched([1], VolunteerPool.from_volunteers([changed]))
+    assert patched.volunteer(patched.row_of(1)).open_matches == 5
+    assert {v.id: v for v in pool.volunteers(np.arange(len(pool)))} == before
+    assert patched.lat is pool.lat  # unchanged columns are shared
+    with pytest.raises(ValueError):
+        pool.patched([2], VolunteerPool.from_volunteers([changed]))  # fresh must be among the changed

@@ -1,0 +1,263 @@
+"""Two organisations with the same kinds of people and records, for the security tests
+(``test_authorization_matrix.py``, ``test_hostile_posts.py``).
+
+Organisation A and organisation B each get: a volunteer, a mantelzorger (with a person
+cared for, a burden check-in and a respite request), a help seeker (with a request),
+a broker, an organisation admin and a municipality viewer; three matches (proposed,
+accepted by the volunteer, active with hours), a batch run, e-mail link secrets, a
+calendar feed and an unsubscribe token. Organisation A has a second volunteer,
+mantelzorger and help seeker with the same records (``peer``), for "another person of
+the same organisation". One superuser belongs to no organisation.
+
+``world_build()`` writes it all through the project's factories; the module fixtures in
+``conftest.py`` build it once per test module inside a transaction that is rolled back
+at the end of the module, and every test runs in a savepoint inside it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.test import override_settings
+from django.utils import timezone
+
+# Every role the matrix knows, in the order the tests are listed.
+ROLES = (
+    "anonymous",
+    "volunteer",
+    "mantelzorger",
+    "help_seeker",
+    "broker",
+    "org_admin",
+    "municipality",
+    "superuser",
+)
+
+
+@dataclass
+class Side:
+    """Everything of one organisation."""
+
+    key: str  # "a" or "b"
+    organisation: Any
+    municipality: Any
+    neighbourhood: Any
+    users: dict[str, Any]
+    volunteer: Any
+    mantelzorger: Any
+    care_recipient: Any
+    carer_request: Any  # the mantelzorger's respite request (care data)
+    seeker_request: Any  # the help seeker's request, matched
+    open_request: Any  # the help seeker's second request, ready, with a proposal
+    match_accepted: Any  # volunteer x carer_request, accepted by the volunteer
+    match_active: Any  # volunteer x seeker_request, running, with hours
+    match_proposed: Any  # volunteer x open_request, proposed (e-mail links)
+    hours_entry: Any
+    batch_run: Any  # finished, with a (empty) result
+    running_run: Any  # still computing (its progress page)
+    link_secrets: dict[str, str]  # purpose -> secret, for match_proposed
+    feed_token: str  # the volunteer's calendar feed
+    unsubscribe_token: str  # the volunteer's address, "proposals"
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    peer: Side  # other people (volunteer, mantelzorger, help seeker) of organisation A
+    superuser: Any
+    extra: dict = field(default_factory=dict)
+
+    def user(self, role: str):
+        """The logged-in user of ``role`` (in organisation A), or None for anonymous."""
+        if role == "anonymous":
+            return None
+        if role == "superuser":
+            return self.superuser
+        return self.a.users[role]
+
+
+def _side(key: str, *, skills, within: Side | None = None) -> Side:
+    """One organisation's people and records; ``within``: other people of the same kinds
+    in that side's organisation (its staff and batch runs are shared)."""
+    from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, RequestSlot
+    from common.slots import parse_slots
+    from demo.factories import (
+        HelpRequestFactory,
+        MantelzorgerFactory,
+        MunicipalityFactory,
+        NeighbourhoodFactory,
+        OrganisationFactory,
+        StaffMembershipFactory,
+        UserFactory,
+        VolunteerFactory,
+    )
+    from matches.calendar import calendar_feed_for
+    from matches.links import match_link_create
+    from matches.models import BatchRun, HoursEntry, Match, MatchEvent, MatchLinkToken
+    from neighbourhoods.models import StaffMembership
+    from notifications.links import unsubscribe_token
+    from volunteers.models import AvailabilitySlot
+
+    upper = key.upper()
+    lat, lon = (52.04, 5.67) if key == "b" else (51.98, 5.91)
+    if within is None:
+        municipality = MunicipalityFactory(name=f"Gemeente {upper}")
+        area = NeighbourhoodFactory(municipality=municipality, name=f"Wijk {upper}", latitude=lat, longitude=lon)
+        organisation = OrganisationFactory(slug=f"org-{key}", name=f"Centrale {upper}", municipalities=[municipality])
+    else:
+        municipality, area, organisation = within.municipality, within.neighbourhood, within.organisation
+    users = {
+        role: UserFactory(email=f"{role.replace('_', '-')}-{key}@example.nl", first_name=f"{role.title()} {upper}")
+        for role in ROLES
+        if role not in ("anonymous", "superuser")
+    }
+    located = {"latitude": lat, "longitude": lon, "neighbourhood": area, "place": municipality.name}
+
+    volunteer = VolunteerFactory(
+        user=users["volunteer"],
+        organisation=organisation,
+        first_name=f"Vera {upper}",
+        max_active_matches=5,
+        vog_valid_until=datetime.date(2040, 1, 1),
+        email=users["volunteer"].email,
+        **located,
+    )
+    AvailabilitySlot.objects.bulk_create(
+        AvailabilitySlot(volunteer=volunteer, weekday=s.weekday, start=s.start, end=s.end)
+        for s in parse_slots("tue 09:00-17:00")
+    )
+    volunteer.skills.set([skills["shopping"], skills["respite"]])
+
+    mantelzorger = MantelzorgerFactory(
+        user=users["mantelzorger"], organisation=organisation, first_name=f"Mark {upper}", **located
+    )
+    recipient = CareRecipient.objects.create(
+        mantelzorger=mantelzorger,
+        name=f"Oma {upper}",
+        age_band=CareRecipient.AgeBand.ELDERLY,
+        situation=CareRecipient.Situation.DEMENTIA,
+        notes=f"Vertrouwelijk {upper}",
+    )
+    BurdenCheckIn.objects.create(mantelzorger=mantelzorger, score=8)
+
+    def request(requester, status, kind, **fields):
+        made = HelpRequestFactory(
+            organisation=organisation,
+            requester=requester,
+            status=status,
+            kind=kind,
+            description=f"Omschrijving {upper} {kind}",
+            requester_first_name=f"Vrager {upper}",
+            **located,
+            **fields,
+        )
+        RequestSlot.objects.bulk_create(
+            RequestSlot(request=made, weekday=s.weekday, start=s.start, end=s.end)
+            for s in parse_slots("tue 14:00-16:00")
+        )
+        return made
+
+    carer_request = request(
+        users["mantelzorger"],
+        HelpRequest.Status.READY,
+        HelpRequest.Kind.RESPITE,
+        mantelzorger=mantelzorger,
+        care_recipient=recipient,
+    )
+    seeker_request = request(users["help_seeker"], HelpRequest.Status.MATCHED, HelpRequest.Kind.PRACTICAL)
+    open_request = request(users["help_seeker"], HelpRequest.Status.READY, HelpRequest.Kind.PRACTICAL)
+    for made in (carer_request, seeker_request, open_request):
+        made.skills.set([skills["shopping"]])
+
+    broker = users["broker"] if within is None else within.users["broker"]
+    now = timezone.now()
+
+    def match(req, status, **values):
+        made = Match.objects.create(
+            organisation=organisation,
+            request=req,
+            volunteer=volunteer,
+            status=status,
+            proposed_by=broker,
+            distance_km=1.0,
+            **values,
+        )
+        MatchEvent.objects.create(match=made, from_status="", to_status=Match.Status.PROPOSED, by=broker)
+        return made
+
+    accepted = match(carer_request, Match.Status.ACCEPTED_BY_VOLUNTEER, accepted_at=now - datetime.timedelta(days=2))
+    active = match(
+        seeker_request,
+        Match.Status.ACTIVE,
+        accepted_at=now - datetime.timedelta(days=20),
+        activated_at=now - datetime.timedelta(days=19),
+    )
+    proposed = match(open_request, Match.Status.PROPOSED)
+    hours = HoursEntry.objects.create(
+        match=active, date=timezone.localdate() - datetime.timedelta(days=3), hours=Decimal("2.00")
+    )
+
+    if within is None:
+        StaffMembershipFactory(user=broker, organisation=organisation, role=StaffMembership.Role.BROKER)
+        StaffMembershipFactory(user=users["org_admin"], organisation=organisation, role=StaffMembership.Role.ADMIN)
+        StaffMembershipFactory(
+            user=users["municipality"],
+            organisation=organisation,
+            role=StaffMembership.Role.MUNICIPALITY,
+            municipality=municipality,
+        )
+        run = BatchRun.objects.create(
+            organisation=organisation,
+            started_by=broker,
+            status=BatchRun.Status.DONE,
+            progress=100,
+            result={"organisation": organisation.slug, "proposals": [], "unmatched": [], "stats": {}},
+            finished_at=now,
+        )
+        running = BatchRun.objects.create(
+            organisation=organisation, started_by=broker, status=BatchRun.Status.RUNNING, progress=40
+        )
+    else:
+        run, running = within.batch_run, within.running_run
+    return Side(
+        key=key,
+        organisation=organisation,
+        municipality=municipality,
+        neighbourhood=area,
+        users=users,
+        volunteer=volunteer,
+        mantelzorger=mantelzorger,
+        care_recipient=recipient,
+        carer_request=carer_request,
+        seeker_request=seeker_request,
+        open_request=open_request,
+        match_accepted=accepted,
+        match_active=active,
+        match_proposed=proposed,
+        hours_entry=hours,
+        batch_run=run,
+        running_run=running,
+        link_secrets={p: match_link_create(match=proposed, purpose=p) for p in MatchLinkToken.Purpose.values},
+        feed_token=calendar_feed_for(users["volunteer"]).token,
+        unsubscribe_token=unsubscribe_token(users["volunteer"].email, "proposals"),
+    )
+
+
+def world_build() -> World:
+    from accounts.models import User
+    from neighbourhoods.models import Skill
+    from neighbourhoods.services import skills_ensure_defaults
+
+    # The default hasher would spend seconds on the passwords of twenty users.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        skills_ensure_defaults()
+        skills = {s.code: s for s in Skill.objects.filter(organisation=None)}
+        a = _side("a", skills=skills)
+        b = _side("b", skills=skills)
+        peer = _side("a2", skills=skills, within=a)
+        superuser = User.objects.create_superuser(email="root@example.nl", password="x-Very-secret-1")
+    return World(a=a, b=b, peer=peer, superuser=superuser)

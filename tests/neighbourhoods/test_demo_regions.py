@@ -81,3 +81,14 @@ def test_unknown_region_is_refused():
 
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("load_demo", "--region", "utrecht", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_region_staff_get_the_demo_second_step(settings):
+    from accounts.models import User
+    from demo.people import demo_totp_secret_of
+
+    load("stadskanaal", "--no-people", "--history-months", "0")
+    coordinator = User.objects.get(email="coordinator@stadskanaal.buurtmakelaar.demo")
+    assert settings.DEMO_TOTP_SECRET and demo_totp_secret_of(coordinator) == settings.DEMO_TOTP_SECRET
+    volunteer = User.objects.get(email="vrijwilliger@stadskanaal.buurtmakelaar.demo")
+    assert demo_totp_secret_of(volunteer) is None

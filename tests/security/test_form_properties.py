@@ -20,6 +20,7 @@ from django import forms
 from django.utils import timezone
 from hypothesis import given
 
+from matching.engine.types import Weights
 from tests.security.hostile import FORMS, NASTY, XSS, form_data, query_dict
 from tests.security.world import World
 
@@ -110,7 +111,7 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "matches.views.attention.CheckinForm": _none,
     "matching.views.weights.WeightsForm": lambda w: {
         "organisation": w.a.organisation,
-        "current": __import__("matching.engine.types", fromlist=["Weights"]).Weights(),
+        "current": Weights(),
     },
     "neighbourhoods.forms.OrganisationSettingsForm": _none,
     "neighbourhoods.forms.LogoForm": _none,

@@ -40,6 +40,12 @@ class Roles:
         return bool(self.broker_of or self.admin_of or self.municipality_of or self.privacy_officer_of)
 
     @property
+    def home_organisation(self) -> Any:
+        """The organisation whose logo the page header shows: the first one this
+        person administers, else the first one they broker for."""
+        return next(iter((*self.admin_of, *self.broker_of)), None)
+
+    @property
     def has_any(self) -> bool:
         return self.is_volunteer or self.is_mantelzorger or self.is_help_seeker or self.is_staff_member
 

@@ -188,6 +188,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (organisation logos). Never served from MEDIA_URL: a view checks who asks
+# and sends the file with its own type (see neighbourhoods.views.organisation_logo), so
+# no web server rule for media is needed. In production keep MEDIA_ROOT on a disk that
+# survives a deploy and include it in the backup.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+ORGANISATION_LOGO_MAX_BYTES = env_int("ORGANISATION_LOGO_MAX_BYTES", 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -226,6 +233,14 @@ if PRODUCTION and CACHES["default"]["BACKEND"] in {
 # E-mail: console by default; EMAIL_URL=smtp://user:pass@host:587?tls=1 for real mail.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Buurtmakelaar <noreply@buurtmakelaar.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Domains an organisation may use as the sender of its mails (its "Afzender" setting):
+# only domains the mail server may send for (SPF/DKIM), else mail lands in spam. Comma
+# separated; by default the domain of DEFAULT_FROM_EMAIL.
+MAIL_SENDER_DOMAINS = [
+    d.strip().lower()
+    for d in env_str("MAIL_SENDER_DOMAINS", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")).split(",")
+    if d.strip()
+]
 globals().update(email_config(env_str("EMAIL_URL", "console://")))
 
 # Celery: with no broker configured, tasks run eagerly inside the web process.

@@ -78,7 +78,13 @@ def _when_in(rng: random.Random, month: Month, now: datetime.datetime) -> dateti
 
 @transaction.atomic
 def demo_history_load(
-    *, organisation: Organisation, brokers: list, months: int = 12, per_month: int = 55, seed: int = 2026
+    *,
+    organisation: Organisation,
+    brokers: list,
+    months: int = 12,
+    per_month: int = 55,
+    seed: int = 2026,
+    main_municipality: str = "Arnhem",
 ) -> dict:
     """Write ``months`` months of history for the demo organisation (see the module docstring)."""
     if months <= 0 or HelpRequest.objects.filter(organisation=organisation, external_id__startswith=PREFIX).exists():
@@ -91,7 +97,7 @@ def demo_history_load(
     areas = list(Neighbourhood.objects.filter(municipality__organisations=organisation).select_related("municipality"))
     if not areas:
         return {"requests": 0, "matches": 0}
-    weights = [3 if a.municipality.name == "Arnhem" else 1 for a in areas]
+    weights = [3 if a.municipality.name == main_municipality else 1 for a in areas]
     volunteers = list(
         Volunteer.objects.filter(organisation=organisation, user__isnull=True, is_active=True)
         .select_related("neighbourhood")

@@ -1,6 +1,7 @@
-"""The demo: regio Arnhem with one volunteer centre, demo accounts for every role
-and a few hundred realistic volunteers and requests. Deterministic (seeded) and
-idempotent: running it again changes nothing that is already there."""
+"""The demo: a region (regio Arnhem by default; see :data:`REGIONS`) with one volunteer
+centre, demo accounts for every role and a few hundred realistic volunteers and
+requests. Deterministic (seeded) and idempotent: running it again changes nothing that
+is already there. Several regions can live in one database side by side."""
 
 from __future__ import annotations
 
@@ -20,10 +21,18 @@ from faker import Faker
 
 from accounts.models import User
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestEvent, RequestSlot
-from common.geo import Point
+from common.geo import Point, haversine_km
 from common.slots import parse_slots
+from neighbourhoods.geo import get_gazetteer
 from neighbourhoods.models import Municipality, Neighbourhood, Organisation, Skill, StaffMembership
-from neighbourhoods.services import REGIO_ARNHEM, geography_load_region, postcode_near, skills_ensure_defaults
+from neighbourhoods.municipalities import get_register
+from neighbourhoods.services import (
+    REGIO_ARNHEM,
+    geography_load_region,
+    kernen_load,
+    municipality_ensure,
+    skills_ensure_defaults,
+)
 from volunteers.models import AvailabilitySlot, VogCheck, Volunteer
 
 DEMO_ORGANISATION_SLUG = "regio-arnhem"
@@ -37,21 +46,110 @@ class DemoAccount:
     description: str
 
 
-DEMO_ACCOUNTS = [
-    DemoAccount(f"beheer@{DEMO_DOMAIN}", "superuser", "Django-beheer (alles)"),
-    DemoAccount(f"coordinator@{DEMO_DOMAIN}", "admin", "Beheerder van de vrijwilligerscentrale"),
-    DemoAccount(f"makelaar@{DEMO_DOMAIN}", "broker", "Makelaar (broker) van Vrijwilligerscentrale Regio Arnhem"),
-    DemoAccount(f"gemeente.arnhem@{DEMO_DOMAIN}", "municipality", "Gemeente Arnhem (alleen cijfers)"),
-    DemoAccount(f"privacy@{DEMO_DOMAIN}", "privacy_officer", "Privacy officer: leest het inzagelog"),
-    DemoAccount(f"vrijwilliger@{DEMO_DOMAIN}", "volunteer", "Vrijwilliger in Velp"),
-    DemoAccount(f"mantelzorger@{DEMO_DOMAIN}", "mantelzorger", "Mantelzorger in Huissen, vraagt respijtzorg"),
-    DemoAccount(f"hulpvrager@{DEMO_DOMAIN}", "help_seeker", "Hulpvrager in Arnhem, vraagt hulp bij boodschappen"),
-]
+@dataclass(frozen=True)
+class DemoRegion:
+    """One demo region: its municipalities (current CBS names), its volunteer centre and
+    where the personal demo accounts live (villages of the offline gazetteer)."""
+
+    key: str
+    organisation_slug: str
+    organisation_name: str
+    phone: str
+    municipalities: tuple[str, ...]
+    main_municipality: str  # the municipality viewer's, and where more demo people live
+    volunteer_place: str
+    mantelzorger_place: str
+    help_seeker_place: str
+    # Account e-mail addresses: coordinator@<mail_domain>; regio Arnhem keeps the bare domain.
+    mail_domain: str
+    # Municipalities the gazetteer's postcode areas still file under their 2016 names.
+    postcode_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+REGIONS: dict[str, DemoRegion] = {
+    region.key: region
+    for region in (
+        DemoRegion(
+            key="arnhem",
+            organisation_slug="regio-arnhem",
+            organisation_name="Vrijwilligerscentrale Regio Arnhem",
+            phone="026 000 00 00",
+            municipalities=REGIO_ARNHEM.municipalities,
+            main_municipality="Arnhem",
+            volunteer_place="Velp",
+            mantelzorger_place="Huissen",
+            help_seeker_place="Presikhaaf",
+            mail_domain=DEMO_DOMAIN,
+        ),
+        DemoRegion(
+            key="stadskanaal",
+            organisation_slug="vc-stadskanaal",
+            organisation_name="Vrijwilligerscentrale Stadskanaal",
+            phone="0599 000 000",
+            municipalities=("Stadskanaal",),
+            main_municipality="Stadskanaal",
+            volunteer_place="Musselkanaal",
+            mantelzorger_place="Onstwedde",
+            help_seeker_place="Stadskanaal",
+            mail_domain=f"stadskanaal.{DEMO_DOMAIN}",
+        ),
+        DemoRegion(
+            # The Wmo region Brabant Noordoost-oost: Boekel, Land van Cuijk and Maashorst.
+            key="brabant-noordoost-oost",
+            organisation_slug="welzijn-brabant-noordoost-oost",
+            organisation_name="Welzijn Brabant Noordoost-oost",
+            phone="0413 000 000",
+            municipalities=("Boekel", "Land van Cuijk", "Maashorst"),
+            main_municipality="Maashorst",
+            volunteer_place="Uden",
+            mantelzorger_place="Boxmeer",
+            help_seeker_place="Boekel",
+            mail_domain=f"bno-oost.{DEMO_DOMAIN}",
+            postcode_names=(
+                ("Land van Cuijk", ("Boxmeer", "Cuijk", "Grave", "Mill en Sint Hubert", "Sint Anthonis")),
+                ("Maashorst", ("Uden", "Landerd")),
+            ),
+        ),
+    )
+}
+
+
+def demo_accounts(region: DemoRegion) -> list[DemoAccount]:
+    domain = region.mail_domain
+    main = region.main_municipality
+    return [
+        DemoAccount(f"beheer@{DEMO_DOMAIN}", "superuser", "Django-beheer (alles)"),
+        DemoAccount(f"coordinator@{domain}", "admin", "Beheerder van de vrijwilligerscentrale"),
+        DemoAccount(f"makelaar@{domain}", "broker", f"Makelaar (broker) van {region.organisation_name}"),
+        DemoAccount(
+            f"gemeente.{main.lower().replace(' ', '-')}@{domain}", "municipality", f"Gemeente {main} (alleen cijfers)"
+        ),
+        DemoAccount(f"privacy@{domain}", "privacy_officer", "Privacy officer: leest het inzagelog"),
+        DemoAccount(f"vrijwilliger@{domain}", "volunteer", f"Vrijwilliger in {region.volunteer_place}"),
+        DemoAccount(
+            f"mantelzorger@{domain}", "mantelzorger", f"Mantelzorger in {region.mantelzorger_place}, vraagt respijtzorg"
+        ),
+        DemoAccount(
+            f"hulpvrager@{domain}",
+            "help_seeker",
+            f"Hulpvrager in {region.help_seeker_place}, vraagt hulp bij boodschappen",
+        ),
+    ]
+
+
+DEMO_ACCOUNTS = demo_accounts(REGIONS["arnhem"])
 
 # Staff log in with two steps (accounts.two_step): these demo accounts get the known
 # TOTP secret of settings.DEMO_TOTP_SECRET (local and test runs only).
 DEMO_STAFF_ROLES = ("superuser", "admin", "broker", "municipality", "privacy_officer")
 DEMO_STAFF_ACCOUNTS = [account for account in DEMO_ACCOUNTS if account.role in DEMO_STAFF_ROLES]
+# Every region's staff accounts (the shared superuser once): who may get the demo secret.
+ALL_DEMO_STAFF_EMAILS = frozenset(
+    account.email
+    for region in REGIONS.values()
+    for account in demo_accounts(region)
+    if account.role in DEMO_STAFF_ROLES
+)
 
 # Skills per kind of request, to make the demo requests plausible.
 REQUEST_SKILLS = {
@@ -101,6 +199,14 @@ def _jitter(rng: random.Random, centre: Point, max_m: float) -> Point:
     dlat = (r * math.cos(angle)) / 111_320
     dlon = (r * math.sin(angle)) / (111_320 * math.cos(math.radians(centre.lat)))
     return Point(centre.lat + dlat, centre.lon + dlon)
+
+
+def _postcode_near_any(municipalities: tuple[str, ...], point: Point) -> str:
+    """The nearest PC4 code among the gazetteer's areas of these (2016) municipalities."""
+    areas = [a for name in municipalities for a in get_gazetteer().postcode_areas(municipality=name)]
+    if not areas:
+        return "6811"
+    return min(areas, key=lambda a: haversine_km(a.point, point)).pc4
 
 
 def _postcode(rng: random.Random, pc4: str) -> str:
@@ -160,6 +266,24 @@ def _account(email: str, first_name: str, last_name: str, password: str) -> User
     return user
 
 
+def _region_geography(region: DemoRegion) -> list[Municipality]:
+    """Regio Arnhem from its curated gazetteer rows (with wijken); another region from
+    today's CBS municipalities with their villages, as ``organisation_setup`` does."""
+    if region.key == "arnhem":
+        geography_load_region(REGIO_ARNHEM)
+        return list(Municipality.objects.filter(name__in=REGIO_ARNHEM.municipalities))
+    register = get_register()
+    municipalities = []
+    for name in region.municipalities:
+        current = register.lookup(name).municipality
+        if current is None:  # the shipped data lost a name: a bug, say which
+            raise ValueError(f"demo region {region.key}: unknown municipality {name}")
+        municipality = municipality_ensure(current=current)
+        kernen_load(municipality=municipality, current=current)
+        municipalities.append(municipality)
+    return municipalities
+
+
 def demo_totp_ensure(*, user: User, secret: str) -> Authenticator:
     """Give ``user`` an authenticator app (TOTP) with ``secret``, or set an existing one
     to it (idempotent)."""
@@ -176,7 +300,7 @@ def demo_totp_secret_of(user: User) -> str | None:
     """The demo TOTP secret when ``user`` is a demo staff account that uses it, else None
     (never a code for a real account)."""
     secret = settings.DEMO_TOTP_SECRET
-    if not secret or user.email not in {account.email for account in DEMO_STAFF_ACCOUNTS}:
+    if not secret or user.email not in ALL_DEMO_STAFF_EMAILS:
         return None
     totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if totp is None or decrypt(totp.data["secret"]) != secret:
@@ -185,24 +309,33 @@ def demo_totp_secret_of(user: User) -> str | None:
 
 
 @transaction.atomic
-def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150, seed: int = 2026) -> dict:
-    """Create (or complete) the demo. Returns counts for the command to print."""
-    geography_load_region(REGIO_ARNHEM)
+def demo_load(
+    *,
+    people: bool = True,
+    volunteers: int = 300,
+    requests: int = 150,
+    seed: int = 2026,
+    region: DemoRegion | None = None,
+) -> dict:
+    """Create (or complete) the demo of ``region`` (regio Arnhem by default). Returns
+    counts for the command to print."""
+    region = region or REGIONS["arnhem"]
+    municipalities = _region_geography(region)
     skills_ensure_defaults()
-    municipalities = list(Municipality.objects.filter(name__in=REGIO_ARNHEM.municipalities))
     organisation, _ = Organisation.objects.get_or_create(
-        slug=DEMO_ORGANISATION_SLUG,
+        slug=region.organisation_slug,
         defaults={
-            "name": "Vrijwilligerscentrale Regio Arnhem",
-            "email": f"info@{DEMO_DOMAIN}",
-            "phone": "026 000 00 00",
+            "name": region.organisation_name,
+            "email": f"info@{region.mail_domain}",
+            "phone": region.phone,
         },
     )
     organisation.municipalities.set(municipalities)
+    postcode_names = dict(region.postcode_names)
 
     password = settings.DEMO_PASSWORD
     users = {}
-    for account in DEMO_ACCOUNTS:
+    for account in demo_accounts(region):
         first, last = {
             "superuser": ("Beheer", ""),
             "admin": ("Ingrid", "Jansen"),
@@ -220,8 +353,8 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
     if settings.DEMO_TOTP_SECRET:
         for role in DEMO_STAFF_ROLES:
             demo_totp_ensure(user=users[role], secret=settings.DEMO_TOTP_SECRET)
-    arnhem = Municipality.objects.get(name="Arnhem")
-    for role, municipality in [("admin", None), ("broker", None), ("municipality", arnhem), ("privacy_officer", None)]:
+    main = next(m for m in municipalities if m.name == region.main_municipality)
+    for role, municipality in [("admin", None), ("broker", None), ("municipality", main), ("privacy_officer", None)]:
         StaffMembership.objects.get_or_create(
             user=users[role], organisation=organisation, role=role, defaults={"municipality": municipality}
         )
@@ -234,7 +367,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
 
     def located(area: Neighbourhood) -> dict:
         point = _jitter(rng, area.centroid, 700 if area.kind == Neighbourhood.Kind.WIJK else 1200)
-        pc4 = postcode_near(municipality=area.municipality.name, point=point) or "6811"
+        pc4 = _postcode_near_any(postcode_names.get(area.municipality.name, (area.municipality.name,)), point)
         return {
             "postcode": _postcode(rng, pc4),
             "house_number": str(rng.randint(1, 180)),
@@ -245,7 +378,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
         }
 
     def area_named(name: str) -> Neighbourhood:
-        return next(a for a in areas if a.name == name)
+        return next((a for a in areas if a.name == name), areas[0])
 
     # The personal demo accounts, each with its own profile.
     if not Volunteer.objects.filter(user=users["volunteer"]).exists():
@@ -258,7 +391,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             max_distance_km=8,
             max_active_matches=2,
             languages="nl;en",
-            **located(area_named("Velp")),
+            **located(area_named(region.volunteer_place)),
         )
         zoe.skills.set([skills[c] for c in ("shopping", "companionship", "walking", "digital")])
         _set_availability(zoe, "tue 13:00-17:30; thu 09:00-12:30; sat 10:00-16:00")
@@ -271,7 +404,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             email=users["mantelzorger"].email,
             relation=Mantelzorger.Relation.PARTNER,
             care_hours_per_week=40,
-            **located(area_named("Huissen")),
+            **located(area_named(region.mantelzorger_place)),
         )
         recipient = CareRecipient.objects.create(
             mantelzorger=henk,
@@ -309,7 +442,7 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
             requester_last_name="Özdemir-Bakker",
             kind=HelpRequest.Kind.PRACTICAL,
             description="Ik ben slecht ter been. Wie doet op vrijdag boodschappen met mij?",
-            **located(area_named("Presikhaaf") if any(a.name == "Presikhaaf" for a in areas) else areas[0]),
+            **located(area_named(region.help_seeker_place)),
         )
         request.skills.set([skills["shopping"]])
         _set_schedule(request, "fri 10:00-12:00")
@@ -317,8 +450,8 @@ def demo_load(*, people: bool = True, volunteers: int = 300, requests: int = 150
 
     created_volunteers = created_requests = 0
     if people and not Volunteer.objects.filter(organisation=organisation, user__isnull=True).exists():
-        # Weight areas: Arnhem's wijken and the larger villages get more people.
-        weights = [3 if a.municipality.name == "Arnhem" else 1 for a in areas]
+        # Weight areas: the main municipality's wijken and villages get more people.
+        weights = [3 if a.municipality.name == region.main_municipality else 1 for a in areas]
         skill_codes = list(skills)
         for i in range(volunteers):
             area = rng.choices(areas, weights)[0]

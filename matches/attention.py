@@ -6,11 +6,13 @@ first (the longest-waiting on top):
 ==================  =====================================================================
 kind                due when (``now`` frozen; every rule counts whole days)
 ==================  =====================================================================
-proposal            ``proposed`` and proposed (``created_at``) at least 3 days ago
+proposal            ``proposed`` and proposed (``created_at``) at least 3 days ago (the
+                    organisation's ``proposal_reminder_days``)
 requester           ``accepted_by_volunteer`` and the volunteer said yes (``accepted_at``)
                     at least 3 days ago, the requester has not agreed yet
 checkin             ``active``: no check-in yet and started (``activated_at``) at least 14
                     days ago, or the last check-in (``last_checkin_at``) at least 91 days ago
+                    (the organisation's ``first_checkin_days`` and ``checkin_every_days``)
 vog                 a volunteer with an open match of the organisation whose request
                     ``needs_vog``, and a VOG that ends within 60 days (Europe/Amsterdam
                     dates), has ended, or is missing; one item per volunteer
@@ -68,10 +70,9 @@ __all__ = [
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Status = Match.Status
 
-PROPOSAL_ANSWER_DAYS = 3
+# The proposal and check-in intervals are the organisation's own (Organisation
+# proposal_reminder_days, first_checkin_days, checkin_every_days; set on its settings page).
 REQUESTER_ANSWER_DAYS = 3
-FIRST_CHECKIN_DAYS = 14
-CHECKIN_EVERY_DAYS = 91
 VOG_WARN_DAYS = 60
 HOURS_APPROVE_DAYS = 7
 WAITING_REQUEST_STATUSES = (HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY)
@@ -177,7 +178,7 @@ def _proposals(organisation: Organisation, now: datetime.datetime) -> QuerySet[M
     return Match.objects.filter(
         organisation=organisation,
         status=Status.PROPOSED,
-        created_at__lte=now - datetime.timedelta(days=PROPOSAL_ANSWER_DAYS),
+        created_at__lte=now - datetime.timedelta(days=organisation.proposal_reminder_days),
     )
 
 
@@ -194,8 +195,11 @@ def _checkins_due(organisation: Organisation, now: datetime.datetime) -> QuerySe
         Match.objects.filter(organisation=organisation, status=Status.ACTIVE)
         .annotate(started=Coalesce("activated_at", "accepted_at", "created_at", output_field=DateTimeField()))
         .filter(
-            Q(last_checkin_at__isnull=True, started__lte=now - datetime.timedelta(days=FIRST_CHECKIN_DAYS))
-            | Q(last_checkin_at__lte=now - datetime.timedelta(days=CHECKIN_EVERY_DAYS))
+            Q(
+                last_checkin_at__isnull=True,
+                started__lte=now - datetime.timedelta(days=organisation.first_checkin_days),
+            )
+            | Q(last_checkin_at__lte=now - datetime.timedelta(days=organisation.checkin_every_days))
         )
     )
 

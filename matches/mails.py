@@ -16,12 +16,15 @@ broker records a no         the volunteer; the requester once they knew     upda
 active (requester agrees)   the volunteer and the requester                 updates
 cancelled by the broker     the volunteer; the requester once they knew      updates
 ended                       the volunteer (thank you)                       updates
-no answer after 3 days      the volunteer, with fresh links (once; only     reminders
+no answer after 3 days(*)   the volunteer, with fresh links (once; only     reminders
                             when the proposal itself was e-mailed)
-no answer after 7 days      the broker who proposed (once)                  broker
+no answer after 7 days(*)   the broker who proposed (once)                  broker
 VOG ends within 60 days     the volunteer, once per VOG date                reminders
 every morning (8-12 h)      each broker: what needs attention (counts)      digest
 =========================  ==============================================  ===========
+
+(*) the defaults; each organisation sets its own (``Organisation.proposal_reminder_days``,
+``proposal_alert_days``, on its settings page).
 
 Nobody gets mail about a step they took themselves. E-mails hold first names, the
 area and the times, never an address, a phone number or anything about someone's
@@ -41,7 +44,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from caregivers.models import HelpRequest
-from matches.attention import PROPOSAL_ANSWER_DAYS
 from matches.models import Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
@@ -52,9 +54,9 @@ from notifications.services import notification_queue, wants_mail
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Status = Match.Status
 
-# The volunteer is reminded when the proposal shows on the broker's attention list.
-PROPOSAL_REMIND_DAYS = PROPOSAL_ANSWER_DAYS
-PROPOSAL_ALERT_DAYS = 7
+# The volunteer is reminded when the proposal shows on the broker's attention list: both
+# use Organisation.proposal_reminder_days (default 3); the broker's alert comes after
+# Organisation.proposal_alert_days (default 7).
 # The morning digest goes out on the first run between the start of waking hours and this hour.
 DIGEST_UNTIL_HOUR = 12
 
@@ -318,11 +320,11 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
 
     counts: Counter = Counter()
     waiting = Match.objects.filter(organisation=organisation, status=Status.PROPOSED)
-    remind_before = now - datetime.timedelta(days=PROPOSAL_REMIND_DAYS)
+    remind_before = now - datetime.timedelta(days=organisation.proposal_reminder_days)
     for match in waiting.filter(created_at__lte=remind_before).order_by("created_at", "pk"):
         if proposal_notify(match=match, reminder=True) is not None:
             counts["proposal_reminder"] += 1
-    alert_before = now - datetime.timedelta(days=PROPOSAL_ALERT_DAYS)
+    alert_before = now - datetime.timedelta(days=organisation.proposal_alert_days)
     for match in (
         waiting.filter(created_at__lte=alert_before)
         .select_related("proposed_by", "organisation", "volunteer", "request")
@@ -338,8 +340,8 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
                 **_urls(match),
                 "match": match,
                 "organisation": organisation,
-                "days": PROPOSAL_ALERT_DAYS,
-                "remind_days": PROPOSAL_REMIND_DAYS,
+                "days": organisation.proposal_alert_days,
+                "remind_days": organisation.proposal_reminder_days,
                 "volunteer_name": match.volunteer.first_name,
                 "request_id": match.request_id,
             },

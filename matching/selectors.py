@@ -25,6 +25,7 @@ from matches.models import Match
 from matches.reasons import distance_text, rejection_label
 from matching.engine import Candidate, Reason, Rejection, SuggestResult, all_rejections, suggest
 from matching.engine.scoring import candidate_for
+from matching.engine.types import Weights
 from matching.loaders import cached_volunteer_pool, organisation_weights, request_data
 from neighbourhoods.models import Organisation
 from volunteers.models import Volunteer
@@ -162,9 +163,11 @@ def volunteer_candidates(
     request: HelpRequest,
     limit: int = DEFAULT_LIMIT,
     now: datetime.datetime | None = None,
+    weights: Weights | None = None,
 ) -> Suggestions:
     """The best ``limit`` (1..100) volunteers of ``organisation`` for ``request``, with
-    their reasons, and the summary of why others fell out."""
+    their reasons, and the summary of why others fell out. ``weights`` (a preview of
+    other weights) replaces the organisation's."""
     now = now or timezone.now()
     out = Suggestions(request=request, limit=limit)
     if request.organisation_id != organisation.pk:
@@ -178,7 +181,8 @@ def volunteer_candidates(
         out.problem = error.message
         return out
     pool = cached_volunteer_pool(organisation=organisation, today=_today(now))
-    result = suggest(data, pool, limit=limit, weights=organisation_weights(organisation), today=_today(now), now=now)
+    weights = weights or organisation_weights(organisation)
+    result = suggest(data, pool, limit=limit, weights=weights, today=_today(now), now=now)
     ids = [c.volunteer_id for c in result.candidates]
     people = {
         pk: (f"{first} {last}".strip(), area or place or "")

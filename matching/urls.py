@@ -1,11 +1,13 @@
 """Matching for one organisation: suggestions (``/organisatie/<slug>/koppelen/``, namespace
-``matching``) and batch runs (``/organisatie/<slug>/koppelronde/``, namespace ``matching_batch``).
+``matching``), batch runs (``/organisatie/<slug>/koppelronde/``, namespace ``matching_batch``) and
+the admin's weights with a preview (``/organisatie/<slug>/instellingen/gewichten/``, namespace
+``matching_settings``).
 Every view takes ``slug``."""
 
 from django.urls import include, path
 
 from matching import api
-from matching.views import batch, suggestions
+from matching.views import batch, suggestions, weights
 
 suggestion_patterns = [
     path("<int:pk>/", suggestions.suggestions, name="suggestions"),
@@ -22,7 +24,12 @@ batch_patterns = [
     path("<int:pk>/afwijzen/", batch.run_reject, name="reject"),
 ]
 
+settings_patterns = [
+    path("", weights.weights, name="weights"),
+]
+
 urlpatterns = [
+    path("organisatie/<slug:slug>/instellingen/gewichten/", include((settings_patterns, "matching_settings"))),
     path("organisatie/<slug:slug>/koppelen/", include((suggestion_patterns, "matching"))),
     path("organisatie/<slug:slug>/koppelronde/", include((batch_patterns, "matching_batch"))),
 ]

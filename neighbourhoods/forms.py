@@ -81,3 +81,157 @@ class AddressForm(forms.Form):
         except GeocodeError as error:
             self.add_error("postcode" if postcode else "place", str(error))
         return data
+
+
+# --- The organisation's settings page ----------------------------------------------------
+
+
+def _number(label, help_text, field: str, **kwargs) -> forms.IntegerField:
+    from neighbourhoods.orgsettings import NUMBER_BOUNDS
+
+    bounds = NUMBER_BOUNDS[field]
+    message = _("Kies een getal van %(min)d tot en met %(max)d.") % {"min": bounds.minimum, "max": bounds.maximum}
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=bounds.minimum,
+        max_value=bounds.maximum,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 4}),
+        error_messages={
+            "invalid": _("Vul een heel getal in."),
+            "required": _("Vul een getal in."),
+            "min_value": message,
+            "max_value": message,
+        },
+        **kwargs,
+    )
+
+
+class OrganisationSettingsForm(forms.Form):
+    """Contact details, sender of the mails, VOG validity and reminder intervals; the
+    service (neighbourhoods.orgsettings) checks everything again."""
+
+    name = forms.CharField(
+        label=_("Naam van de organisatie"),
+        max_length=150,
+        error_messages={"required": _("Vul de naam van de organisatie in.")},
+    )
+    email = forms.CharField(label=_("E-mailadres"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    website = forms.CharField(
+        label=_("Website"), max_length=200, required=False, help_text=_("Bijvoorbeeld https://www.voorbeeld.nl")
+    )
+    sender_name = forms.CharField(
+        label=_("Naam van de afzender"),
+        max_length=100,
+        required=False,
+        help_text=_("Deze naam zien mensen bij de mails van uw organisatie. Leeg: de naam van de organisatie."),
+    )
+    sender_email = forms.CharField(
+        label=_("E-mailadres van de afzender"),
+        max_length=254,
+        required=False,
+        help_text=_("Leeg: het adres van Buurtmakelaar. Alleen adressen waarvan de mailserver mag versturen."),
+    )
+    vog_valid_years = _number(
+        _("Een VOG is geldig (jaren)"),
+        _("Zo lang na de datum van afgifte telt een VOG. Daarna vragen we een nieuwe."),
+        "vog_valid_years",
+    )
+    waiting_flag_days = _number(
+        _("Een hulpvraag wacht lang na (dagen)"),
+        _("Vragen die langer wachten krijgen een markering in de lijst."),
+        "waiting_flag_days",
+    )
+    proposal_reminder_days = _number(
+        _("Herinnering aan de vrijwilliger na (dagen)"),
+        _("Zo lang na een voorstel zonder antwoord krijgt de vrijwilliger een herinnering."),
+        "proposal_reminder_days",
+    )
+    proposal_alert_days = _number(
+        _("Seintje aan de makelaar na (dagen)"),
+        _("Zo lang na een voorstel zonder antwoord krijgt de makelaar een mail."),
+        "proposal_alert_days",
+    )
+    first_checkin_days = _number(
+        _("Eerste check-in na (dagen)"),
+        _("Zo lang na de start van een koppeling vragen we de makelaar om te bellen hoe het gaat."),
+        "first_checkin_days",
+    )
+    checkin_every_days = _number(
+        _("Daarna check-in elke (dagen)"),
+        _("Zo vaak daarna vragen we om weer te bellen."),
+        "checkin_every_days",
+    )
+
+    GROUPS = (
+        (_("Naam en contact"), ("name", "email", "phone", "website")),
+        (_("Afzender van de mails"), ("sender_name", "sender_email")),
+        (_("VOG"), ("vog_valid_years",)),
+        (
+            _("Herinneringen"),
+            (
+                "waiting_flag_days",
+                "proposal_reminder_days",
+                "proposal_alert_days",
+                "first_checkin_days",
+                "checkin_every_days",
+            ),
+        ),
+    )
+
+    def groups(self):
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo"),
+        help_text=_("Een PNG- of JPEG-afbeelding van hooguit 1 MB. Medewerkers zien het bovenaan de pagina."),
+        error_messages={
+            "required": _("Kies een bestand."),
+            "empty": _("Dit bestand is leeg."),
+            "invalid": _("Kies een bestand."),
+            "max_length": _("De naam van het bestand is te lang."),
+        },
+        max_length=200,
+    )
+
+
+class MunicipalityAddForm(forms.Form):
+    municipality = forms.CharField(
+        label=_("Gemeente toevoegen"),
+        max_length=100,
+        help_text=_("De naam zoals CBS die schrijft, bijvoorbeeld Land van Cuijk."),
+        error_messages={"required": _("Vul de naam van een gemeente in.")},
+    )
+
+
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        error_messages={
+            "required": _("Vul een e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
+        },
+    )
+    role = forms.ChoiceField(
+        label=_("Rol"),
+        error_messages={"required": _("Kies een rol."), "invalid_choice": _("Kies een rol uit de lijst.")},
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente (alleen bij de rol gemeente)"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Kies een gemeente uit het werkgebied.")},
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        from neighbourhoods.models import StaffMembership
+        from neighbourhoods.orgsettings import INVITABLE_ROLES
+
+        super().__init__(*args, **kwargs)
+        labels = dict(StaffMembership.Role.choices)
+        self.fields["role"].choices = [(role.value, labels[role.value]) for role in INVITABLE_ROLES]
+        self.fields["municipality"].queryset = organisation.municipalities.order_by("name")

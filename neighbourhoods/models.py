@@ -97,6 +97,20 @@ class Organisation(models.Model):
     )
     # Weights of the matching score parts; missing keys take the engine's defaults.
     matching_weights = models.JSONField(_("gewichten bij het koppelen"), default=dict, blank=True)
+    # The From of the organisation's mails; empty = the site's DEFAULT_FROM_EMAIL. The
+    # address must be on a domain the mail server may send for (MAIL_SENDER_DOMAINS).
+    sender_name = models.CharField(_("naam van de afzender"), max_length=100, blank=True)
+    sender_email = models.EmailField(_("e-mailadres van de afzender"), blank=True)
+    # PNG or JPEG (never SVG: it can carry scripts), at most 1 MB; served by a view to
+    # the organisation's staff, never straight from MEDIA_ROOT.
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    # Reminder intervals (matches.attention and matches.mails read them).
+    proposal_reminder_days = models.PositiveSmallIntegerField(
+        _("herinnering aan de vrijwilliger na (dagen)"), default=3
+    )
+    proposal_alert_days = models.PositiveSmallIntegerField(_("seintje aan de makelaar na (dagen)"), default=7)
+    first_checkin_days = models.PositiveSmallIntegerField(_("eerste check-in na (dagen)"), default=14)
+    checkin_every_days = models.PositiveSmallIntegerField(_("daarna check-in elke (dagen)"), default=91)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +120,30 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationChange(models.Model):
+    """One change of an organisation's settings: who, when, which setting, the old and
+    the new value (as text, as the settings page showed them)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A field name ("phone", "weight:distance", "municipality", "staff") - a code, so
+    # the history is rendered in the reader's language.
+    field = models.CharField(max_length=60)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("wijziging van de instellingen")
+        verbose_name_plural = _("wijzigingen van de instellingen")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.field}: {self.old_value} -> {self.new_value}"
 
 
 class StaffMembership(models.Model):

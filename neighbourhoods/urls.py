@@ -6,4 +6,15 @@ app_name = "neighbourhoods"
 urlpatterns = [
     path("buurt/", views.lookup, name="lookup"),
     path("organisatie/<slug:slug>/team/", views.organisation_team, name="team"),
+    path("organisatie/<slug:slug>/team/uitnodigen/", views.team_invite, name="team_invite"),
+    path("organisatie/<slug:slug>/team/<int:pk>/weghalen/", views.team_remove, name="team_remove"),
+    path("organisatie/<slug:slug>/instellingen/", views.organisation_settings, name="settings"),
+    path("organisatie/<slug:slug>/instellingen/logo/", views.organisation_logo, name="settings_logo"),
+    path("organisatie/<slug:slug>/instellingen/werkgebied/", views.organisation_area_add, name="settings_area_add"),
+    path(
+        "organisatie/<slug:slug>/instellingen/werkgebied/<int:pk>/weghalen/",
+        views.organisation_area_remove,
+        name="settings_area_remove",
+    ),
+    path("organisatie/<slug:slug>/logo/", views.organisation_logo_file, name="logo"),
 ]

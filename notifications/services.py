@@ -23,6 +23,7 @@ import hashlib
 import logging
 import smtplib
 from collections.abc import Iterable
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -184,6 +185,30 @@ def _unsubscribe_header(notification: Notification) -> dict[str, str]:
     }
 
 
+def sender_domain_allowed(email: str) -> bool:
+    """Whether an organisation may send as ``email``: its domain is one the mail
+    server may send for (``MAIL_SENDER_DOMAINS``)."""
+    domain = (email or "").rsplit("@", 1)[-1].strip().lower()
+    return bool(domain) and "@" in (email or "") and domain in getattr(settings, "MAIL_SENDER_DOMAINS", [])
+
+
+def from_address(organisation=None) -> str:
+    """The From of a mail: the organisation's sender name and address when it has set
+    them (the address only while its domain is allowed, checked again at sending, since
+    the setting may have changed), else the site's ``DEFAULT_FROM_EMAIL``."""
+    default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if organisation is None:
+        return settings.DEFAULT_FROM_EMAIL
+    address = (getattr(organisation, "sender_email", "") or "").strip()
+    if not address or not sender_domain_allowed(address):
+        address = default_address
+    name = (getattr(organisation, "sender_name", "") or "").strip()
+    if not name:
+        name = organisation.name if address != default_address else default_name
+    # formataddr quotes the name; a line break can never reach the header.
+    return formataddr((" ".join(name.split()), address))
+
+
 def notification_deliver(*, pk: int, now: datetime.datetime | None = None) -> str:
     """Send one queued e-mail. Returns ``sent``, ``skipped`` (nothing to claim: already
     sent, being sent, or gone) or ``failed`` (refused for good). Raises
@@ -197,11 +222,11 @@ def notification_deliver(*, pk: int, now: datetime.datetime | None = None) -> st
     )
     if not claimed:
         return "skipped"
-    notification = Notification.objects.get(pk=pk)
+    notification = Notification.objects.select_related("organisation").get(pk=pk)
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_address(notification.organisation),
         to=[notification.to_email],
         headers={"Message-ID": notification.message_id, **_unsubscribe_header(notification)},
     )

@@ -32,6 +32,10 @@ NOT_EXPORTED: dict[str, str] = {
     # go with the login.
     "mfa.Authenticator": "login secrets; deleted with the account",
     "usersessions.UserSession": "login sessions; deleted with the account",
+    # The organisation's settings history (neighbourhoods.OrganisationChange): which admin
+    # changed which setting. The organisation's record, not the person's; the link to the
+    # account is cleared when the account is deleted (SET_NULL).
+    "neighbourhoods.OrganisationChange": "the organisation's settings history; account link cleared on deletion",
 }
 
 

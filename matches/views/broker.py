@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AccessLogEntry
 from caregivers.access import request_read
 from common.errors import DomainError
-from matches.attention import PROPOSAL_ANSWER_DAYS
 from matches.lifecycle import hours_approve, hours_approve_all, match_activate, match_cancel, match_end
 from matches.models import Evaluation, HoursEntry, Match
 from matches.selectors import (
@@ -52,7 +51,6 @@ STATUS_BADGE = {
 }
 SATISFACTION_CHOICES = [("", gettext_lazy("weet ik niet"))] + [(str(i), str(i)) for i in range(1, 6)]
 # A proposal without an answer after this many days is marked on the list.
-PROPOSAL_WAIT_DAYS = PROPOSAL_ANSWER_DAYS  # one rule for "waiting long" here and on the attention list
 
 
 # --- Forms ------------------------------------------------------------------------------
@@ -158,13 +156,13 @@ def match_list(request, slug) -> HttpResponse:
     now = timezone.now()
     for match in groups.proposed:
         match.waiting_days = (now - match.created_at).days
-        match.waiting_long = match.waiting_days >= PROPOSAL_WAIT_DAYS
+        match.waiting_long = match.waiting_days >= organisation.proposal_reminder_days
     context = {
         "organisation": organisation,
         "groups": groups,
         "per_volunteer": pending_hours_per_volunteer(organisation=organisation),
         "per_match": pending_hours_per_match(organisation=organisation),
-        "wait_days": PROPOSAL_WAIT_DAYS,
+        "wait_days": organisation.proposal_reminder_days,
     }
     return render(request, "matches/broker/list.html", context)
 

@@ -58,6 +58,10 @@ NOT_LOGGED = {
     "caregivers_broker:reopen": POST,
     "matching:propose": POST,
     "matching_batch:list": "rounds and counts, no person",
+    "matching_settings:weights": (
+        "the admin's weights and ready requests by number, kind and area; the preview (POST) logs "
+        "the request's suggestions as 'suggestions' (tests/matching/test_weights_views.py)"
+    ),
     "matching_batch:start": POST,
     "matching_batch:detail": "a round's pairs: request number, kind and first name, no care details",
     "matching_batch:progress": "progress counts",

@@ -590,6 +590,24 @@ def test_a_proposal_without_answer_is_reminded_once_then_the_broker_is_told(
     assert Match.objects.get(pk=match.pk).status == "accepted_by_volunteer"
 
 
+def test_the_organisations_own_reminder_intervals_count(world, frozen_now, django_capture_on_commit_callbacks):
+    """Set on the settings page: reminder after 5 days, broker alert after 10."""
+    match = world.match("proposed")
+    with django_capture_on_commit_callbacks(execute=True):
+        match_proposal_mail(match=match)  # a reminder only follows a proposal that was e-mailed
+    organisation = match.organisation
+    organisation.proposal_reminder_days, organisation.proposal_alert_days = 5, 10
+    organisation.save()
+    frozen_now.move_to(NOW + 5 * DAY - MINUTE)
+    assert reminders_send()["proposal_reminder"] == 0  # the default 3 days no longer counts
+    frozen_now.move_to(NOW + 5 * DAY)
+    assert reminders_send()["proposal_reminder"] == 1
+    frozen_now.move_to(NOW + 10 * DAY - MINUTE)
+    assert reminders_send()["proposal_alert"] == 0  # nor the default 7
+    frozen_now.move_to(NOW + 10 * DAY)
+    assert reminders_send()["proposal_alert"] == 1
+
+
 def test_no_reminder_for_an_answered_proposal(world, frozen_now):
     answered = world.match("proposed")
     match_accept(match=answered, by=world.volunteer_user)

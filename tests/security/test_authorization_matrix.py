@@ -208,6 +208,9 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     "link_secret": lambda side, role: side.link_secrets["accept"],
     "feed_token": lambda side, role: side.feed_token,
     "unsubscribe_token": lambda side, role: side.unsubscribe_token,
+    # A municipality of the organisation's working area; a broker's role there.
+    "municipality": lambda side, role: side.organisation.municipalities.order_by("pk").first().pk,
+    "membership": lambda side, role: side.organisation.memberships.filter(role="broker").order_by("pk").first().pk,
 }
 # Parameters that are the same in both organisations (no scope of their own).
 CONSTANTS: dict[str, str] = {
@@ -332,6 +335,13 @@ TABLE: dict[str, Entry] = {
     # neighbourhoods
     "neighbourhoods:lookup": Entry(Public()),
     "neighbourhoods:team": Entry(Staff("org_admin")),
+    "neighbourhoods:team_invite": Entry(Staff("org_admin"), methods="POST"),
+    "neighbourhoods:team_remove": Entry(Staff("org_admin"), methods="POST", args={"pk": "membership"}),
+    "neighbourhoods:settings": Entry(Staff("org_admin"), methods="GET+POST"),
+    "neighbourhoods:settings_logo": Entry(Staff("org_admin"), methods="POST"),
+    "neighbourhoods:settings_area_add": Entry(Staff("org_admin"), methods="POST"),
+    "neighbourhoods:settings_area_remove": Entry(Staff("org_admin"), methods="POST", args={"pk": "municipality"}),
+    "matching_settings:weights": Entry(Staff("org_admin"), methods="GET+POST"),
 }
 
 

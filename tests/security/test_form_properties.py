@@ -20,6 +20,7 @@ from django import forms
 from django.utils import timezone
 from hypothesis import given
 
+from matching.engine.types import Weights
 from tests.security.hostile import FORMS, NASTY, XSS, form_data, query_dict
 from tests.security.world import World
 
@@ -108,6 +109,14 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "matches.views.broker.ActivateForm": lambda w: {"prefix": "activate"},
     "matches.views.broker.EndForm": lambda w: {"prefix": "end"},
     "matches.views.attention.CheckinForm": _none,
+    "matching.views.weights.WeightsForm": lambda w: {
+        "organisation": w.a.organisation,
+        "current": Weights(),
+    },
+    "neighbourhoods.forms.OrganisationSettingsForm": _none,
+    "neighbourhoods.forms.LogoForm": _none,
+    "neighbourhoods.forms.MunicipalityAddForm": _none,
+    "neighbourhoods.forms.StaffInviteForm": lambda w: {"organisation": w.a.organisation},
     "matches.views.people.DeclineForm": _none,
     "matches.views.people.RequesterActivateForm": _none,
     "matches.views.people.HoursForm": _none,

@@ -34,6 +34,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,7 @@ from common.errors import DomainError
 from common.geo import Point
 from common.slots import Slot
 from matches.models import Match
+from matching import poolstore
 from matching.engine import DateWindow, RequestData, VolunteerPool, Weights
 from matching.poolversion import pool_changes_read, pool_version_bump, pool_version_read
 from neighbourhoods.models import Organisation
@@ -494,6 +496,11 @@ def cached_volunteer_pool(*, organisation: Organisation, today: datetime.date | 
             if version == entry.version:
                 return entry.pool
         if entry is None:
+            folder = _store_folder()
+            if folder is not None:
+                entry = _entry_from_files(folder, organisation, today, limit)
+                _publish(organisation.pk, entry)
+                return entry.pool
             # Read before the build: the pool is then at least as new as this version.
             version, changed = pool_version_read(organisation.pk), None
         pool = None
@@ -505,6 +512,57 @@ def cached_volunteer_pool(*, organisation: Organisation, today: datetime.date | 
             pool = volunteer_pool(organisation=organisation, today=today)
         _publish(organisation.pk, _Entry(version, pool))
         return pool
+
+
+# --- The pool shared through files (MATCHING_POOL_DIR) ------------------------------------
+#
+# With MATCHING_POOL_DIR set, a process's first pool of an organisation is not built but
+# mapped from the newest pool file (matching.poolstore) whose version is not after the
+# database's, then patched up to the database's version as above. No usable file, or a
+# log that cannot tell: one process builds under the organisation's file lock and writes
+# the file; the others wait and map it. Patches stay in the process that made them.
+
+
+def _store_folder() -> Path | None:
+    folder = getattr(settings, "MATCHING_POOL_DIR", "") or ""
+    return Path(folder) if folder else None
+
+
+def _patched_up(organisation: Organisation, today: datetime.date | None, base: _Entry, limit: int) -> _Entry | None:
+    """``base`` brought up to the database's version by a patch, or None when the log
+    cannot tell (a rebuild is needed)."""
+    version, changed = pool_changes_read(organisation_id=organisation.pk, since=base.version, limit=limit)
+    if version == base.version:
+        return base
+    if changed is None or None in changed or len(changed) > max(100, len(base.pool) // 10):
+        return None
+    fresh = volunteer_pool(organisation=organisation, today=today, only=changed)
+    return _Entry(version, base.pool.patched(changed, fresh))
+
+
+def _entry_from_files(folder: Path, organisation: Organisation, today: datetime.date | None, limit: int) -> _Entry:
+    def mapped() -> _Entry | None:
+        newest = poolstore.pool_file_newest(
+            folder, organisation_id=organisation.pk, max_version=pool_version_read(organisation.pk)
+        )
+        if newest is None:
+            return None
+        return _patched_up(organisation, today, _Entry(*newest), limit)
+
+    entry = mapped()
+    if entry is not None:
+        return entry
+    with poolstore.pool_file_lock(folder, organisation.pk):
+        entry = mapped()  # another process may have written it while this one waited
+        if entry is not None:
+            return entry
+        version = pool_version_read(organisation.pk)
+        built = volunteer_pool(organisation=organisation, today=today)
+        path = poolstore.pool_file_write(folder, organisation_id=organisation.pk, version=version, pool=built)
+        del built  # the mapped copy replaces the private one
+        poolstore.pool_files_prune(folder, organisation_id=organisation.pk, keep_version=version)
+        # Freshly written and checksummed at write: no need to read every page again.
+        return _Entry(*poolstore.pool_file_map(path, organisation_id=organisation.pk, verify=False))
 
 
 def pool_cache_clear() -> None:

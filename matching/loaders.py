@@ -508,8 +508,17 @@ def cached_volunteer_pool(*, organisation: Organisation, today: datetime.date | 
         if entry is not None and changed is not None and None not in changed and len(changed) <= small:
             fresh = volunteer_pool(organisation=organisation, today=today, only=changed)
             pool = entry.pool.patched(changed, fresh)
+        folder = _store_folder()
+        if pool is None and folder is not None:
+            # A rebuild: one process builds and writes, the others map (or patch) its file.
+            entry = _entry_from_files(folder, organisation, today, limit)
+            _publish(organisation.pk, entry)
+            return entry.pool
         if pool is None:
             pool = volunteer_pool(organisation=organisation, today=today)
+        elif folder is not None and pool.ids is not entry.pool.ids:
+            # Rows came, went or changed cell: every column is a private copy now.
+            pool = _shared_again(folder, organisation.pk, version, pool)
         _publish(organisation.pk, _Entry(version, pool))
         return pool
 
@@ -563,6 +572,26 @@ def _entry_from_files(folder: Path, organisation: Organisation, today: datetime.
         poolstore.pool_files_prune(folder, organisation_id=organisation.pk, keep_version=version)
         # Freshly written and checksummed at write: no need to read every page again.
         return _Entry(*poolstore.pool_file_map(path, organisation_id=organisation.pk, verify=False))
+
+
+def _shared_again(folder: Path, organisation_id: int, version: int, pool: VolunteerPool) -> VolunteerPool:
+    """``pool`` (at ``version``, all columns private after a splice) as a mapped file:
+    the file of this version when another process wrote it already, else written by this
+    one. Skipped (the private pool kept, shared again at a later change) while another
+    process holds the lock: a suggestion never waits for someone else's write here."""
+    with poolstore.pool_file_lock(folder, organisation_id, wait=False) as locked:
+        if not locked:
+            return pool
+        path = poolstore.pool_file_path(folder, organisation_id, version)
+        try:
+            return poolstore.pool_file_map(path, organisation_id=organisation_id)[1]
+        except poolstore.PoolFileError:
+            pass
+        if poolstore.pool_file_versions(folder, organisation_id=organisation_id)[:1] > [version]:
+            return pool  # others are ahead; this process meets their file at its next rebuild
+        poolstore.pool_file_write(folder, organisation_id=organisation_id, version=version, pool=pool)
+        poolstore.pool_files_prune(folder, organisation_id=organisation_id, keep_version=version)
+        return poolstore.pool_file_map(path, organisation_id=organisation_id, verify=False)[1]
 
 
 def pool_cache_clear() -> None:

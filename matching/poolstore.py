@@ -48,6 +48,7 @@ __all__ = [
     "pool_file_map",
     "pool_file_newest",
     "pool_file_path",
+    "pool_file_versions",
     "pool_file_write",
     "pool_files_prune",
 ]
@@ -220,15 +221,25 @@ def pool_files_prune(folder: Path, *, organisation_id: int, keep_version: int) -
                 path.unlink()
 
 
+def pool_file_versions(folder: Path, *, organisation_id: int) -> list[int]:
+    """The versions of the organisation's files, newest first (usable or not)."""
+    return [version for version, _ in _versions(Path(folder), organisation_id)]
+
+
 @contextlib.contextmanager
-def pool_file_lock(folder: Path, organisation_id: int) -> Iterator[None]:
+def pool_file_lock(folder: Path, organisation_id: int, *, wait: bool = True) -> Iterator[bool]:
     """An exclusive lock (``flock``) on the organisation's lock file, so that one process
-    builds and writes while the others wait and then map what it wrote."""
+    builds and writes while the others wait and then map what it wrote. Yields whether
+    the lock is held (always, unless ``wait=False`` and another process holds it)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / f"{int(organisation_id)}.lock", "a+b") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)

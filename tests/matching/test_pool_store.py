@@ -304,3 +304,53 @@ def test_the_lock_makes_the_others_wait(tmp_path):
     finally:
         child.wait(timeout=30)
     assert child.returncode == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["new volunteer", "moved"])
+def test_a_spliced_pool_is_shared_again(region, make_volunteer, pool_dir, builds, change):
+    """Someone added or moved makes every column a private copy; the process writes the
+    pool at the new version and maps it, and a new process maps that file as it is."""
+    org = region["org_a"]
+    v = make_volunteer(org)
+    loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    if change == "new volunteer":
+        make_volunteer(org, at=(51.95, 5.85))
+    else:
+        v.latitude, v.longitude = 52.1, 6.1
+        v.save()
+    pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    assert not pool.lat.flags.writeable  # mapped again, not private
+    version = loaders.pool_version_read(org.pk)
+    assert poolstore.pool_file_versions(pool_dir, organisation_id=org.pk) == [version]
+    loaders.pool_cache_clear()
+    again = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    assert _full_builds(builds) == 1 and len([b for b in builds if b is not None]) == 1  # one patch read
+    _same_pool(again, loaders.volunteer_pool(organisation=org))
+    _same_pool(pool, again)
+
+
+@pytest.mark.django_db
+def test_a_spliced_pool_stays_private_while_another_process_holds_the_lock(region, make_volunteer, pool_dir):
+    org = region["org_a"]
+    make_volunteer(org)
+    loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    make_volunteer(org, at=(51.95, 5.85))
+    code = (
+        "import sys, time, fcntl; f = open(sys.argv[1], 'a+b'); fcntl.flock(f.fileno(), fcntl.LOCK_EX); "
+        "print('locked', flush=True); sys.stdin.readline()"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, str(pool_dir / f"{org.pk}.lock")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)  # does not wait
+    finally:
+        child.communicate("\n", timeout=30)
+    assert pool.lat.flags.writeable  # private for now
+    assert len(pool) == 2
+    _same_pool(pool, loaders.volunteer_pool(organisation=org))

@@ -238,13 +238,92 @@ def run_mode(mode: str, args, columns: Path, file: Path) -> dict:
     }
 
 
+# --- The alternative: PostgreSQL does the pre-filter -----------------------------------------
+
+PG_DB = "bm_sharedpool"
+KM_PER_DEGREE = 111.195
+
+
+def postgres_prefilter(c, args) -> dict:
+    """The same volunteers in a PostgreSQL table with a GiST index on their point (core
+    PostgreSQL: no PostGIS here), and per request the query a pool-less web process would
+    run: everyone in the request's bounding box who passes the column-wise hard
+    constraints (active, not paused, capacity, the required skill, VOG when needed),
+    fetched as (id, lat, lon, max_km). Only a lower bound of a suggestion the PostgreSQL
+    way: availability, the exact distance, the score and the reasons come after it."""
+    import psycopg
+
+    synthetic._pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}"')
+    synthetic._pg_admin(f'CREATE DATABASE "{PG_DB}"')
+    conninfo = f"host={synthetic.PG_HOST} port={synthetic.PG_PORT} user={synthetic.PG_USER} dbname={PG_DB}"
+    n = len(c["ids"])
+    out: dict = {}
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(
+                "CREATE TABLE vol (id bigint PRIMARY KEY, lat float8, lon float8, max_km float8, active bool, "
+                "paused int, vog int, capacity int, open int, skills bigint)"
+            )
+            t = time.perf_counter()
+            with conn.cursor().copy("COPY vol FROM STDIN") as copy:
+                for row in zip(
+                    c["ids"].tolist(),
+                    c["lat"].tolist(),
+                    c["lon"].tolist(),
+                    c["max_km"].tolist(),
+                    c["active"].tolist(),
+                    c["paused_until"].tolist(),
+                    c["vog_valid_until"].tolist(),
+                    c["max_active_matches"].tolist(),
+                    [0] * n,
+                    c["skills"].astype(np.int64).tolist(),
+                    strict=True,
+                ):
+                    copy.write_row(row)
+            conn.execute("CREATE INDEX vol_point ON vol USING gist (point(lon, lat))")
+            conn.execute("ANALYZE vol")
+            out["load_s"] = time.perf_counter() - t
+            today = TODAY.toordinal()
+            rng = np.random.default_rng(args.seed)
+            sql = (
+                "SELECT id, lat, lon, max_km FROM vol WHERE point(lon, lat) <@ box(point(%s, %s), point(%s, %s)) "
+                "AND active AND paused < %s AND open < capacity AND (skills & %s) = %s AND (NOT %s OR vog >= %s)"
+            )
+            times, rows = [], 0
+            for _ in range(args.suggestions):
+                i = int(rng.integers(len(c["req_lat"])))
+                lat, lon = float(c["req_lat"][i]), float(c["req_lon"][i])
+                km = c["req_max_km"][i]
+                km = 15.0 if np.isnan(km) else float(km)  # no maximum: the largest travel distance
+                dlat = km / KM_PER_DEGREE
+                dlon = dlat / np.cos(np.radians(lat))
+                mask = 1 << int(c["req_skill"][i])
+                vog = bool(c["req_needs_vog"][i])
+                a = time.perf_counter()
+                found = conn.execute(
+                    sql, (lon - dlon, lat - dlat, lon + dlon, lat + dlat, today, mask, mask, vog, today)
+                ).fetchall()
+                np.array(found, dtype=np.float64).reshape(-1, 4)
+                times.append((time.perf_counter() - a) * 1000)
+                rows += len(found)
+            out.update(
+                p50_ms=float(np.percentile(times, 50)),
+                p95_ms=float(np.percentile(times, 95)),
+                rows_per_query=rows / max(1, len(times)),
+            )
+    finally:
+        synthetic._pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}"')
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--volunteers", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--suggestions", type=int, default=200)
     parser.add_argument("--seed", type=int, default=20261206)
-    parser.add_argument("--modes", nargs="+", default=["mapped", "in-memory"])
+    parser.add_argument("--modes", nargs="*", default=["mapped", "in-memory"])
+    parser.add_argument("--postgres", action="store_true", help="also time the pre-filter in PostgreSQL")
     parser.add_argument("--results", default=None, help="write the figures to this JSON file")
     parser.add_argument("--worker", choices=["mapped", "in-memory"], help=argparse.SUPPRESS)
     parser.add_argument("--columns", help=argparse.SUPPRESS)
@@ -271,7 +350,9 @@ def main() -> None:
         file = poolstore.pool_file_write(Path(tmp), organisation_id=1, version=1, pool=pool)
         write_s = time.perf_counter() - t
         size_mb = file.stat().st_size / 2**20
-        del pool, c
+        del pool
+        prefilter = postgres_prefilter(c, args) if args.postgres else None
+        del c
         out = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": synthetic.code_commit(),
@@ -282,6 +363,7 @@ def main() -> None:
             "write_s": write_s,
             "file_mb": size_mb,
             "modes": {},
+            "postgres_prefilter": prefilter,
         }
         for mode in args.modes:
             out["modes"][mode] = run_mode(mode, args, columns, file)

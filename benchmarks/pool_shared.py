@@ -316,6 +316,39 @@ def postgres_prefilter(c, args) -> dict:
     return out
 
 
+def first_in_new_process(args) -> None:
+    """``--first-in-process URL``: a new process on a database made by
+    ``matching_suggest.py --keep`` (its region), with ``MATCHING_POOL_DIR`` from the
+    environment: the time from the start of the process (Django set up) to the first
+    ``matching.selectors.volunteer_candidates`` answer, and to the pool alone."""
+    t_start = time.perf_counter()
+    synthetic.django_setup(args.first_in_process)
+    from caregivers.models import HelpRequest
+    from matching import loaders
+    from matching.selectors import volunteer_candidates
+
+    request = HelpRequest.objects.filter(status=HelpRequest.Status.READY).select_related("organisation").first()
+    t0 = time.perf_counter()
+    loaders.cached_volunteer_pool(organisation=request.organisation)
+    t_pool = time.perf_counter()
+    found = volunteer_candidates(organisation=request.organisation, request=request, limit=10)
+    t_first = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "pool_dir": os.environ.get("MATCHING_POOL_DIR", ""),
+                "django_s": t0 - t_start,
+                "pool_s": t_pool - t0,
+                "first_suggestion_s": t_first - t0,
+                "process_to_first_s": t_first - t_start,
+                "candidates": len(found.candidates),
+                "memory": memory_of(os.getpid()),
+                "peak_rss_mb": synthetic.peak_rss_mb(),
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--volunteers", type=int, default=1_000_000)
@@ -325,10 +358,14 @@ def main() -> None:
     parser.add_argument("--modes", nargs="*", default=["mapped", "in-memory"])
     parser.add_argument("--postgres", action="store_true", help="also time the pre-filter in PostgreSQL")
     parser.add_argument("--results", default=None, help="write the figures to this JSON file")
+    parser.add_argument("--first-in-process", metavar="DATABASE_URL", help="see first_in_new_process")
     parser.add_argument("--worker", choices=["mapped", "in-memory"], help=argparse.SUPPRESS)
     parser.add_argument("--columns", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.first_in_process:
+        first_in_new_process(args)
+        return
     if args.worker:
         args.mode = args.worker
         worker(args)

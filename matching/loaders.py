@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Func, IntegerField, Q, QuerySet, TextField
+from django.db.models import Count, Func, IntegerField, Max, Q, QuerySet, TextField
 from django.db.models.functions import Cast, ExtractHour, ExtractMinute, ExtractSecond
 from django.utils.translation import gettext as _
 
@@ -549,6 +549,16 @@ def _patched_up(organisation: Organisation, today: datetime.date | None, base: _
     return _Entry(version, base.pool.patched(changed, fresh))
 
 
+def _same_volunteers(organisation: Organisation, pool: VolunteerPool) -> bool:
+    """Whether the database has as many located volunteers with the same highest id as
+    ``pool``: one aggregate query, a guard against a file made from another database
+    (replaced, reset or restored under the same folder), whose version numbers mean
+    nothing here. A change committed in between only costs a needless rebuild."""
+    found = _volunteers_of(organisation).aggregate(n=Count("pk"), top=Max("pk"))
+    top = int(pool.ids.max()) if len(pool) else None
+    return found["n"] == len(pool) and found["top"] == top
+
+
 def _entry_from_files(folder: Path, organisation: Organisation, today: datetime.date | None, limit: int) -> _Entry:
     def mapped() -> _Entry | None:
         newest = poolstore.pool_file_newest(
@@ -556,7 +566,11 @@ def _entry_from_files(folder: Path, organisation: Organisation, today: datetime.
         )
         if newest is None:
             return None
-        return _patched_up(organisation, today, _Entry(*newest), limit)
+        entry = _patched_up(organisation, today, _Entry(*newest), limit)
+        if entry is not None and not _same_volunteers(organisation, entry.pool):
+            logger.warning("matching pool file of organisation %s does not fit the database: rebuilt", organisation.pk)
+            return None
+        return entry
 
     entry = mapped()
     if entry is not None:

@@ -196,8 +196,9 @@ def test_first_process_writes_the_others_map(region, make_volunteer, pool_dir, b
     assert len(files) == 1
     assert not first.lat.flags.writeable  # even the builder uses the mapped copy
     loaders.pool_cache_clear()  # a new process
-    # The version, and the version and log since the file's version (nothing newer).
-    with django_assert_num_queries(2):
+    # The version, the version and log since the file's version (nothing newer), and the
+    # volunteers' count and highest id (the file fits this database).
+    with django_assert_num_queries(3):
         second = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
     assert _full_builds(builds) == 1
     assert not second.lat.flags.writeable
@@ -354,3 +355,20 @@ def test_a_spliced_pool_stays_private_while_another_process_holds_the_lock(regio
     assert pool.lat.flags.writeable  # private for now
     assert len(pool) == 2
     _same_pool(pool, loaders.volunteer_pool(organisation=org))
+
+
+@pytest.mark.django_db
+def test_a_file_from_another_database_is_not_trusted(region, make_volunteer, pool_dir, builds):
+    """A file whose version number fits, made from other data (a database reset or
+    restored under the same folder), is rebuilt, not used."""
+    org = region["org_a"]
+    make_volunteer(org)
+    make_volunteer(org, at=(51.95, 5.85))
+    version = loaders.pool_version_read(org.pk)
+    poolstore.pool_file_write(pool_dir, organisation_id=org.pk, version=version, pool=_random_pool(n=30))
+    pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    assert _full_builds(builds) == 1
+    assert len(pool) == 2
+    _same_pool(pool, loaders.volunteer_pool(organisation=org))
+    # The file is replaced by the pool of this database.
+    assert len(poolstore.pool_file_map(poolstore.pool_file_path(pool_dir, org.pk, version))[1]) == 2

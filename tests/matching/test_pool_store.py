@@ -196,8 +196,8 @@ def test_first_process_writes_the_others_map(region, make_volunteer, pool_dir, b
     assert len(files) == 1
     assert not first.lat.flags.writeable  # even the builder uses the mapped copy
     loaders.pool_cache_clear()  # a new process
-    # The version, the version and log since the file's version (nothing newer), and the
-    # volunteers' count and highest id (the file fits this database).
+    # The version, the version and log since the file's version (nothing newer), and a
+    # sample of the volunteers (the file fits this database).
     with django_assert_num_queries(3):
         second = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
     assert _full_builds(builds) == 1

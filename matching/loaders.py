@@ -597,17 +597,26 @@ def _entry_from_files(folder: Path, organisation: Organisation, today: datetime.
     entry = mapped()
     if entry is not None:
         return entry
-    with poolstore.pool_file_lock(folder, organisation.pk):
-        entry = mapped()  # another process may have written it while this one waited
-        if entry is not None:
-            return entry
+    try:
+        with poolstore.pool_file_lock(folder, organisation.pk):
+            entry = mapped()  # another process may have written it while this one waited
+            if entry is not None:
+                return entry
+            version = pool_version_read(organisation.pk)
+            built = volunteer_pool(organisation=organisation, today=today)
+            try:
+                path = poolstore.pool_file_write(folder, organisation_id=organisation.pk, version=version, pool=built)
+            except OSError as error:
+                logger.error("matching pool file not written, this process keeps its own pool: %s", error)
+                return _Entry(version, built)
+            del built  # the mapped copy replaces the private one
+            poolstore.pool_files_prune(folder, organisation_id=organisation.pk, keep_version=version)
+            # Freshly written and checksummed at write: no need to read every page again.
+            return _Entry(*poolstore.pool_file_map(path, organisation_id=organisation.pk, verify=False))
+    except OSError as error:  # no lock file: the folder is missing or not writable
+        logger.error("matching pool folder %s unusable, this process builds its own pool: %s", folder, error)
         version = pool_version_read(organisation.pk)
-        built = volunteer_pool(organisation=organisation, today=today)
-        path = poolstore.pool_file_write(folder, organisation_id=organisation.pk, version=version, pool=built)
-        del built  # the mapped copy replaces the private one
-        poolstore.pool_files_prune(folder, organisation_id=organisation.pk, keep_version=version)
-        # Freshly written and checksummed at write: no need to read every page again.
-        return _Entry(*poolstore.pool_file_map(path, organisation_id=organisation.pk, verify=False))
+        return _Entry(version, volunteer_pool(organisation=organisation, today=today))
 
 
 def _shared_again(folder: Path, organisation_id: int, version: int, pool: VolunteerPool) -> VolunteerPool:
@@ -615,19 +624,23 @@ def _shared_again(folder: Path, organisation_id: int, version: int, pool: Volunt
     the file of this version when another process wrote it already, else written by this
     one. Skipped (the private pool kept, shared again at a later change) while another
     process holds the lock: a suggestion never waits for someone else's write here."""
-    with poolstore.pool_file_lock(folder, organisation_id, wait=False) as locked:
-        if not locked:
-            return pool
-        path = poolstore.pool_file_path(folder, organisation_id, version)
-        try:
-            return poolstore.pool_file_map(path, organisation_id=organisation_id)[1]
-        except poolstore.PoolFileError:
-            pass
-        if poolstore.pool_file_versions(folder, organisation_id=organisation_id)[:1] > [version]:
-            return pool  # others are ahead; this process meets their file at its next rebuild
-        poolstore.pool_file_write(folder, organisation_id=organisation_id, version=version, pool=pool)
-        poolstore.pool_files_prune(folder, organisation_id=organisation_id, keep_version=version)
-        return poolstore.pool_file_map(path, organisation_id=organisation_id, verify=False)[1]
+    try:
+        with poolstore.pool_file_lock(folder, organisation_id, wait=False) as locked:
+            if not locked:
+                return pool
+            path = poolstore.pool_file_path(folder, organisation_id, version)
+            try:
+                return poolstore.pool_file_map(path, organisation_id=organisation_id)[1]
+            except poolstore.PoolFileError:
+                pass
+            if poolstore.pool_file_versions(folder, organisation_id=organisation_id)[:1] > [version]:
+                return pool  # others are ahead; this process meets their file at its next rebuild
+            poolstore.pool_file_write(folder, organisation_id=organisation_id, version=version, pool=pool)
+            poolstore.pool_files_prune(folder, organisation_id=organisation_id, keep_version=version)
+            return poolstore.pool_file_map(path, organisation_id=organisation_id, verify=False)[1]
+    except (OSError, poolstore.PoolFileError) as error:
+        logger.error("matching pool file not written, this process keeps its own pool: %s", error)
+        return pool
 
 
 def pool_cache_clear() -> None:

@@ -186,7 +186,7 @@ def pool_file_map(path: Path, *, organisation_id: int | None = None, verify: boo
 def _versions(folder: Path, organisation_id: int) -> list[tuple[int, Path]]:
     try:
         names = os.listdir(folder)
-    except FileNotFoundError:
+    except OSError:  # missing, not a folder, not readable: no files
         return []
     found = []
     for name in names:

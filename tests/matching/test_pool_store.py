@@ -372,3 +372,32 @@ def test_a_file_from_another_database_is_not_trusted(region, make_volunteer, poo
     _same_pool(pool, loaders.volunteer_pool(organisation=org))
     # The file is replaced by the pool of this database.
     assert len(poolstore.pool_file_map(poolstore.pool_file_path(pool_dir, org.pk, version))[1]) == 2
+
+
+@pytest.mark.django_db
+def test_an_unusable_folder_still_answers(region, make_volunteer, settings, tmp_path, caplog):
+    """A folder that cannot be made (a file is in the way) or written: the process builds
+    its own pool, logs why, and the suggestion does not fail."""
+    org = region["org_a"]
+    make_volunteer(org)
+    (tmp_path / "a-file").write_text("x")
+    settings.MATCHING_POOL_DIR = str(tmp_path / "a-file" / "pools")
+    pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    assert len(pool) == 1
+    assert "unusable" in caplog.text
+    make_volunteer(org, at=(51.95, 5.85))  # a splice: writing it again fails the same way
+    assert len(loaders.cached_volunteer_pool(organisation=org, today=TODAY)) == 2
+
+
+@pytest.mark.django_db
+def test_a_read_only_folder_keeps_a_private_pool(region, make_volunteer, pool_dir, monkeypatch, caplog):
+    org = region["org_a"]
+    make_volunteer(org)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(poolstore, "pool_file_write", refuse)
+    pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
+    assert len(pool) == 1 and pool.lat.flags.writeable
+    assert "not written" in caplog.text

@@ -11,8 +11,9 @@ For every database and pool size:
    requests (the region grows with N: regio Arnhem, Gelderland, the Netherlands),
    plus a broker of that organisation.
 2. A fresh process measures, with ``django.test.Client`` logged in as the broker
-   (``force_login``; every request still loads the session and the user from the
-   database, as in production):
+   (``tests.login.log_in``: ``force_login`` with the second step recorded, as brokers
+   are staff; every request still loads the session and the user from the database, as
+   in production):
 
    * **cold**: the first build of the organisation's volunteer pool
      (``matching.loaders.cached_volunteer_pool``: the queries and the numpy
@@ -151,8 +152,10 @@ def measure(
     loaders.volunteer_pool(organisation=organisation)
     rebuild_s = time.perf_counter() - t
 
+    from tests.login import log_in  # a broker is staff: logged in with the second step done
+
     client = Client(HTTP_HOST="localhost")
-    client.force_login(broker)
+    log_in(client, broker)
 
     def api(pk: int) -> str:
         return reverse("matching:api_suggestions", kwargs={"slug": slug, "pk": pk}) + "?limit=10"

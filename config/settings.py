@@ -317,6 +317,9 @@ GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 3)
 # pool with at most this many logged changes, more means a rebuild.
 MATCHING_POOL_CHANGES_KEEP_HOURS = env_int("MATCHING_POOL_CHANGES_KEEP_HOURS", 24)
 MATCHING_POOL_PATCH_MAX = env_int("MATCHING_POOL_PATCH_MAX", 5000)
+# A folder for pool files that every web process of this machine maps instead of building
+# its own pool (matching.poolstore); empty (the default): each process builds its own.
+MATCHING_POOL_DIR = env_str("MATCHING_POOL_DIR", "")
 
 # The site's address for links in e-mails sent outside a web request (tasks).
 SITE_URL = env_str("SITE_URL", "")

@@ -34,6 +34,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,7 @@ from common.errors import DomainError
 from common.geo import Point
 from common.slots import Slot
 from matches.models import Match
+from matching import poolstore
 from matching.engine import DateWindow, RequestData, VolunteerPool, Weights
 from matching.poolversion import pool_changes_read, pool_version_bump, pool_version_read
 from neighbourhoods.models import Organisation
@@ -494,6 +496,11 @@ def cached_volunteer_pool(*, organisation: Organisation, today: datetime.date | 
             if version == entry.version:
                 return entry.pool
         if entry is None:
+            folder = _store_folder()
+            if folder is not None:
+                entry = _entry_from_files(folder, organisation, today, limit)
+                _publish(organisation.pk, entry)
+                return entry.pool
             # Read before the build: the pool is then at least as new as this version.
             version, changed = pool_version_read(organisation.pk), None
         pool = None
@@ -501,9 +508,138 @@ def cached_volunteer_pool(*, organisation: Organisation, today: datetime.date | 
         if entry is not None and changed is not None and None not in changed and len(changed) <= small:
             fresh = volunteer_pool(organisation=organisation, today=today, only=changed)
             pool = entry.pool.patched(changed, fresh)
+        folder = _store_folder()
+        if pool is None and folder is not None:
+            # A rebuild: one process builds and writes, the others map (or patch) its file.
+            entry = _entry_from_files(folder, organisation, today, limit)
+            _publish(organisation.pk, entry)
+            return entry.pool
         if pool is None:
             pool = volunteer_pool(organisation=organisation, today=today)
+        elif folder is not None and pool.ids is not entry.pool.ids:
+            # Rows came, went or changed cell: every column is a private copy now.
+            pool = _shared_again(folder, organisation.pk, version, pool)
         _publish(organisation.pk, _Entry(version, pool))
+        return pool
+
+
+# --- The pool shared through files (MATCHING_POOL_DIR) ------------------------------------
+#
+# With MATCHING_POOL_DIR set, a process's first pool of an organisation is not built but
+# mapped from the newest pool file (matching.poolstore) whose version is not after the
+# database's, then patched up to the database's version as above. No usable file, or a
+# log that cannot tell: one process builds under the organisation's file lock and writes
+# the file; the others wait and map it. Patches stay in the process that made them.
+
+
+def _store_folder() -> Path | None:
+    folder = getattr(settings, "MATCHING_POOL_DIR", "") or ""
+    return Path(folder) if folder else None
+
+
+def _patched_up(organisation: Organisation, today: datetime.date | None, base: _Entry, limit: int) -> _Entry | None:
+    """``base`` brought up to the database's version by a patch, or None when the log
+    cannot tell (a rebuild is needed)."""
+    version, changed = pool_changes_read(organisation_id=organisation.pk, since=base.version, limit=limit)
+    if version == base.version:
+        return base
+    if changed is None or None in changed or len(changed) > max(100, len(base.pool) // 10):
+        return None
+    fresh = volunteer_pool(organisation=organisation, today=today, only=changed)
+    return _Entry(version, base.pool.patched(changed, fresh))
+
+
+_SAMPLE = 16
+
+
+def _same_volunteers(organisation: Organisation, pool: VolunteerPool) -> bool:
+    """Whether a sample of ``pool``'s volunteers (16 spread over it and the highest id) are
+    in the database as the pool has them (organisation, location, travel distance): one
+    query by primary key, a guard against a file made from another database (replaced,
+    reset or restored under the same folder), whose version numbers mean nothing here.
+    A change committed in between only costs a needless rebuild."""
+    n = len(pool)
+    if n == 0:
+        return not _volunteers_of(organisation).exists()
+    rows = np.unique(np.append(np.linspace(0, n - 1, _SAMPLE).astype(np.int64), int(np.argmax(pool.ids))))
+    wanted = {
+        int(vid): (float(lat), float(lon), float(km))
+        for vid, lat, lon, km in zip(
+            pool.ids[rows].tolist(),
+            pool.lat[rows].tolist(),
+            pool.lon[rows].tolist(),
+            pool.max_km[rows].tolist(),
+            strict=True,
+        )
+    }
+    found = {
+        pk: (float(lat), float(lon), float(km))
+        for pk, lat, lon, km in _volunteers_of(organisation, list(wanted)).values_list(
+            "pk", "latitude", "longitude", "max_distance_km"
+        )
+    }
+    return found == wanted
+
+
+def _entry_from_files(folder: Path, organisation: Organisation, today: datetime.date | None, limit: int) -> _Entry:
+    def mapped() -> _Entry | None:
+        newest = poolstore.pool_file_newest(
+            folder, organisation_id=organisation.pk, max_version=pool_version_read(organisation.pk)
+        )
+        if newest is None:
+            return None
+        entry = _patched_up(organisation, today, _Entry(*newest), limit)
+        if entry is not None and not _same_volunteers(organisation, entry.pool):
+            logger.warning("matching pool file of organisation %s does not fit the database: rebuilt", organisation.pk)
+            return None
+        return entry
+
+    entry = mapped()
+    if entry is not None:
+        return entry
+    try:
+        with poolstore.pool_file_lock(folder, organisation.pk):
+            entry = mapped()  # another process may have written it while this one waited
+            if entry is not None:
+                return entry
+            version = pool_version_read(organisation.pk)
+            built = volunteer_pool(organisation=organisation, today=today)
+            try:
+                path = poolstore.pool_file_write(folder, organisation_id=organisation.pk, version=version, pool=built)
+            except OSError as error:
+                logger.error("matching pool file not written, this process keeps its own pool: %s", error)
+                return _Entry(version, built)
+            del built  # the mapped copy replaces the private one
+            poolstore.pool_files_prune(folder, organisation_id=organisation.pk, keep_version=version)
+            # Freshly written and checksummed at write: no need to read every page again.
+            return _Entry(*poolstore.pool_file_map(path, organisation_id=organisation.pk, verify=False))
+    except OSError as error:  # no lock file: the folder is missing or not writable
+        logger.error("matching pool folder %s unusable, this process builds its own pool: %s", folder, error)
+        version = pool_version_read(organisation.pk)
+        return _Entry(version, volunteer_pool(organisation=organisation, today=today))
+
+
+def _shared_again(folder: Path, organisation_id: int, version: int, pool: VolunteerPool) -> VolunteerPool:
+    """``pool`` (at ``version``, all columns private after a splice) as a mapped file:
+    the file of this version when another process wrote it already, else written by this
+    one. Skipped (the private pool kept, shared again at a later change) while another
+    process holds the lock: a suggestion never waits for someone else's write here."""
+    try:
+        with poolstore.pool_file_lock(folder, organisation_id, wait=False) as locked:
+            if not locked:
+                return pool
+            path = poolstore.pool_file_path(folder, organisation_id, version)
+            try:
+                return poolstore.pool_file_map(path, organisation_id=organisation_id)[1]
+            except poolstore.PoolFileError:
+                pass
+            if poolstore.pool_file_versions(folder, organisation_id=organisation_id)[:1] > [version]:
+                return pool  # others are ahead; this process meets their file at its next rebuild
+            poolstore.pool_file_write(folder, organisation_id=organisation_id, version=version, pool=pool)
+            poolstore.pool_files_prune(folder, organisation_id=organisation_id, keep_version=version)
+            return poolstore.pool_file_map(path, organisation_id=organisation_id, verify=False)[1]
+    except (OSError, poolstore.PoolFileError) as error:
+        logger.error("matching pool file not written, this process keeps its own pool: %s", error)
         return pool
 
 

@@ -183,6 +183,40 @@ _ROW_COLUMNS = (
     "neighbourhood",
 )
 _BIT_COLUMNS = (("skill_bits", "skill_vocab"), ("lang_bits", "lang_vocab"), ("group_bits", "group_vocab"))
+# What VolunteerPool.stored writes besides the per-key row lists and the vocabularies.
+_STORED_ARRAYS = (
+    "ids",
+    "_id_order",
+    "_ids_sorted",
+    "cell_start",
+    *_ROW_COLUMNS,
+    "skill_bits",
+    "lang_bits",
+    "group_bits",
+    "has_groups",
+    "slot_off",
+    "slot_wd",
+    "slot_start",
+    "slot_end",
+)
+_STORED_SCALARS = ("cell_km", "lat_min", "lon_min", "dlat", "dlon", "rows", "cols", "max_radius_km")
+
+
+def _flat(groups: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Row arrays concatenated, and the offsets of each (len(groups) + 1)."""
+    groups = list(groups)
+    off = np.zeros(len(groups) + 1, dtype=np.int64)
+    np.cumsum([len(g) for g in groups], out=off[1:])
+    rows = np.concatenate(groups).astype(np.int64, copy=False) if groups else np.zeros(0, dtype=np.int64)
+    return rows, off
+
+
+def _unflat(keys: Sequence, rows: np.ndarray, off: np.ndarray) -> dict:
+    """:func:`_flat` undone: key -> its stretch of ``rows`` (views, not copies)."""
+    if len(off) != len(keys) + 1 or (len(keys) and int(off[-1]) != len(rows)):
+        raise ValueError("stored pool: key offsets do not fit")
+    bounds = off.tolist()
+    return {key: rows[bounds[k] : bounds[k + 1]] for k, key in enumerate(keys)}
 
 
 def _translate_bits(bits: np.ndarray, vocab: Sequence[str], target: Sequence[str], words: int = 0) -> np.ndarray:
@@ -487,6 +521,62 @@ class VolunteerPool:
         row = np.minimum(((lat - self.lat_min) / dlat).astype(np.int64), rows - 1)
         col = np.minimum(((lon - self.lon_min) / dlon).astype(np.int64), cols - 1)
         return row * cols + col
+
+    # --- storage (matching.poolstore) -----------------------------------------------
+
+    def stored(self) -> tuple[dict[str, np.ndarray], dict]:
+        """Everything this pool is, as named arrays and a JSON-able dict, for
+        :mod:`matching.poolstore` (which maps the arrays back without copying).
+
+        The per-key row lists (households, unavailable dates) become one array of keys'
+        offsets and one of rows. Lazily built indexes (reach, day slots) are left out."""
+        arrays = {name: getattr(self, name) for name in _STORED_ARRAYS}
+        house_keys = list(self.households)
+        arrays["household_rows"], arrays["household_off"] = _flat(self.households.values())
+        arrays["unavailable_day"] = np.fromiter(self.unavailable, dtype=np.int64, count=len(self.unavailable))
+        arrays["unavailable_rows"], arrays["unavailable_off"] = _flat(self.unavailable.values())
+        meta = {name: getattr(self, name) for name in _STORED_SCALARS}
+        meta.update(
+            skill_vocab=list(self.skill_vocab),
+            lang_vocab=list(self.lang_vocab),
+            group_vocab=list(self.group_vocab),
+            household_keys=house_keys,
+        )
+        return arrays, meta
+
+    @classmethod
+    def from_stored(cls, arrays: Mapping[str, np.ndarray], meta: Mapping) -> VolunteerPool:
+        """The pool :meth:`stored` described, its columns the given arrays (not copied:
+        read-only memory-mapped arrays stay shared between processes). Only
+        ``open_matches`` is copied, as :meth:`update_open_matches` writes it in place.
+        Raises ``ValueError`` (or ``KeyError``) when the parts do not fit together."""
+        self = cls()
+        for name in _STORED_ARRAYS:
+            setattr(self, name, arrays[name])
+        for name in _STORED_SCALARS:
+            setattr(self, name, meta[name])
+        self.open_matches = np.array(self.open_matches, dtype=np.int64)
+        self.skill_vocab = tuple(meta["skill_vocab"])
+        self.lang_vocab = tuple(meta["lang_vocab"])
+        self.group_vocab = tuple(meta["group_vocab"])
+        self._skill_bit = {c: i for i, c in enumerate(self.skill_vocab)}
+        self._lang_bit = {c: i for i, c in enumerate(self.lang_vocab)}
+        self._group_bit = {c: i for i, c in enumerate(self.group_vocab)}
+        n = len(self.ids)
+        keys = list(meta["household_keys"])
+        self.households = _unflat(keys, arrays["household_rows"], arrays["household_off"])
+        self.unavailable = _unflat(
+            arrays["unavailable_day"].tolist(), arrays["unavailable_rows"], arrays["unavailable_off"]
+        )
+        # Enough to catch a file that is not what it claims (the store checksums the bytes).
+        if any(len(getattr(self, name)) != n for name in (*_ROW_COLUMNS, "ids", "_id_order", "has_groups")):
+            raise ValueError("stored pool: columns of unequal length")
+        if len(self.slot_off) != n + 1 or len(self.cell_start) != self.rows * self.cols + 1:
+            raise ValueError("stored pool: offsets do not fit the pool")
+        slots = int(self.slot_off[-1]) if n else 0
+        if not (len(self.slot_wd) == len(self.slot_start) == len(self.slot_end) == slots):
+            raise ValueError("stored pool: slot columns do not fit the offsets")
+        return self
 
     # --- basic access ---------------------------------------------------------------
 

@@ -281,10 +281,16 @@ def test_concurrent_style_bumps_are_never_lost(region):
 # --- Property: a patched pool equals a freshly built one ------------------------------------
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["per-process", "shared-files"])
 def test_patched_pool_equals_a_fresh_build_after_random_changes(
-    region, make_volunteer, make_request, skills, monkeypatch
+    shared, region, make_volunteer, make_request, skills, monkeypatch, settings, tmp_path
 ):
+    """With ``shared``, the pool comes from a file (MATCHING_POOL_DIR, read-only mapped
+    columns) and every other check starts as a new process: the file mapped and patched."""
     from volunteers.models import AvailabilitySlot, Volunteer
+
+    if shared:
+        settings.MATCHING_POOL_DIR = str(tmp_path)
 
     rng = random.Random(20261206)
     org = region["org_a"]
@@ -392,6 +398,8 @@ def test_patched_pool_equals_a_fresh_build_after_random_changes(
                 v.max_active_matches = rng.randint(0, 3)
                 v.save()
             if step % 3 == 2:
+                if shared and step % 2:
+                    loaders.pool_cache_clear()
                 pool = loaders.cached_volunteer_pool(organisation=org, today=TODAY)
                 built = loaders.volunteer_pool(organisation=org)
                 _same_pool(pool, built)

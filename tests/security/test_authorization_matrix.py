@@ -6,11 +6,13 @@ name that is not in :data:`TABLE` fails (``test_every_url_has_an_entry`` and its
 cases) with the entry to add. Django admin has its own, smaller rule below
 (``test_admin_is_for_superusers_only``).
 
-**Who.** Eight roles, each a user of organisation A (``tests/security/world.py``):
+**Who.** Nine roles, each a user of organisation A (``tests/security/world.py``):
 ``anonymous``, ``volunteer``, ``mantelzorger``, ``help_seeker``, ``broker``,
-``org_admin``, ``municipality`` (viewer of A's municipality) and ``superuser`` (Django
-superuser, member of no organisation). Organisation B holds the same kinds of people
-and records.
+``org_admin``, ``municipality`` (viewer of A's municipality), ``privacy_officer``
+(reads A's access log) and ``superuser`` (Django superuser, member of no organisation).
+Organisation B holds the same kinds of people and records. Everybody logs in the way
+the product lets them: staff (every role with a membership, and the superuser) with
+both steps of the two-step login (``tests.login.log_in``).
 
 **Which objects (scope).** A URL with path parameters is opened three ways:
 
@@ -43,7 +45,8 @@ is said per entry (``args={"pk": "match"}``), the kinds are in :data:`KINDS`.
   organisation, or another person of the same one) 404; everybody else 404;
   anonymous to the login page.
 * ``Staff(*roles)``: "staff of own organisation": the slug is an organisation where the
-  user holds one of ``roles`` (``CASEWORK`` = broker, org admin); own scope 200, other
+  user holds one of ``roles`` (``CASEWORK`` = broker, org admin; ``CARE_FILES`` = broker
+  only, the intake desk and whatever shows a care file); own scope 200, other
   organisation or a foreign object 404; everybody else 404; anonymous to the login
   page (``anonymous=UNAUTHORISED`` for the JSON API).
 * ``Reports(staff_only=False)``: report pages: brokers and admins of the organisation,
@@ -82,6 +85,7 @@ from django.db import connection
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.login import log_in
 from tests.security.world import ROLES, Side, World
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +96,22 @@ LOGIN, AWAY = "login", "away"
 ACCEPTED = frozenset({200, 204, 400, AWAY})
 
 CASEWORK = ("broker", "org_admin")
-PERSONS = ("volunteer", "mantelzorger", "help_seeker", "broker", "org_admin", "municipality", "superuser")
+# Everybody who logs in with two steps: a staff membership, or the superuser.
+STAFF_PERSONS = ("broker", "org_admin", "municipality", "privacy_officer", "superuser")
+# Care files (the intake desk: requests with the person cared for, check-ins, intake
+# notes): brokers only (``StaffMembership.CARE_FILE_ROLES``; the privacy page says the
+# admin cannot read them).
+CARE_FILES = ("broker",)
+PERSONS = (
+    "volunteer",
+    "mantelzorger",
+    "help_seeker",
+    "broker",
+    "org_admin",
+    "municipality",
+    "privacy_officer",
+    "superuser",
+)
 
 
 # --- Rules ---------------------------------------------------------------------------------
@@ -183,6 +202,12 @@ class Entry:
     methods: str = "GET"  # "GET", "POST" or "GET+POST"
     args: dict[str, str] = field(default_factory=dict)  # path parameter -> kind (KINDS)
     xfail: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The person confirmed their password a moment ago (allauth asks that before the
+    # pages that change a second step); without it every such page sends them there.
+    reauthenticated: bool = False
+    # What an authorised empty POST may answer (allauth answers a wrong security key on
+    # its re-authentication page with its login page, which sends a logged-in person on).
+    accepted: frozenset = ACCEPTED
 
 
 # --- Which record a path parameter gets -------------------------------------------------------
@@ -208,12 +233,19 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     "link_secret": lambda side, role: side.link_secrets["accept"],
     "feed_token": lambda side, role: side.feed_token,
     "unsubscribe_token": lambda side, role: side.unsubscribe_token,
+    # The mantelzorger (broker's privacy page, kind "mantelzorger": the whole care file).
+    "mantelzorger": lambda side, role: side.mantelzorger.pk,
+    # A security key (WebAuthn) of the logged-in role's own user on that side.
+    # (Anonymous: the volunteer's.)
+    "webauthn_key": lambda side, role: side.webauthn_keys.get(role, side.webauthn_keys["volunteer"]),
 }
 # Parameters that are the same in both organisations (no scope of their own).
 CONSTANTS: dict[str, str] = {
     "step": "over-u",
     "key": "no-such-key",
     "uidb36": "0",
+    # The broker's privacy page: the kind of record (with ``pk``: "mantelzorger").
+    "kind": "mantelzorger",
 }
 
 
@@ -272,15 +304,15 @@ TABLE: dict[str, Entry] = {
     "caregivers:care_recipient_new": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:care_recipient_edit": Entry(Owner("mantelzorger"), methods="GET+POST", args={"pk": "care_recipient"}),
     # caregivers: the broker's intake desk
-    "caregivers_broker:queue": Entry(Staff(*CASEWORK)),
-    "caregivers_broker:new": Entry(Staff(*CASEWORK), methods="GET+POST"),
-    "caregivers_broker:detail": Entry(Staff(*CASEWORK), args={"pk": "help_request"}),
-    "caregivers_broker:intake": Entry(Staff(*CASEWORK), methods="GET+POST", args={"pk": "help_request"}),
-    "caregivers_broker:start_intake": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "help_request"}),
-    "caregivers_broker:mark_ready": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "help_request"}),
-    "caregivers_broker:refer": Entry(Staff(*CASEWORK), methods="GET+POST", args={"pk": "help_request"}),
-    "caregivers_broker:withdraw": Entry(Staff(*CASEWORK), methods="GET+POST", args={"pk": "help_request"}),
-    "caregivers_broker:reopen": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:queue": Entry(Staff(*CARE_FILES)),
+    "caregivers_broker:new": Entry(Staff(*CARE_FILES), methods="GET+POST"),
+    "caregivers_broker:detail": Entry(Staff(*CARE_FILES), args={"pk": "help_request"}),
+    "caregivers_broker:intake": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers_broker:start_intake": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:mark_ready": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:refer": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers_broker:withdraw": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers_broker:reopen": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     # matches: the people's own pages
     "matching_people:mine": Entry(LoggedIn()),
     "matching_people:accept": Entry(Owner("volunteer"), methods="POST", args={"pk": "volunteer_match"}),
@@ -332,6 +364,56 @@ TABLE: dict[str, Entry] = {
     # neighbourhoods
     "neighbourhoods:lookup": Entry(Public()),
     "neighbourhoods:team": Entry(Staff("org_admin")),
+    # two-step login (allauth mfa). Everybody has a security key; staff have an app
+    # (TOTP) as well. The pages that change a second step ask for the password first:
+    # the table opens them right after it (``reauthenticated``).
+    "mfa_index": Entry(LoggedIn()),
+    "mfa_list_webauthn": Entry(LoggedIn()),
+    # Steps of a login or re-authentication that is not under way: sent on.
+    "mfa_authenticate": Entry(LoggedIn(AWAY), methods="GET+POST"),
+    # Re-authenticating with the app: staff (who have one); the others are sent to the password.
+    "mfa_reauthenticate": Entry(LoggedIn(AWAY, **dict.fromkeys(STAFF_PERSONS, OK)), methods="GET+POST"),
+    "mfa_reauthenticate_webauthn": Entry(LoggedIn(), methods="GET+POST", accepted=ACCEPTED | {LOGIN}),
+    # An app: set up by whoever has none (staff already have one: sent on to it), taken
+    # away by whoever has one (the others: 404).
+    "mfa_activate_totp": Entry(
+        LoggedIn(OK, **dict.fromkeys(STAFF_PERSONS, AWAY)), methods="GET+POST", reauthenticated=True
+    ),
+    "mfa_deactivate_totp": Entry(
+        LoggedIn(NOT_FOUND, **dict.fromkeys(STAFF_PERSONS, OK)), methods="GET+POST", reauthenticated=True
+    ),
+    # Recovery codes: nobody has them yet (view and download: 404); anyone may make them.
+    "mfa_view_recovery_codes": Entry(LoggedIn(NOT_FOUND)),
+    "mfa_download_recovery_codes": Entry(LoggedIn(NOT_FOUND), reauthenticated=True),
+    "mfa_generate_recovery_codes": Entry(LoggedIn(), methods="GET+POST", reauthenticated=True),
+    "mfa_add_webauthn": Entry(LoggedIn(), methods="GET+POST", reauthenticated=True),
+    # One's own security key only (another person's, here or elsewhere: 404).
+    "mfa_remove_webauthn": Entry(
+        Owner(*PERSONS), methods="GET+POST", args={"pk": "webauthn_key"}, reauthenticated=True
+    ),
+    "mfa_edit_webauthn": Entry(Owner(*PERSONS), methods="GET+POST", args={"pk": "webauthn_key"}, reauthenticated=True),
+    # privacy: retention periods (admin), a person's own data, the broker's privacy page
+    "privacy:retention_settings": Entry(Staff("org_admin"), methods="GET+POST"),
+    "mydata:mine": Entry(LoggedIn()),
+    "mydata:export_json": Entry(LoggedIn()),
+    "mydata:export_page": Entry(LoggedIn()),
+    "mydata:erase": Entry(LoggedIn(), methods="GET+POST"),
+    # The broker's page for someone offline: export (the whole file, care data included)
+    # or erase. The view lets CASEWORK in (StaffMembership.CASEWORK_ROLES), so an admin
+    # can export a mantelzorger's care file, which the privacy page says they cannot.
+    # No login_required: anonymous gets the 404 of staff_organisation.
+    "privacy_broker:person": Entry(
+        Staff(*CARE_FILES, anonymous=NOT_FOUND),
+        methods="GET+POST",
+        args={"pk": "mantelzorger"},
+        xfail={
+            ("org_admin", "own"): "LEAK: privacy_broker:person admits org admins (CASEWORK_ROLES), so an admin "
+            "can export a mantelzorger's care file; the privacy page says only brokers can read care data"
+        },
+    ),
+    # audit: the access log (privacy officer only)
+    "audit:log": Entry(Staff("privacy_officer")),
+    "audit:export": Entry(Staff("privacy_officer")),
 }
 
 
@@ -465,6 +547,17 @@ def _markers(side: Side) -> list[str]:
     ]
 
 
+def _reauthenticate(client, user) -> None:
+    """Record in the session a re-authentication just now, in allauth's own format."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "password", reauthenticated=True)
+    request.session.save()
+
+
 def _outcome(response) -> int | str:
     if response.status_code == 302:
         login = resolve_url(settings.LOGIN_URL)
@@ -511,7 +604,9 @@ def test_who_may_open_what(client, world, url, role, scope):
     assert entry is not None, _missing_entry_message(url)
     user = world.user(role)
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
+        if entry.reauthenticated:
+            _reauthenticate(client, user)
     address = _url(world, url, entry, role, scope)
     rule = entry.rule.expect(role, scope)
     refused = _is_refusal(rule)
@@ -520,7 +615,8 @@ def test_who_may_open_what(client, world, url, role, scope):
     response = client.get(address)
     got = _outcome(response)
     if response.status_code == 200 and not isinstance(entry.rule, Secret):
-        shown = [m for m in _markers(world.b) if m.encode() in response.content]
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        shown = [m for m in _markers(world.b) if m.encode() in body]
         assert not shown, f"GET {address} as {role} ({scope}) shows organisation B's {shown}"
     if entry.methods == "POST":
         want_get = rule if role == "anonymous" else NOT_ALLOWED
@@ -533,16 +629,28 @@ def test_who_may_open_what(client, world, url, role, scope):
         if refused:
             assert posted == rule, f"POST {address} as {role} ({scope}): {posted}, expected {rule}"
         else:
-            assert posted in ACCEPTED, f"POST {address} as {role} ({scope}): {posted}, expected one of {ACCEPTED}"
+            assert posted in entry.accepted, (
+                f"POST {address} as {role} ({scope}): {posted}, expected one of {set(entry.accepted)}"
+            )
     if refused:
         written = _writes() - before
         assert written == 0, f"{address} as {role} ({scope}) was refused but wrote {written} rows"
 
 
 ADMIN_PUBLIC = ("admin:login", "admin:logout", "admin:jsi18n")
-# Refused to the superuser too: the autocomplete without its query parameters, and
-# adding to the outbox (written by the platform only; tests/test_admin.py).
-ADMIN_REFUSES_SUPERUSER = ("admin:autocomplete", "admin:notifications_notification_add")
+# Refused to the superuser too: the autocomplete without its query parameters, adding
+# to the outbox (written by the platform only; tests/test_admin.py), adding or deleting
+# rows of the append-only logs (the access log, the log of privacy rights) and adding
+# unsubscribe link ids (made on first use by notifications.links).
+ADMIN_REFUSES_SUPERUSER = (
+    "admin:autocomplete",
+    "admin:notifications_notification_add",
+    "admin:notifications_maillinkkey_add",
+    "admin:audit_accesslogentry_add",
+    "admin:audit_accesslogentry_delete",
+    "admin:privacy_rightsevent_add",
+    "admin:privacy_rightsevent_delete",
+)
 
 
 @pytest.mark.parametrize("url", ADMIN_URLS, ids=lambda u: u.name)
@@ -555,11 +663,13 @@ def test_admin_is_for_superusers_only(client, world, url):
         client.logout()
         user = world.user(role)
         if user is not None:
-            client.force_login(user)
+            log_in(client, user)
         response = client.get(address)
         if url.name in ADMIN_PUBLIC:
-            # Its own login, logout (POST only) and translations: open, never an error.
-            assert response.status_code in (200, 302, 405), f"{address} as {role}: {response.status_code}"
+            # Its own login, logout (POST only) and translations: open, never an error; the
+            # login refuses a logged-in person who is not admin staff (allauth's
+            # secure_admin_login: 403).
+            assert response.status_code in (200, 302, 403, 405), f"{address} as {role}: {response.status_code}"
         elif role == "superuser":
             allowed = (200, 302, 404, 403) if url.name in ADMIN_REFUSES_SUPERUSER else (200, 302, 404)
             assert response.status_code in allowed, f"{address}: {response.status_code}"

@@ -21,6 +21,7 @@ import pytest
 from django.db import transaction
 from hypothesis import given
 
+from tests.login import log_in
 from tests.security.hostile import VIEWS, XSS, form_data
 from tests.security.test_authorization_matrix import TABLE, URLS, _is_refusal, _url
 from tests.security.world import ROLES
@@ -85,7 +86,7 @@ def _login(client, world, role):
     client.logout()
     user = world.user(role)
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,9 @@ accepted (200, 302 or 400: a form error, never a refusal or a 500).
 **What a page shows.** Every 200 (except behind a secret) is searched for the words only
 organisation B's people and records carry (names, care notes, the requests' own words,
 e-mail addresses): a list or a page that lets one of them through fails, whatever its
-status.
+status. For every role but the brokers, the mantelzorger and the volunteer
+(``CARE_READERS``) it is also searched for organisation A's care file (the person cared
+for, the notes about them): the privacy page says only brokers read it.
 
 **Known leaks** go into ``Entry(xfail={(role, scope): reason})``: the expected status
 stays the one the rule says, the case is ``xfail(strict=True)``; fixing the leak makes
@@ -558,6 +560,19 @@ def _reauthenticate(client, user) -> None:
     request.session.save()
 
 
+# Who may read a care file of their own organisation (the privacy page: "Alleen de
+# makelaars ... Andere medewerkers van de centrale, zoals de beheerder, kunnen dat
+# niet"): the brokers and the mantelzorger it is about. The volunteer is left out of
+# this check: what a volunteer sees of the person they help is the match pages' rule.
+CARE_READERS = frozenset({"broker", "mantelzorger", "volunteer"})
+
+
+def _care_markers(side: Side) -> list[str]:
+    """Words only the care file of ``side``'s mantelzorger carries: the person cared for
+    and the notes about them."""
+    return [side.care_recipient.name, side.care_recipient.notes]
+
+
 def _outcome(response) -> int | str:
     if response.status_code == 302:
         login = resolve_url(settings.LOGIN_URL)
@@ -618,6 +633,9 @@ def test_who_may_open_what(client, world, url, role, scope):
         body = b"".join(response.streaming_content) if response.streaming else response.content
         shown = [m for m in _markers(world.b) if m.encode() in body]
         assert not shown, f"GET {address} as {role} ({scope}) shows organisation B's {shown}"
+        if role not in CARE_READERS:
+            shown = [m for m in _care_markers(world.a) if m.encode() in body]
+            assert not shown, f"GET {address} as {role} ({scope}) shows the care file's {shown}"
     if entry.methods == "POST":
         want_get = rule if role == "anonymous" else NOT_ALLOWED
         assert got == want_get, f"GET {address} as {role}: {got}, expected {want_get} (POST-only)"

@@ -29,7 +29,7 @@ from caregivers.services import mantelzorgers_erase, requests_erase
 from common.errors import DomainError
 from matches.models import CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Organisation, StaffMembership
-from neighbourhoods.selectors import is_broker_of
+from neighbourhoods.selectors import may_read_care_files
 from notifications.models import Notification
 from notifications.services import notifications_erase
 from privacy.models import InactivityWarning, RightsEvent
@@ -104,7 +104,7 @@ def record_erase(*, record, organisation: Organisation, by, reason: str) -> Eras
     """A broker erases the records their organisation holds about someone who asked
     them (by phone, in person, by letter). A login the person has stays theirs: only
     they can remove it, from "Mijn gegevens"."""
-    if not is_broker_of(by, organisation.pk) or record.subject.organisation_id != organisation.pk:
+    if not may_read_care_files(by, organisation.pk) or record.subject.organisation_id != organisation.pk:
         raise DomainError(_("U mag de gegevens van deze persoon niet wissen."))
     if reason not in RightsEvent.Reason.values or reason == RightsEvent.Reason.OWN:
         raise DomainError(_("Kies waarom u dit doet."), field="reason")

@@ -23,7 +23,8 @@ from privacy.views.mine import json_download
 
 @require_http_methods(["GET", "POST"])
 def person(request, slug: str, kind: str, pk: int):
-    organisation = staff_organisation(user=request.user, slug=slug, roles=set(StaffMembership.CASEWORK_ROLES))
+    # The whole file, care data included: brokers only (CARE_FILE_ROLES, the privacy page).
+    organisation = staff_organisation(user=request.user, slug=slug, roles=set(StaffMembership.CARE_FILE_ROLES))
     record = record_for_broker(organisation=organisation, kind_slug=kind, pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     export_form = BrokerExportForm(request.POST if action in ("export_json", "export_page") else None, prefix="export")

@@ -40,3 +40,11 @@ def _fresh_pool_cache(settings):
     pool_cache_clear()
     yield
     pool_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _sessions_in_the_cache(settings):
+    """Sessions live in the (per-process) cache, not in a table: "a refused request
+    writes nothing" is about the project's own tables, and a visitor's session row
+    (allauth keeps a sent-on visitor's state there, even before login) is not one."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"

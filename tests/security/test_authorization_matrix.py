@@ -6,11 +6,13 @@ name that is not in :data:`TABLE` fails (``test_every_url_has_an_entry`` and its
 cases) with the entry to add. Django admin has its own, smaller rule below
 (``test_admin_is_for_superusers_only``).
 
-**Who.** Eight roles, each a user of organisation A (``tests/security/world.py``):
+**Who.** Nine roles, each a user of organisation A (``tests/security/world.py``):
 ``anonymous``, ``volunteer``, ``mantelzorger``, ``help_seeker``, ``broker``,
-``org_admin``, ``municipality`` (viewer of A's municipality) and ``superuser`` (Django
-superuser, member of no organisation). Organisation B holds the same kinds of people
-and records.
+``org_admin``, ``municipality`` (viewer of A's municipality), ``privacy_officer``
+(reads A's access log) and ``superuser`` (Django superuser, member of no organisation).
+Organisation B holds the same kinds of people and records. Everybody logs in the way
+the product lets them: staff (every role with a membership, and the superuser) with
+both steps of the two-step login (``tests.login.log_in``).
 
 **Which objects (scope).** A URL with path parameters is opened three ways:
 
@@ -43,7 +45,8 @@ is said per entry (``args={"pk": "match"}``), the kinds are in :data:`KINDS`.
   organisation, or another person of the same one) 404; everybody else 404;
   anonymous to the login page.
 * ``Staff(*roles)``: "staff of own organisation": the slug is an organisation where the
-  user holds one of ``roles`` (``CASEWORK`` = broker, org admin); own scope 200, other
+  user holds one of ``roles`` (``CASEWORK`` = broker, org admin; ``CARE_FILES`` = broker
+  only, the intake desk and whatever shows a care file); own scope 200, other
   organisation or a foreign object 404; everybody else 404; anonymous to the login
   page (``anonymous=UNAUTHORISED`` for the JSON API).
 * ``Reports(staff_only=False)``: report pages: brokers and admins of the organisation,
@@ -62,7 +65,9 @@ accepted (200, 302 or 400: a form error, never a refusal or a 500).
 **What a page shows.** Every 200 (except behind a secret) is searched for the words only
 organisation B's people and records carry (names, care notes, the requests' own words,
 e-mail addresses): a list or a page that lets one of them through fails, whatever its
-status.
+status. For every role but the brokers, the mantelzorger and the volunteer
+(``CARE_READERS``) it is also searched for organisation A's care file (the person cared
+for, the notes about them): the privacy page says only brokers read it.
 
 **Known leaks** go into ``Entry(xfail={(role, scope): reason})``: the expected status
 stays the one the rule says, the case is ``xfail(strict=True)``; fixing the leak makes
@@ -82,6 +87,7 @@ from django.db import connection
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.login import log_in
 from tests.security.world import ROLES, Side, World
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +98,22 @@ LOGIN, AWAY = "login", "away"
 ACCEPTED = frozenset({200, 204, 400, AWAY})
 
 CASEWORK = ("broker", "org_admin")
-PERSONS = ("volunteer", "mantelzorger", "help_seeker", "broker", "org_admin", "municipality", "superuser")
+# Everybody who logs in with two steps: a staff membership, or the superuser.
+STAFF_PERSONS = ("broker", "org_admin", "municipality", "privacy_officer", "superuser")
+# Care files (the intake desk: requests with the person cared for, check-ins, intake
+# notes): brokers only (``StaffMembership.CARE_FILE_ROLES``; the privacy page says the
+# admin cannot read them).
+CARE_FILES = ("broker",)
+PERSONS = (
+    "volunteer",
+    "mantelzorger",
+    "help_seeker",
+    "broker",
+    "org_admin",
+    "municipality",
+    "privacy_officer",
+    "superuser",
+)
 
 
 # --- Rules ---------------------------------------------------------------------------------
@@ -183,6 +204,12 @@ class Entry:
     methods: str = "GET"  # "GET", "POST" or "GET+POST"
     args: dict[str, str] = field(default_factory=dict)  # path parameter -> kind (KINDS)
     xfail: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The person confirmed their password a moment ago (allauth asks that before the
+    # pages that change a second step); without it every such page sends them there.
+    reauthenticated: bool = False
+    # What an authorised empty POST may answer (allauth answers a wrong security key on
+    # its re-authentication page with its login page, which sends a logged-in person on).
+    accepted: frozenset = ACCEPTED
 
 
 # --- Which record a path parameter gets -------------------------------------------------------
@@ -211,12 +238,19 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     # A municipality of the organisation's working area; a broker's role there.
     "municipality": lambda side, role: side.organisation.municipalities.order_by("pk").first().pk,
     "membership": lambda side, role: side.organisation.memberships.filter(role="broker").order_by("pk").first().pk,
+    # The mantelzorger (broker's privacy page, kind "mantelzorger": the whole care file).
+    "mantelzorger": lambda side, role: side.mantelzorger.pk,
+    # A security key (WebAuthn) of the logged-in role's own user on that side.
+    # (Anonymous: the volunteer's.)
+    "webauthn_key": lambda side, role: side.webauthn_keys.get(role, side.webauthn_keys["volunteer"]),
 }
 # Parameters that are the same in both organisations (no scope of their own).
 CONSTANTS: dict[str, str] = {
     "step": "over-u",
     "key": "no-such-key",
     "uidb36": "0",
+    # The broker's privacy page: the kind of record (with ``pk``: "mantelzorger").
+    "kind": "mantelzorger",
 }
 
 
@@ -275,15 +309,15 @@ TABLE: dict[str, Entry] = {
     "caregivers:care_recipient_new": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:care_recipient_edit": Entry(Owner("mantelzorger"), methods="GET+POST", args={"pk": "care_recipient"}),
     # caregivers: the broker's intake desk
-    "caregivers_broker:queue": Entry(Staff(*CASEWORK)),
-    "caregivers_broker:new": Entry(Staff(*CASEWORK), methods="GET+POST"),
-    "caregivers_broker:detail": Entry(Staff(*CASEWORK), args={"pk": "help_request"}),
-    "caregivers_broker:intake": Entry(Staff(*CASEWORK), methods="GET+POST", args={"pk": "help_request"}),
-    "caregivers_broker:start_intake": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "help_request"}),
-    "caregivers_broker:mark_ready": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "help_request"}),
-    "caregivers_broker:refer": Entry(Staff(*CASEWORK), methods="GET+POST", args={"pk": "help_request"}),
-    "caregivers_broker:withdraw": Entry(Staff(*CASEWORK), methods="GET+POST", args={"pk": "help_request"}),
-    "caregivers_broker:reopen": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:queue": Entry(Staff(*CARE_FILES)),
+    "caregivers_broker:new": Entry(Staff(*CARE_FILES), methods="GET+POST"),
+    "caregivers_broker:detail": Entry(Staff(*CARE_FILES), args={"pk": "help_request"}),
+    "caregivers_broker:intake": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers_broker:start_intake": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:mark_ready": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:refer": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers_broker:withdraw": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers_broker:reopen": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     # matches: the people's own pages
     "matching_people:mine": Entry(LoggedIn()),
     "matching_people:accept": Entry(Owner("volunteer"), methods="POST", args={"pk": "volunteer_match"}),
@@ -342,6 +376,47 @@ TABLE: dict[str, Entry] = {
     "neighbourhoods:settings_area_add": Entry(Staff("org_admin"), methods="POST"),
     "neighbourhoods:settings_area_remove": Entry(Staff("org_admin"), methods="POST", args={"pk": "municipality"}),
     "matching_settings:weights": Entry(Staff("org_admin"), methods="GET+POST"),
+    # two-step login (allauth mfa). Everybody has a security key; staff have an app
+    # (TOTP) as well. The pages that change a second step ask for the password first:
+    # the table opens them right after it (``reauthenticated``).
+    "mfa_index": Entry(LoggedIn()),
+    "mfa_list_webauthn": Entry(LoggedIn()),
+    # Steps of a login or re-authentication that is not under way: sent on.
+    "mfa_authenticate": Entry(LoggedIn(AWAY), methods="GET+POST"),
+    # Re-authenticating with the app: staff (who have one); the others are sent to the password.
+    "mfa_reauthenticate": Entry(LoggedIn(AWAY, **dict.fromkeys(STAFF_PERSONS, OK)), methods="GET+POST"),
+    "mfa_reauthenticate_webauthn": Entry(LoggedIn(), methods="GET+POST", accepted=ACCEPTED | {LOGIN}),
+    # An app: set up by whoever has none (staff already have one: sent on to it), taken
+    # away by whoever has one (the others: 404).
+    "mfa_activate_totp": Entry(
+        LoggedIn(OK, **dict.fromkeys(STAFF_PERSONS, AWAY)), methods="GET+POST", reauthenticated=True
+    ),
+    "mfa_deactivate_totp": Entry(
+        LoggedIn(NOT_FOUND, **dict.fromkeys(STAFF_PERSONS, OK)), methods="GET+POST", reauthenticated=True
+    ),
+    # Recovery codes: nobody has them yet (view and download: 404); anyone may make them.
+    "mfa_view_recovery_codes": Entry(LoggedIn(NOT_FOUND)),
+    "mfa_download_recovery_codes": Entry(LoggedIn(NOT_FOUND), reauthenticated=True),
+    "mfa_generate_recovery_codes": Entry(LoggedIn(), methods="GET+POST", reauthenticated=True),
+    "mfa_add_webauthn": Entry(LoggedIn(), methods="GET+POST", reauthenticated=True),
+    # One's own security key only (another person's, here or elsewhere: 404).
+    "mfa_remove_webauthn": Entry(
+        Owner(*PERSONS), methods="GET+POST", args={"pk": "webauthn_key"}, reauthenticated=True
+    ),
+    "mfa_edit_webauthn": Entry(Owner(*PERSONS), methods="GET+POST", args={"pk": "webauthn_key"}, reauthenticated=True),
+    # privacy: retention periods (admin), a person's own data, the broker's privacy page
+    "privacy:retention_settings": Entry(Staff("org_admin"), methods="GET+POST"),
+    "mydata:mine": Entry(LoggedIn()),
+    "mydata:export_json": Entry(LoggedIn()),
+    "mydata:export_page": Entry(LoggedIn()),
+    "mydata:erase": Entry(LoggedIn(), methods="GET+POST"),
+    # The broker's page for someone offline: export (the whole file, care data included)
+    # or erase: brokers only (StaffMembership.CARE_FILE_ROLES), as the privacy page says.
+    # No login_required: anonymous gets the 404 of staff_organisation.
+    "privacy_broker:person": Entry(Staff(*CARE_FILES, anonymous=NOT_FOUND), methods="GET+POST", args={"pk": "mantelzorger"}),
+    # audit: the access log (privacy officer only)
+    "audit:log": Entry(Staff("privacy_officer")),
+    "audit:export": Entry(Staff("privacy_officer")),
 }
 
 
@@ -475,6 +550,30 @@ def _markers(side: Side) -> list[str]:
     ]
 
 
+def _reauthenticate(client, user) -> None:
+    """Record in the session a re-authentication just now, in allauth's own format."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "password", reauthenticated=True)
+    request.session.save()
+
+
+# Who may read a care file of their own organisation (the privacy page: "Alleen de
+# makelaars ... Andere medewerkers van de centrale, zoals de beheerder, kunnen dat
+# niet"): the brokers and the mantelzorger it is about. The volunteer is left out of
+# this check: what a volunteer sees of the person they help is the match pages' rule.
+CARE_READERS = frozenset({"broker", "mantelzorger", "volunteer"})
+
+
+def _care_markers(side: Side) -> list[str]:
+    """Words only the care file of ``side``'s mantelzorger carries: the person cared for
+    and the notes about them."""
+    return [side.care_recipient.name, side.care_recipient.notes]
+
+
 def _outcome(response) -> int | str:
     if response.status_code == 302:
         login = resolve_url(settings.LOGIN_URL)
@@ -521,7 +620,9 @@ def test_who_may_open_what(client, world, url, role, scope):
     assert entry is not None, _missing_entry_message(url)
     user = world.user(role)
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
+        if entry.reauthenticated:
+            _reauthenticate(client, user)
     address = _url(world, url, entry, role, scope)
     rule = entry.rule.expect(role, scope)
     refused = _is_refusal(rule)
@@ -530,8 +631,12 @@ def test_who_may_open_what(client, world, url, role, scope):
     response = client.get(address)
     got = _outcome(response)
     if response.status_code == 200 and not isinstance(entry.rule, Secret):
-        shown = [m for m in _markers(world.b) if m.encode() in response.content]
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        shown = [m for m in _markers(world.b) if m.encode() in body]
         assert not shown, f"GET {address} as {role} ({scope}) shows organisation B's {shown}"
+        if role not in CARE_READERS:
+            shown = [m for m in _care_markers(world.a) if m.encode() in body]
+            assert not shown, f"GET {address} as {role} ({scope}) shows the care file's {shown}"
     if entry.methods == "POST":
         want_get = rule if role == "anonymous" else NOT_ALLOWED
         assert got == want_get, f"GET {address} as {role}: {got}, expected {want_get} (POST-only)"
@@ -543,16 +648,28 @@ def test_who_may_open_what(client, world, url, role, scope):
         if refused:
             assert posted == rule, f"POST {address} as {role} ({scope}): {posted}, expected {rule}"
         else:
-            assert posted in ACCEPTED, f"POST {address} as {role} ({scope}): {posted}, expected one of {ACCEPTED}"
+            assert posted in entry.accepted, (
+                f"POST {address} as {role} ({scope}): {posted}, expected one of {set(entry.accepted)}"
+            )
     if refused:
         written = _writes() - before
         assert written == 0, f"{address} as {role} ({scope}) was refused but wrote {written} rows"
 
 
 ADMIN_PUBLIC = ("admin:login", "admin:logout", "admin:jsi18n")
-# Refused to the superuser too: the autocomplete without its query parameters, and
-# adding to the outbox (written by the platform only; tests/test_admin.py).
-ADMIN_REFUSES_SUPERUSER = ("admin:autocomplete", "admin:notifications_notification_add")
+# Refused to the superuser too: the autocomplete without its query parameters, adding
+# to the outbox (written by the platform only; tests/test_admin.py), adding or deleting
+# rows of the append-only logs (the access log, the log of privacy rights) and adding
+# unsubscribe link ids (made on first use by notifications.links).
+ADMIN_REFUSES_SUPERUSER = (
+    "admin:autocomplete",
+    "admin:notifications_notification_add",
+    "admin:notifications_maillinkkey_add",
+    "admin:audit_accesslogentry_add",
+    "admin:audit_accesslogentry_delete",
+    "admin:privacy_rightsevent_add",
+    "admin:privacy_rightsevent_delete",
+)
 
 
 @pytest.mark.parametrize("url", ADMIN_URLS, ids=lambda u: u.name)
@@ -565,11 +682,13 @@ def test_admin_is_for_superusers_only(client, world, url):
         client.logout()
         user = world.user(role)
         if user is not None:
-            client.force_login(user)
+            log_in(client, user)
         response = client.get(address)
         if url.name in ADMIN_PUBLIC:
-            # Its own login, logout (POST only) and translations: open, never an error.
-            assert response.status_code in (200, 302, 405), f"{address} as {role}: {response.status_code}"
+            # Its own login, logout (POST only) and translations: open, never an error; the
+            # login refuses a logged-in person who is not admin staff (allauth's
+            # secure_admin_login: 403).
+            assert response.status_code in (200, 302, 403, 405), f"{address} as {role}: {response.status_code}"
         elif role == "superuser":
             allowed = (200, 302, 404, 403) if url.name in ADMIN_REFUSES_SUPERUSER else (200, 302, 404)
             assert response.status_code in allowed, f"{address}: {response.status_code}"
@@ -586,3 +705,23 @@ def test_the_write_counter_sees_a_write(world):
     before = _writes()
     HelpRequest.objects.filter(pk=world.a.carer_request.pk).update(description="anders")
     assert _writes() - before == 1
+
+
+def test_an_admin_cannot_export_a_care_file(client, world):
+    """An organisation admin who asks for a mantelzorger's file "by phone" does not get
+    the notes about the person cared for: only brokers read care files (the privacy
+    page). The broker can (the check that this test can fail)."""
+    from privacy.forms import BROKER_REASONS
+
+    address = reverse(
+        "privacy_broker:person",
+        kwargs={"slug": world.a.organisation.slug, "kind": "mantelzorger", "pk": world.a.mantelzorger.pk},
+    )
+    data = {"action": "export_page", "export-reason": BROKER_REASONS[0][0]}
+    log_in(client, world.a.users["broker"])
+    assert world.a.care_recipient.notes.encode() in client.post(address, data).content
+    client.logout()
+    log_in(client, world.a.users["org_admin"])
+    response = client.post(address, data)
+    assert world.a.care_recipient.notes.encode() not in response.content
+    assert response.status_code == NOT_FOUND

@@ -134,6 +134,20 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "volunteers.forms.PauseForm": _none,
     "volunteers.forms.DeleteAccountForm": _none,
     "volunteers.forms.VogForm": _none,
+    # Two-step login: the security key forms (allauth's, with a safe answer field); a
+    # key ceremony is begun first, as its page does, so that the answer is checked
+    # against a real challenge.
+    "accounts.forms.AddSecurityKeyForm": lambda w: _key_ceremony(w, "broker", register=True),
+    "accounts.forms.SecurityKeyAnswerForm": lambda w: _key_ceremony(w, "broker", register=False),
+    "accounts.forms.SecurityKeyConfirmForm": lambda w: _key_ceremony(w, "volunteer", register=False),
+    # The privacy officer's filter of the access log.
+    "audit.forms.AccessLogFilterForm": _none,
+    # Privacy: the broker's export and erasure for someone offline, one's own erasure,
+    # the admin's retention periods.
+    "privacy.forms.BrokerExportForm": lambda w: {"prefix": "export"},
+    "privacy.forms.BrokerEraseForm": lambda w: {"prefix": "erase"},
+    "privacy.forms.EraseAccountForm": _none,
+    "privacy.forms.RetentionSettingsForm": lambda w: {"months": _retention_months(w)},
     "volunteers.forms.VolunteerFilter": lambda w: {
         "queryset": _volunteers_of(w),
         "organisation": w.a.organisation,
@@ -169,6 +183,42 @@ def _preferences(world: World):
     from notifications.services import preferences_for
 
     return preferences_for(world.a.users["broker"].email)
+
+
+def _retention_months(world: World) -> dict[str, int]:
+    from privacy.retention import retention_months
+
+    return retention_months(organisation=world.a.organisation)
+
+
+def _key_ceremony(world: World, role: str, *, register: bool) -> dict:
+    """Begin a security key's registration or authentication for ``role``'s user in the
+    request of :func:`_allauth_request` (its state lives in that session); the form's
+    keyword arguments."""
+    from allauth.mfa.webauthn.internal import auth
+
+    person = world.a.users[role]
+    if register:
+        auth.begin_registration(person, False)
+    else:
+        auth.begin_authentication(person)
+    return {"user": person}
+
+
+@pytest.fixture(autouse=True)
+def _allauth_request():
+    """allauth's forms read the request (its session) from allauth's request context, as
+    in its views: a request with a fresh session."""
+    from allauth.core import context
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request.user = AnonymousUser()
+    with context.request_context(request):
+        yield request
 
 
 def _fields(form: forms.BaseForm) -> dict[str, list[str] | None]:

@@ -21,8 +21,9 @@ import pytest
 from django.db import transaction
 from hypothesis import given
 
+from tests.login import log_in
 from tests.security.hostile import VIEWS, XSS, form_data
-from tests.security.test_authorization_matrix import TABLE, URLS, _is_refusal, _url
+from tests.security.test_authorization_matrix import TABLE, URLS, _is_refusal, _reauthenticate, _url
 from tests.security.world import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -81,11 +82,13 @@ def _role_for(entry) -> str | None:
     return None
 
 
-def _login(client, world, role):
+def _login(client, world, role, entry=None):
     client.logout()
     user = world.user(role)
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
+        if entry is not None and entry.reauthenticated:
+            _reauthenticate(client, user)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +107,8 @@ def page_forms(world, django_db_blocker):
                 if entry is None or entry.methods == "POST" or entry.rule.expect(role, "own") != 200:
                     continue
                 address = _url(world, url, entry, role, "own" if url.params else "-")
+                if entry.reauthenticated:
+                    _login(client, world, role, entry)
                 with transaction.atomic():
                     response = client.get(address)
                     transaction.set_rollback(True)
@@ -152,7 +157,7 @@ def _hostile(client, world, url, role, page_forms, method):
     send = client.post if method == "post" else client.get
 
     def one(data):
-        _login(client, world, role)
+        _login(client, world, role, entry)
         with transaction.atomic():
             response = send(address, data)
             transaction.set_rollback(True)
@@ -163,7 +168,8 @@ def _hostile(client, world, url, role, page_forms, method):
         for sent in (value, [value, value]) if method == "post" else (value,):
             response = one(dict.fromkeys(fields, sent))
             if value == XSS and response.status_code == 200:
-                assert XSS.encode() not in response.content, f"{address} shows {XSS} unescaped"
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                assert XSS.encode() not in body, f"{address} shows {XSS} unescaped"
 
     @VIEWS
     @given(data=form_data(fields))

@@ -3,7 +3,7 @@
 
 Organisation A and organisation B each get: a volunteer, a mantelzorger (with a person
 cared for, a burden check-in and a respite request), a help seeker (with a request),
-a broker, an organisation admin and a municipality viewer; three matches (proposed,
+a broker, an organisation admin, a municipality viewer and a privacy officer; three matches (proposed,
 accepted by the volunteer, active with hours), a batch run, e-mail link secrets, a
 calendar feed and an unsubscribe token. Organisation A has a second volunteer,
 mantelzorger and help seeker with the same records (``peer``), for "another person of
@@ -33,6 +33,7 @@ ROLES = (
     "broker",
     "org_admin",
     "municipality",
+    "privacy_officer",
     "superuser",
 )
 
@@ -59,8 +60,9 @@ class Side:
     batch_run: Any  # finished, with a (empty) result
     running_run: Any  # still computing (its progress page)
     link_secrets: dict[str, str]  # purpose -> secret, for match_proposed
-    feed_token: str  # the volunteer's calendar feed
+    feed_token: str  # the volunteer's calendar feed (the plain token; only its hash is stored)
     unsubscribe_token: str  # the volunteer's address, "proposals"
+    webauthn_keys: dict[str, int] = field(default_factory=dict)  # role -> its user's security key
 
 
 @dataclass
@@ -95,7 +97,7 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
         UserFactory,
         VolunteerFactory,
     )
-    from matches.calendar import calendar_feed_for
+    from matches.calendar import calendar_feed_reset
     from matches.links import match_link_create
     from matches.models import BatchRun, HoursEntry, Match, MatchEvent, MatchLinkToken
     from neighbourhoods.models import StaffMembership
@@ -210,6 +212,9 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
             role=StaffMembership.Role.MUNICIPALITY,
             municipality=municipality,
         )
+        StaffMembershipFactory(
+            user=users["privacy_officer"], organisation=organisation, role=StaffMembership.Role.PRIVACY_OFFICER
+        )
         run = BatchRun.objects.create(
             organisation=organisation,
             started_by=broker,
@@ -242,7 +247,7 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
         batch_run=run,
         running_run=running,
         link_secrets={p: match_link_create(match=proposed, purpose=p) for p in MatchLinkToken.Purpose.values},
-        feed_token=calendar_feed_for(users["volunteer"]).token,
+        feed_token=calendar_feed_reset(user=users["volunteer"])[1],
         unsubscribe_token=unsubscribe_token(users["volunteer"].email, "proposals"),
     )
 
@@ -260,4 +265,83 @@ def world_build() -> World:
         b = _side("b", skills=skills)
         peer = _side("a2", skills=skills, within=a)
         superuser = User.objects.create_superuser(email="root@example.nl", password="x-Very-secret-1")
+        _second_steps(a, b, peer, superuser)
+        # The superuser belongs to no side: in B and peer scope they get someone else's key.
+        a.webauthn_keys = _keys({**a.users, "superuser": superuser})
+        for side in (b, peer):
+            side.webauthn_keys = _keys({**side.users, "superuser": side.users["broker"]})
     return World(a=a, b=b, peer=peer, superuser=superuser)
+
+
+def _second_steps(*sides_and_users) -> None:
+    """Every user gets a security key (WebAuthn; the owner-only key pages); staff, who log
+    in with two steps (``tests.login.log_in``), an app (TOTP) first, once, so that logging
+    in during a test writes nothing (and a refused request's write count starts from a
+    quiet session)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from accounts.two_step import SECOND_STEP_TYPES, two_step_required
+    from tests.login import TEST_TOTP_SECRET
+
+    users = []
+    for item in sides_and_users:
+        users.extend(item.users.values() if isinstance(item, Side) else [item])
+    for user in {u.pk: u for u in users}.values():
+        if two_step_required(user) and not Authenticator.objects.filter(user=user, type__in=SECOND_STEP_TYPES).exists():
+            TOTP.activate(user, TEST_TOTP_SECRET)
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).exists():
+            Authenticator.objects.create(
+                user=user,
+                type=Authenticator.Type.WEBAUTHN,
+                data={"name": "Sleutel", "credential": _security_key_credential()},
+            )
+
+
+def _keys(users: dict) -> dict[str, int]:
+    from allauth.mfa.models import Authenticator
+
+    return {
+        role: Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).values_list("pk", flat=True)[0]
+        for role, user in users.items()
+    }
+
+
+def _security_key_credential() -> dict:
+    """A security key's registration as the browser sends it (what allauth stores): a
+    fresh P-256 key pair with a "none" attestation, made with fido2 (allauth's own
+    WebAuthn library), so that every page that reads the key (the list, the second step
+    with a key) works as with a real one."""
+    import hashlib
+    import json
+    import os
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from fido2.cose import ES256
+    from fido2.webauthn import (
+        AttestationObject,
+        AttestedCredentialData,
+        AuthenticatorAttestationResponse,
+        AuthenticatorData,
+        CollectedClientData,
+        RegistrationResponse,
+    )
+
+    credential_id = os.urandom(16)
+    public_key = ES256.from_cryptography_key(ec.generate_private_key(ec.SECP256R1()).public_key())
+    auth_data = AuthenticatorData.create(
+        hashlib.sha256(b"testserver").digest(),
+        AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.AT,
+        0,
+        AttestedCredentialData.create(b"\0" * 16, credential_id, public_key),
+    )
+    response = RegistrationResponse(
+        raw_id=credential_id,
+        response=AuthenticatorAttestationResponse(
+            client_data=CollectedClientData.create(
+                type="webauthn.create", challenge=os.urandom(16), origin="http://testserver"
+            ),
+            attestation_object=AttestationObject.create("none", auth_data, {}),
+        ),
+    )
+    return json.loads(json.dumps(dict(response)))

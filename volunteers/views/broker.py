@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import DomainError
 from neighbourhoods.models import StaffMembership
-from neighbourhoods.selectors import skills_sorted, staff_organisation
+from neighbourhoods.selectors import may_read_care_files, skills_sorted, staff_organisation
 from volunteers.forms import VogForm, VolunteerFilter
 from volunteers.selectors import (
     VOG_EXPIRING_DAYS,
@@ -85,6 +85,8 @@ def volunteer_detail(request, slug, pk):
             "target_groups": volunteer_target_group_labels(volunteer),
             "vog_history": volunteer_vog_history(volunteer),
             "today": today,
+            # Export and erasure on someone's behalf are the broker's (privacy page).
+            "may_act_for_person": may_read_care_files(request.user, organisation.pk),
         },
     )
 

@@ -193,3 +193,15 @@ def test_the_person_pages_link_to_the_privacy_page(client, scene, offline, volun
     volunteer = volunteer_person.extra["volunteer"]
     vpage = client.get(reverse("volunteers_broker:detail", kwargs={"slug": scene.org.slug, "pk": volunteer.pk}))
     assert url(scene.org, "vrijwilliger", volunteer.pk) in vpage.content.decode()
+
+
+def test_the_volunteer_page_offers_the_privacy_page_to_brokers_only(client, scene, volunteer_person):
+    volunteer = volunteer_person.extra["volunteer"]
+    page = reverse("volunteers_broker:detail", kwargs={"slug": scene.org.slug, "pk": volunteer.pk})
+    target = url(scene.org, "vrijwilliger", volunteer.pk)
+    log_in(client, scene.broker)
+    assert target in client.get(page).content.decode()
+    client.logout()
+    log_in(client, scene.admin)
+    response = client.get(page)
+    assert response.status_code == 200 and target not in response.content.decode()

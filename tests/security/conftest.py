@@ -12,13 +12,15 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import transaction
+    from django.test import override_settings
 
     from matching.loaders import pool_cache_clear
     from tests.security.world import world_build
 
-    with django_db_blocker.unblock():
+    # The organisations' logos are files: in a folder of this module's own.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         outer = transaction.atomic()
         outer.__enter__()
         try:

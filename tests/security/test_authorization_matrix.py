@@ -369,6 +369,8 @@ TABLE: dict[str, Entry] = {
     # neighbourhoods
     "neighbourhoods:lookup": Entry(Public()),
     "neighbourhoods:team": Entry(Staff("org_admin")),
+    # The logo file: any staff role of the organisation (not the superuser: no membership).
+    "neighbourhoods:logo": Entry(Staff("broker", "org_admin", "municipality", "privacy_officer")),
     "neighbourhoods:team_invite": Entry(Staff("org_admin"), methods="POST"),
     "neighbourhoods:team_remove": Entry(Staff("org_admin"), methods="POST", args={"pk": "membership"}),
     "neighbourhoods:settings": Entry(Staff("org_admin"), methods="GET+POST"),
@@ -413,7 +415,9 @@ TABLE: dict[str, Entry] = {
     # The broker's page for someone offline: export (the whole file, care data included)
     # or erase: brokers only (StaffMembership.CARE_FILE_ROLES), as the privacy page says.
     # No login_required: anonymous gets the 404 of staff_organisation.
-    "privacy_broker:person": Entry(Staff(*CARE_FILES, anonymous=NOT_FOUND), methods="GET+POST", args={"pk": "mantelzorger"}),
+    "privacy_broker:person": Entry(
+        Staff(*CARE_FILES, anonymous=NOT_FOUND), methods="GET+POST", args={"pk": "mantelzorger"}
+    ),
     # audit: the access log (privacy officer only)
     "audit:log": Entry(Staff("privacy_officer")),
     "audit:export": Entry(Staff("privacy_officer")),

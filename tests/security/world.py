@@ -252,6 +252,19 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
     )
 
 
+# The smallest valid PNG (1 x 1, transparent): the organisation logo the staff pages show.
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+
+def _give_logo(organisation) -> None:
+    from django.core.files.base import ContentFile
+
+    organisation.logo.save(f"{organisation.slug}.png", ContentFile(PNG_1X1), save=True)
+
+
 def world_build() -> World:
     from accounts.models import User
     from neighbourhoods.models import Skill
@@ -264,6 +277,8 @@ def world_build() -> World:
         a = _side("a", skills=skills)
         b = _side("b", skills=skills)
         peer = _side("a2", skills=skills, within=a)
+        for side in (a, b):
+            _give_logo(side.organisation)
         superuser = User.objects.create_superuser(email="root@example.nl", password="x-Very-secret-1")
         _second_steps(a, b, peer, superuser)
         # The superuser belongs to no side: in B and peer scope they get someone else's key.

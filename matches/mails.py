@@ -1,6 +1,6 @@
 """Who hears what when a match moves, and the periodic reminders.
 
-Everything goes through the outbox (``notifications.services.notification_queue``)
+Everything goes through the outbox (``notifications.services.mail_queue``)
 inside the transaction of the change, with a key that makes it happen once:
 
 =========================  ==============================================  ===========
@@ -47,9 +47,8 @@ from caregivers.models import HelpRequest
 from matches.models import Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
-from notifications.mail import render_mail
 from notifications.models import Category
-from notifications.services import notification_queue, wants_mail
+from notifications.services import mail_queue, wants_mail
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Status = Match.Status
@@ -62,17 +61,13 @@ DIGEST_UNTIL_HOUR = 12
 
 
 def _queue(*, key: str, template: str, context: dict, to_email: str, category: str, user=None, match=None, org=None):
-    if not to_email or not wants_mail(to_email, category, user=user):
-        return None
-    mail = render_mail(f"matches/email/{template}", context, to_email=to_email, category=category)
-    return notification_queue(
+    return mail_queue(
+        template=f"matches/email/{template}",
+        context=context,
         key=key,
         kind=template,
         category=category,
         to_email=to_email,
-        subject=mail.subject,
-        body=mail.body,
-        html=mail.html,
         user=user,
         organisation=org or (match.organisation if match is not None else None),
         match=match,

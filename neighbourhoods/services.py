@@ -341,9 +341,8 @@ def staff_invite(*, user, organisation: Organisation, base_url: str | None = Non
     from django.urls import reverse
 
     from notifications.links import absolute
-    from notifications.mail import render_mail
     from notifications.models import Category
-    from notifications.services import notification_queue
+    from notifications.services import mail_queue
 
     path = reverse(
         "account_reset_password_from_key",
@@ -355,15 +354,13 @@ def staff_invite(*, user, organisation: Organisation, base_url: str | None = Non
         "action_label": _("Wachtwoord kiezen"),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
-    mail = render_mail("neighbourhoods/email/admin_invite", context, to_email=user.email, category=Category.ACCOUNT)
-    return notification_queue(
+    return mail_queue(
+        template="neighbourhoods/email/admin_invite",
+        context=context,
         key=f"account:staff_invite:{organisation.pk}:{user.pk}:{uuid.uuid4().hex}",
         kind="staff_invite",
         category=Category.ACCOUNT,
         to_email=user.email,
-        subject=mail.subject,
-        body=mail.body,
-        html=mail.html,
         user=user,
         organisation=organisation,
     )

@@ -158,6 +158,40 @@ def notification_queue(
 DELIVER_TASK = "notifications.tasks.deliver_notification"
 
 
+def mail_queue(
+    *,
+    template: str,
+    context: dict,
+    key: str,
+    kind: str,
+    category: str,
+    to_email: str,
+    user=None,
+    organisation=None,
+    match=None,
+) -> Notification | None:
+    """Render ``template`` (``<template>.txt`` and, where it exists, ``.html``; see
+    :func:`notifications.mail.render_mail`) and put it in the outbox with
+    :func:`notification_queue`. Nothing is rendered for someone who does not want it."""
+    from notifications.mail import render_mail
+
+    if not to_email or not wants_mail(to_email, category, user=user):
+        return None
+    mail = render_mail(template, context, to_email=to_email, category=category)
+    return notification_queue(
+        key=key,
+        kind=kind,
+        category=category,
+        to_email=to_email,
+        subject=mail.subject,
+        body=mail.body,
+        html=mail.html,
+        user=user,
+        organisation=organisation,
+        match=match,
+    )
+
+
 def notification_enqueue(pk: int) -> bool:
     """Hand one row to Celery. Never raises: when the broker cannot be reached (or an
     eager delivery failed) the row stays in the outbox for :func:`outbox_drain`."""

@@ -52,9 +52,8 @@ from common.errors import DomainError
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
-from notifications.mail import render_mail
 from notifications.models import Category, Notification
-from notifications.services import notification_queue, outbox_purgeable, preferences_erase
+from notifications.services import mail_queue, outbox_purgeable, preferences_erase
 from privacy.models import InactivityWarning, RetentionSettings
 from privacy.schedule import (
     ACCOUNT_WARNING_DAYS,
@@ -378,15 +377,13 @@ def _accounts_warn_send(ids: list[int], ctx: Context) -> None:
             "months": ctx.months["accounts"],
             "organisation": ctx.organisation,
         }
-        mail = render_mail("privacy/email/inactive_warning", context, to_email=user.email, category=Category.ACCOUNT)
-        notification_queue(
+        mail_queue(
+            template="privacy/email/inactive_warning",
+            context=context,
             key=f"privacy-inactive:{user.pk}:{ctx.now:%Y%m%d}",
             kind="inactive_warning",
             category=Category.ACCOUNT,
             to_email=user.email,
-            subject=mail.subject,
-            body=mail.body,
-            html=mail.html,
             user=user,
             organisation=ctx.organisation,
         )

@@ -353,10 +353,12 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)  # one year
 # includeSubDomains binds every subdomain of the site's domain to HTTPS: on in production
 # (issue #13), off with SECURE_HSTS_INCLUDE_SUBDOMAINS=0 where a subdomain still serves
-# plain HTTP. Preload puts the domain in the browsers' own lists for years: the operator
-# decides, so it is off unless set (`check --deploy` then warns security.W021).
+# plain HTTP. The preload directive is on in production too (issue #13: `check --deploy`
+# without warnings); it only says the site agrees to be in the browsers' built-in HTTPS
+# lists: nothing happens until the domain's operator submits it at hstspreload.org.
+# SECURE_HSTS_PRELOAD=0 leaves it out (`check --deploy` then warns security.W021).
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Another site learns nothing of our addresses (they hold ids and secret tokens);

@@ -82,6 +82,7 @@ def generate(*, requests: int, volunteers: int, seed: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
+    from caregivers.burden import requests_burden_refresh
     from caregivers.models import BurdenCheckIn, HelpRequest, Mantelzorger, RequestEvent, RequestSlot
     from matches.models import Evaluation, HoursEntry, Match, MatchEvent
     from neighbourhoods.models import Municipality, Neighbourhood, Organisation, Skill, StaffMembership
@@ -391,6 +392,7 @@ def generate(*, requests: int, volunteers: int, seed: int) -> dict:
         w.insert(Evaluation, ("match", "goal_reached", "next_step", "by", "created_at"), evaluations)
         w.insert(HoursEntry, ("match", "date", "hours", "approved_at", "approved_by", "created_at"), hours)
         w.insert(BurdenCheckIn, ("mantelzorger", "score", "no_time_for_self", "created_at"), checkins)
+        requests_burden_refresh(requests=HelpRequest.objects.filter(organisation=organisation))
     w.finish(
         [Volunteer, AvailabilitySlot, Volunteer.skills.through, Mantelzorger, HelpRequest]
         + [HelpRequest.skills.through, RequestSlot, RequestEvent, Match, MatchEvent, Evaluation, HoursEntry]

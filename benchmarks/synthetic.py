@@ -1079,6 +1079,7 @@ def requests_write(
     cared for and burden check-ins."""
     from django.db import transaction
 
+    from caregivers.burden import requests_burden_refresh
     from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestDate, RequestSlot
     from neighbourhoods.models import Skill
 
@@ -1200,6 +1201,8 @@ def requests_write(
             ("request", "date", "start", "end"),
             ((first_req + i, w.date(o), w.time(s), w.time(e)) for i, o, s, e in r.dates),
         )
+        # The rows were written without the model's signals: store the burden flag the queue ranks by.
+        requests_burden_refresh(requests=HelpRequest.objects.filter(organisation=organisation))
     return {"mantelzorgers": len(mz_rows), "households_again": reused, "first_id": first_req}
 
 

@@ -9,6 +9,7 @@ class CaregiversConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import profile_source, role_source
         from audit.registry import subject_finder
+        from caregivers import burden  # noqa: F401 -- connects the receivers that keep burden_high in step
         from caregivers.access import subjects_named
         from caregivers.selectors import caregiver_roles, mantelzorger_profile
 

@@ -17,13 +17,15 @@ happened.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -38,6 +40,7 @@ from caregivers.models import (
     RequestSlot,
 )
 from caregivers.priority import (
+    URGENCY_VALUE,
     known_urgency,
     priority_int,
     priority_key,
@@ -106,47 +109,92 @@ class QueueEntry:
         return None if self.priority is None else priority_percent(self.priority)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class _Rank:
-    sort_key: tuple
     pk: int
-    priority: float | None
-    waiting_days: int
-    waiting_long: bool
-    burden_high: bool
+    priority: float | None  # None when the request is no longer open
+    burden_high: bool | None  # the stored flag the open request was ranked by
 
 
-def _ranks(*, queryset: QuerySet[HelpRequest], organisation: Organisation, now: datetime.datetime) -> list[_Rank]:
-    """Rank the (filtered) requests with two light queries, whatever their number.
+class _RankedQueue:
+    """The filtered requests in queue order, read one slice at a time.
 
     Open requests come first, in the order of :func:`caregivers.priority.priority_key`
     (the order the matching engine's greedy pass uses too: highest priority, then
-    oldest, then lowest id); the others follow, the most recently changed first."""
-    rows = list(
-        queryset.annotate(latest_checkin_id=_latest_checkin_id())
-        .order_by()
-        .values_list("pk", "status", "urgency", "created_at", "status_changed_at", "latest_checkin_id")
-    )
-    checkins = _checkins([row[5] for row in rows])
-    flag_after = datetime.timedelta(days=organisation.waiting_flag_days)
-    ranks = []
-    for pk, status, urgency, created_at, changed_at, checkin_id in rows:
-        checkin = checkins.get(checkin_id)
-        burden_high = bool(checkin and checkin.is_high)
-        days = waiting_days(created_at=created_at, now=now)
-        if status in OPEN_STATUSES:
-            priority = request_priority(
-                urgency=known_urgency(urgency), created_at=created_at, burden_high=burden_high, now=now
-            )
-            key = (0, *priority_key(units=priority_int(priority), created_at=created_at, pk=pk))
-            waiting_long = now - created_at > flag_after
-        else:
-            priority = None
-            key = (1, -(changed_at or created_at).timestamp(), -pk)
-            waiting_long = False
-        ranks.append(_Rank(key, pk, priority, days, waiting_long, burden_high))
-    ranks.sort()
-    return ranks
+    oldest, then lowest id); the others follow, the most recently changed first.
+
+    The work per slice does not grow with the number of requests. The rule's inputs
+    are the urgency, the stored burden flag (``HelpRequest.burden_high``,
+    :mod:`caregivers.burden`) and the days waited; among requests with the same urgency
+    and burden, an older one never has less priority. So each of those few groups,
+    read oldest first from an index, is already in queue order, and merging their
+    heads by the rule's own key gives the queue: a slice up to position ``n`` needs at
+    most ``n`` rows of each group. The closed part is ordered by the database."""
+
+    def __init__(self, *, queryset: QuerySet[HelpRequest], now: datetime.datetime):
+        self.open = queryset.filter(status__in=OPEN_STATUSES).order_by()
+        self.other = queryset.exclude(status__in=OPEN_STATUSES).order_by(
+            Coalesce("status_changed_at", "created_at").desc(), "-pk"
+        )
+        self.now = now
+        self._open_count: int | None = None
+        self._count: int | None = None
+
+    def open_count(self) -> int:
+        if self._open_count is None:
+            self._open_count = self.open.count()
+        return self._open_count
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.open_count() + self.other.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _groups(self) -> list[tuple[str, bool, QuerySet[HelpRequest]]]:
+        default = known_urgency("")  # what an urgency the rule does not know counts as
+        groups = []
+        for urgency in URGENCY_VALUE:
+            same = Q(urgency=urgency)
+            if urgency == default:
+                same |= ~Q(urgency__in=list(URGENCY_VALUE))
+            for burden in (False, True):
+                groups.append((urgency, burden, self.open.filter(same, burden_high=burden)))
+        return groups
+
+    def _open_ranks(self, stop: int) -> Iterator[_Rank]:
+        """The first ``stop`` open requests in queue order."""
+        now = self.now
+
+        def ranked(urgency: str, burden: bool, rows) -> Iterator[tuple[tuple, _Rank]]:
+            for pk, created_at in rows:
+                priority = request_priority(urgency=urgency, created_at=created_at, burden_high=burden, now=now)
+                key = priority_key(units=priority_int(priority), created_at=created_at, pk=pk)
+                yield key, _Rank(pk, priority, burden)
+
+        streams = [
+            ranked(urgency, burden, group.order_by("created_at", "pk").values_list("pk", "created_at")[:stop])
+            for urgency, burden, group in self._groups()
+        ]
+        for _key, rank in islice(heapq.merge(*streams, key=lambda item: item[0]), stop):
+            yield rank
+
+    def __getitem__(self, index: slice) -> list[_Rank]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("the queue is read in slices")
+        start, stop = max(0, index.start or 0), index.stop
+        if stop is None:
+            stop = self.count()
+        if stop <= start:
+            return []
+        n_open = self.open_count()
+        ranks = list(islice(self._open_ranks(min(stop, n_open)), start, None)) if start < n_open else []
+        if stop > n_open:
+            pks = self.other.values_list("pk", flat=True)[max(0, start - n_open) : stop - n_open]
+            ranks += [_Rank(pk, None, None) for pk in pks]
+        return ranks
 
 
 def queue_rows(*, pks: Sequence[int], organisation: Organisation) -> dict[int, HelpRequest]:
@@ -154,6 +202,7 @@ def queue_rows(*, pks: Sequence[int], organisation: Organisation) -> dict[int, H
     requests = (
         requests_of_organisation(organisation=organisation)
         .filter(pk__in=pks)
+        .annotate(latest_checkin_id=_latest_checkin_id())
         .select_related("neighbourhood", "mantelzorger")
         .prefetch_related(
             Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
@@ -173,24 +222,34 @@ def queue_page(
 ) -> Page:
     """One page of the queue, ranked by :func:`caregivers.priority.request_priority`.
 
-    The ranking is computed in Python over the filtered requests (two small
-    queries); only the rows on the page are then loaded in full. The page's
-    ``object_list`` is a list of :class:`QueueEntry`. A bad or too-high page
-    number gives the nearest valid page."""
-    ranks = _ranks(queryset=queryset, organisation=organisation, now=now)
-    page = Paginator(ranks, per_page).get_page(page_number)
-    requests = queue_rows(pks=[rank.pk for rank in page.object_list], organisation=organisation)
-    page.object_list = [
-        QueueEntry(
-            request=requests[rank.pk],
-            priority=rank.priority,
-            waiting_days=rank.waiting_days,
-            waiting_long=rank.waiting_long,
-            burden_high=rank.burden_high,
+    The database orders (see :class:`_RankedQueue`); only the rows on the page are
+    loaded in full. The page's ``object_list`` is a list of :class:`QueueEntry`. A bad
+    or too-high page number gives the nearest valid page."""
+    page = Paginator(_RankedQueue(queryset=queryset, now=now), per_page).get_page(page_number)
+    ranks = list(page.object_list)
+    requests = queue_rows(pks=[rank.pk for rank in ranks], organisation=organisation)
+    checkins = _checkins(request.latest_checkin_id for request in requests.values())
+    flag_after = datetime.timedelta(days=organisation.waiting_flag_days)
+    entries = []
+    for rank in ranks:
+        request = requests.get(rank.pk)
+        if request is None:
+            continue
+        if rank.burden_high is None:  # no longer open: the flag as the check-ins say now
+            checkin = checkins.get(request.latest_checkin_id)
+            burden_high = bool(checkin and checkin.is_high)
+        else:
+            burden_high = rank.burden_high
+        entries.append(
+            QueueEntry(
+                request=request,
+                priority=rank.priority,
+                waiting_days=waiting_days(created_at=request.created_at, now=now),
+                waiting_long=rank.priority is not None and now - request.created_at > flag_after,
+                burden_high=burden_high,
+            )
         )
-        for rank in page.object_list
-        if rank.pk in requests
-    ]
+    page.object_list = entries
     return page
 
 

@@ -203,6 +203,9 @@ class HelpRequest(Located):
     max_distance_km = models.FloatField(
         _("maximale afstand (km)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
+    # The carer's latest check-in is high: an input of the priority rule, stored so that
+    # the queue can be ordered in the database; kept in step by caregivers.burden.
+    burden_high = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -219,6 +222,10 @@ class HelpRequest(Located):
             models.Index(fields=["organisation", "status"]),
             # The reports count requests per month.
             models.Index(fields=["organisation", "created_at"], name="request_org_created"),
+            # The queue reads open requests per urgency and burden, oldest first (intake.queue_page).
+            models.Index(
+                fields=["organisation", "urgency", "burden_high", "created_at", "id"], name="request_queue_rank"
+            ),
         ]
         verbose_name = _("hulpvraag")
         verbose_name_plural = _("hulpvragen")

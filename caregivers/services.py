@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caregivers.burden import requests_burden_refresh
 from caregivers.models import (
     BurdenCheckIn,
     CareRecipient,
@@ -633,6 +634,7 @@ def requests_erase(*, request_ids: Iterable[int], by) -> int:
             if from_status in OPEN_REQUEST_STATUSES:
                 values.update(status=HelpRequest.Status.WITHDRAWN, status_changed_at=now)
             HelpRequest.objects.filter(pk=pk).update(**values)
+            requests_burden_refresh(requests=HelpRequest.objects.filter(pk=pk))
             RequestEvent.objects.filter(request_id=pk).update(note="")
             if from_status in OPEN_REQUEST_STATUSES:
                 RequestEvent.objects.create(

@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 from faker import Faker
 
+from caregivers.burden import requests_burden_refresh
 from caregivers.models import BurdenCheckIn, HelpRequest, Mantelzorger, RequestEvent
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Neighbourhood, Organisation, Skill
@@ -243,6 +244,8 @@ def demo_history_load(
     ]
     BurdenCheckIn.objects.bulk_create([c for c, _at in checkins])
     _set_times(BurdenCheckIn, "created_at", [(c.pk, at) for c, at in checkins])
+    # bulk_create sends no signals: store the burden flag the queue ranks by.
+    requests_burden_refresh(requests=HelpRequest.objects.filter(organisation=organisation))
 
     # Volunteers joined before their first match, spread over two years; a few stopped.
     joined = []

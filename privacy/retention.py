@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_prune
+from caregivers.burden import requests_burden_refresh
 from caregivers.models import (
     BurdenCheckIn,
     CareRecipient,
@@ -199,6 +200,7 @@ def _requests_anonymise(ids: list[int], ctx: Context) -> None:
         requester=None,
         care_recipient=None,
     )
+    requests_burden_refresh(requests=HelpRequest.objects.filter(pk__in=ids))
     RequestSlot.objects.filter(request_id__in=ids).delete()
     RequestDate.objects.filter(request_id__in=ids).delete()
     RequestEvent.objects.filter(request_id__in=ids).exclude(note="").update(note="")

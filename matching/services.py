@@ -41,7 +41,7 @@ from caregivers.models import HelpRequest
 from common.db import value_set
 from common.errors import DomainError
 from common.tasks import task_named
-from matches.models import BatchRun, Match
+from matches.models import BatchRejection, BatchRun, Match
 from matches.proposals import NewProposal, match_propose_many
 from matches.reasons import reasons_text
 from matching.engine.batch import assign
@@ -523,7 +523,9 @@ def batch_run_confirm(*, batch_run: BatchRun, indexes: Sequence[int] | None, by)
 
 
 def batch_run_reject(*, batch_run: BatchRun, index: int, by) -> None:
-    """Mark one proposal of a finished run rejected: it will never become a Match."""
+    """Mark one proposal of a finished run rejected: it will never become a Match, and
+    the pair is remembered (:class:`~matches.models.BatchRejection`) so that later
+    rounds and suggestions leave it out, as they do a declined proposal."""
     with transaction.atomic():
         run = _locked(batch_run)
         proposals, review = _reviewable(run)
@@ -537,4 +539,18 @@ def batch_run_reject(*, batch_run: BatchRun, index: int, by) -> None:
         review[str(index)] = {"state": "rejected", "by": getattr(by, "pk", None), "at": timezone.now().isoformat()}
         run.result = {**run.result, "review": review}
         run.save(update_fields=["result"])
+        # Remembered, so that the next round does not propose the pair again.
+        proposal = proposals[index]
+        request_id = resolve_pks(HelpRequest, organisation=run.organisation, keys=[proposal.get("request")]).get(
+            proposal.get("request")
+        )
+        volunteer_id = resolve_pks(Volunteer, organisation=run.organisation, keys=[proposal.get("volunteer")]).get(
+            proposal.get("volunteer")
+        )
+        if request_id is not None and volunteer_id is not None:
+            BatchRejection.objects.get_or_create(
+                request_id=request_id,
+                volunteer_id=volunteer_id,
+                defaults={"batch": run, "rejected_by": by if getattr(by, "pk", None) else None},
+            )
     batch_run.result = run.result

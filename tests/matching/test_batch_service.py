@@ -372,3 +372,38 @@ def test_start_with_the_broker_down_marks_the_run_failed(org, broker, monkeypatc
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=False):
         assert batch_run_start(organisation=org, by=broker).status == BatchRun.Status.QUEUED
+
+
+def test_a_rejected_pair_does_not_come_back_in_the_next_round(org, done_run, tight, broker):
+    """Issue 18.12: a rejection is remembered like a declined proposal."""
+    from matches.models import BatchRejection
+
+    rejected = done_run.result["proposals"][0]
+    batch_run_reject(batch_run=done_run, index=0, by=broker)
+    (row,) = BatchRejection.objects.all()
+    assert (row.batch, row.rejected_by) == (done_run, broker)
+    pair = (rejected["request"], rejected["volunteer"])
+    again = compute(org)
+    assert pair not in {(p["request"], p["volunteer"]) for p in again["proposals"]}
+    # The request itself is still matched, with the other volunteer.
+    assert rejected["request"] in {p["request"] for p in again["proposals"]}
+
+
+def test_rejections_stored_before_are_remembered_by_the_migration(org, done_run, tight, broker):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from matches.models import BatchRejection
+
+    migration = import_module("matches.migrations.0005_batch_rejection")
+    done_run.result = {**done_run.result, "review": {"1": {"state": "rejected"}, "0": {"state": "confirmed"}}}
+    done_run.save()
+    migration.remember_earlier_rejections(apps, None)
+    migration.remember_earlier_rejections(apps, None)  # twice: nothing doubled
+    rejected = done_run.result["proposals"][1]
+    row = BatchRejection.objects.get()
+    assert (row.request.external_id or row.request.pk, row.volunteer.external_id or row.volunteer.pk) == (
+        rejected["request"],
+        rejected["volunteer"],
+    )

@@ -23,6 +23,10 @@ TABS = {
     "other": _("Afgerond of doorverwezen"),
     "all": _("Alle vragen"),
 }
+SORT_CHOICES = [
+    ("newest", _("Nieuwste eerst")),
+    ("waiting", _("Langst wachtend eerst")),
+]
 AGE_CHOICES = [
     ("7", _("langer dan 7 dagen")),
     ("14", _("langer dan 14 dagen")),
@@ -67,6 +71,12 @@ class RequestQueueFilter(django_filters.FilterSet):
         label=_("Wacht al"), choices=AGE_CHOICES, method="filter_age", empty_label=_("Maakt niet uit")
     )
 
+    # The order of the list: the request priority (caregivers.priority) unless the
+    # broker asks for the newest or the longest waiting first. The view applies it.
+    sort = django_filters.ChoiceFilter(
+        label=_("Volgorde"), choices=SORT_CHOICES, method="filter_sort", empty_label=_("Belangrijkste eerst")
+    )
+
     class Meta:
         model = HelpRequest
         fields: list[str] = []
@@ -79,7 +89,7 @@ class RequestQueueFilter(django_filters.FilterSet):
             municipality__organisations=organisation
         ).select_related("municipality")
         error_messages = {"invalid_choice": _("Deze keuze kennen we niet. Kies een van de mogelijkheden.")}
-        for name in ("tab", "neighbourhood", "kind", "urgency", "status", "age"):
+        for name in ("tab", "neighbourhood", "kind", "urgency", "status", "age", "sort"):
             self.form.fields[name].error_messages.update(error_messages)
         self.form.fields["q"].error_messages["max_length"] = _(
             "Zoek met hoogstens %(limit_value)d tekens (nu %(show_value)d)."
@@ -100,6 +110,15 @@ class RequestQueueFilter(django_filters.FilterSet):
             elif tab == "other":
                 queryset = queryset.filter(status__in=OTHER_STATUSES)
         return super().filter_queryset(queryset)
+
+    @property
+    def sort_value(self) -> str:
+        """``newest``, ``waiting`` or ``priority`` (the default, also for an unknown one)."""
+        self.form.errors  # noqa: B018 -- validates the form, which fills cleaned_data
+        return self.form.cleaned_data.get("sort") or "priority"
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # the order is applied by the view (caregivers.views.broker.queue)
 
     def filter_tab(self, queryset, name, value):
         return queryset  # applied in filter_queryset, together with the status

@@ -9,6 +9,7 @@ from django import db
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import loader
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from accounts.two_step import has_second_step, session_limit_reached, session_passed_second_step, two_step_required
+from notifications.links import request_base
 
 logger = logging.getLogger(__name__)
 request_logger = logging.getLogger("buurtmakelaar.request")
@@ -233,3 +235,20 @@ class PermissionsPolicyMiddleware:
         if self.policy and not response.has_header("Permissions-Policy"):
             response["Permissions-Policy"] = self.policy
         return response
+
+
+class SiteUrlMiddleware:
+    """Links in mails queued while serving a request point to the host and port of that
+    request (``notifications.links.site_url``; ``SITE_URL`` still wins when set), so a
+    local run on another port (``PORT=8101 ./scripts/run``) sends working links."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            base = request.build_absolute_uri("/")
+        except DisallowedHost:  # CommonMiddleware answers these; never trust the header
+            base = None
+        with request_base(base):
+            return self.get_response(request)

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NoStoreForPersonalPagesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Mails queued while serving a request link back to its host and port.
+    "config.middleware.SiteUrlMiddleware",
     # Staff: the session limits and the required second step (accounts/two_step.py).
     "config.middleware.StaffSessionMiddleware",
     # Last, so that it sees the exceptions of the views themselves.
@@ -323,6 +325,9 @@ MATCHING_POOL_DIR = env_str("MATCHING_POOL_DIR", "")
 
 # The site's address for links in e-mails sent outside a web request (tasks).
 SITE_URL = env_str("SITE_URL", "")
+# Without SITE_URL and outside a web request, local links go to the development server on
+# this port (scripts/run passes its PORT on).
+LOCAL_PORT = env_int("PORT", 8000)
 
 # Demo accounts are printed on start only in the local run.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "buurt-demo-2026")

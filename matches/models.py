@@ -122,6 +122,28 @@ class BatchRun(models.Model):
         return f"{self.organisation} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
 
+class BatchRejection(models.Model):
+    """A pair a broker rejected in a koppelronde: like a declined proposal, the pair is
+    never proposed again (``matching.loaders`` excludes it). Ids only, nothing else
+    about the people; it goes when the request or the volunteer goes."""
+
+    batch = models.ForeignKey(BatchRun, on_delete=models.CASCADE, related_name="rejections")
+    request = models.ForeignKey("caregivers.HelpRequest", on_delete=models.CASCADE, related_name="+")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="+")
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("afgewezen voorstel uit een koppelronde")
+        verbose_name_plural = _("afgewezen voorstellen uit koppelrondes")
+        constraints = [models.UniqueConstraint(fields=["request", "volunteer"], name="batch_rejection_pair_once")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} x {self.volunteer_id} ({self.batch_id})"
+
+
 class MatchEvent(StatusEvent):
     """One transition of a match: who, when, from which state to which, and why."""
 

@@ -50,7 +50,7 @@ from common.db import value_set
 from common.errors import DomainError
 from common.geo import Point
 from common.slots import Slot
-from matches.models import Match
+from matches.models import BatchRejection, Match
 from matching import poolstore
 from matching.engine import DateWindow, RequestData, VolunteerPool, Weights
 from matching.poolversion import pool_changes_read, pool_version_bump, pool_version_read
@@ -701,6 +701,9 @@ def _request_rows(requests: QuerySet[HelpRequest]) -> list[RequestData]:
         .values_list("request_id", "volunteer_id")
         .distinct()
     ):
+        excluded.setdefault(req, set()).add(vol)
+    # Pairs a broker rejected in a koppelronde are remembered like declined ones.
+    for req, vol in BatchRejection.objects.filter(request_id__in=inner).values_list("request_id", "volunteer_id"):
         excluded.setdefault(req, set()).add(vol)
 
     # The latest check-in of every mantelzorger involved (newest first; first one wins).

@@ -41,7 +41,7 @@ from caregivers.models import HelpRequest
 from common.db import value_set
 from common.errors import DomainError
 from common.tasks import task_named
-from matches.models import BatchRun, Match
+from matches.models import BatchRejection, BatchRun, Match
 from matches.proposals import NewProposal, match_propose_many
 from matches.reasons import reasons_text
 from matching.engine.batch import assign
@@ -203,10 +203,13 @@ def batch_result_as_contract(data: Mapping[str, Any]) -> dict[str, Any]:
 @dataclass
 class CommitReport:
     """What :func:`batch_commit` did: ``created`` (index -> Match) and ``skipped``
-    (index -> Dutch reason), by proposal index in the result."""
+    (index -> Dutch reason), by proposal index in the result; ``already`` (index ->
+    ``"confirmed"`` or ``"rejected"``): proposals the broker had reviewed before, left
+    as they were (not a failure)."""
 
     created: dict[int, Match] = field(default_factory=dict)
     skipped: dict[int, str] = field(default_factory=dict)
+    already: dict[int, str] = field(default_factory=dict)
 
 
 def _split_keys(keys: Iterable[Any]) -> tuple[set[int], set[str]]:
@@ -485,9 +488,9 @@ def _locked(batch_run: BatchRun) -> BatchRun:
 def batch_run_confirm(*, batch_run: BatchRun, indexes: Sequence[int] | None, by) -> CommitReport:
     """Confirm proposals of a finished run (``indexes`` None: all): each becomes
     ``Match(proposed)`` with ``batch=batch_run``. Proposals already confirmed or
-    rejected are skipped with a reason; one that no longer fits is reported and can
-    be tried again later. Raises DomainError for a run that is not done or an index
-    that does not exist."""
+    rejected are left as they are (``report.already``); one that no longer fits is
+    reported (``report.skipped``) and can be tried again later. Raises DomainError for
+    a run that is not done or an index that does not exist."""
     now = timezone.now()
     with transaction.atomic():
         run = _locked(batch_run)
@@ -501,10 +504,8 @@ def batch_run_confirm(*, batch_run: BatchRun, indexes: Sequence[int] | None, by)
         todo = []
         for i in sorted(set(indexes)):
             state = review.get(str(i), {}).get("state")
-            if state == "confirmed":
-                report.skipped[i] = _("Dit voorstel is al bevestigd.")
-            elif state == "rejected":
-                report.skipped[i] = _("Dit voorstel is afgewezen.")
+            if state in ("confirmed", "rejected"):
+                report.already[i] = state
             else:
                 todo.append(i)
         done = batch_commit(organisation=run.organisation, result=run.result, by=by, batch_run=run, indexes=todo)
@@ -522,7 +523,9 @@ def batch_run_confirm(*, batch_run: BatchRun, indexes: Sequence[int] | None, by)
 
 
 def batch_run_reject(*, batch_run: BatchRun, index: int, by) -> None:
-    """Mark one proposal of a finished run rejected: it will never become a Match."""
+    """Mark one proposal of a finished run rejected: it will never become a Match, and
+    the pair is remembered (:class:`~matches.models.BatchRejection`) so that later
+    rounds and suggestions leave it out, as they do a declined proposal."""
     with transaction.atomic():
         run = _locked(batch_run)
         proposals, review = _reviewable(run)
@@ -536,4 +539,18 @@ def batch_run_reject(*, batch_run: BatchRun, index: int, by) -> None:
         review[str(index)] = {"state": "rejected", "by": getattr(by, "pk", None), "at": timezone.now().isoformat()}
         run.result = {**run.result, "review": review}
         run.save(update_fields=["result"])
+        # Remembered, so that the next round does not propose the pair again.
+        proposal = proposals[index]
+        request_id = resolve_pks(HelpRequest, organisation=run.organisation, keys=[proposal.get("request")]).get(
+            proposal.get("request")
+        )
+        volunteer_id = resolve_pks(Volunteer, organisation=run.organisation, keys=[proposal.get("volunteer")]).get(
+            proposal.get("volunteer")
+        )
+        if request_id is not None and volunteer_id is not None:
+            BatchRejection.objects.get_or_create(
+                request_id=request_id,
+                volunteer_id=volunteer_id,
+                defaults={"batch": run, "rejected_by": by if getattr(by, "pk", None) else None},
+            )
     batch_run.result = run.result

@@ -8,8 +8,11 @@ It works for ``NOTIFICATION_UNSUBSCRIBE_MAX_AGE_DAYS`` (365) days.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import secrets
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import signing
@@ -23,18 +26,37 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 UNSUBSCRIBE_SALT_V2 = "notifications.unsubscribe.v2"
 
 
+# The address of the web request being served (set by config.middleware.SiteUrlMiddleware),
+# so that a mail queued while serving it links back to the host and port people use.
+_request_base: ContextVar[str | None] = ContextVar("request_base", default=None)
+
+
+@contextlib.contextmanager
+def request_base(base: str | None) -> Iterator[None]:
+    """Within this block, links without an explicit ``base`` use ``base``."""
+    token = _request_base.set(base.rstrip("/") if base else None)
+    try:
+        yield
+    finally:
+        _request_base.reset(token)
+
+
 def site_url(base: str | None = None) -> str:
-    """``SITE_URL`` when set; else ``base`` (the address of the current web request);
-    in production the first allowed host over HTTPS; locally the development server."""
+    """``SITE_URL`` when set; else ``base``, or the address of the web request being
+    served; in production the first allowed host over HTTPS; locally the development
+    server on ``LOCAL_PORT`` (the ``PORT`` that ``scripts/run`` serves on)."""
     configured = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
     if configured:
         return configured
     if base:
         return base.rstrip("/")
+    current = _request_base.get()
+    if current:
+        return current
     hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"]
     if getattr(settings, "PRODUCTION", False) and hosts:
         return f"https://{hosts[0]}"
-    return "http://127.0.0.1:8000"
+    return f"http://127.0.0.1:{getattr(settings, 'LOCAL_PORT', 8000)}"
 
 
 def absolute(path: str, base: str | None = None) -> str:

@@ -36,6 +36,9 @@ NOT_EXPORTED: dict[str, str] = {
     # changed which setting. The organisation's record, not the person's; the link to the
     # account is cleared when the account is deleted (SET_NULL).
     "neighbourhoods.OrganisationChange": "the organisation's settings history; account link cleared on deletion",
+    # A pair a broker rejected in a koppelronde: two ids and the broker, nothing about
+    # the person; deleted with the request or the volunteer (CASCADE).
+    "matches.BatchRejection": "a broker's decision about a pair, ids only; deleted with the request or volunteer",
 }
 
 

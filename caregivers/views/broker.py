@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from caregivers.broker_forms import BehalfRequestForm, IntakeForm, NoteForm, Ref
 from caregivers.filters import TABS, RequestQueueFilter
 from caregivers.intake import (
     OPEN_STATUSES,
+    QUEUE_PAGE_SIZE,
     is_waiting_long,
     queue_counts,
     queue_page,
@@ -82,7 +84,19 @@ def queue(request, slug):
     filterset = RequestQueueFilter(
         request.GET, queryset=requests_of_organisation(organisation=organisation), organisation=organisation, now=now
     )
-    page = queue_page(queryset=filterset.qs, organisation=organisation, now=now, page_number=request.GET.get("page"))
+    sort = filterset.sort_value
+    if sort == "priority":
+        page = queue_page(
+            queryset=filterset.qs, organisation=organisation, now=now, page_number=request.GET.get("page")
+        )
+    else:
+        page = _queue_page_by_date(
+            filterset.qs,
+            newest_first=sort == "newest",
+            organisation=organisation,
+            now=now,
+            page_number=request.GET.get("page"),
+        )
     for entry in page.object_list:
         entry.request.badge_class = REQUEST_STATUS_BADGE.get(entry.request.status, "")
     if page.object_list:
@@ -107,6 +121,21 @@ def queue(request, slug):
     context["partial"] = partial
     template = "caregivers/broker/_queue_results.html" if partial else "caregivers/broker/queue.html"
     return render(request, template, context)
+
+
+def _queue_page_by_date(queryset, *, newest_first: bool, organisation, now, page_number):
+    """One page of the queue in the order the request came in (newest or longest
+    waiting first). The rows on the page get their priority and flags from
+    ``queue_page`` itself, so the priority is computed in one place only."""
+    order = ("-created_at", "-pk") if newest_first else ("created_at", "pk")
+    page = Paginator(queryset.order_by(*order).values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(page_number)
+    pks = list(page.object_list)
+    ranked = queue_page(
+        queryset=queryset.filter(pk__in=pks), organisation=organisation, now=now, per_page=max(1, len(pks))
+    )
+    entries = {entry.request.pk: entry for entry in ranked.object_list}
+    page.object_list = [entries[pk] for pk in pks if pk in entries]
+    return page
 
 
 # --- One request ------------------------------------------------------------------------

@@ -3,9 +3,9 @@ review its proposals, confirm or reject them.
 
 Every view gets its organisation from the URL through ``staff_organisation`` (404
 for other organisations and for people without a broker or admin role there) and
-looks runs up within that organisation only. Nothing reaches volunteers or
-requesters from here: a confirmed proposal becomes a ``Match`` in state
-``proposed``, which the broker then follows up on the request page.
+looks runs up within that organisation only. A confirmed proposal becomes a ``Match``
+in state ``proposed`` and its volunteer gets the proposal mail at once (with links to
+say yes or no); the requester hears nothing until the volunteer says yes.
 """
 
 from __future__ import annotations
@@ -236,7 +236,29 @@ def _report_messages(request, report: CommitReport) -> None:
         messages.warning(
             request, _("Voorstel %(number)s niet bevestigd: %(reason)s") % {"number": index + 1, "reason": reason}
         )
-    if not report.created and not report.skipped:
+    confirmed = sum(1 for state in report.already.values() if state == "confirmed")
+    rejected = len(report.already) - confirmed
+    if confirmed:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s voorstel was al bevestigd.",
+                "%(count)s voorstellen waren al bevestigd.",
+                confirmed,
+            )
+            % {"count": confirmed},
+        )
+    if rejected:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s voorstel had u afgewezen. Dat blijft zo.",
+                "%(count)s voorstellen had u afgewezen. Dat blijft zo.",
+                rejected,
+            )
+            % {"count": rejected},
+        )
+    if not report.created and not report.skipped and not report.already:
         messages.info(request, _("Er was niets meer te bevestigen."))
 
 

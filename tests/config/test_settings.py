@@ -250,3 +250,10 @@ def test_local_run_has_the_known_demo_totp_secret_and_checks_it():
     bad = settings_in_subprocess({"DEMO_TOTP_SECRET": "not base32 0189"}, "1")
     assert bad.returncode != 0
     assert "DEMO_TOTP_SECRET" in bad.stderr
+
+
+def test_the_local_run_passes_its_port_on_to_the_links_in_mails():
+    """Issue 18.2: scripts/run exports PORT and the settings read it (LOCAL_PORT)."""
+    assert re.search(r"^export PORT=", (ROOT / "scripts" / "run").read_text(), re.MULTILINE)
+    assert settings_in_subprocess({"PORT": "8101"}, "s.LOCAL_PORT").stdout.strip() == "8101"
+    assert settings_in_subprocess({}, "s.LOCAL_PORT").stdout.strip() == "8000"

@@ -236,7 +236,26 @@ def test_confirm_all_then_again(client, broker, done_run):
     assert any("2 voorstellen bevestigd" in t for t in texts(response))
     response = client.post(url("confirm", done_run), {"index": "all"})
     assert Match.objects.count() == 2
-    assert any("al bevestigd" in t for t in texts(response))
+    # Issue 18.4: what was confirmed before is said as such, not as a failure.
+    assert "2 voorstellen waren al bevestigd." in texts(response)
+    assert not any("niet bevestigd" in t for t in texts(response))
+
+
+def test_confirm_all_after_a_rejection_reports_no_failure(client, broker, done_run):
+    log_in(client, broker)
+    client.post(url("reject", done_run), {"index": "1"})
+    client.post(url("confirm", done_run), {"index": "0"})
+    response = client.post(url("confirm", done_run), {"index": "all"})
+    assert {"1 voorstel was al bevestigd.", "1 voorstel had u afgewezen. Dat blijft zo."} <= set(texts(response))
+    assert not any("niet bevestigd" in t for t in texts(response))
+    assert Match.objects.filter(batch=done_run).count() == 1
+
+
+def test_the_page_says_that_confirming_sends_the_mail(client, broker, done_run):
+    log_in(client, broker)
+    body = client.get(url("detail", done_run)).content.decode()
+    assert "krijgt de vrijwilliger meteen een e-mail" in body
+    assert "Er gaat nog geen bericht naar de vrijwilliger" not in body
 
 
 @pytest.mark.parametrize("bad", ["", "abc", "-1", "2", "99999999999999", "1.0", " "])

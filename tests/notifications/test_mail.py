@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from notifications.links import site_url, unsubscribe_read, unsubscribe_token, unsubscribe_url
+from notifications.links import request_base, site_url, unsubscribe_read, unsubscribe_token, unsubscribe_url
 from notifications.mail import render_mail
 from notifications.models import Category
 
@@ -89,6 +89,35 @@ def test_site_url(settings, site, base, production, hosts, expected):
     settings.PRODUCTION = production
     settings.ALLOWED_HOSTS = hosts
     assert site_url(base) == expected
+
+
+def test_site_url_follows_the_request_being_served_and_the_local_port(settings):
+    """Issue 18.2: ``PORT=8101 ./scripts/run`` must not send links to port 8000."""
+    settings.SITE_URL = ""
+    settings.PRODUCTION = False
+    settings.LOCAL_PORT = 8101
+    assert site_url() == "http://127.0.0.1:8101"
+    with request_base("http://localhost:8101/"):
+        assert site_url() == "http://localhost:8101"
+        assert site_url("http://other:9000") == "http://other:9000"  # an explicit base wins
+    assert site_url() == "http://127.0.0.1:8101"  # and it ends with the request
+    settings.SITE_URL = "https://buurt.example"
+    with request_base("http://localhost:8101/"):
+        assert site_url() == "https://buurt.example"
+
+
+def test_mails_queued_while_serving_a_request_link_to_its_host_and_port(settings, rf, db):
+    from config.middleware import SiteUrlMiddleware
+
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    seen = []
+    middleware = SiteUrlMiddleware(lambda request: seen.append(unsubscribe_url("vera@example.nl", "reminders")))
+    middleware(rf.get("/", HTTP_HOST="127.0.0.1:8101"))
+    assert seen[0].startswith("http://127.0.0.1:8101/")
+    # A host header that is not allowed is never used for links.
+    middleware(rf.get("/", HTTP_HOST="evil.example"))
+    assert seen[1].startswith(f"http://127.0.0.1:{settings.LOCAL_PORT}/")
 
 
 def test_unsubscribe_tokens_round_trip_and_lowercase_the_address(db):

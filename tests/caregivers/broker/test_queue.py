@@ -271,3 +271,43 @@ def test_queue_has_no_n_plus_one(broker_client, org_a, region, django_assert_max
     assert len(response.context["page"].object_list) == 31
     with django_assert_max_num_queries(20):
         broker_client.get(queue_url(), {"tab": "all", "q": "a", "age": "7"})
+
+
+# --- Order (issue 18.7) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["Dringend", "Zwaar", "Gewoon", "Persona", "Oud"]),
+        ("newest", ["Dringend", "Persona", "Gewoon", "Zwaar", "Oud"]),
+        ("waiting", ["Oud", "Zwaar", "Gewoon", "Persona", "Dringend"]),
+    ],
+)
+def test_queue_sorts_by_priority_newest_or_longest_waiting(broker_client, ranked, personas, sort, expected):
+    persona = HelpRequest.objects.get(requester=personas["mantelzorger"]).requester_first_name
+    expected = [persona if name == "Persona" else name for name in expected]
+    # The persona's request and "Dringend" are both of today: the newest is the last made.
+    HelpRequest.objects.filter(requester=personas["mantelzorger"]).update(
+        created_at=ranked["dringend"].created_at - datetime.timedelta(minutes=1)
+    )
+    response = broker_client.get(queue_url(), {"sort": sort} if sort else {})
+    assert response.status_code == 200
+    assert names(response) == expected
+    # The priority of each row is the same whatever the order.
+    by_name = {e.request.requester_first_name: e.priority_percent for e in response.context["page"].object_list}
+    assert by_name["Dringend"] == 50 and by_name["Oud"] == 21
+    assert not response.context["filter"].errors
+
+
+def test_queue_sort_pages_and_refuses_an_unknown_order(broker_client, org_a):
+    HelpRequestFactory.create_batch(54, organisation=org_a)
+    newest = HelpRequest.objects.filter(organisation=org_a).order_by("-created_at", "-pk").first()
+    first = broker_client.get(queue_url(), {"sort": "newest"})
+    assert first.context["page"].object_list[0].request == newest
+    second = broker_client.get(queue_url(), {"sort": "newest", "page": 2})
+    assert len(second.context["page"].object_list) == 5
+    assert 'name="sort"' in first.content.decode()
+    bad = broker_client.get(queue_url(), {"sort": "random"})
+    assert bad.status_code == 200 and "sort" in bad.context["filter"].errors
+    assert len(bad.context["page"].object_list) == 50

@@ -695,15 +695,14 @@ def _request_rows(requests: QuerySet[HelpRequest]) -> list[RequestData]:
     ):
         dates.setdefault(req, []).append(DateWindow(day, start, end))
     excluded: dict[int, set[int]] = {}
+    # Declined (and other excluding) matches, and the pairs a broker rejected in a
+    # koppelronde, which are remembered like declined ones: one query for both.
     for req, vol in (
         Match.objects.filter(request_id__in=inner, status__in=EXCLUDING_STATES)
         .order_by()
         .values_list("request_id", "volunteer_id")
-        .distinct()
+        .union(BatchRejection.objects.filter(request_id__in=inner).order_by().values_list("request_id", "volunteer_id"))
     ):
-        excluded.setdefault(req, set()).add(vol)
-    # Pairs a broker rejected in a koppelronde are remembered like declined ones.
-    for req, vol in BatchRejection.objects.filter(request_id__in=inner).values_list("request_id", "volunteer_id"):
         excluded.setdefault(req, set()).add(vol)
 
     # The latest check-in of every mantelzorger involved (newest first; first one wins).

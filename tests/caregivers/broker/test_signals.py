@@ -215,3 +215,32 @@ def test_an_admin_may_not_close_a_signal(region, personas):
     signal = make_signal(region["org_a"], personas["broker_a"])
     with pytest.raises(DomainError):
         signal_close(signal=signal, by=personas["admin_a"], reason="no_need")
+
+
+def test_respite_for_an_offline_carer_creates_then_links_the_carer_record(broker_client, broker, region):
+    from caregivers.models import Mantelzorger
+
+    url = reverse("caregivers_broker:new", kwargs={"slug": "org-a"})
+    data = {
+        "requester_first_name": "Joke",
+        "requester_last_name": "de Vries",
+        "phone": "026 1112222",
+        "email": "",
+        "postcode": "6881AB",
+        "house_number": "5",
+        "kind": "respite",
+        "description": "Even op adem komen",
+        "slots": "di 13:00-17:00",
+        "dates": "",
+        "urgency": "normal",
+    }
+    assert broker_client.post(url, data).status_code == 302
+    assert broker_client.post(url, {**data, "slots": "do 09:00-12:00"}).status_code == 302
+    carer = Mantelzorger.objects.get(first_name="Joke")
+    assert (
+        carer.user is None and carer.organisation == region["org_a"] and carer.neighbourhood == region["areas"]["Velp"]
+    )
+    assert HelpRequest.objects.filter(mantelzorger=carer, kind="respite").count() == 2
+    # Practical help does not make anyone a carer.
+    assert broker_client.post(url, {**data, "requester_first_name": "Piet", "kind": "practical"}).status_code == 302
+    assert not Mantelzorger.objects.filter(first_name="Piet").exists()

@@ -57,6 +57,7 @@ class AccessLogEntry(models.Model):
         SUGGESTIONS = "suggestions", _("voorstellen van vrijwilligers")
         SUGGESTIONS_API = "suggestions_api", _("voorstellen van vrijwilligers (API)")
         MATCH_DETAIL = "match_detail", _("koppeling")
+        SIGNAL = "signal", _("signaal over iemand")
         # Django's admin.
         ADMIN_LIST = "admin_list", _("beheer: lijst")
         ADMIN_VIEW = "admin_view", _("beheer: gegevens")

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from audit.registry import MAX_IDS
 from audit.services import Subject, access_record
-from caregivers.models import HelpRequest, Mantelzorger
+from caregivers.models import CareSignal, HelpRequest, Mantelzorger
 
 
 def request_owner_mantelzorger_id(help_request: HelpRequest) -> int | None:
@@ -60,6 +60,19 @@ def request_read(*, request, help_request: HelpRequest, what: str, role: str = "
     return access_record(
         request=request, subject=request_subject(help_request), what=what, obj=obj or help_request, role=role
     )
+
+
+def signal_subject(signal: CareSignal) -> Subject:
+    """A signal that became a request belongs to that request's file; else to itself
+    (``signal:<id>``: the person is known by the signal only)."""
+    if signal.request_id is not None:
+        return request_subject(signal.request)
+    return Subject(key=f"signal:{signal.pk}", organisation_id=signal.organisation_id)
+
+
+def signal_read(*, request, signal: CareSignal, what: str):
+    """Log that the page answering ``request`` shows ``signal``."""
+    return access_record(request=request, subject=signal_subject(signal), what=what, obj=signal)
 
 
 def subjects_named(*, organisation_id: int, text: str) -> dict[str, list[int]]:

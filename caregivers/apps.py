@@ -30,6 +30,7 @@ class CaregiversConfig(AppConfig):
                 "caregivers.RequestSlot",
                 "caregivers.RequestDate",
                 "caregivers.RequestEvent",
+                "caregivers.CareSignal",
             ),
             order=10,
         )(caregivers_export)

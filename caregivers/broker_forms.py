@@ -9,7 +9,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caregivers.models import HelpRequest
+from caregivers.models import CareSignal, HelpRequest
 from caregivers.services import REASON_MAX
 from common.forms import SafeModelMultipleChoiceField
 from common.slots import SlotError, slots_from_text
@@ -378,3 +378,127 @@ class BehalfRequestForm(AddressForm, TimesForm):
             "dates": data["dates"],
             "urgency": data["urgency"],
         }
+
+
+# --- Signals -------------------------------------------------------------------------------
+
+
+class SignalForm(AddressForm):
+    """Staff pass on a signal about someone: the least needed to get in touch, and consent."""
+
+    first_name = forms.CharField(
+        label=_("Voornaam"), max_length=100, error_messages={"required": _("Vul de voornaam in."), **_too_long()}
+    )
+    contact = forms.CharField(
+        label=_("Hoe bereiken we de persoon?"),
+        max_length=150,
+        help_text=_("Een telefoonnummer of e-mailadres."),
+        widget=forms.TextInput({"autocomplete": "off"}),
+        error_messages={"required": _("Vul in hoe we de persoon bereiken: telefoon of e-mail."), **_too_long()},
+    )
+    noticed = forms.CharField(
+        label=_("Wat viel op?"),
+        max_length=1000,
+        help_text=_("Kort en feitelijk. Alleen wat nodig is om contact op te nemen."),
+        widget=_textarea(3),
+        error_messages={"required": _("Schrijf kort wat er opviel."), **_too_long()},
+    )
+    about_carer = forms.BooleanField(label=_("De persoon zorgt voor een naaste (mantelzorger)"), required=False)
+    source_kind = forms.ChoiceField(
+        label=_("Van wie komt het signaal?"),
+        choices=CareSignal.SourceKind.choices,
+        error_messages={
+            "required": _("Kies van wie het signaal komt."),
+            "invalid_choice": _("Kies van wie het signaal komt."),
+        },
+    )
+    source_name = forms.CharField(
+        label=_("Naam van de melder of organisatie"),
+        max_length=150,
+        required=False,
+        help_text=_("Bijvoorbeeld: huisartsenpraktijk De Linde."),
+        error_messages=_too_long(),
+    )
+    consent_given = forms.BooleanField(
+        label=_("De persoon vindt het goed dat wij contact opnemen"),
+        required=True,
+        error_messages={
+            "required": _(
+                "Zonder toestemming van de persoon slaan we geen signaal op. Vraag eerst of het goed is "
+                "dat wij contact opnemen."
+            )
+        },
+    )
+    consent_how = forms.ChoiceField(
+        label=_("Hoe gaf de persoon toestemming?"),
+        choices=CareSignal.ConsentHow.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies hoe de persoon toestemming gaf."),
+            "invalid_choice": _("Kies hoe de persoon toestemming gaf."),
+        },
+    )
+
+    field_order = [
+        "first_name",
+        "contact",
+        "postcode",
+        "place",
+        "noticed",
+        "about_carer",
+        "source_kind",
+        "source_name",
+        "consent_given",
+        "consent_how",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["house_number"]
+        self.fields["place"].label = _("Of: plaats of dorp")
+
+    def clean_contact(self) -> str:
+        value = self.cleaned_data["contact"].strip()
+        if "@" in value:
+            try:
+                forms.EmailField().clean(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."), code="invalid"
+                ) from None
+        elif not PHONE_RE.fullmatch(value):
+            raise forms.ValidationError(
+                _("Vul een telefoonnummer of e-mailadres in, bijvoorbeeld 026 1234567."), code="invalid"
+            )
+        return value
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "contact": data["contact"],
+            "noticed": data["noticed"],
+            "about_carer": data["about_carer"],
+            "source_kind": data["source_kind"],
+            "source_name": data["source_name"],
+            "consent_given": data["consent_given"],
+            "consent_how": data["consent_how"],
+            "location": getattr(self, "location", None),
+            "postcode": data.get("postcode") or "",
+            "place": data.get("place", ""),
+        }
+
+
+class SignalCloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Waarom sluit u het signaal af?"),
+        choices=CareSignal.CloseReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies waarom het signaal wordt afgesloten."),
+            "invalid_choice": _("Kies waarom het signaal wordt afgesloten."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Toelichting"), max_length=500, required=False, widget=_textarea(2), error_messages=_too_long()
+    )

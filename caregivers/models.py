@@ -281,3 +281,86 @@ class RequestEvent(StatusEvent):
     class Meta(StatusEvent.Meta):
         # The reports look up referrals (and other steps) per month.
         indexes = [models.Index(fields=["to_status", "at"], name="request_event_status_at")]
+
+
+class CareSignal(models.Model):
+    """Someone noticed that a person may need support ("erop af"): a signal passed to the
+    broker with the least data needed to get in touch, and the person's consent.
+
+    Today staff enter signals (a colleague, or what a GP or wijkteam said on the
+    phone); ``source_kind`` and ``source_name`` say where it came from, so that a partner
+    organisation can be the source later without changing what a signal is. The broker
+    contacts the person and turns the signal into a request (``request``) or closes it
+    with a reason. Personal data: exported and erased with the request it became, made
+    anonymous by retention (``privacy.retention``), every read logged (``caregivers.access``)."""
+
+    class SourceKind(models.TextChoices):
+        STAFF = "staff", _("medewerker van onze organisatie")
+        GP = "gp", _("huisarts of praktijkondersteuner")
+        DISTRICT_TEAM = "district_team", _("wijkteam of wijkverpleging")
+        HOUSING = "housing", _("woningcorporatie")
+        NEIGHBOUR = "neighbour", _("buurtbewoner of vrijwilliger")
+        OTHER = "other", _("anders")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("nieuw signaal")
+        REQUEST = "request", _("hulpvraag van gemaakt")
+        CLOSED = "closed", _("afgesloten")
+
+    class CloseReason(models.TextChoices):
+        NO_NEED = "no_need", _("geen hulp nodig")
+        OWN_NETWORK = "own_network", _("het eigen netwerk helpt")
+        DECLINED = "declined", _("wil geen hulp")
+        UNREACHABLE = "unreachable", _("niet bereikbaar")
+        REFERRED = "referred", _("doorverwezen")
+        OTHER = "other", _("anders")
+
+    class ConsentHow(models.TextChoices):
+        VERBAL = "verbal", _("mondeling")
+        WRITTEN = "written", _("schriftelijk of per e-mail")
+
+    organisation = models.ForeignKey(
+        "neighbourhoods.Organisation", on_delete=models.PROTECT, related_name="care_signals"
+    )
+    source_kind = models.CharField(_("van wie komt het signaal?"), max_length=20, choices=SourceKind.choices)
+    source_name = models.CharField(_("naam van de melder of organisatie"), max_length=150, blank=True)
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    contact = models.CharField(_("hoe bereiken we de persoon?"), max_length=150)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    place = models.CharField(_("plaats of dorp"), max_length=100, blank=True)
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    noticed = models.TextField(_("wat viel op?"), max_length=1000)
+    about_carer = models.BooleanField(_("de persoon zorgt voor een naaste (mantelzorger)"), default=False)
+    consent_given = models.BooleanField(_("de persoon vindt het goed dat wij contact opnemen"), default=False)
+    consent_how = models.CharField(_("hoe gaf de persoon toestemming?"), max_length=20, choices=ConsentHow.choices)
+    consent_at = models.DateTimeField(_("toestemming vastgelegd op"))
+    status = models.CharField(_("stand"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    close_reason = models.CharField(_("waarom afgesloten"), max_length=20, choices=CloseReason.choices, blank=True)
+    close_note = models.TextField(_("toelichting"), max_length=500, blank=True)
+    request = models.OneToOneField(HelpRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="signal")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A signal without the person's consent is never stored.
+            models.CheckConstraint(condition=models.Q(consent_given=True), name="care_signal_needs_consent"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="care_signal_org_status"),
+            models.Index(fields=["organisation", "created_at"], name="care_signal_org_created"),
+        ]
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+
+    def __str__(self) -> str:
+        return f"{_('signaal')} #{self.pk}"

@@ -1,7 +1,8 @@
 """The caregivers part of a person's data export (``accounts.personal_data``): the
 mantelzorger profile with the people cared for and the burden check-ins, who opened
 the care file and when, the help requests with their times and history, and the
-requests this person entered or moved as a broker (ids and steps only)."""
+requests and signals this person entered or moved as a broker (ids and steps only), and
+the signals about the person that became one of their requests."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from accounts.personal_data import Subject
 from audit.selectors import reads_about_person, role_label
-from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
+from caregivers.models import CareSignal, HelpRequest, Mantelzorger, RequestEvent
 
 
 def caregivers_export(subject: Subject) -> dict[str, Any]:
@@ -24,8 +25,14 @@ def caregivers_export(subject: Subject) -> dict[str, Any]:
     data: dict[str, Any] = {
         "mantelzorgers": [_mantelzorger(carer) for carer in carers.order_by("pk")],
         "requests": [_request(request) for request in requests.order_by("created_at", "pk")],
+        # Signals about this person that became one of their requests.
+        "signals": [
+            _signal(signal)
+            for signal in CareSignal.objects.filter(request_id__in=subject.request_ids).order_by("created_at", "pk")
+        ],
         "requests_entered": [],
         "request_steps_taken": [],
+        "signals_entered": [],
         # Who else opened this person's file (the access log): the role and the
         # organisation, not the staff member's name; when, and what.
         "file_opened": [
@@ -48,6 +55,12 @@ def caregivers_export(subject: Subject) -> dict[str, Any]:
         data["requests_entered"] = [
             {"request_id": pk, "created_at": at}
             for pk, at in HelpRequest.objects.filter(entered_by=subject.user)
+            .order_by("created_at", "pk")
+            .values_list("pk", "created_at")
+        ]
+        data["signals_entered"] = [
+            {"signal_id": pk, "created_at": at}
+            for pk, at in CareSignal.objects.filter(entered_by=subject.user)
             .order_by("created_at", "pk")
             .values_list("pk", "created_at")
         ]
@@ -99,6 +112,25 @@ def _mantelzorger(carer: Mantelzorger) -> dict[str, Any]:
             }
             for checkin in carer.checkins.order_by("created_at", "pk")
         ],
+    }
+
+
+def _signal(signal: CareSignal) -> dict[str, Any]:
+    return {
+        "id": signal.pk,
+        "first_name": signal.first_name,
+        "contact": signal.contact,
+        "postcode": signal.postcode,
+        "place": signal.place,
+        "noticed": signal.noticed,
+        "about_carer": signal.about_carer,
+        "source_kind": signal.source_kind,
+        "source_name": signal.source_name,
+        "consent_how": signal.consent_how,
+        "consent_at": signal.consent_at,
+        "status": signal.status,
+        "request_id": signal.request_id,
+        "created_at": signal.created_at,
     }
 
 

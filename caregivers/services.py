@@ -21,6 +21,7 @@ from caregivers.burden import requests_burden_refresh
 from caregivers.models import (
     BurdenCheckIn,
     CareRecipient,
+    CareSignal,
     HelpRequest,
     Mantelzorger,
     RequestDate,
@@ -515,6 +516,12 @@ def request_submit(
         exclude=["organisation", "requester", "mantelzorger", "care_recipient", "entered_by", "neighbourhood"],
     )
     with transaction.atomic():
+        if kind == HelpRequest.Kind.RESPITE and mantelzorger is None and entered_by is not None:
+            # Respite for a carer who is not online: their carer record, so they count
+            # in the burden figures and their file is one (privacy, access log).
+            help_request.mantelzorger = offline_carer_link(
+                organisation=organisation, location=location, neighbourhood=neighbourhood, request=help_request
+            )
         help_request.save()
         help_request.skills.set(dict.fromkeys(required_skills))
         RequestSlot.objects.bulk_create(
@@ -531,6 +538,39 @@ def request_submit(
             note=_("Ingevoerd door makelaar") if entered_by is not None else _("Aangevraagd"),
         )
     return help_request
+
+
+def offline_carer_link(
+    *, organisation: Organisation, location: GeocodeResult, neighbourhood: Neighbourhood | None, request: HelpRequest
+) -> Mantelzorger:
+    """The carer record of someone without an account for whom a broker enters respite:
+    the organisation's offline carer with the same e-mail address, else the same phone
+    number and first name; else a new record with what the request holds."""
+    offline = Mantelzorger.objects.filter(organisation=organisation, user__isnull=True).exclude(
+        first_name=ANONYMOUS_MANTELZORGER
+    )
+    found = None
+    if request.email:
+        found = offline.filter(email__iexact=request.email).order_by("pk").first()
+    if found is None and request.phone:
+        found = (
+            offline.filter(phone=request.phone, first_name__iexact=request.requester_first_name).order_by("pk").first()
+        )
+    if found is not None:
+        return found
+    return Mantelzorger.objects.create(
+        organisation=organisation,
+        first_name=request.requester_first_name,
+        last_name=request.requester_last_name,
+        email=request.email,
+        phone=request.phone,
+        postcode=request.postcode,
+        house_number=request.house_number,
+        place=request.place,
+        latitude=location.point.lat,
+        longitude=location.point.lon,
+        neighbourhood=neighbourhood,
+    )
 
 
 def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpRequest:
@@ -636,6 +676,7 @@ def requests_erase(*, request_ids: Iterable[int], by) -> int:
             HelpRequest.objects.filter(pk=pk).update(**values)
             requests_burden_refresh(requests=HelpRequest.objects.filter(pk=pk))
             RequestEvent.objects.filter(request_id=pk).update(note="")
+            signals_erase(signal_ids=CareSignal.objects.filter(request_id=pk).values_list("pk", flat=True))
             if from_status in OPEN_REQUEST_STATUSES:
                 RequestEvent.objects.create(
                     request_id=pk,
@@ -673,3 +714,17 @@ def mantelzorgers_erase(*, mantelzorger_ids: Iterable[int]) -> int:
             user=None,
         )
     return len(ids)
+
+
+ANONYMOUS_SIGNAL = "Oud-signaal"
+# What retention and erasure blank in a signal; the rest (organisation, neighbourhood,
+# source kind, status, reason, dates, the request it became) is what the reports count.
+SIGNAL_TEXT = ("first_name", "contact", "postcode", "place", "noticed", "source_name", "close_note")
+
+
+def signals_erase(*, signal_ids: Iterable[int]) -> int:
+    """Blank everything personal in these signals (erasure with the request a signal
+    became, retention); returns how many rows were changed."""
+    values = dict.fromkeys(SIGNAL_TEXT, "")
+    values["first_name"] = ANONYMOUS_SIGNAL
+    return CareSignal.objects.filter(pk__in=list(signal_ids)).update(**values)

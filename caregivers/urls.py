@@ -4,7 +4,7 @@ those views take ``slug``)."""
 
 from django.urls import include, path
 
-from caregivers.views import broker, requester
+from caregivers.views import broker, requester, signals
 
 requester_patterns = [
     path("", requester.my_requests, name="my_requests"),
@@ -29,6 +29,9 @@ broker_patterns = [
     path("<int:pk>/doorverwijzen/", broker.request_refer_view, name="refer"),
     path("<int:pk>/intrekken/", broker.request_withdraw_view, name="withdraw"),
     path("<int:pk>/heropenen/", broker.request_reopen_view, name="reopen"),
+    path("signalen/nieuw/", signals.signal_new, name="signal_new"),
+    path("signalen/<int:pk>/", signals.signal_detail, name="signal"),
+    path("signalen/<int:pk>/afsluiten/", signals.signal_close_view, name="signal_close"),
 ]
 
 urlpatterns = [

@@ -21,6 +21,9 @@ request             ``new`` / ``intake`` / ``ready`` and waiting (``created_at``
                     "wacht lang" badge, ``caregivers.intake.is_waiting_long``)
 hours               hours not approved, logged (``created_at``) at least 7 days ago; one item
                     per match
+burden              a mantelzorger whose last burden check-in is high (``BurdenCheckIn.is_high``:
+                    score 7 or more, or two signals or more) and who has no open request
+                    (new, intake, ready, matched); since the check-in, one item per carer
 ==================  =====================================================================
 
 Each item has a ``since`` moment (proposed at, said yes at, started or last check-in,
@@ -30,7 +33,7 @@ list is sorted on ``since`` (then kind, then pk), so "oldest first" and the ages
 agree. Days are periods of 24 hours (``now`` is taken in UTC, so a DST change does not
 shift a deadline by an hour); VOG dates are calendar days in Europe/Amsterdam.
 
-Reads are one query per kind (six in all), whatever the number of items;
+Reads are one query per kind (seven in all), whatever the number of items;
 :func:`attention_count` counts the same rules without loading rows.
 
 :func:`match_checkin` records that the broker checked in with both sides of an active
@@ -45,14 +48,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, DateTimeField, Min, Q, QuerySet, Sum
+from django.db.models import Count, DateTimeField, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from caregivers.models import HelpRequest
+from caregivers.models import BurdenCheckIn, HelpRequest, Mantelzorger
 from common.errors import DomainError
 from matches.models import HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Organisation
@@ -87,8 +90,9 @@ class Kind:
     VOG = "vog"
     REQUEST = "request"
     HOURS = "hours"
+    BURDEN = "burden"
 
-    ORDER = (PROPOSAL, REQUESTER, CHECKIN, VOG, REQUEST, HOURS)
+    ORDER = (PROPOSAL, REQUESTER, CHECKIN, VOG, REQUEST, HOURS, BURDEN)
     LABELS = {
         PROPOSAL: gettext_lazy("Voorstel zonder antwoord"),
         REQUESTER: gettext_lazy("Wacht op de hulpvrager"),
@@ -96,6 +100,7 @@ class Kind:
         VOG: gettext_lazy("VOG verloopt"),
         REQUEST: gettext_lazy("Vraag wacht lang"),
         HOURS: gettext_lazy("Uren goedkeuren"),
+        BURDEN: gettext_lazy("Mantelzorger zwaar belast"),
     }
     ACTIONS = {
         PROPOSAL: gettext_lazy("Naar de koppeling"),
@@ -104,6 +109,7 @@ class Kind:
         VOG: gettext_lazy("Naar de vrijwilliger"),
         REQUEST: gettext_lazy("Naar de hulpvraag"),
         HOURS: gettext_lazy("Uren bekijken"),
+        BURDEN: gettext_lazy("Neem contact op"),
     }
 
 
@@ -236,6 +242,37 @@ def _hours_pending(organisation: Organisation, now: datetime.datetime) -> QueryS
         .values("match_id", "match__volunteer__first_name", "match__volunteer__last_name")
         .annotate(oldest=Min("created_at"), entries=Count("pk"), total=Sum("hours"))
         .order_by("match_id")
+    )
+
+
+OPEN_REQUEST_STATUSES = (*WAITING_REQUEST_STATUSES, HelpRequest.Status.MATCHED)
+
+
+def _high_checkin() -> Q:
+    """``BurdenCheckIn.is_high`` as a filter: a high score, or two signals or more."""
+    signals = BurdenCheckIn.SIGNALS
+    pairs = Q()
+    for i, first in enumerate(signals):
+        for second in signals[i + 1 :]:
+            pairs |= Q(**{first: True, second: True})
+    return Q(score__gte=BurdenCheckIn.HIGH_SCORE) | pairs
+
+
+def _burden_high(organisation: Organisation, now: datetime.datetime) -> QuerySet[Mantelzorger]:
+    latest = BurdenCheckIn.objects.filter(mantelzorger=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        Mantelzorger.objects.filter(organisation=organisation)
+        .annotate(
+            last_checkin=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
+            last_checkin_at=Subquery(latest.values("created_at")[:1], output_field=DateTimeField()),
+            last_score=Subquery(latest.values("score")[:1], output_field=IntegerField()),
+            last_request=Subquery(
+                HelpRequest.objects.filter(mantelzorger=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")[:1],
+                output_field=IntegerField(),
+            ),
+        )
+        .filter(Exists(BurdenCheckIn.objects.filter(_high_checkin(), pk=OuterRef("last_checkin"))))
+        .exclude(Exists(HelpRequest.objects.filter(mantelzorger=OuterRef("pk"), status__in=OPEN_REQUEST_STATUSES)))
     )
 
 
@@ -388,23 +425,53 @@ def _hours_items(organisation, now):
         )
 
 
+def _burden_items(organisation, now):
+    for carer in _burden_high(organisation, now).order_by("last_checkin_at", "pk"):
+        age = _age(now, carer.last_checkin_at)
+        text = _(
+            "Mantelzorger %(name)s gaf %(days)s geleden aan dat de zorg zwaar is (%(score)s van 10) "
+            "en heeft geen open hulpvraag."
+        ) % {"name": _full_name(carer.first_name, carer.last_name), "days": _days(age), "score": carer.last_score}
+        if carer.last_request:
+            url_name, url_args = "caregivers_broker:detail", (organisation.slug, carer.last_request)
+        else:
+            url_name, url_args = "caregivers_broker:new", (organisation.slug,)
+        yield AttentionItem(Kind.BURDEN, carer.last_checkin_at, age, text, carer, url_name, url_args)
+
+
 def attention_items(*, organisation: Organisation, now: datetime.datetime | None = None) -> list[AttentionItem]:
     """Everything of ``organisation`` that needs a broker now, oldest first (see the
     module docstring for the rules). One query per kind, whatever the number of items."""
     now = _utc(now)
     items: list[AttentionItem] = []
-    for produce in (_proposal_items, _requester_items, _checkin_items, _vog_items, _request_items, _hours_items):
+    for produce in (
+        _proposal_items,
+        _requester_items,
+        _checkin_items,
+        _vog_items,
+        _request_items,
+        _hours_items,
+        _burden_items,
+    ):
         items.extend(produce(organisation, now))
     items.sort(key=lambda item: item.sort_key)
     return items
 
 
 def attention_count(*, organisation: Organisation, now: datetime.datetime | None = None) -> int:
-    """How many items :func:`attention_items` would list (six COUNT queries, no rows)."""
+    """How many items :func:`attention_items` would list (seven COUNT queries, no rows)."""
     now = _utc(now)
     return sum(
         rule(organisation, now).count()
-        for rule in (_proposals, _requester_pending, _checkins_due, _vog_expiring, _requests_waiting, _hours_pending)
+        for rule in (
+            _proposals,
+            _requester_pending,
+            _checkins_due,
+            _vog_expiring,
+            _requests_waiting,
+            _hours_pending,
+            _burden_high,
+        )
     )
 
 

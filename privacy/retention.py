@@ -43,12 +43,14 @@ from caregivers.burden import requests_burden_refresh
 from caregivers.models import (
     BurdenCheckIn,
     CareRecipient,
+    CareSignal,
     HelpRequest,
     Mantelzorger,
     RequestDate,
     RequestEvent,
     RequestSlot,
 )
+from caregivers.services import ANONYMOUS_SIGNAL, SIGNAL_TEXT, signals_erase
 from common.errors import DomainError
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
@@ -204,6 +206,21 @@ def _requests_anonymise(ids: list[int], ctx: Context) -> None:
     RequestSlot.objects.filter(request_id__in=ids).delete()
     RequestDate.objects.filter(request_id__in=ids).delete()
     RequestEvent.objects.filter(request_id__in=ids).exclude(note="").update(note="")
+
+
+def _signals(ctx: Context) -> QuerySet:
+    """Signals handled (or left open) longer ago than the period, still with personal data."""
+    still_personal = _blank(*(name for name in SIGNAL_TEXT if name != "first_name")) | ~Q(first_name=ANONYMOUS_SIGNAL)
+    return (
+        CareSignal.objects.filter(organisation=ctx.organisation)
+        .alias(since=Coalesce("handled_at", "created_at"))
+        .filter(since__lt=ctx.cutoff("signals"))
+        .filter(still_personal)
+    )
+
+
+def _signals_anonymise(ids: list[int], ctx: Context) -> None:
+    signals_erase(signal_ids=ids)
 
 
 def _checkins(ctx: Context) -> QuerySet:
@@ -418,6 +435,7 @@ SELECT: dict[str, Callable[[Context], QuerySet]] = {
     "accounts_remove": _accounts_remove,
     "accounts_warn": _accounts_warn,
     "requests": _requests,
+    "signals": _signals,
     "mantelzorgers": _mantelzorgers,
     "checkins": _checkins,
     "matches": _matches,
@@ -429,6 +447,7 @@ APPLY: dict[str, Callable[[list[int], Context], None]] = {
     "accounts_remove": _accounts_remove_apply,
     "accounts_warn": _accounts_warn_send,
     "requests": _requests_anonymise,
+    "signals": _signals_anonymise,
     "mantelzorgers": _mantelzorgers_anonymise,
     "checkins": _checkins_delete,
     "matches": _matches_anonymise,

@@ -51,6 +51,7 @@ PERIODS: dict[str, Period] = {
     for p in (
         Period("requests", _("Afgesloten hulpvragen"), 24, 12, 60),
         Period("checkins", _("Belasting-checks"), 24, 12, 60),
+        Period("signals", _("Signalen over iemand"), 12, 6, 24),
         Period("mantelzorgers", _("Mantelzorgers zonder hulpvraag"), 24, 12, 60),
         Period("matches", _("Koppelingen en uren"), 84, 24, 120),
         Period("access_log", _("Wie een dossier bekeek"), 60, 60, 120),
@@ -115,6 +116,17 @@ KINDS: tuple[Kind, ...] = (
             "Alleen de soort hulp, de buurt en de data blijven over, voor de cijfers."
         ),
         "requests",
+    ),
+    Kind(
+        "signals",
+        _("Signaal dat iemand steun kan gebruiken (van een huisarts, wijkteam of buur)"),
+        _("na het afhandelen"),
+        Action.ANONYMISE,
+        _(
+            "We halen uw naam, hoe we u bereiken, uw adres en wat er opviel weg. "
+            "Alleen de buurt, de soort melder en de uitkomst blijven over, voor de cijfers."
+        ),
+        "signals",
     ),
     Kind(
         "mantelzorgers",

@@ -15,11 +15,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, FloatField, Func, IntegerField, Min, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from caregivers.models import BurdenCheckIn, HelpRequest, RequestEvent
+from caregivers.models import BurdenCheckIn, CareSignal, HelpRequest, RequestEvent
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Municipality, Organisation
 from reports.months import Month, months_between
@@ -47,6 +61,11 @@ class Figure:
 
 
 KIND_LABELS = dict(HelpRequest.Kind.choices)
+CLOSE_REASONS = [value for value, _label in CareSignal.CloseReason.choices]
+CLOSE_LABELS = dict(CareSignal.CloseReason.choices)
+# A burden change is a whole number from -10 to 10; the raw numbers keep how many carers
+# had each change ("burden_delta_<n>"), so medians add up over neighbourhoods.
+BURDEN_DELTA = "burden_delta_"
 
 FIGURES: tuple[Figure, ...] = (
     Figure("requests_new", _("nieuwe hulpvragen"), "count", "requests", _("Vragen die in de maand binnenkwamen.")),
@@ -124,6 +143,27 @@ FIGURES: tuple[Figure, ...] = (
         _("Vragen die in de maand zijn doorverwezen naar professionele hulp."),
     ),
     Figure(
+        "burden_pairs",
+        _("mantelzorgers gemeten voor en na respijtzorg"),
+        "count",
+        "help",
+        _(
+            "Mantelzorgers met een belasting-check vóór de start van hun respijtzorg en één na het einde, "
+            "geteld in de maand van de check erna."
+        ),
+    ),
+    Figure(
+        "burden_change_median",
+        _("verandering in belasting na respijtzorg (mediaan)"),
+        "score",
+        "help",
+        _(
+            "Per mantelzorger de check na het einde van de respijtzorg min de laatste check vóór de start "
+            "(0-10, de middelste). Onder nul: de zorg voelt minder zwaar."
+        ),
+        base="burden_pairs",
+    ),
+    Figure(
         "volunteers_active",
         _("vrijwilligers actief"),
         "count",
@@ -148,6 +188,36 @@ FIGURES: tuple[Figure, ...] = (
         base="matches_ended",
     ),
 )
+FIGURES += (
+    Figure(
+        "signals_received", _("signalen ontvangen"), "count", "signals", _("Signalen die in de maand binnenkwamen.")
+    ),
+    Figure(
+        "signals_open",
+        _("nog niet afgehandeld"),
+        "count",
+        "signals",
+        _("Signalen van de maand waar nog niemand contact over had."),
+    ),
+    Figure(
+        "signals_request",
+        _("hulpvraag van gemaakt"),
+        "count",
+        "signals",
+        _("Signalen van de maand die een hulpvraag werden."),
+    ),
+    *(
+        Figure(
+            f"signals_closed_{reason}",
+            CLOSE_LABELS[reason],
+            "count",
+            "signals",
+            _("Signalen van de maand die zijn afgesloten om deze reden."),
+        )
+        for reason in CLOSE_REASONS
+    ),
+)
+SIGNAL_OUTCOME_CODES = ("signals_open", "signals_request", *(f"signals_closed_{r}" for r in CLOSE_REASONS))
 FIGURE_BY_CODE = {f.code: f for f in FIGURES}
 COUNT_CODES = tuple(f.code for f in FIGURES if f.kind == "count")
 KIND_CODES = tuple(f"requests_{kind}" for kind in KINDS)
@@ -157,6 +227,7 @@ GROUPS: tuple[tuple[str, Promise], ...] = (
     ("help", _("Hulp in de maand")),
     ("volunteers", _("Vrijwilligers")),
     ("results", _("Resultaat")),
+    ("signals", _("Signalen: iemand kan steun gebruiken")),
 )
 
 
@@ -203,12 +274,23 @@ class Raw:
             return _pct(c.get("burden_high_people", 0), c.get("burden_people", 0))
         if code == "goal_reached_pct":
             return _pct(c.get("goal_yes", 0), c.get("matches_ended", 0))
+        if code == "burden_change_median":
+            return burden_change_median(c)
         raise KeyError(code)
 
     def base(self, figure: Figure) -> int:
         if figure.base == "matched":
             return len(self.days_to_match)
         return self.counts.get(figure.base, 0)
+
+
+def burden_change_median(counts: dict[str, int]) -> float | None:
+    """The median of the burden changes kept as a histogram in ``counts``."""
+    changes: list[int] = []
+    for key, n in counts.items():
+        if key.startswith(BURDEN_DELTA) and n:
+            changes.extend([int(key.removeprefix(BURDEN_DELTA))] * n)
+    return round(statistics.median(changes), 1) if changes else None
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -284,7 +366,7 @@ RawTable = dict[tuple[int, int | None], Raw]  # (month index, neighbourhood id) 
 
 def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
     """All raw numbers for ``months`` (consecutive, oldest first) per (month index,
-    neighbourhood id), in a fixed number of queries (15), whatever the number of
+    neighbourhood id), in a fixed number of queries (17), whatever the number of
     months or neighbourhoods."""
     if list(months) != months_between(months[0], months[-1]):
         raise ValueError("raw_figures needs consecutive months, oldest first")
@@ -440,6 +522,29 @@ def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
         raw.counts["matches_ended"] += n
         raw.counts["goal_yes"] += yes
 
+    # Signals received in the month, and what became of them so far.
+    signals = (
+        CareSignal.objects.filter(_in_months("created_at", months), scope.q("neighbourhood"), organisation=org)
+        .annotate(m=_bucket("created_at", months))
+        .values_list("m", "neighbourhood", "status", "close_reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for m, area, status, reason, n in signals:
+        raw = cell(m, area)
+        raw.counts["signals_received"] += n
+        if status == CareSignal.Status.CLOSED:
+            raw.counts[f"signals_closed_{reason}"] += n
+        else:
+            raw.counts[f"signals_{status}"] += n
+
+    # Burden before and after respite: per carer, the last check-in before a respite
+    # match started and the first one after it ended, in the month of the one after.
+    for m, area, change in burden_pairs(scope=scope, months=months):
+        raw = cell(m, area)
+        raw.counts["burden_pairs"] += 1
+        raw.counts[f"{BURDEN_DELTA}{change}"] += 1
+
     # Volunteers who joined and stopped (rows still there, and departures of deleted ones).
     for code, model, path in (
         ("volunteers_new", Volunteer, "created_at"),
@@ -457,6 +562,47 @@ def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
         for m, area, n in rows:
             cell(m, area).counts[code] += n
     return table
+
+
+def burden_pairs(*, scope: Scope, months: Sequence[Month]) -> list[tuple[int, int | None, int]]:
+    """(month index, carer's neighbourhood, change) per carer and month: for each respite
+    match that ended, the carer's last check-in before it started and the first after it
+    ended; the pair counts in the month of the check-in after. A carer with several such
+    pairs in one month counts once (the match that ended last). One query."""
+    checkins = BurdenCheckIn.objects.filter(mantelzorger=OuterRef("request__mantelzorger"))
+    before = checkins.filter(created_at__lt=OuterRef("activated_at")).order_by("-created_at", "-pk")
+    after = checkins.filter(created_at__gt=OuterRef("ended_at")).order_by("created_at", "pk")
+    rows = (
+        Match.objects.filter(
+            scope.q("request__mantelzorger__neighbourhood"),
+            organisation=scope.organisation,
+            status=Match.Status.ENDED,
+            request__kind=HelpRequest.Kind.RESPITE,
+            request__mantelzorger__isnull=False,
+            activated_at__isnull=False,
+            ended_at__lt=months[-1].end,
+        )
+        .annotate(
+            before_score=Subquery(before.values("score")[:1], output_field=IntegerField()),
+            after_score=Subquery(after.values("score")[:1], output_field=IntegerField()),
+            after_at=Subquery(after.values("created_at")[:1], output_field=DateTimeField()),
+        )
+        .filter(before_score__isnull=False, after_at__gte=months[0].start, after_at__lt=months[-1].end)
+        .values_list(
+            "request__mantelzorger",
+            "request__mantelzorger__neighbourhood",
+            "ended_at",
+            "after_at",
+            "before_score",
+            "after_score",
+        )
+        .order_by("ended_at", "pk")
+    )
+    per_carer: dict[tuple[int, int], tuple[int | None, int]] = {}
+    for carer, area, _ended, after_at, before_score, after_score in rows:
+        m = next(i for i, month in enumerate(months) if month.start <= after_at < month.end)
+        per_carer[(carer, m)] = (area, after_score - before_score)  # ordered by end: the last wins
+    return [(m, area, change) for (_carer, m), (area, change) in per_carer.items()]
 
 
 # --- The workload per staff member ------------------------------------------------------------

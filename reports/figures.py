@@ -57,6 +57,24 @@ Help during the month:
     month this is the trend of how heavy care feels.
 ``referrals``
     Requests referred to professional care in the month (a ``referred`` event).
+``burden_pairs``, ``burden_change_median``
+    Burden before and after respite, paired per carer (by where the carer lives): for
+    each respite match that ended, the carer's last check-in before the match started
+    and the first check-in after it ended; a carer without both is left out. The pair
+    counts in the month of the check-in after (a carer once per month: the match that
+    ended last); the change is after minus before (-10 to 10, below zero is lighter),
+    kept per value in the raw numbers so the median adds up over neighbourhoods.
+
+Signals (someone noticed that a person may need support), counted in the month they
+came in, by the neighbourhood of the person:
+
+``signals_received``
+    Signals received in the month.
+``signals_open``, ``signals_request``, ``signals_closed_<reason>``
+    What became of them so far: not handled yet, turned into a request, or closed
+    with a reason (no need, own network helps, does not want help, unreachable,
+    referred, other). They add up to ``signals_received``, so secondary suppression
+    treats them as a line with that total.
 
 Volunteers (by where they live):
 
@@ -133,6 +151,7 @@ from reports.counting import (
     FIGURES,
     KIND_CODES,
     PROVISIONAL_DAYS,
+    SIGNAL_OUTCOME_CODES,
     Figure,
     Raw,
     Scope,
@@ -293,6 +312,8 @@ def suppress_table(rows: list[Row], total: Row) -> None:
         lines.append(([row.cells[code] for row in rows], total.cells[code]))
     for row in (*rows, total):
         lines.append(([row.cells[code] for code in KIND_CODES], row.cells["requests_new"]))
+        # What became of the month's signals adds up to the signals received.
+        lines.append(([row.cells[code] for code in SIGNAL_OUTCOME_CODES], row.cells["signals_received"]))
     _secondary(lines)
 
 

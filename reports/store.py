@@ -71,7 +71,7 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 
-from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
+from caregivers.models import BurdenCheckIn, CareSignal, HelpRequest, Mantelzorger, RequestEvent
 from matches.models import Evaluation, HoursEntry, Match
 from neighbourhoods.models import Neighbourhood, Organisation
 from reports.counting import (
@@ -425,7 +425,7 @@ def _index(path: str, months: Sequence[Month], *, dates: bool = False) -> Case:
 
 def report_months_changed(*, organisation: Organisation, months: Sequence[Month]) -> dict[Month, datetime.datetime]:
     """For each of ``months``: the latest change of a row of the organisation that counts
-    (or may count) towards it. Six grouped queries over the rows of the months' span."""
+    (or may count) towards it. Eight grouped queries over the rows of the months' span."""
     months = months_between(min(months), max(months))
     n = len(months)
     latest: dict[int, datetime.datetime] = {}
@@ -499,6 +499,26 @@ def report_months_changed(*, organisation: Organisation, months: Sequence[Month]
     for m, changed in (
         Evaluation.objects.filter(_in_months("match__ended_at", months), match__organisation=organisation)
         .annotate(m=_bucket("match__ended_at", months))
+        .values_list("m")
+        .annotate(t=Max("created_at"))
+        .order_by()
+    ):
+        touch([m], changed)
+
+    # Signals: the month they came in, again when they were handled.
+    for m, *changed in (
+        CareSignal.objects.filter(_in_months("created_at", months), organisation=organisation)
+        .annotate(m=_bucket("created_at", months))
+        .values_list("m")
+        .annotate(t1=Max("created_at"), t2=Max("handled_at"))
+        .order_by()
+    ):
+        touch([m], *changed)
+
+    # Burden check-ins (a check-in after respite completes a before-and-after pair).
+    for m, changed in (
+        BurdenCheckIn.objects.filter(_in_months("created_at", months), mantelzorger__organisation=organisation)
+        .annotate(m=_bucket("created_at", months))
         .values_list("m")
         .annotate(t=Max("created_at"))
         .order_by()

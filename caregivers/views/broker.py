@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AccessLogEntry
 from audit.services import Subject, access_record
-from caregivers.access import request_read
+from caregivers.access import request_read, signal_read
 from caregivers.broker_forms import BehalfRequestForm, IntakeForm, NoteForm, ReferForm, WithdrawForm
 from caregivers.filters import TABS, RequestQueueFilter
 from caregivers.intake import (
@@ -38,7 +38,8 @@ from caregivers.intake import (
     requests_of_organisation,
     state_error,
 )
-from caregivers.models import HelpRequest
+from caregivers.models import CareSignal, HelpRequest
+from caregivers.outreach import signal_for_broker, signal_prefill, signal_to_request, signals_open
 from caregivers.priority import known_urgency, priority_percent, request_priority, waiting_days
 from caregivers.selectors import REQUEST_STATUS_BADGE, burden_direction, burden_sparkline, burden_trend
 from caregivers.services import request_submit, request_withdraw
@@ -99,14 +100,17 @@ def queue(request, slug):
         )
     for entry in page.object_list:
         entry.request.badge_class = REQUEST_STATUS_BADGE.get(entry.request.status, "")
-    if page.object_list:
-        # One row per page view, naming every request it listed (names, kinds and the
-        # "heavily burdened" flag are care data too).
+    partial = bool(request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"))
+    # Open signals stand above the requests (not in the htmx swap of the results).
+    signals = [] if partial else list(signals_open(organisation=organisation).select_related("neighbourhood")[:50])
+    if page.object_list or signals:
+        # One row per page view, naming every request and signal it listed (names, kinds
+        # and the "heavily burdened" flag are care data too).
         access_record(
             request=request,
             subject=Subject.organisation(organisation),
             what=What.QUEUE,
-            obj=[entry.request for entry in page.object_list],
+            obj=[entry.request for entry in page.object_list] + signals,
         )
     counts = queue_counts(organisation=organisation)
     context = {
@@ -115,9 +119,10 @@ def queue(request, slug):
         "page": page,
         "tab": filterset.tab_value,
         "tabs": [(key, label, counts[key]) for key, label in TABS.items()],
+        "signals": signals,
+        "now": now,
     }
     # htmx swaps only the results; a history restore (back button) needs the whole page.
-    partial = bool(request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"))
     context["partial"] = partial
     template = "caregivers/broker/_queue_results.html" if partial else "caregivers/broker/queue.html"
     return render(request, template, context)
@@ -355,13 +360,27 @@ def request_withdraw_view(request, slug, pk):
 def request_new(request, slug):
     """Phone or desk intake: type in the request of someone who is not online."""
     organisation = _organisation(request, slug)
-    form = BehalfRequestForm(request.POST or None)
+    signal = None
+    if "signaal" in request.GET:
+        # A signal becomes a request: the form starts with what the signal holds.
+        try:
+            signal_pk = int(request.GET["signaal"])
+        except ValueError:
+            signal_pk = 0
+        signal = signal_for_broker(organisation=organisation, pk=signal_pk)
+        if signal.status != CareSignal.Status.OPEN:
+            messages.error(request, _("Dit signaal is al afgehandeld."))
+            return redirect("caregivers_broker:signal", slug=organisation.slug, pk=signal.pk)
+    initial = signal_prefill(signal) if signal is not None else None
+    form = BehalfRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 help_request = request_submit(
                     organisation=organisation, entered_by=request.user, **form.service_kwargs()
                 )
+                if signal is not None:
+                    signal_to_request(signal=signal, help_request=help_request, by=request.user)
                 if form.cleaned_data["then_intake"]:
                     request_start_intake(request=help_request, by=request.user)
         except DomainError as error:
@@ -373,9 +392,11 @@ def request_new(request, slug):
                 return redirect("caregivers_broker:intake", slug=organisation.slug, pk=help_request.pk)
             messages.success(request, _("De vraag van %(name)s staat erin.") % {"name": name})
             return _to_detail(organisation, help_request)
+    if signal is not None:
+        signal_read(request=request, signal=signal, what=What.SIGNAL)
     return render(
         request,
         "caregivers/broker/new.html",
-        {"organisation": organisation, "form": form},
+        {"organisation": organisation, "form": form, "signal": signal},
         status=400 if request.method == "POST" else 200,
     )

@@ -52,7 +52,13 @@ NOT_LOGGED = {
     "caregivers:checkin": OWN,
     "caregivers:care_recipient_new": OWN,
     "caregivers:care_recipient_edit": OWN,
-    "caregivers_broker:new": "an empty form for a new request",
+    "caregivers_broker:new": (
+        "an empty form for a new request; with ?signaal= it shows the signal and logs 'signal' "
+        "(tests/caregivers/broker/test_signals.py)"
+    ),
+    "caregivers_broker:signal_new": "an empty form for a new signal",
+    "caregivers_broker:signal": "logs 'signal' about the signal (tests/caregivers/broker/test_signals.py)",
+    "caregivers_broker:signal_close": "POST; a refused close re-renders the signal page, which logs 'signal'",
     "caregivers_broker:start_intake": POST,
     "caregivers_broker:mark_ready": POST,
     "caregivers_broker:reopen": POST,

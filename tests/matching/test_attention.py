@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from caregivers.models import HelpRequest
+from caregivers.models import BurdenCheckIn, HelpRequest
 from common.errors import DomainError
-from demo.factories import HelpRequestFactory, VolunteerFactory
+from demo.factories import HelpRequestFactory, MantelzorgerFactory, VolunteerFactory
 from matches.attention import Kind, attention_count, attention_items, match_checkin
 from matches.models import HoursEntry, Match, MatchEvent
 from tests.login import log_in
@@ -246,6 +246,8 @@ def _all_due(org, *, count=1, prefix="Vol"):
         _set(HoursEntry, entry, created_at=NOW - 9 * DAY)
         waiting = HelpRequestFactory(organisation=org, status="new")
         _set(HelpRequest, waiting, created_at=NOW - 20 * DAY)
+        carer = MantelzorgerFactory(organisation=org, first_name=f"{prefix}Zorg{i}")
+        _set(BurdenCheckIn, BurdenCheckIn.objects.create(mantelzorger=carer, score=8), created_at=NOW - 3 * DAY)
         # Not due: a fresh proposal, a request that just came in.
         match("proposed", created_at=NOW - DAY)
         HelpRequestFactory(organisation=org, status="new")
@@ -272,9 +274,10 @@ def test_every_kind_once_oldest_first_and_count_agrees(world):
         Kind.HOURS,
         Kind.REQUESTER,
         Kind.PROPOSAL,
+        Kind.BURDEN,
     ]
-    assert [item.age_days for item in items] == [50, 30, 20, 9, 5, 4]
-    assert attention_count(organisation=world.org, now=NOW) == len(items) == 6
+    assert [item.age_days for item in items] == [50, 30, 20, 9, 5, 4, 3]
+    assert attention_count(organisation=world.org, now=NOW) == len(items) == 7
 
 
 def test_other_organisations_never_appear(world):
@@ -283,11 +286,46 @@ def test_other_organisations_never_appear(world):
     assert _items(world.org) == []
     assert attention_count(organisation=world.org, now=NOW) == 0
     org_b_items = _items(world.org_b)
-    assert len(org_b_items) == 12
+    assert len(org_b_items) == 14
     assert all(item.url_args[0] == world.org_b.slug for item in org_b_items)
     mine = _all_due(world.org)
     assert {item.obj.pk for item in _items(world.org, Kind.PROPOSAL)} <= {m.pk for m in mine}
-    assert len(_items(world.org)) == 6
+    assert len(_items(world.org)) == 7
+
+
+@pytest.mark.parametrize(
+    ("score", "signals", "request_status", "due"),
+    [
+        (7, (), None, True),
+        (6, (), None, False),
+        (3, ("sleeps_badly", "feels_alone"), None, True),
+        (3, ("sleeps_badly",), None, False),
+        (9, (), "intake", False),  # an open request: the broker is already on it
+        (9, (), "matched", False),
+        (9, (), "closed", True),
+    ],
+)
+def test_carer_with_a_high_last_checkin_and_no_open_request(world, score, signals, request_status, due):
+    _quiet_personas(world)
+    carer = MantelzorgerFactory(organisation=world.org, first_name="Hanna")
+    BurdenCheckIn.objects.create(mantelzorger=carer, score=score, **dict.fromkeys(signals, True))
+    if request_status:
+        HelpRequestFactory(organisation=world.org, mantelzorger=carer, kind="respite", status=request_status)
+    found = _about(world.org, Kind.BURDEN, carer)
+    assert len(found) == int(due)
+    if due:
+        assert "Hanna" in found[0].text and f"({score} van 10)" in found[0].text
+        assert attention_count(organisation=world.org, now=NOW) == len(_items(world.org))
+
+
+def test_only_the_last_checkin_counts_for_burden(world):
+    carer = MantelzorgerFactory(organisation=world.org, first_name="Hanna")
+    old = BurdenCheckIn.objects.create(mantelzorger=carer, score=9)
+    _set(BurdenCheckIn, old, created_at=NOW - 10 * DAY)
+    newer = BurdenCheckIn.objects.create(mantelzorger=carer, score=4)
+    _set(BurdenCheckIn, newer, created_at=NOW - 2 * DAY)
+    assert _about(world.org, Kind.BURDEN, carer) == []
+    assert _about(world.org_b, Kind.BURDEN, carer) == []
 
 
 def test_vog_of_a_partner_volunteer_links_to_the_match(world):
@@ -302,12 +340,12 @@ def test_queries_do_not_grow_with_the_number_of_items(world, django_assert_max_n
     _quiet_personas(world)
     _all_due(world.org, count=1, prefix="A")
     with CaptureQueriesContext(connection) as few:
-        assert len(_items(world.org)) == 6
+        assert len(_items(world.org)) == 7
     _all_due(world.org, count=6, prefix="B")
-    with django_assert_max_num_queries(6):
-        assert len(_items(world.org)) == 42
-    assert len(few.captured_queries) == 6
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
+        assert len(_items(world.org)) == 49
+    assert len(few.captured_queries) == 7
+    with django_assert_max_num_queries(7):
         attention_count(organisation=world.org, now=NOW)
 
 
@@ -321,7 +359,7 @@ def test_page_queries_do_not_grow(client, world):
     with CaptureQueriesContext(connection) as many:
         response = client.get(_list_url(world))
     assert response.status_code == 200
-    assert len(response.context["items"]) == 36
+    assert len(response.context["items"]) == 42
     assert len(many.captured_queries) == len(few.captured_queries)
 
 

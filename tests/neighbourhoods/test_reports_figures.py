@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from caregivers.models import CareSignal
 from reports.figures import HIDDEN, SMALL, report_build
 from reports.months import Month
 
@@ -57,6 +58,14 @@ def test_every_figure_of_centrum_in_march(march, region):
         "volunteers_stopped": 2,  # 15 March, and the departure of 20 March
         "matches_ended": 2,  # old1 and old2 (old3 ended in February; m8's cancel has no evaluation)
         "goal_reached_pct": 50.0,  # old1 yes, old2 partly
+        # No respite match ended with a check-in before its start and one after its end.
+        "burden_pairs": 0,
+        "burden_change_median": None,
+        # No signals in this scene (tests/neighbourhoods/test_reports_outcomes.py).
+        "signals_received": 0,
+        "signals_open": 0,
+        "signals_request": 0,
+        **{f"signals_closed_{reason}": 0 for reason in CareSignal.CloseReason.values},
     }
 
 

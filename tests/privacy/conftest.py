@@ -22,7 +22,7 @@ from django.db import connection
 from audit.models import AccessLogEntry
 from audit.services import access_append, access_record
 from caregivers.access import mantelzorger_subject
-from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestEvent
+from caregivers.models import BurdenCheckIn, CareRecipient, CareSignal, HelpRequest, Mantelzorger, RequestEvent
 from demo.factories import HelpRequestFactory, StaffMembershipFactory, UserFactory, VolunteerFactory
 from matches.lifecycle import match_accept, match_activate
 from matches.models import CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent
@@ -400,6 +400,24 @@ def mantelzorger_person(scene) -> Person:
             neighbourhood=scene.region["areas"]["Velp"],
         )
         RequestEvent.objects.create(request=request, from_status="", to_status="new", note=f"gebeld: {p.phone}")
+        # The GP's signal that became this request (erased with it).
+        CareSignal.objects.create(
+            organisation=scene.org,
+            source_kind=CareSignal.SourceKind.GP,
+            source_name=f"Praktijk van dokter {p.last_name}",
+            first_name=p.first_name,
+            contact=p.phone,
+            postcode=p.postcode,
+            place="Velp",
+            noticed=f"{p.first_name} {p.last_name} redt het niet meer",
+            about_carer=True,
+            consent_given=True,
+            consent_how=CareSignal.ConsentHow.VERBAL,
+            consent_at=BUILT_AT,
+            status=CareSignal.Status.REQUEST,
+            request=request,
+            entered_by=scene.broker,
+        )
         running = _running(scene, request=request, volunteer=scene.other_volunteer, by_requester=p.user)
         _hours(running, note=f"bij {p.last_name}", approved_by=scene.broker)
         log_read(carer, by=scene.broker)

@@ -328,11 +328,46 @@ def everything_due(build, settings):
     build.user(last_login=ago(months=30))  # to be warned
     org_b = build.region["org_b"]
     build.request(status="withdrawn", closed=ago(months=25), org=org_b, neighbourhood=build.region["areas"]["Ede"])
+    _signal(build.org, handled=ago(months=13), request=request)
+    _signal(build.org, handled=ago(months=3))  # within the period
+
+
+def _signal(org, *, handled, request=None):
+    from caregivers.models import CareSignal
+
+    signal = CareSignal.objects.create(
+        organisation=org,
+        source_kind="gp",
+        first_name="Signaalpersoon",
+        contact="026 5550000",
+        place="Velp",
+        noticed="Opgevallen",
+        consent_given=True,
+        consent_how="verbal",
+        consent_at=handled,
+        status="request" if request else "closed",
+        close_reason="" if request else "no_need",
+        request=request,
+        handled_at=handled,
+    )
+    return signal
 
 
 def test_every_kind_has_something_due_in_the_fixture(everything_due):
     counts = run(dry_run=True)
     assert all(counts[kind.code] >= 1 for kind in KINDS), counts
+
+
+def test_old_signals_lose_their_personal_data_and_keep_the_outcome(everything_due):
+    from caregivers.models import CareSignal
+
+    assert run(dry_run=True)["signals"] == 1
+    run()
+    old, recent = CareSignal.objects.order_by("handled_at")
+    assert (old.first_name, old.contact, old.place, old.noticed) == ("Oud-signaal", "", "", "")
+    assert old.status == "request" and old.request_id is not None
+    assert recent.contact == "026 5550000"
+    assert run(dry_run=True)["signals"] == 0
 
 
 def test_a_dry_run_changes_nothing_and_lists_exactly_what_the_real_run_removes(everything_due):

@@ -221,6 +221,7 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     # mantelzorger's respite request, the one with care data.
     "help_request": lambda side, role: (side.open_request if role == "help_seeker" else side.carer_request).pk,
     "care_recipient": lambda side, role: side.care_recipient.pk,
+    "signal": lambda side, role: side.signal.pk,
     "volunteer": lambda side, role: side.volunteer.pk,
     # The volunteer's side of a match (accepted: decline is possible).
     "volunteer_match": lambda side, role: side.match_accepted.pk,
@@ -318,6 +319,9 @@ TABLE: dict[str, Entry] = {
     "caregivers_broker:refer": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:withdraw": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:reopen": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:signal_new": Entry(Staff(*CASEWORK), methods="GET+POST"),
+    "caregivers_broker:signal": Entry(Staff(*CARE_FILES), args={"pk": "signal"}),
+    "caregivers_broker:signal_close": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "signal"}),
     # matches: the people's own pages
     "matching_people:mine": Entry(LoggedIn()),
     "matching_people:accept": Entry(Owner("volunteer"), methods="POST", args={"pk": "volunteer_match"}),

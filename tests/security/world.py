@@ -63,6 +63,7 @@ class Side:
     feed_token: str  # the volunteer's calendar feed (the plain token; only its hash is stored)
     unsubscribe_token: str  # the volunteer's address, "proposals"
     webauthn_keys: dict[str, int] = field(default_factory=dict)  # role -> its user's security key
+    signal: Any = None  # an open signal about someone (CareSignal)
 
 
 @dataclass
@@ -228,7 +229,24 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
         )
     else:
         run, running = within.batch_run, within.running_run
+    from caregivers.models import CareSignal
+
+    signal = CareSignal.objects.create(
+        organisation=organisation,
+        source_kind=CareSignal.SourceKind.GP,
+        source_name=f"Praktijk {upper}",
+        first_name=f"Signaal {upper}",
+        contact=f"signaal-{key}@example.nl",
+        place=municipality.name,
+        neighbourhood=area,
+        noticed=f"Opgevallen {upper}",
+        consent_given=True,
+        consent_how=CareSignal.ConsentHow.VERBAL,
+        consent_at=now,
+        entered_by=broker,
+    )
     return Side(
+        signal=signal,
         key=key,
         organisation=organisation,
         municipality=municipality,

@@ -1,0 +1,174 @@
+"""Signals ("erop af"): someone noticed that a person may need support and passes it to
+the broker, with the person's consent. Writes and reads of :class:`CareSignal`.
+
+A signal is entered by staff (broker or admin; later a partner organisation, see
+``CareSignal.source_kind``), read and handled by brokers only (a signal says something
+about someone's situation: ``StaffMembership.CARE_FILE_ROLES``). Handling ends it in
+one of two ways: it becomes a request (``signal_to_request``, in the transaction that
+stores the request) or it is closed with a reason (``signal_close``). Both are claimed
+with a conditional UPDATE, so two brokers cannot handle one signal twice.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caregivers.models import CareSignal, HelpRequest
+from caregivers.services import _neighbourhood_in, _raise_from_validation_error
+from common.errors import DomainError
+from neighbourhoods.geocoding import GeocodeResult
+from neighbourhoods.models import Organisation
+from neighbourhoods.selectors import is_broker_of, may_read_care_files
+
+NOTICED_MAX = CareSignal._meta.get_field("noticed").max_length  # 1000
+CLOSE_NOTE_MAX = CareSignal._meta.get_field("close_note").max_length  # 500
+
+
+def signal_submit(
+    *,
+    organisation: Organisation,
+    by,
+    first_name: str,
+    contact: str,
+    noticed: str,
+    source_kind: str,
+    consent_given: bool,
+    consent_how: str,
+    location: GeocodeResult | None = None,
+    postcode: str = "",
+    place: str = "",
+    source_name: str = "",
+    about_carer: bool = False,
+) -> CareSignal:
+    """Store a signal about someone. Refused (DomainError, nothing stored) without the
+    person's recorded consent, without a first name, a way to reach them or what was
+    noticed, or by someone who is not a broker or admin of ``organisation``."""
+    if not is_broker_of(by, organisation.pk):
+        raise DomainError(_("Alleen medewerkers van deze organisatie kunnen een signaal doorgeven."))
+    if consent_given is not True:
+        raise DomainError(
+            _(
+                "Zonder toestemming van de persoon slaan we geen signaal op. Vraag eerst of het goed is "
+                "dat wij contact opnemen."
+            ),
+            field="consent_given",
+        )
+    if consent_how not in CareSignal.ConsentHow.values:
+        raise DomainError(_("Kies hoe de persoon toestemming gaf."), field="consent_how")
+    if source_kind not in CareSignal.SourceKind.values:
+        raise DomainError(_("Kies van wie het signaal komt."), field="source_kind")
+    first_name = (first_name or "").strip()
+    contact = (contact or "").strip()
+    noticed = (noticed or "").strip()
+    if not first_name:
+        raise DomainError(_("Vul de voornaam in."), field="first_name")
+    if not contact:
+        raise DomainError(_("Vul in hoe we de persoon bereiken: telefoon of e-mail."), field="contact")
+    if not noticed:
+        raise DomainError(_("Schrijf kort wat er opviel."), field="noticed")
+    if len(noticed) > NOTICED_MAX:
+        raise DomainError(
+            _("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s.")
+            % {"limit": NOTICED_MAX, "count": len(noticed)},
+            field="noticed",
+        )
+    neighbourhood = _neighbourhood_in(organisation=organisation, location=location) if location else None
+    signal = CareSignal(
+        organisation=organisation,
+        source_kind=source_kind,
+        source_name=(source_name or "").strip(),
+        first_name=first_name,
+        contact=contact,
+        postcode=postcode or (location.postcode if location and location.postcode else ""),
+        place=(place or (location.place if location else "") or "").strip(),
+        neighbourhood=neighbourhood,
+        noticed=noticed,
+        about_carer=bool(about_carer),
+        consent_given=True,
+        consent_how=consent_how,
+        consent_at=timezone.now(),
+        entered_by=by,
+    )
+    try:
+        signal.full_clean(exclude=["organisation", "neighbourhood", "request", "entered_by", "handled_by"])
+    except ValidationError as error:
+        _raise_from_validation_error(error)
+    signal.save()
+    return signal
+
+
+def signals_of_organisation(*, organisation: Organisation) -> QuerySet[CareSignal]:
+    return CareSignal.objects.filter(organisation=organisation)
+
+
+def signals_open(*, organisation: Organisation) -> QuerySet[CareSignal]:
+    """The organisation's signals nobody handled yet, oldest first (the queue shows them)."""
+    return (
+        signals_of_organisation(organisation=organisation)
+        .filter(status=CareSignal.Status.OPEN)
+        .order_by("created_at", "pk")
+    )
+
+
+def signal_for_broker(*, organisation: Organisation, pk: int) -> CareSignal:
+    """One signal of ``organisation`` (404 for another organisation's or an unknown one)."""
+    return get_object_or_404(
+        signals_of_organisation(organisation=organisation).select_related("neighbourhood", "request"), pk=pk
+    )
+
+
+def _claim(*, signal: CareSignal, by, **values) -> None:
+    if not may_read_care_files(by, signal.organisation_id):
+        raise DomainError(_("Alleen een makelaar van deze organisatie kan een signaal afhandelen."))
+    now = timezone.now()
+    claimed = CareSignal.objects.filter(pk=signal.pk, status=CareSignal.Status.OPEN).update(
+        handled_by=by, handled_at=now, **values
+    )
+    if not claimed:
+        raise DomainError(_("Dit signaal is al afgehandeld."))
+    for name, value in {"handled_by": by, "handled_at": now, **values}.items():
+        setattr(signal, name, value)
+
+
+def signal_to_request(*, signal: CareSignal, help_request: HelpRequest, by) -> CareSignal:
+    """The broker spoke with the person and entered their request: the signal became it.
+    Call inside the transaction that stored the request, so both stay or both go."""
+    if help_request.organisation_id != signal.organisation_id:
+        raise DomainError(_("Deze hulpvraag hoort bij een andere organisatie."))
+    _claim(signal=signal, by=by, status=CareSignal.Status.REQUEST, request=help_request)
+    return signal
+
+
+def signal_close(*, signal: CareSignal, by, reason: str, note: str = "") -> CareSignal:
+    """Close a signal without a request, with the reason (and a short note)."""
+    if reason not in CareSignal.CloseReason.values:
+        raise DomainError(_("Kies waarom het signaal wordt afgesloten."), field="reason")
+    note = (note or "").strip()
+    if len(note) > CLOSE_NOTE_MAX:
+        raise DomainError(
+            _("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s.")
+            % {"limit": CLOSE_NOTE_MAX, "count": len(note)},
+            field="note",
+        )
+    with transaction.atomic():
+        _claim(signal=signal, by=by, status=CareSignal.Status.CLOSED, close_reason=reason, close_note=note)
+    return signal
+
+
+def signal_prefill(signal: CareSignal) -> dict:
+    """What the broker's "request for someone" form starts with when a signal becomes a request."""
+    contact = signal.contact
+    is_email = "@" in contact
+    return {
+        "requester_first_name": signal.first_name,
+        "email": contact if is_email else "",
+        "phone": "" if is_email else contact,
+        "postcode": signal.postcode,
+        "kind": HelpRequest.Kind.RESPITE if signal.about_carer else HelpRequest.Kind.PRACTICAL,
+        "description": signal.noticed,
+    }

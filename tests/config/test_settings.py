@@ -250,3 +250,24 @@ def test_local_run_has_the_known_demo_totp_secret_and_checks_it():
     bad = settings_in_subprocess({"DEMO_TOTP_SECRET": "not base32 0189"}, "1")
     assert bad.returncode != 0
     assert "DEMO_TOTP_SECRET" in bad.stderr
+
+
+# --- Issue #12: the pool shared through files is on in production, off in the embedded run ---
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, ""),
+        ({"MATCHING_POOL_DIR": "/srv/pools"}, "/srv/pools"),
+        ({**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11"}, str(ROOT / "var" / "pools")),
+        ({**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11", "MATCHING_POOL_DIR": "/srv/pools"}, "/srv/pools"),
+        ({**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11", "MATCHING_POOL_DIR": "off"}, ""),
+        ({**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11", "MATCHING_POOL_DIR": ""}, ""),
+    ],
+    ids=["local", "local-set", "production", "production-set", "production-off", "production-empty"],
+)
+def test_the_shared_pool_folder_by_mode(env, expected):
+    result = settings_in_subprocess(env, "repr(s.MATCHING_POOL_DIR)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(expected)

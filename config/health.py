@@ -2,8 +2,9 @@
 
 ``/health/live``: the process answers (no database, no cache): restart it if not.
 ``/health/ready``: the services a page needs answer: the database, the cache, the Celery
-broker (when one is configured) and the matching pool version (in the database,
-``matching.poolversion``). Take the
+broker (when one is configured), the matching pool version (in the database,
+``matching.poolversion``) and, when the pool is shared through files
+(``MATCHING_POOL_DIR``, on in production), that its folder is usable. Take the
 process out of rotation if not.
 
 Both answer JSON ``{"status": "ok"|"fail", "checks": {"database": "ok"|"<reason>", ...}}``
@@ -16,8 +17,10 @@ HTTP in production.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,11 +68,27 @@ def check_pool_version() -> None:
         raise RuntimeError(f"the pool version is not a number: {type(version).__name__}")
 
 
+def check_pool_files() -> None:
+    """The shared pool's folder (``MATCHING_POOL_DIR``) is there, or can be made, and the
+    web process may write it: else every worker builds and keeps its own pool (it works,
+    at a multiple of the memory and a slow first suggestion per worker)."""
+    folder = Path(settings.MATCHING_POOL_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        raise PermissionError("the pool folder is not writable by this process")
+    # A pool file that exists must be readable (the loader maps it read-only).
+    for path in folder.glob("*.pool"):
+        if not os.access(path, os.R_OK):
+            raise PermissionError("a pool file is not readable by this process")
+
+
 def readiness_checks() -> dict[str, Callable[[], None]]:
     checks = {"database": check_database, "cache": check_cache}
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         checks["broker"] = check_broker
     checks["pool_version"] = check_pool_version
+    if settings.MATCHING_POOL_DIR:
+        checks["pool_files"] = check_pool_files
     return checks
 
 

@@ -320,8 +320,13 @@ GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 3)
 MATCHING_POOL_CHANGES_KEEP_HOURS = env_int("MATCHING_POOL_CHANGES_KEEP_HOURS", 24)
 MATCHING_POOL_PATCH_MAX = env_int("MATCHING_POOL_PATCH_MAX", 5000)
 # A folder for pool files that every web process of this machine maps instead of building
-# its own pool (matching.poolstore); empty (the default): each process builds its own.
-MATCHING_POOL_DIR = env_str("MATCHING_POOL_DIR", "")
+# its own pool (matching.poolstore). Production: var/pools in the project folder unless set
+# (a local disk of this machine, writable by the web workers); "off" or empty: each process
+# builds its own, as in the local run and the tests, where the default is off.
+_POOL_DIR_DEFAULT = str(BASE_DIR / "var" / "pools") if PRODUCTION else ""
+MATCHING_POOL_DIR = env_str("MATCHING_POOL_DIR", _POOL_DIR_DEFAULT).strip()
+if MATCHING_POOL_DIR.lower() == "off":
+    MATCHING_POOL_DIR = ""
 
 # The site's address for links in e-mails sent outside a web request (tasks).
 SITE_URL = env_str("SITE_URL", "")

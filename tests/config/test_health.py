@@ -113,3 +113,39 @@ def test_health_checks_are_exempt_from_the_https_redirect(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/health/live").status_code == 200
     assert client.get("/privacy/").status_code == 301
+
+
+# --- The pool shared through files (MATCHING_POOL_DIR, on in production) ------------------
+
+
+@pytest.mark.django_db
+def test_ready_checks_the_pool_folder_when_the_pool_is_shared(client, settings, tmp_path):
+    settings.MATCHING_POOL_DIR = str(tmp_path / "var" / "pools")
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    assert response.json()["checks"]["pool_files"] == "ok"
+    assert (tmp_path / "var" / "pools").is_dir()  # made on the first probe, as the loader would
+
+
+@pytest.mark.django_db
+def test_ready_fails_when_the_pool_folder_cannot_be_made(client, settings, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    settings.MATCHING_POOL_DIR = str(tmp_path / "a-file" / "pools")
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["pool_files"].startswith("fail: ")
+    assert checks["database"] == checks["pool_version"] == "ok"
+    assert str(tmp_path) not in response.content.decode()  # no paths in the public answer
+
+
+@pytest.mark.django_db
+def test_ready_fails_when_the_pool_folder_is_read_only(client, settings, tmp_path, monkeypatch):
+    settings.MATCHING_POOL_DIR = str(tmp_path)
+    real_access = health.os.access
+    monkeypatch.setattr(
+        health.os, "access", lambda path, mode: False if str(path) == str(tmp_path) else real_access(path, mode)
+    )
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["pool_files"] == "fail: PermissionError"

@@ -257,3 +257,24 @@ def test_the_local_run_passes_its_port_on_to_the_links_in_mails():
     assert re.search(r"^export PORT=", (ROOT / "scripts" / "run").read_text(), re.MULTILINE)
     assert settings_in_subprocess({"PORT": "8101"}, "s.LOCAL_PORT").stdout.strip() == "8101"
     assert settings_in_subprocess({}, "s.LOCAL_PORT").stdout.strip() == "8000"
+
+
+# --- Issue #12: the pool shared through files is on in production, off in the embedded run ---
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, ""),
+        ({"MATCHING_POOL_DIR": "/srv/pools"}, "/srv/pools"),
+        ({**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11"}, str(ROOT / "var" / "pools")),
+        ({**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11", "MATCHING_POOL_DIR": "/srv/pools"}, "/srv/pools"),
+        ({**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11", "MATCHING_POOL_DIR": "off"}, ""),
+        ({**_PROD, "CACHE_URL": "redis://127.0.0.1:6379/11", "MATCHING_POOL_DIR": ""}, ""),
+    ],
+    ids=["local", "local-set", "production", "production-set", "production-off", "production-empty"],
+)
+def test_the_shared_pool_folder_by_mode(env, expected):
+    result = settings_in_subprocess(env, "repr(s.MATCHING_POOL_DIR)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(expected)

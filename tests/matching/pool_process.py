@@ -7,7 +7,8 @@ Commands: ``["setup"]`` (migrate, one organisation, two volunteers, a ready requ
 ``["suggest", request_pk]`` (the ids the broker would see, through
 ``matching.selectors.volunteer_candidates`` and this process's cached pool),
 ``["pause", volunteer_pk]``, ``["resume", volunteer_pk]``, ``["match", request_pk,
-volunteer_pk]`` (an open match: the volunteer is full), ``["pool_id"]``.
+volunteer_pk]`` (an open match: the volunteer is full), ``["pool_id"]``,
+``["pool_mapped"]`` (the pool's columns are a mapped file).
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def answer(command: list) -> object:
         return sorted(c.volunteer_id for c in found.candidates)
     if name == "pool_id":
         return id(loaders.cached_volunteer_pool(organisation=Organisation.objects.get(slug="twee-processen")).lat)
+    if name == "pool_mapped":
+        pool = loaders.cached_volunteer_pool(organisation=Organisation.objects.get(slug="twee-processen"))
+        # A column from the file is a read-only view of its pages (matching.poolstore);
+        # one built in this process is writable.
+        return not pool.lat.flags.writeable and not pool.ids.flags.writeable
     volunteer = Volunteer.objects.get(pk=args[-1])
     if name == "pause":
         volunteer_pause(volunteer=volunteer, until=timezone.localdate() + datetime.timedelta(days=60))

@@ -67,3 +67,31 @@ def _widest(page: Page) -> list:
             .slice(0, 12)
             .map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`)"""
     )
+
+
+def test_returning_help_seeker_asks_again_from_her_start_page(page: Page, demo):
+    """Issue 18.7: her start page has a "Hulp vragen" button and the form knows her
+    address from her last own request."""
+    from demo.factories import HelpRequestFactory
+    from neighbourhoods.models import Organisation
+
+    user = make_user("fatma.yilmaz@example.nl")
+    HelpRequestFactory(
+        organisation=Organisation.objects.get(slug="regio-arnhem"),
+        requester=user,
+        email=user.email,
+        requester_first_name="Fatma",
+        requester_last_name="Yılmaz",
+        postcode="6881 AB",
+        house_number="12a",
+        phone="026 123 4567",
+    )
+    log_in(page, user.email)
+    page.goto("/")
+    card = page.locator(".card", has=page.get_by_role("heading", name="Mijn hulpvraag"))
+    card.get_by_role("link", name="Hulp vragen").click()
+    expect(page).to_have_url(re.compile(r"/hulp/vraag/nieuw/$"))
+    form = form_with(page, "postcode")
+    expect(form.get_by_label("Postcode")).to_have_value("6881 AB")
+    expect(form.get_by_label("Huisnummer")).to_have_value("12a")
+    expect(form.get_by_label("Voornaam")).to_have_value("Fatma")

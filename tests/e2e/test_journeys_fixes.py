@@ -95,3 +95,26 @@ def test_returning_help_seeker_asks_again_from_her_start_page(page: Page, demo):
     expect(form.get_by_label("Postcode")).to_have_value("6881 AB")
     expect(form.get_by_label("Huisnummer")).to_have_value("12a")
     expect(form.get_by_label("Voornaam")).to_have_value("Fatma")
+
+
+def test_meld_u_aan_als_vrijwilliger_keeps_the_intent_through_the_confirmation(page: Page, demo, mail):
+    """Issue 18.6: after confirming her e-mail address the newcomer lands on the
+    volunteer sign-up, not on a page where she must choose again."""
+    from urllib.parse import urlsplit
+
+    from tests.e2e.test_journeys import PASSWORD, wait_for_mail
+
+    email = "noor.bakker@example.nl"
+    page.goto("/")
+    page.get_by_role("link", name="Meld u aan als vrijwilliger").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/"))
+    named_field(page, "email").fill(email)
+    named_field(page, "password1").fill(PASSWORD)
+    named_field(page, "password2").fill(PASSWORD)
+    submit(form_with(page, "password2"))
+    [message] = wait_for_mail(mail, email)
+    found = re.search(r"https?://\S+?/accounts/confirm-email/[^/\s]+/", message.body)
+    page.goto(urlsplit(found.group(0)).path)
+    page.get_by_role("button", name=re.compile(r"bevestig", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/vrijwilliger/aanmelden/$"))
+    expect(form_with(page, "postcode").get_by_label("Postcode")).to_be_visible()

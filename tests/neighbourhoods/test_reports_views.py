@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from tests.login import log_in
 
@@ -222,8 +223,11 @@ def test_csv_export_for_a_spreadsheet(client, personas, march, language):
     log_in(client, personas["municipality"])
     if language == "en":
         client.cookies["django_language"] = "en"
-    with time_machine.travel(NOW, tick=False):
-        response = client.get(url("csv", gemeente="arnhem", maand="2026-03"))
+    try:
+        with time_machine.travel(NOW, tick=False):
+            response = client.get(url("csv", gemeente="arnhem", maand="2026-03"))
+    finally:
+        translation.activate("nl")  # the request may leave English active in this thread
     assert response.status_code == 200
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")

@@ -242,3 +242,18 @@ def file_reads_of(user) -> list:
     for entry in reads:
         entry.role_text = role_label(entry.actor_role)
     return reads
+
+
+def last_own_request_details(*, user) -> dict | None:
+    """Name, address and phone of ``user``'s latest request for herself (not one made
+    for someone else: those carry no e-mail address or another one), to prefill the
+    next one; None when there is none."""
+    if not user.email:
+        return None
+    return (
+        HelpRequest.objects.filter(requester=user, email__iexact=user.email)
+        .exclude(postcode="")
+        .order_by("-created_at", "-pk")
+        .values("requester_first_name", "requester_last_name", "postcode", "house_number", "phone")
+        .first()
+    )

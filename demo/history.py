@@ -23,7 +23,7 @@ from django.utils import timezone
 from faker import Faker
 
 from caregivers.burden import requests_burden_refresh
-from caregivers.models import BurdenCheckIn, HelpRequest, Mantelzorger, RequestEvent
+from caregivers.models import BurdenCheckIn, HelpRequest, Mantelzorger, RequestDate, RequestEvent, RequestSlot
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Neighbourhood, Organisation, Skill
 from reports.months import AMSTERDAM, Month
@@ -54,6 +54,10 @@ class _Plan:
     evaluation: str = ""
     hours: list[tuple[datetime.date, Decimal, datetime.datetime | None]] = field(default_factory=list)
     checkins: list[tuple[int, datetime.datetime]] = field(default_factory=list)
+    # When the help happens (a running match shows it in the calendar feeds): weekly
+    # slots (weekday, start, end) or dates (day, start, end).
+    slots: list[tuple[int, datetime.time, datetime.time]] = field(default_factory=list)
+    dates: list[tuple[datetime.date, datetime.time, datetime.time]] = field(default_factory=list)
 
 
 def _set_times(model, column: str, pairs: list[tuple[int, datetime.datetime]]) -> None:
@@ -170,6 +174,12 @@ def demo_history_load(
         if p.request.mantelzorger is not None:
             p.request.mantelzorger_id = p.request.mantelzorger.pk
     HelpRequest.objects.bulk_create([p.request for p in plans])
+    RequestSlot.objects.bulk_create(
+        RequestSlot(request=p.request, weekday=day, start=start, end=end) for p in plans for day, start, end in p.slots
+    )
+    RequestDate.objects.bulk_create(
+        RequestDate(request=p.request, date=day, start=start, end=end) for p in plans for day, start, end in p.dates
+    )
     _set_times(HelpRequest, "created_at", [(p.request.pk, p.created) for p in plans])
     _set_times(
         Mantelzorger, "created_at", [(p.request.mantelzorger_id, p.created) for p in plans if p.request.mantelzorger_id]
@@ -264,6 +274,18 @@ def demo_history_load(
     return {"requests": len(plans), "matches": len(with_match), "volunteers_stopped": len(stopped)}
 
 
+def _plan_when(plan: _Plan, rng: random.Random, *, recurring: bool, activated, now) -> None:
+    """The time of running help: recurring help weekly on the weekday it began, other
+    help on a day in the coming weeks (the request's ``recurring`` says which)."""
+    hour = rng.choice([9, 10, 13, 14, 15])
+    start, end = datetime.time(hour), datetime.time(hour + rng.choice([2, 3]))
+    plan.request.recurring = recurring
+    if recurring:
+        plan.slots.append((activated.astimezone(AMSTERDAM).weekday(), start, end))
+    else:
+        plan.dates.append((now.astimezone(AMSTERDAM).date() + datetime.timedelta(days=rng.randint(2, 20)), start, end))
+
+
 def _plan_request(rng, fake, organisation, number, created, kind, area, now, pick_volunteer) -> _Plan:
     days = datetime.timedelta
     carer = None
@@ -346,6 +368,8 @@ def _plan_request(rng, fake, organisation, number, created, kind, area, now, pic
                     (Match.Status.ACCEPTED_BY_VOLUNTEER, Match.Status.ACTIVE, activated),
                 ]
                 plan.events.append((Status.READY, Status.MATCHED, activated))
+                if still:
+                    _plan_when(plan, rng, recurring=recurring, activated=activated, now=now)
                 status = Status.MATCHED
                 if not still:
                     plan.evaluation = rng.choices(["yes", "partly", "no"], [6, 3, 1])[0]

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from caregivers.models import HelpRequest, RequestDate
@@ -40,6 +41,81 @@ from volunteers.models import Volunteer
 __all__ = ["NewProposal", "ProposeManyResult", "match_propose", "match_propose_many"]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+# Why a pair may not be proposed, as a code with parameters (stored, e.g. in a batch
+# run's review) and rendered in the reader's language by refusal_text. "name" is the
+# volunteer's name: shown when known, else "de vrijwilliger".
+REFUSAL_TEXTS: dict[str, Any] = {
+    "not_own_organisation": lambda p: _("Deze vraag of vrijwilliger hoort niet bij uw organisatie."),
+    "other_organisation": lambda p: _("%(name)s hoort bij een andere organisatie dan deze vraag.") % p,
+    "request_not_ready": lambda p: (
+        _("Deze vraag staat op ‘%(status)s’. Alleen een vraag die klaar is om te koppelen kunt u voorstellen.")
+        % {"status": HelpRequest.Status(p["status"]).label if p.get("status") in HelpRequest.Status.values else "?"}
+    ),
+    "volunteer_inactive": lambda p: _("%(name)s is niet actief als vrijwilliger.") % p,
+    "volunteer_paused": lambda p: (
+        _("%(name)s heeft pauze tot en met %(day)s.") % {"name": p["name"], "day": _day_text(p.get("day"))}
+    ),
+    "already_proposed": lambda p: _("%(name)s is al voorgesteld voor deze vraag.") % p,
+    "declined_before": lambda p: _("%(name)s is eerder afgewezen of geannuleerd voor deze vraag.") % p,
+    "vog_needed": lambda p: _("Voor deze vraag is een geldige VOG nodig. %(name)s heeft die niet (lang genoeg).") % p,
+    "volunteer_full": lambda p: _("%(name)s heeft al %(count)s van %(max)s koppelingen. Er is geen plek meer.") % p,
+    "gone": lambda p: _("Deze vraag of vrijwilliger bestaat niet meer."),
+    # The batch's own checks (matching.services.batch_commit).
+    "request_gone": lambda p: _("Deze hulpvraag bestaat niet meer."),
+    "volunteer_gone": lambda p: _("Deze vrijwilliger bestaat niet meer."),
+    "request_no_longer_ready": lambda p: _("Deze hulpvraag staat niet meer klaar om te koppelen."),
+    "request_taken": lambda p: _("Voor deze hulpvraag is al iemand voorgesteld."),
+}
+
+
+def _day_text(value: Any) -> str:
+    try:
+        return date_format(datetime.date.fromisoformat(str(value)), "j F Y")
+    except ValueError:
+        return str(value or "")
+
+
+def refusal_text(reason: Any, *, name: str = "") -> str:
+    """A stored refusal (``{"code": ..., ...}``) in the active language; a sentence stored
+    as text (``{"code": "text", "text": ...}``, or a bare string from before codes) as is."""
+    if isinstance(reason, str):
+        return reason
+    if not isinstance(reason, dict):
+        return ""
+    render = REFUSAL_TEXTS.get(reason.get("code"))
+    if render is None:
+        return str(reason.get("text") or reason.get("code") or "")
+    params = {k: v for k, v in reason.items() if k != "code"}
+    params["name"] = name or params.get("name") or _("de vrijwilliger")
+    try:
+        return str(render(params))
+    except (KeyError, TypeError, ValueError):
+        return str(reason.get("code"))
+
+
+class Refusal(str):
+    """A refusal's text (in the active language) that also carries its code and
+    parameters (``as_stored()``), so callers that show it and callers that store it
+    get the same object."""
+
+    stored: dict[str, Any]
+
+    @classmethod
+    def of(cls, stored: dict[str, Any]) -> Refusal:
+        text = cls(refusal_text(stored))
+        text.stored = stored
+        return text
+
+    def as_stored(self, *, keep_name: bool = False) -> dict[str, Any]:
+        """The code and parameters; without the volunteer's name unless asked (the page
+        that shows it knows the volunteer)."""
+        return {k: v for k, v in self.stored.items() if keep_name or k != "name"}
+
+
+def refusal(code: str, **params: Any) -> Refusal:
+    return Refusal.of({"code": code, **params})
 
 
 class NewProposal(NamedTuple):
@@ -278,6 +354,45 @@ def _insert_proposals(*, pairs: Sequence[NewProposal], organisation_ids: Sequenc
     return matches
 
 
+def _refusal_code(
+    *,
+    request: HelpRequest | _RequestFacts,
+    volunteer: Volunteer | _VolunteerFacts,
+    organisation: Organisation | None,
+    open_count: int,
+    open_pair: bool,
+    excluded_pair: bool,
+    last_day: datetime.date,
+    today: datetime.date,
+    first_day: datetime.date | None = None,
+) -> Refusal | None:
+    """Why this pair may not be proposed now (:class:`Refusal`: the Dutch sentence, with
+    its code and parameters), or None. A pause is in the way when it lasts until the
+    first day the volunteer is needed (the engine's rule)."""
+    name = str(volunteer)
+    if organisation is not None and (
+        request.organisation_id != organisation.pk or volunteer.organisation_id != organisation.pk
+    ):
+        return refusal("not_own_organisation")
+    if request.organisation_id != volunteer.organisation_id:
+        return refusal("other_organisation", name=name)
+    if request.status != HelpRequest.Status.READY:
+        return refusal("request_not_ready", status=request.status)
+    if not volunteer.is_active:
+        return refusal("volunteer_inactive", name=name)
+    if volunteer.is_paused(first_day or today):
+        return refusal("volunteer_paused", name=name, day=volunteer.paused_until.isoformat())
+    if open_pair:
+        return refusal("already_proposed", name=name)
+    if excluded_pair:
+        return refusal("declined_before", name=name)
+    if request.needs_vog and not volunteer.has_valid_vog(last_day):
+        return refusal("vog_needed", name=name)
+    if open_count >= volunteer.max_active_matches:
+        return refusal("volunteer_full", name=name, count=open_count, max=volunteer.max_active_matches)
+    return None
+
+
 def _refusal(
     *,
     request: HelpRequest | _RequestFacts,
@@ -290,40 +405,18 @@ def _refusal(
     today: datetime.date,
     first_day: datetime.date | None = None,
 ) -> str | None:
-    """Why this pair may not be proposed now (Dutch), or None. A pause is in the way
-    when it lasts until the first day the volunteer is needed (the engine's rule)."""
-    if organisation is not None and (
-        request.organisation_id != organisation.pk or volunteer.organisation_id != organisation.pk
-    ):
-        return _("Deze vraag of vrijwilliger hoort niet bij uw organisatie.")
-    if request.organisation_id != volunteer.organisation_id:
-        return _("%(name)s hoort bij een andere organisatie dan deze vraag.") % {"name": volunteer}
-    if request.status != HelpRequest.Status.READY:
-        return _(
-            "Deze vraag staat op ‘%(status)s’. Alleen een vraag die klaar is om te koppelen kunt u voorstellen."
-        ) % {"status": request.get_status_display()}
-    if not volunteer.is_active:
-        return _("%(name)s is niet actief als vrijwilliger.") % {"name": volunteer}
-    if volunteer.is_paused(first_day or today):
-        return _("%(name)s heeft pauze tot en met %(day)s.") % {
-            "name": volunteer,
-            "day": volunteer.paused_until.strftime("%d-%m-%Y"),
-        }
-    if open_pair:
-        return _("%(name)s is al voorgesteld voor deze vraag.") % {"name": volunteer}
-    if excluded_pair:
-        return _("%(name)s is eerder afgewezen of geannuleerd voor deze vraag.") % {"name": volunteer}
-    if request.needs_vog and not volunteer.has_valid_vog(last_day):
-        return _("Voor deze vraag is een geldige VOG nodig. %(name)s heeft die niet (lang genoeg).") % {
-            "name": volunteer
-        }
-    if open_count >= volunteer.max_active_matches:
-        return _("%(name)s heeft al %(count)s van %(max)s koppelingen. Er is geen plek meer.") % {
-            "name": volunteer,
-            "count": open_count,
-            "max": volunteer.max_active_matches,
-        }
-    return None
+    """:func:`_refusal_code` (Dutch, or the active language)."""
+    return _refusal_code(
+        request=request,
+        volunteer=volunteer,
+        organisation=organisation,
+        open_count=open_count,
+        open_pair=open_pair,
+        excluded_pair=excluded_pair,
+        last_day=last_day,
+        today=today,
+        first_day=first_day,
+    )
 
 
 def _build(
@@ -512,12 +605,10 @@ def match_propose_many(
         for p in items:
             request, volunteer = requests.get(p.request_id), volunteers.get(p.volunteer_id)
             if request is None or volunteer is None:
-                result.skipped.append(
-                    (p.request_id, p.volunteer_id, _("Deze vraag of vrijwilliger bestaat niet meer."))
-                )
+                result.skipped.append((p.request_id, p.volunteer_id, refusal("gone")))
                 continue
             first_day, last_day = _needed_days(request.pk, last_dates, today, weekly=request.pk in with_slots)
-            refusal = _refusal(
+            refused = _refusal_code(
                 request=request,
                 volunteer=volunteer,
                 organisation=organisation,
@@ -528,14 +619,14 @@ def match_propose_many(
                 last_day=last_day,
                 today=today,
             )
-            if refusal is None:
+            if refused is None:
                 try:
                     score = _clean_number(p.score, "score")
                     distance = _clean_number(p.distance_km, _("afstand"))
                 except DomainError as error:
-                    refusal = error.message
-            if refusal:
-                result.skipped.append((p.request_id, p.volunteer_id, refusal))
+                    refused = Refusal.of({"code": "text", "text": str(error.message)})
+            if refused:
+                result.skipped.append((p.request_id, p.volunteer_id, refused))
                 continue
             checked.append(NewProposal(request.pk, volunteer.pk, score, distance, clean_reasons(p.reasons)))
             organisation_ids.append(request.organisation_id)

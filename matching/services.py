@@ -42,7 +42,7 @@ from common.db import value_set
 from common.errors import DomainError
 from common.tasks import task_named
 from matches.models import BatchRejection, BatchRun, Match
-from matches.proposals import NewProposal, match_propose_many
+from matches.proposals import NewProposal, Refusal, match_propose_many, refusal
 from matches.reasons import reasons_text
 from matching.engine.batch import assign
 from matching.engine.suggest import resolve_today, suggest
@@ -203,7 +203,7 @@ def batch_result_as_contract(data: Mapping[str, Any]) -> dict[str, Any]:
 @dataclass
 class CommitReport:
     """What :func:`batch_commit` did: ``created`` (index -> Match) and ``skipped``
-    (index -> Dutch reason), by proposal index in the result; ``already`` (index ->
+    (index -> reason, a :class:`~matches.proposals.Refusal`), by proposal index in the result; ``already`` (index ->
     ``"confirmed"`` or ``"rejected"``): proposals the broker had reviewed before, left
     as they were (not a failure)."""
 
@@ -333,13 +333,13 @@ def batch_commit(
             request_id = requests.get(p.get("request"))
             volunteer_id = volunteers.get(p.get("volunteer"))
             if request_id is None or request_id not in status_of:
-                report.skipped[i] = _("Deze hulpvraag bestaat niet meer.")
+                report.skipped[i] = refusal("request_gone")
             elif volunteer_id is None:
-                report.skipped[i] = _("Deze vrijwilliger bestaat niet meer.")
+                report.skipped[i] = refusal("volunteer_gone")
             elif status_of[request_id] != HelpRequest.Status.READY:
-                report.skipped[i] = _("Deze hulpvraag staat niet meer klaar om te koppelen.")
+                report.skipped[i] = refusal("request_no_longer_ready")
             elif request_id in open_requests or request_id in taken:
-                report.skipped[i] = _("Voor deze hulpvraag is al iemand voorgesteld.")
+                report.skipped[i] = refusal("request_taken")
             else:
                 reasons = p.get("reasons")
                 todo[(request_id, volunteer_id)] = i
@@ -513,7 +513,9 @@ def batch_run_confirm(*, batch_run: BatchRun, indexes: Sequence[int] | None, by)
         for i, match in done.created.items():
             review[str(i)] = {"state": "confirmed", "match": match.pk, "by": by_pk, "at": now.isoformat()}
         for i, reason in done.skipped.items():
-            review[str(i)] = {"state": "failed", "reason": str(reason), "by": by_pk, "at": now.isoformat()}
+            # The reason as a code (matches.proposals.refusal_text renders it for the reader).
+            stored = reason.as_stored() if isinstance(reason, Refusal) else {"code": "text", "text": str(reason)}
+            review[str(i)] = {"state": "failed", "reason": stored, "by": by_pk, "at": now.isoformat()}
         report.created.update(done.created)
         report.skipped.update(done.skipped)
         run.result = {**run.result, "review": review}

@@ -34,6 +34,7 @@ from caregivers.selectors import (
     burden_trend,
     care_recipient_of_user,
     file_reads_of,
+    last_own_request_details,
     latest_burden,
     mantelzorger_for_user,
     request_can_be_withdrawn,
@@ -98,6 +99,17 @@ def _profile_initial(user) -> dict:
             postcode=profile.postcode,
             house_number=profile.house_number,
             phone=profile.phone,
+        )
+        return initial
+    # A returning help seeker without a profile: what she gave on her last own request.
+    last = last_own_request_details(user=user)
+    if last:
+        initial.update(
+            first_name=last["requester_first_name"] or initial["first_name"],
+            last_name=last["requester_last_name"] or initial["last_name"],
+            postcode=last["postcode"],
+            house_number=last["house_number"],
+            phone=last["phone"],
         )
     return initial
 

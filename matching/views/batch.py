@@ -26,6 +26,7 @@ from caregivers.models import HelpRequest
 from common.errors import DomainError
 from matches.lifecycle import match_proposal_mail
 from matches.models import BatchRun
+from matches.proposals import refusal_text
 from matching.services import (
     ACTIVE_STATES,
     CommitReport,
@@ -117,14 +118,15 @@ def _rows(organisation, result: dict[str, Any], page) -> list[dict[str, Any]]:
     rows = []
     for index, p in proposals:
         state = review_state(result, index)
+        volunteer = volunteers.get(p.get("volunteer"))
         rows.append(
             {
                 "index": index,
                 "proposal": p,
                 "request": requests.get(p.get("request")),
-                "volunteer": volunteers.get(p.get("volunteer")),
+                "volunteer": volunteer,
                 "state": state.get("state", ""),
-                "reason": state.get("reason", ""),
+                "reason": refusal_text(state.get("reason", ""), name=str(volunteer) if volunteer else ""),
             }
         )
     return rows

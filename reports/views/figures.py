@@ -25,7 +25,7 @@ from neighbourhoods.selectors import report_access
 from reports.charts import region_map, trend_chart
 from reports.counting import FIGURE_BY_CODE, GROUPS, figures_in
 from reports.demand import GapLevel, area_gaps, demand_signals
-from reports.export import report_csv_write, report_filename
+from reports.export import report_csv_write, report_csv_write_for_people, report_filename
 from reports.figures import SMALL_CELL, report_as_json, report_build
 from reports.forms import MAX_EXPORT_MONTHS, ExportForm, MonthForm, MunicipalityForm, ReportForm
 from reports.workload import broker_workload
@@ -193,13 +193,17 @@ def _messages(errors: dict) -> list[str]:
 @require_safe
 def export_csv(request, slug):
     """The figures as CSV, per month and neighbourhood: ``?gemeente=NAAM&van=YYYY-MM&tot=YYYY-MM``
-    (or ``maand=YYYY-MM``; at most 24 months)."""
+    (or ``maand=YYYY-MM``; at most 24 months). For a spreadsheet in the reader's language;
+    ``kolommen=codes`` gives the stable format of the ``report`` command."""
     report, errors = _export_report(request, slug)
     if errors:
         body = "\n".join([_("De export kan niet gemaakt worden:"), *_messages(errors)]) + "\n"
         return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
     out = io.StringIO()
-    report_csv_write(report, out)
+    if request.GET.get("kolommen") == "codes":
+        report_csv_write(report, out)  # the stable format of the report command
+    else:
+        report_csv_write_for_people(report, out)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, "csv")}"'
     response["Cache-Control"] = "private, no-store"

@@ -67,3 +67,54 @@ def _widest(page: Page) -> list:
             .slice(0, 12)
             .map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`)"""
     )
+
+
+def test_returning_help_seeker_asks_again_from_her_start_page(page: Page, demo):
+    """Issue 18.7: her start page has a "Hulp vragen" button and the form knows her
+    address from her last own request."""
+    from demo.factories import HelpRequestFactory
+    from neighbourhoods.models import Organisation
+
+    user = make_user("fatma.yilmaz@example.nl")
+    HelpRequestFactory(
+        organisation=Organisation.objects.get(slug="regio-arnhem"),
+        requester=user,
+        email=user.email,
+        requester_first_name="Fatma",
+        requester_last_name="Yılmaz",
+        postcode="6881 AB",
+        house_number="12a",
+        phone="026 123 4567",
+    )
+    log_in(page, user.email)
+    page.goto("/")
+    card = page.locator(".card", has=page.get_by_role("heading", name="Mijn hulpvraag"))
+    card.get_by_role("link", name="Hulp vragen").click()
+    expect(page).to_have_url(re.compile(r"/hulp/vraag/nieuw/$"))
+    form = form_with(page, "postcode")
+    expect(form.get_by_label("Postcode")).to_have_value("6881 AB")
+    expect(form.get_by_label("Huisnummer")).to_have_value("12a")
+    expect(form.get_by_label("Voornaam")).to_have_value("Fatma")
+
+
+def test_meld_u_aan_als_vrijwilliger_keeps_the_intent_through_the_confirmation(page: Page, demo, mail):
+    """Issue 18.6: after confirming her e-mail address the newcomer lands on the
+    volunteer sign-up, not on a page where she must choose again."""
+    from urllib.parse import urlsplit
+
+    from tests.e2e.test_journeys import PASSWORD, wait_for_mail
+
+    email = "noor.bakker@example.nl"
+    page.goto("/")
+    page.get_by_role("link", name="Meld u aan als vrijwilliger").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/"))
+    named_field(page, "email").fill(email)
+    named_field(page, "password1").fill(PASSWORD)
+    named_field(page, "password2").fill(PASSWORD)
+    submit(form_with(page, "password2"))
+    [message] = wait_for_mail(mail, email)
+    found = re.search(r"https?://\S+?/accounts/confirm-email/[^/\s]+/", message.body)
+    page.goto(urlsplit(found.group(0)).path)
+    page.get_by_role("button", name=re.compile(r"bevestig", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/vrijwilliger/aanmelden/$"))
+    expect(form_with(page, "postcode").get_by_label("Postcode")).to_be_visible()

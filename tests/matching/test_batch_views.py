@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 
 from caregivers.models import HelpRequest
 from matches.models import BatchRun, Match
@@ -347,3 +348,45 @@ def test_in_english_the_proposals_and_why_not_read_in_english(
     assert "This request has no address we can find on the map." in body
     for dutch in ("beschikbaar di", "nog geen koppelingen", "Geen vrijwilligers in de buurt", "geen adres"):
         assert dutch not in body
+
+
+def test_why_a_proposal_failed_is_stored_as_a_code_and_read_in_the_readers_language(
+    client, broker, done_run, tight, make_request, make_match
+):
+    """Issue 18.5: the "lukte niet" line is a code with parameters, rendered at display time."""
+    from tests.matching.test_batch_service import V1_AT
+
+    make_match(make_request(done_run.organisation, at=V1_AT), tight["v1"])  # V1 is now full
+    log_in(client, broker)
+    client.post(url("confirm", done_run), {"index": "all"})
+    done_run.refresh_from_db()
+    (failed,) = [e for e in done_run.result["review"].values() if e["state"] == "failed"]
+    assert failed["reason"] == {"code": "volunteer_full", "count": 1, "max": 1}  # no name, no sentence
+    dutch = client.get(url("detail", done_run)).content.decode()
+    assert "heeft al 1 van 1 koppelingen. Er is geen plek meer." in dutch
+    client.cookies["django_language"] = "en"
+    try:
+        english = client.get(url("detail", done_run)).content.decode()
+    finally:
+        translation.activate("nl")  # the request left English active in this thread
+    assert "Er is geen plek meer" not in english
+    assert "already has 1 of 1 matches." in english
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Deze hulpvraag bestaat niet meer.", {"code": "request_gone"}),
+        ("Zoë van 't Hof heeft pauze tot en met 03-06-2030.", {"code": "volunteer_paused", "day": "2030-06-03"}),
+        (
+            "Vera Jansen heeft al 2 van 2 koppelingen. Er is geen plek meer.",
+            {"code": "volunteer_full", "count": 2, "max": 2},
+        ),
+        ("Iets anders.", {"code": "text", "text": "Iets anders."}),
+    ],
+)
+def test_the_migration_turns_stored_sentences_into_codes(text, expected):
+    from importlib import import_module
+
+    migration = import_module("matches.migrations.0006_batch_review_reasons_as_codes")
+    assert migration.reason_code(text) == expected

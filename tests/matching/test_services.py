@@ -71,7 +71,7 @@ def test_only_ready_requests_can_be_proposed(status, refused, org, broker, make_
     ("volunteer_fields", "words"),
     [
         ({"is_active": False}, "niet actief"),
-        ({"paused_until": TODAY}, "pauze tot en met 03-06-2030"),
+        ({"paused_until": TODAY}, "pauze tot en met 3 juni 2030"),
         ({"paused_until": TODAY - datetime.timedelta(days=1)}, None),  # the pause is over
         ({"vog_valid_until": None}, "VOG"),
         ({"vog_valid_until": TODAY - datetime.timedelta(days=1)}, "VOG"),

@@ -100,3 +100,42 @@ def test_demo_requests_have_a_consistent_history(demo):
             assert request.mantelzorger.checkins.exists()
         if request.status != "new":
             assert request.question_behind
+
+
+def test_running_demo_matches_have_a_time_read_back_by_two_ical_parsers(client):
+    """Issue 18.13: the demo's running matches say when the help happens, so their
+    calendar feeds are not empty; two independent parsers find the weekly event."""
+    import icalendar
+    import vobject
+
+    from matches.calendar import calendar_feed_reset
+    from matches.models import Match
+
+    call_command("load_demo", "--volunteers", "40", "--requests", "0", "--history-months", "6", stdout=io.StringIO())
+    running = list(Match.objects.filter(status=Match.Status.ACTIVE).select_related("request", "volunteer__user"))
+    assert running
+    for match in running:
+        assert match.request.slots.exists() or match.request.dates.exists(), match.request.external_id
+    match = next(m for m in running if m.request.recurring)
+    slot = match.request.slots.get()
+    volunteer = match.volunteer
+    if volunteer.user_id is None:  # history volunteers may have no account: give one
+        from accounts.models import User
+
+        volunteer.user = User.objects.create_user(email="agenda.test@example.nl", password="x-Buurt-2026-x")
+        volunteer.save(update_fields=["user"])
+    _feed, token = calendar_feed_reset(user=volunteer.user)
+    body = client.get(f"/agenda/{token}.ics").content
+
+    weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][slot.weekday]
+    uid = f"match-{match.pk}-slot-{slot.pk}@"
+    first = [
+        e
+        for e in icalendar.Calendar.from_ical(body).walk("VEVENT")
+        if str(e["UID"]).startswith(uid) and e["RRULE"]["FREQ"] == ["WEEKLY"] and e["RRULE"]["BYDAY"] == [weekday]
+    ]
+    assert len(first) == 1 and first[0].decoded("DTSTART").time() == slot.start
+    second = [e for e in vobject.readOne(body.decode()).vevent_list if e.uid.value.startswith(uid)]
+    assert len(second) == 1
+    assert second[0].rrule.value.startswith("FREQ=WEEKLY") and f"BYDAY={weekday}" in second[0].rrule.value
+    assert second[0].dtstart.value.weekday() == slot.weekday and second[0].dtstart.value.time() == slot.start

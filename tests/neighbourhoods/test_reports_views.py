@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from tests.login import log_in
 
@@ -201,7 +202,7 @@ def test_empty_month_renders(client, personas, frozen):
 def test_csv_export_of_the_month(client, personas, march):
     log_in(client, personas["municipality"])
     with time_machine.travel(NOW, tick=False):
-        response = client.get(url("csv", gemeente="arnhem", maand="2026-03"))
+        response = client.get(url("csv", gemeente="arnhem", maand="2026-03", kolommen="codes"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="buurtmakelaar-org-a-arnhem-2026-03.csv"' in response["Content-Disposition"]
@@ -214,6 +215,37 @@ def test_csv_export_of_the_month(client, personas, march):
     assert presikhaaf["requests_other"] == "0"
     assert total["provisional"] == "false"
     assert {r["municipality"] for r in rows} == {"Arnhem"}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_csv_export_for_a_spreadsheet(client, personas, march, language):
+    """Issue 18.8: Excel opens it as it is, and a hidden share does not read as "under 10 %"."""
+    log_in(client, personas["municipality"])
+    if language == "en":
+        client.cookies["django_language"] = "en"
+    try:
+        with time_machine.travel(NOW, tick=False):
+            response = client.get(url("csv", gemeente="arnhem", maand="2026-03"))
+    finally:
+        translation.activate("nl")  # the request may leave English active in this thread
+    assert response.status_code == 200
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    delimiter = ";" if language == "nl" else ","
+    rows = list(csv.reader(io.StringIO(body[1:]), delimiter=delimiter))
+    header, centrum, presikhaaf, total = rows
+    assert header[:4] == (
+        ["maand", "gemeente", "buurt of kern", "soort gebied"]
+        if language == "nl"
+        else ["month", "municipality", "neighbourhood or village", "kind of area"]
+    )
+    column = {name: i for i, name in enumerate(header)}
+    new = column["nieuwe hulpvragen" if language == "nl" else "new requests for help"]
+    median = next(i for name, i in column.items() if "mediaan" in name or "median" in name)
+    assert (centrum[new], presikhaaf[new], total[new]) == ("x", "<10", "14")
+    assert centrum[median] == ("verborgen" if language == "nl" else "hidden")
+    assert any(name.endswith("(%)") for name in header)
+    assert total[column["voorlopig" if language == "nl" else "provisional"]] == ("nee" if language == "nl" else "no")
 
 
 def test_json_export_has_the_same_figures(client, personas, march):

@@ -206,7 +206,7 @@ def report_access(*, user, slug: str, staff_only: bool = False) -> ReportAccess:
             "organisation", "municipality"
         )
     )
-    staff = [m for m in memberships if m.role in (StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN)]
+    staff = [m for m in memberships if m.role in StaffMembership.CASEWORK_ROLES]
     viewer = [m for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY and m.municipality_id]
     if staff:
         organisation = staff[0].organisation

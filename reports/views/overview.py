@@ -19,9 +19,7 @@ OPEN_REQUEST_STATES = [HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRe
 @login_required
 def organisation_dashboard(request, slug):
     """The broker's start page: where supply and demand stand, per neighbourhood."""
-    organisation = staff_organisation(
-        user=request.user, slug=slug, roles={StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
-    )
+    organisation = staff_organisation(user=request.user, slug=slug, roles=set(StaffMembership.CASEWORK_ROLES))
     if setup_pending_for(user=request.user, organisation=organisation):
         # The first admin opens the organisation before finishing the guided set-up.
         return redirect("neighbourhoods:setup", slug=organisation.slug)

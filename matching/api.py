@@ -44,7 +44,7 @@ from matching.selectors import DEFAULT_LIMIT, request_for_matching, volunteer_ca
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import staff_organisation
 
-STAFF_ROLES = {StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
+STAFF_ROLES = set(StaffMembership.CASEWORK_ROLES)
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,3}$")
 
 

@@ -107,9 +107,10 @@ def _number(label, help_text, field: str, **kwargs) -> forms.IntegerField:
     )
 
 
-class OrganisationSettingsForm(forms.Form):
-    """Contact details, sender of the mails, VOG validity and reminder intervals; the
-    service (neighbourhoods.orgsettings) checks everything again."""
+class OrganisationContactForm(forms.Form):
+    """Name, contact details and the sender of the mails: the first step of the guided
+    set-up, and the first part of the settings page. The service
+    (neighbourhoods.orgsettings) checks everything again."""
 
     name = forms.CharField(
         label=_("Naam van de organisatie"),
@@ -133,6 +134,18 @@ class OrganisationSettingsForm(forms.Form):
         required=False,
         help_text=_("Leeg: het adres van Buurtmakelaar. Alleen adressen waarvan de mailserver mag versturen."),
     )
+    GROUPS: tuple = (
+        (_("Naam en contact"), ("name", "email", "phone", "website")),
+        (_("Afzender van de mails"), ("sender_name", "sender_email")),
+    )
+
+    def groups(self):
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+
+
+class OrganisationSettingsForm(OrganisationContactForm):
+    """Contact details, sender of the mails, VOG validity and reminder intervals."""
+
     vog_valid_years = _number(
         _("Een VOG is geldig (jaren)"),
         _("Zo lang na de datum van afgifte telt een VOG. Daarna vragen we een nieuwe."),
@@ -164,9 +177,7 @@ class OrganisationSettingsForm(forms.Form):
         "checkin_every_days",
     )
 
-    GROUPS = (
-        (_("Naam en contact"), ("name", "email", "phone", "website")),
-        (_("Afzender van de mails"), ("sender_name", "sender_email")),
+    GROUPS = OrganisationContactForm.GROUPS + (
         (_("VOG"), ("vog_valid_years",)),
         (
             _("Herinneringen"),
@@ -179,9 +190,6 @@ class OrganisationSettingsForm(forms.Form):
             ),
         ),
     )
-
-    def groups(self):
-        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
 
 
 class LogoForm(forms.Form):

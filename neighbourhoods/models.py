@@ -111,6 +111,11 @@ class Organisation(models.Model):
     proposal_alert_days = models.PositiveSmallIntegerField(_("seintje aan de makelaar na (dagen)"), default=7)
     first_checkin_days = models.PositiveSmallIntegerField(_("eerste check-in na (dagen)"), default=14)
     checkin_every_days = models.PositiveSmallIntegerField(_("daarna check-in elke (dagen)"), default=91)
+    # True from ``organisation_setup`` giving a new organisation its first admin until
+    # that admin finishes the guided set-up (``orgsettings.organisation_setup_finish``);
+    # until then the admin's start page leads to the set-up's checklist. Organisations
+    # made any other way (the demo, imports, the Django admin) never ask for it.
+    setup_pending = models.BooleanField(_("eerste inrichting nog niet klaar"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

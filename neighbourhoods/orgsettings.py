@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from common.errors import DomainError
 from neighbourhoods.models import Municipality, Organisation, OrganisationChange, StaffMembership
 from neighbourhoods.municipalities import get_register
-from neighbourhoods.selectors import municipality_lookup_message
+from neighbourhoods.selectors import municipality_lookup_message, organisation_setup_steps
 from neighbourhoods.services import (
     _email_address_verified,
     kernen_load,
@@ -77,6 +77,7 @@ FIELD_LABELS: dict[str, Any] = {
     "checkin_every_days": gettext_lazy("Daarna check-in elke (dagen)"),
     "municipality": gettext_lazy("Werkgebied"),
     "staff": gettext_lazy("Team"),
+    "setup": gettext_lazy("Eerste inrichting afgerond"),
 }
 PHONE_CHARS = set("0123456789 +-()")
 SENDER_NAME_FORBIDDEN = set('<>"@\\') | {chr(c) for c in range(32)} | {chr(127)}
@@ -455,3 +456,29 @@ def organisation_staff_remove(*, organisation: Organisation, by, membership: Sta
                 raise DomainError(_("Er moet minstens één beheerder blijven."))
         membership.delete()
         _record(organisation, by, "staff", f"{membership.user.email}: {membership.get_role_display()}", "")
+
+
+# --- The first admin's guided set-up -----------------------------------------------------
+
+
+def organisation_setup_finish(*, organisation: Organisation, by) -> OrganisationChange | None:
+    """End the guided set-up that ``organisation_setup`` started for the first admin:
+    from now on the start page opens normally and the settings page is the place for
+    changes. Needs a working area (without one nobody can be matched). Finishing twice
+    records nothing the second time."""
+    _require_admin(organisation, by)
+    steps = organisation_setup_steps(organisation)
+    missing = [step for step in steps.steps if step.required and not step.done]
+    if missing:
+        raise DomainError(
+            _("Dit moet eerst nog: %(steps)s.") % {"steps": ", ".join(str(step.title).lower() for step in missing)}
+        )
+    with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if not current.setup_pending:
+            return None
+        current.setup_pending = False
+        current.save(update_fields=["setup_pending"])
+        change = _record(current, by, "setup", "", "")
+    organisation.setup_pending = False
+    return change

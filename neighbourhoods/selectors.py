@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.errors import DomainError
 from common.geo import Point
@@ -205,7 +206,7 @@ def report_access(*, user, slug: str, staff_only: bool = False) -> ReportAccess:
             "organisation", "municipality"
         )
     )
-    staff = [m for m in memberships if m.role in (StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN)]
+    staff = [m for m in memberships if m.role in StaffMembership.CASEWORK_ROLES]
     viewer = [m for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY and m.municipality_id]
     if staff:
         organisation = staff[0].organisation
@@ -281,3 +282,72 @@ def is_broker_of(user, organisation_id: int) -> bool:
     return StaffMembership.objects.filter(
         user=user, organisation_id=organisation_id, role__in=StaffMembership.CASEWORK_ROLES
     ).exists()
+
+
+# --- The first admin's guided set-up ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    code: str  # also the URL name of the step's page: neighbourhoods:setup_<code>
+    title: str
+    done: bool
+    required: bool
+
+
+@dataclass(frozen=True)
+class SetupSteps:
+    steps: tuple[SetupStep, ...]
+
+    @property
+    def ready(self) -> bool:
+        """Every required step done: the set-up can be finished."""
+        return all(step.done for step in self.steps if step.required)
+
+    @property
+    def next_step(self) -> SetupStep | None:
+        return next((step for step in self.steps if not step.done), None)
+
+
+# Roles that the team step asks the admin to invite.
+SETUP_TEAM_ROLES = (StaffMembership.Role.BROKER, StaffMembership.Role.MUNICIPALITY)
+
+
+def organisation_setup_steps(organisation: Organisation) -> SetupSteps:
+    """The checklist of the guided set-up, read from what the organisation already has,
+    so that the admin can stop at any moment and pick up where they were: contact
+    details (an e-mail address or phone number), a working area (needed: without one
+    nobody can be matched) and a team (brokers, municipality viewers; may come later)."""
+    return SetupSteps(
+        (
+            SetupStep(
+                "details",
+                gettext_lazy("Naam en contactgegevens"),
+                done=bool(organisation.email or organisation.phone),
+                required=True,
+            ),
+            SetupStep(
+                "area",
+                gettext_lazy("Werkgebied"),
+                done=organisation.municipalities.exists(),
+                required=True,
+            ),
+            SetupStep(
+                "team",
+                gettext_lazy("Makelaars en gemeente uitnodigen"),
+                done=organisation.memberships.filter(role__in=SETUP_TEAM_ROLES).exists(),
+                required=False,
+            ),
+        )
+    )
+
+
+def setup_pending_for(*, user, organisation: Organisation) -> bool:
+    """Whether ``user`` should be led to the guided set-up of ``organisation``: it is
+    not finished yet and they are one of its admins."""
+    return (
+        organisation.setup_pending
+        and StaffMembership.objects.filter(
+            user=user, organisation=organisation, role=StaffMembership.Role.ADMIN
+        ).exists()
+    )

@@ -231,7 +231,9 @@ def organisation_setup(
     admin's account and membership, and an invitation mail with a link to choose a
     password (allauth's password-reset link). Running it again updates names, adds
     municipalities, keeps what exists and never duplicates; the invitation is sent
-    again only while the admin has not chosen a password yet.
+    again only while the admin has not chosen a password yet. An organisation that gets
+    its first admin here is marked ``setup_pending``: that admin finishes the set-up in
+    the app (``orgsettings.organisation_setup_finish``).
     """
     from django.core.validators import validate_email, validate_slug
 
@@ -305,7 +307,15 @@ def _organisation_setup(
         if admin_created:
             admin = User.objects.create_user(email=email, password=None)  # unusable until they choose one
         _email_address_verified(admin, email)
+        first_admin = not StaffMembership.objects.filter(
+            organisation=organisation, role=StaffMembership.Role.ADMIN
+        ).exists()
         StaffMembership.objects.get_or_create(user=admin, organisation=organisation, role=StaffMembership.Role.ADMIN)
+        if first_admin and not organisation.setup_pending:
+            # The first admin is led through the guided set-up in the app (contact
+            # details, working area, team) the first time they open the organisation.
+            organisation.setup_pending = True
+            organisation.save(update_fields=["setup_pending"])
         invited = False
         if not admin.has_usable_password():
             invited = staff_invite(user=admin, organisation=organisation, base_url=base_url) is not None

@@ -17,4 +17,10 @@ urlpatterns = [
         name="settings_area_remove",
     ),
     path("organisatie/<slug:slug>/logo/", views.organisation_logo_file, name="logo"),
+    # The first admin's guided set-up (after organisation_setup).
+    path("organisatie/<slug:slug>/inrichten/", views.setup, name="setup"),
+    path("organisatie/<slug:slug>/inrichten/gegevens/", views.setup_details, name="setup_details"),
+    path("organisatie/<slug:slug>/inrichten/werkgebied/", views.setup_area, name="setup_area"),
+    path("organisatie/<slug:slug>/inrichten/team/", views.setup_team, name="setup_team"),
+    path("organisatie/<slug:slug>/inrichten/klaar/", views.setup_finish, name="setup_finish"),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,22 +12,25 @@ from neighbourhoods.forms import (
     AddressForm,
     LogoForm,
     MunicipalityAddForm,
+    OrganisationContactForm,
     OrganisationSettingsForm,
     StaffInviteForm,
 )
-from neighbourhoods.models import Organisation, StaffMembership
+from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
 from neighbourhoods.orgsettings import (
     field_label,
     organisation_logo_set,
     organisation_municipality_add,
     organisation_municipality_remove,
     organisation_settings_update,
+    organisation_setup_finish,
     organisation_staff_invite,
     organisation_staff_remove,
 )
 from neighbourhoods.selectors import (
     municipality_by_name,
     neighbourhood_for_point,
+    organisation_setup_steps,
     organisations_serving,
     staff_organisation,
 )
@@ -64,8 +68,8 @@ STAFF_ROLES = set(StaffMembership.Role.values)
 HISTORY_LENGTH = 50
 
 
-def _settings_initial(organisation: Organisation) -> dict:
-    return {name: getattr(organisation, name) for name in OrganisationSettingsForm.base_fields}
+def _settings_initial(organisation: Organisation, form_class=OrganisationSettingsForm) -> dict:
+    return {name: getattr(organisation, name) for name in form_class.base_fields}
 
 
 def _settings_page(request, organisation, *, form=None, logo_form=None, area_form=None, status=200):
@@ -164,17 +168,25 @@ def organisation_logo_file(request, slug):
 def organisation_area_add(request, slug):
     organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
     area_form = MunicipalityAddForm(request.POST)
-    if area_form.is_valid():
-        try:
-            municipality = organisation_municipality_add(
-                organisation=organisation, by=request.user, name=area_form.cleaned_data["municipality"]
-            )
-        except DomainError as error:
-            _add_domain_error(area_form, error)
-        else:
-            messages.success(request, _("Gemeente %(name)s hoort nu bij het werkgebied.") % {"name": municipality.name})
-            return redirect("neighbourhoods:settings", slug=organisation.slug)
+    if _area_add(request, organisation, area_form):
+        return redirect("neighbourhoods:settings", slug=organisation.slug)
     return _settings_page(request, organisation, area_form=area_form, status=400)
+
+
+def _area_add(request, organisation, area_form) -> bool:
+    """Add the municipality of a posted MunicipalityAddForm (settings page and set-up):
+    True when added (with a message), else the form carries the reason."""
+    if not area_form.is_valid():
+        return False
+    try:
+        municipality = organisation_municipality_add(
+            organisation=organisation, by=request.user, name=area_form.cleaned_data["municipality"]
+        )
+    except DomainError as error:
+        _add_domain_error(area_form, error)
+        return False
+    messages.success(request, _("Gemeente %(name)s hoort nu bij het werkgebied.") % {"name": municipality.name})
+    return True
 
 
 @login_required
@@ -207,26 +219,34 @@ def team_invite(request, slug):
     """Admin: give someone a role here; a new person gets an invitation mail."""
     organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
     form = StaffInviteForm(request.POST, organisation=organisation)
-    if form.is_valid():
-        try:
-            membership = organisation_staff_invite(
-                organisation=organisation,
-                by=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                municipality=form.cleaned_data["municipality"],
-                base_url=request.build_absolute_uri("/"),
-            )
-        except DomainError as error:
-            _add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(email)s is toegevoegd als %(role)s.")
-                % {"email": membership.user.email, "role": membership.get_role_display()},
-            )
-            return redirect("neighbourhoods:team", slug=organisation.slug)
+    if _staff_invite(request, organisation, form):
+        return redirect("neighbourhoods:team", slug=organisation.slug)
     return _team_page(request, organisation, invite_form=form, status=400)
+
+
+def _staff_invite(request, organisation, form) -> bool:
+    """Invite the person of a posted StaffInviteForm (team page and set-up): True when
+    done (with a message), else the form carries the reason."""
+    if not form.is_valid():
+        return False
+    try:
+        membership = organisation_staff_invite(
+            organisation=organisation,
+            by=request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            municipality=form.cleaned_data["municipality"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except DomainError as error:
+        _add_domain_error(form, error)
+        return False
+    messages.success(
+        request,
+        _("%(email)s is toegevoegd als %(role)s.")
+        % {"email": membership.user.email, "role": membership.get_role_display()},
+    )
+    return True
 
 
 @login_required
@@ -241,3 +261,101 @@ def team_remove(request, slug, pk):
         return redirect("neighbourhoods:team", slug=organisation.slug)
     messages.success(request, _("De rol is weggehaald."))
     return redirect("neighbourhoods:team", slug=organisation.slug)
+
+
+# --- The first admin's guided set-up ----------------------------------------------------
+# A checklist (resumable: each step's state is read from the organisation) and one
+# ordinary form page per step. Every step writes through the same services as the
+# settings and team pages, so every change lands in the history there.
+
+
+def _setup_page(request, organisation, template: str, *, status=200, **context):
+    context.update(
+        organisation=organisation,
+        setup=organisation_setup_steps(organisation),
+        step=template,
+    )
+    return render(request, f"neighbourhoods/setup/{template}.html", context, status=status)
+
+
+@login_required
+@require_GET
+def setup(request, slug):
+    """Admin: the checklist of the guided set-up."""
+    organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
+    return _setup_page(request, organisation, "checklist")
+
+
+@login_required
+def setup_details(request, slug):
+    """Step 1: the organisation's name, contact details and sender of the mails."""
+    organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
+    initial = _settings_initial(organisation, OrganisationContactForm)
+    if request.method != "POST":
+        return _setup_page(request, organisation, "details", form=OrganisationContactForm(initial=initial))
+    form = OrganisationContactForm(request.POST, initial=initial)
+    if form.is_valid():
+        try:
+            organisation_settings_update(organisation=organisation, by=request.user, values=form.cleaned_data)
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            messages.success(request, _("De gegevens zijn opgeslagen."))
+            return redirect("neighbourhoods:setup", slug=organisation.slug)
+    return _setup_page(request, organisation, "details", form=form, status=400)
+
+
+def _area_summary(organisation):
+    return organisation.municipalities.order_by("name").annotate(
+        kernen=Count("neighbourhoods", filter=Q(neighbourhoods__kind=Neighbourhood.Kind.KERN)),
+        wijken=Count("neighbourhoods", filter=Q(neighbourhoods__kind=Neighbourhood.Kind.WIJK)),
+        buurten=Count("neighbourhoods", filter=Q(neighbourhoods__kind=Neighbourhood.Kind.BUURT)),
+    )
+
+
+@login_required
+def setup_area(request, slug):
+    """Step 2: the working area. Adding a municipality loads its villages (and the wijken
+    and buurten known for it); the rules are the settings page's."""
+    organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
+    form = MunicipalityAddForm(request.POST or None)
+    if request.method == "POST":
+        if _area_add(request, organisation, form):
+            return redirect("neighbourhoods:setup_area", slug=organisation.slug)
+        status = 400
+    else:
+        status = 200
+    return _setup_page(
+        request, organisation, "area", status=status, area_form=form, municipalities=_area_summary(organisation)
+    )
+
+
+@login_required
+def setup_team(request, slug):
+    """Step 3: invite brokers and municipality viewers (the team page's invitation)."""
+    organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
+    form = StaffInviteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST":
+        if _staff_invite(request, organisation, form):
+            return redirect("neighbourhoods:setup_team", slug=organisation.slug)
+        status = 400
+    else:
+        status = 200
+    members = organisation.memberships.select_related("user", "municipality").order_by("role", "user__email")
+    return _setup_page(request, organisation, "team", status=status, invite_form=form, members=members)
+
+
+@login_required
+@require_POST
+def setup_finish(request, slug):
+    """Done: the set-up is finished and the admin goes to the organisation's start page."""
+    organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
+    try:
+        organisation_setup_finish(organisation=organisation, by=request.user)
+    except DomainError as error:
+        return _setup_page(request, organisation, "checklist", status=400, error=error.message)
+    messages.success(
+        request,
+        _("De eerste inrichting is klaar. Veranderen kan altijd bij Instellingen."),
+    )
+    return redirect("reports:start", slug=organisation.slug)

@@ -24,7 +24,7 @@ from matches.models import Match
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import staff_organisation
 
-STAFF_ROLES = {StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
+STAFF_ROLES = set(StaffMembership.CASEWORK_ROLES)
 
 
 class CheckinForm(forms.Form):

@@ -38,7 +38,7 @@ from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import staff_organisation
 from notifications.selectors import notifications_for_match
 
-STAFF_ROLES = {StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
+STAFF_ROLES = set(StaffMembership.CASEWORK_ROLES)
 Status = Match.Status
 
 STATUS_BADGE = {

@@ -42,7 +42,7 @@ from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import staff_organisation
 from volunteers.models import Volunteer
 
-STAFF_ROLES = {StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
+STAFF_ROLES = set(StaffMembership.CASEWORK_ROLES)
 
 
 class ProposeForm(forms.Form):

@@ -15,6 +15,7 @@ from neighbourhoods.selectors import staff_organisation
 from privacy.forms import RetentionSettingsForm
 from privacy.retention import retention_months, retention_settings_update
 from privacy.schedule import schedule_lines
+from privacy.who_sees import WHO_SEES
 
 
 def _organisation_of(user) -> Organisation | None:
@@ -40,6 +41,7 @@ def privacy_page(request):
     else:
         organisation = _organisation_of(request.user)
     context = {
+        "who_sees": WHO_SEES,
         "retention_organisation": organisation,
         "retention_lines": schedule_lines(retention_months(organisation=organisation)),
     }

@@ -3,13 +3,13 @@ neighbourhood: counts across volunteers, requests and matches, so they live abov
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from caregivers.models import HelpRequest
 from matches.attention import attention_count
 from neighbourhoods.models import Neighbourhood, StaffMembership
-from neighbourhoods.selectors import municipality_memberships, staff_organisation
+from neighbourhoods.selectors import municipality_memberships, setup_pending_for, staff_organisation
 from reports.figures import SMALL_CELL, count_text
 from volunteers.models import Volunteer
 
@@ -19,9 +19,10 @@ OPEN_REQUEST_STATES = [HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRe
 @login_required
 def organisation_dashboard(request, slug):
     """The broker's start page: where supply and demand stand, per neighbourhood."""
-    organisation = staff_organisation(
-        user=request.user, slug=slug, roles={StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
-    )
+    organisation = staff_organisation(user=request.user, slug=slug, roles=set(StaffMembership.CASEWORK_ROLES))
+    if setup_pending_for(user=request.user, organisation=organisation):
+        # The first admin opens the organisation before finishing the guided set-up.
+        return redirect("neighbourhoods:setup", slug=organisation.slug)
     volunteer_counts = dict(
         Volunteer.objects.filter(organisation=organisation, is_active=True)
         .values_list("neighbourhood")

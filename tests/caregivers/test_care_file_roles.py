@@ -17,7 +17,7 @@ from tests.login import log_in
 pytestmark = pytest.mark.django_db
 
 PROMISE = (
-    "Alleen de makelaars van uw eigen vrijwilligerscentrale kunnen het lezen. "
+    "Bij de vrijwilligerscentrale kunnen alleen de makelaars het lezen. "
     "Andere medewerkers van de centrale, zoals de beheerder, kunnen dat niet."
 )
 

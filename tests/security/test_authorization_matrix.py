@@ -382,6 +382,13 @@ TABLE: dict[str, Entry] = {
     "neighbourhoods:settings_area_add": Entry(Staff("org_admin"), methods="POST"),
     "neighbourhoods:settings_area_remove": Entry(Staff("org_admin"), methods="POST", args={"pk": "municipality"}),
     "matching_settings:weights": Entry(Staff("org_admin"), methods="GET+POST"),
+    # The first admin's guided set-up (open to the admins at any time; it writes through
+    # the settings page's services).
+    "neighbourhoods:setup": Entry(Staff("org_admin")),
+    "neighbourhoods:setup_details": Entry(Staff("org_admin"), methods="GET+POST"),
+    "neighbourhoods:setup_area": Entry(Staff("org_admin"), methods="GET+POST"),
+    "neighbourhoods:setup_team": Entry(Staff("org_admin"), methods="GET+POST"),
+    "neighbourhoods:setup_finish": Entry(Staff("org_admin"), methods="POST"),
     # two-step login (allauth mfa). Everybody has a security key; staff have an app
     # (TOTP) as well. The pages that change a second step ask for the password first:
     # the table opens them right after it (``reauthenticated``).

@@ -113,6 +113,7 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
         "organisation": w.a.organisation,
         "current": Weights(),
     },
+    "neighbourhoods.forms.OrganisationContactForm": _none,
     "neighbourhoods.forms.OrganisationSettingsForm": _none,
     "neighbourhoods.forms.LogoForm": _none,
     "neighbourhoods.forms.MunicipalityAddForm": _none,

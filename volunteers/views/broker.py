@@ -29,7 +29,7 @@ from volunteers.selectors import (
 from volunteers.services import vog_record
 
 PAGE_SIZE = 50
-STAFF_ROLES = {StaffMembership.Role.BROKER, StaffMembership.Role.ADMIN}
+STAFF_ROLES = set(StaffMembership.CASEWORK_ROLES)
 
 
 def _organisation(request, slug):

@@ -106,7 +106,9 @@ NL_BOUNDS = (50.7, 53.6, 3.3, 7.3)  # min lat, max lat, min lon, max lon
 # apart than this include a wrong row (the source has a few hand-added ones, such as
 # Epe under Rottum's 8461); then only the points named like the PC4's place count.
 PC4_SPREAD_KM = 10.0
-FAR_FROM_PLACE_KM = 15.0  # counted in the build's statistics, to keep an eye on namesakes
+# A place further than this from a PC4 area's own centroid is a namesake elsewhere, not
+# the area's place (the furthest true one, Amsterdam-Zuidoost, is 12 km from the centre).
+NAMESAKE_KM = 15.0
 
 REGION_CENTRE = Point(51.98, 5.91)  # Arnhem
 # Source places near the region's edge that were checked and lie outside it.
@@ -412,7 +414,8 @@ def resolve_postcodes(
 ) -> dict[str, int]:
     """Give each PC4 area a place, a municipality and a point.
 
-    The place and municipality come from the area's place name (passes 0-3) or, for
+    The place and municipality come from the area's place name (passes 0-3; a
+    namesake far from the area's own centroid does not count) or, for
     an area whose place has no coordinates, from the nearest GeoNames place to its
     point (pass 4). The point is the area's own centroid from ``centroids`` where
     there is one, else its place's centre, else an estimate between its numerically
@@ -434,6 +437,9 @@ def resolve_postcodes(
 
     def candidates(pc: Pc4) -> list[SourcePlace]:
         found = by_key.get(place_key(pc.name), [])
+        own = centroids.get(pc.code)
+        if own is not None:
+            found = [p for p in found if haversine_km(p.point, own) <= NAMESAKE_KM]
         if pc.province_hint:
             found = [p for p in found if p.province == pc.province_hint]
         if pc.municipality_hint:
@@ -518,8 +524,8 @@ def resolve_postcodes(
         if pc.point is None or pc.point_source:
             continue
         own = centroids.get(pc.code)
-        if own is not None and haversine_km(own, pc.point) > FAR_FROM_PLACE_KM:
-            stats["centroid_far_from_place"] += 1  # mostly a namesake picked for the place
+        if own is not None and haversine_km(own, pc.point) > NAMESAKE_KM:
+            stats["centroid_far_from_place"] += 1  # the curated regio Arnhem places only
         pc.point, pc.point_source = (own, POINT_PC4) if own is not None else (pc.point, POINT_PLACE)
     for pc in pc4s:
         if pc.point_source:

@@ -123,3 +123,25 @@ def test_a_file_that_is_not_json_stops_the_build(build, tmp_path):
     path.write_text("zipcode,name\n7001,Testdorp\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="not a GeoNames postal-code list"):
         build.read_pc4_points(path)
+
+
+def test_a_namesake_far_from_the_areas_own_point_is_not_its_place(build, tmp_path):
+    """Velp (Noord-Brabant, 5363) is not Velp (Rheden), 32 km away: without its own
+    point the area took the only Velp with coordinates; with it, the area keeps its
+    name and takes the municipality of the nearest place to its point."""
+    places = [
+        build.SourcePlace("Velp", "Gelderland", Point(51.995, 5.97361), "geonames", "Rheden", True),
+        build.SourcePlace("Grave", "Noord-Brabant", Point(51.75917, 5.73889), "geonames", "Grave", True),
+    ]
+    pc4s = [build.Pc4("5363", "Velp", "Velp", None, None, "Noord-Brabant")]
+    points = build.read_pc4_points(
+        write_json(
+            tmp_path / "nl.json", [{"zipcode": "5363", "name": "Velp", "latitude": "51.7497", "longitude": "5.7194"}]
+        )
+    )
+    build.resolve_postcodes(pc4s, places, [], build.pc4_centroids(pc4s, points))
+    assert rows_of(build.postcodes_csv(pc4s))["5363"] == ["Velp", "Grave", "51.74970", "5.71940", "pc4"]
+
+    without = [build.Pc4("5363", "Velp", "Velp", None, None, "Noord-Brabant")]
+    build.resolve_postcodes(without, places, [], {})
+    assert rows_of(build.postcodes_csv(without))["5363"] == ["Velp", "Rheden", "51.99500", "5.97361", "place"]

@@ -200,6 +200,8 @@ def test_split_place_name(text, name, province, municipality):
         ("6924", "Loo", "Duiven"),  # "Loo Gld" in the source
         ("6917", "Spijk", "Rijnwaarden"),  # not Spijk in Groningen
         ("6678", "Oosterhout", "Overbetuwe"),  # not Oosterhout in Noord-Brabant
+        ("5363", "Velp", "Grave"),  # not Velp in Rheden: the area's own point is 32 km from it
+        ("9143", "Nes", "Dongeradeel"),  # not Nes on Ameland
         ("4901", "Oosterhout", "Oosterhout"),
         ("6861", "Oosterbeek", "Renkum"),
         ("6941", "Didam", "Montferland"),

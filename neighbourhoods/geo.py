@@ -6,7 +6,8 @@ engine and plain unit tests can use it without a configured project.
 The gazetteer reads two CSV files that ``scripts/build_gazetteer.py`` derives from
 GeoNames and countrystatecity data (see ``neighbourhoods/data/LICENSES.md``):
 ``nl_places.csv`` (places with coordinates and municipality) and
-``nl_postcodes.csv`` (PC4 postcode areas with a centroid).
+``nl_postcodes.csv`` (PC4 postcode areas with their own centroid where GeoNames'
+postal-code data has one, else their place's centre; see ``point_source``).
 """
 
 from __future__ import annotations
@@ -170,13 +171,25 @@ class Place:
         return self.source in {"regio_arnhem", "pc4_estimate"}
 
 
+# Where the point of a PC4 area comes from, best first.
+POINT_PC4 = "pc4"  # the area's own centroid (GeoNames postal codes)
+POINT_PLACE = "place"  # the centre of its place: shared by all areas of a town
+POINT_ESTIMATE = "estimate"  # between the numerically neighbouring areas
+POINT_SOURCES = (POINT_PC4, POINT_PLACE, POINT_ESTIMATE)
+
+
 @dataclass(frozen=True, slots=True)
 class PostcodeArea:
     pc4: str
     place: str
     municipality: str
     point: Point
-    approximate: bool  # centroid estimated from neighbouring PC4 areas
+    point_source: str  # one of POINT_SOURCES
+
+    @property
+    def approximate(self) -> bool:
+        """The point is a guess from neighbouring areas, not from the area or its place."""
+        return self.point_source == POINT_ESTIMATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +205,12 @@ class RegionPlace:
 
 
 _SOURCE_RANK = {"geonames": 0, "regio_arnhem": 1, "countrystatecity": 2, "pc4_estimate": 3}
+
+
+def _point_source(value: str) -> str:
+    if value not in POINT_SOURCES:
+        raise ValueError(f"nl_postcodes.csv: unknown point_source {value!r}")
+    return value
 
 
 class Gazetteer:
@@ -233,7 +252,7 @@ class Gazetteer:
                         place=row["place"],
                         municipality=row["municipality"],
                         point=Point(float(row["lat"]), float(row["lon"])),
-                        approximate=row["approximate"] == "1",
+                        point_source=_point_source(row["point_source"]),
                     )
                     for row in csv.DictReader(f)
                 }

@@ -39,7 +39,7 @@ UNKNOWN_POSTCODE = _("Deze postcode kennen we niet.")
 UNKNOWN_PLACE = _("We kennen geen plaats met de naam “{name}”.")
 NOTHING_GIVEN = _("Vul een postcode of een plaats in.")
 NOT_FOUND_ONLINE = _("We konden dit adres niet vinden.")
-FALLBACK_POSTCODE = _("De online adreszoeker gaf geen antwoord; we gebruiken de plaats van uw postcode.")
+FALLBACK_POSTCODE = _("De online adreszoeker gaf geen antwoord; we gebruiken het midden van uw postcodegebied.")
 FALLBACK_PLACE = _("De online adreszoeker gaf geen antwoord; we gebruiken het midden van de plaats.")
 
 USER_AGENT = "buurtmakelaar"

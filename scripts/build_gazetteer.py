@@ -3,7 +3,7 @@
 
 Run by a developer after upgrading the source packages, not at runtime::
 
-    .venv/bin/python scripts/build_gazetteer.py [--check]
+    .venv/bin/python scripts/build_gazetteer.py --pc4-centroids netherlands.json [--check]
 
 Sources (see neighbourhoods/data/LICENSES.md):
 
@@ -13,6 +13,15 @@ Sources (see neighbourhoods/data/LICENSES.md):
    with coordinates and province, no municipality.
 3. ``countrystatecity_postal_codes/.../NL/postcodes.json`` (ODbL): the PC4 areas
    with the name of their place, no coordinates.
+4. Optional, ``--pc4-centroids PATH``: GeoNames postal codes for the Netherlands
+   (CC BY 4.0), a JSON list of ``{zipcode, name, latitude, longitude}``, one point
+   per PC4 area and place. Not shipped; the committed ``nl_postcodes.csv`` was built
+   with ``netherlands.json`` of github.com/adriaanvermeire/zipcodes at commit
+   55fb8dddb80253d345ae2b0c0656841ebf1d2741 (SHA-256 in ``PC4_CENTROIDS_SHA256``)::
+
+       git show 55fb8dddb80253d345ae2b0c0656841ebf1d2741:netherlands.json > /tmp/nlzip.json
+
+   Without it every PC4 area gets the centre of its place, as before.
 
 Plus the hand-curated ``neighbourhoods/data/regio_arnhem.csv``, which wins for the
 twelve municipalities of regio Arnhem.
@@ -26,6 +35,7 @@ from __future__ import annotations
 import argparse
 import csv
 import glob
+import hashlib
 import importlib.util
 import io
 import json
@@ -39,7 +49,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from common.geo import Point, haversine_km  # noqa: E402
-from neighbourhoods.geo import normalise_name, place_key, split_place_name  # noqa: E402
+from neighbourhoods.geo import (  # noqa: E402
+    POINT_ESTIMATE,
+    POINT_PC4,
+    POINT_PLACE,
+    normalise_name,
+    place_key,
+    split_place_name,
+)
 
 DATA_DIR = ROOT / "neighbourhoods" / "data"
 REGION_FILE = DATA_DIR / "regio_arnhem.csv"
@@ -80,6 +97,19 @@ GEONAMES_RENAMES = {"The Hague": "Den Haag", "s-Heerenberg": "'s-Heerenberg"}
 # Didam is nearer to Zevenaar than to any GeoNames place in Montferland, its municipality.
 MUNICIPALITY_CORRECTIONS = {("didam", "Gelderland"): "Montferland"}
 
+# The GeoNames postal-code file the committed nl_postcodes.csv was built from; a
+# different file still builds, with a warning, so an update is a conscious step.
+PC4_CENTROIDS_SHA256 = "1256551f6d22837498dede8a0d1110a8278d10d57191b4a06d8e780c9ce8fcab"
+# The Netherlands with a margin: a GeoNames point outside it is a data error.
+NL_BOUNDS = (50.7, 53.6, 3.3, 7.3)  # min lat, max lat, min lon, max lon
+# A PC4 area is a few km across. Its GeoNames points (one per place in it) further
+# apart than this include a wrong row (the source has a few hand-added ones, such as
+# Epe under Rottum's 8461); then only the points named like the PC4's place count.
+PC4_SPREAD_KM = 10.0
+# A place further than this from a PC4 area's own centroid is a namesake elsewhere, not
+# the area's place (the furthest true one, Amsterdam-Zuidoost, is 12 km from the centre).
+NAMESAKE_KM = 15.0
+
 REGION_CENTRE = Point(51.98, 5.91)  # Arnhem
 # Source places near the region's edge that were checked and lie outside it.
 OUTSIDE_REGION = {"opheusden"}  # Neder-Betuwe
@@ -113,7 +143,8 @@ class Pc4:
     place: SourcePlace | None = None
     point: Point | None = None
     municipality: str = ""
-    approximate: bool = False
+    # Where ``point`` comes from: one of neighbourhoods.geo.POINT_SOURCES.
+    point_source: str = ""
 
 
 def package_dir(module: str) -> Path:
@@ -188,6 +219,54 @@ def read_postcodes() -> list[Pc4]:
                 state_province=STATE_CODES.get(item["stateCode"] or ""),
             )
         )
+    return result
+
+
+def read_pc4_points(path: Path) -> dict[str, list[tuple[str, Point]]]:
+    """GeoNames postal codes: for each PC4 area its points, one per place, as (name, point)."""
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != PC4_CENTROIDS_SHA256:
+        print(f"warning: {path} is not the file nl_postcodes.csv was built from (see the docstring)", file=sys.stderr)
+    try:
+        items = json.loads(data)
+        result: dict[str, list[tuple[str, Point]]] = defaultdict(list)
+        for n, item in enumerate(items, start=1):
+            code, point = str(item["zipcode"]).strip(), Point(float(item["latitude"]), float(item["longitude"]))
+            lat_min, lat_max, lon_min, lon_max = NL_BOUNDS
+            if not (len(code) == 4 and code.isdigit() and code[0] != "0"):
+                raise ValueError(f"item {n}: {code!r} is not a PC4 code")
+            if not (lat_min < point.lat < lat_max and lon_min < point.lon < lon_max):
+                raise ValueError(f"item {n}: {point} lies outside the Netherlands")
+            result[code].append((str(item["name"]), point))
+    except (ValueError, KeyError, TypeError) as error:
+        sys.exit(f"{path}: not a GeoNames postal-code list: {error}")
+    return dict(result)
+
+
+def mean_point(points: list[Point]) -> Point:
+    points = sorted(points, key=lambda p: (p.lat, p.lon))  # the same sum in any row order
+    return Point(sum(p.lat for p in points) / len(points), sum(p.lon for p in points) / len(points))
+
+
+def pc4_centroid(name: str, points: list[tuple[str, Point]]) -> Point | None:
+    """The centroid of a PC4 area called ``name`` (its place) from its GeoNames points:
+    their mean, rounded to 5 decimals (about a metre). Points spread further than a
+    PC4 area can be keep only those named like the area's place; None if none is."""
+    centre = mean_point([p for _, p in points])
+    if max(haversine_km(centre, p) for _, p in points) > PC4_SPREAD_KM:
+        key = place_key(split_place_name(name).name)
+        named = [p for other, p in points if place_key(split_place_name(other).name) == key]
+        if not named:
+            return None
+        centre = mean_point(named)
+    return Point(round(centre.lat, 5), round(centre.lon, 5))
+
+
+def pc4_centroids(pc4s: list[Pc4], points: dict[str, list[tuple[str, Point]]]) -> dict[str, Point]:
+    result = {}
+    for pc in pc4s:
+        if pc.code in points and (centre := pc4_centroid(pc.name, points[pc.code])) is not None:
+            result[pc.code] = centre
     return result
 
 
@@ -330,7 +409,18 @@ def neighbour_anchor(index: int, pc4s: list[Pc4], known: dict[str, Point]) -> Po
     return Point(statistics.median(p.lat for _, p in found), statistics.median(p.lon for _, p in found))
 
 
-def resolve_postcodes(pc4s: list[Pc4], places: list[SourcePlace], region: list[RegionRow]) -> dict[str, int]:
+def resolve_postcodes(
+    pc4s: list[Pc4], places: list[SourcePlace], region: list[RegionRow], centroids: dict[str, Point]
+) -> dict[str, int]:
+    """Give each PC4 area a place, a municipality and a point.
+
+    The place and municipality come from the area's place name (passes 0-3; a
+    namesake far from the area's own centroid does not count) or, for
+    an area whose place has no coordinates, from the nearest GeoNames place to its
+    point (pass 4). The point is the area's own centroid from ``centroids`` where
+    there is one, else its place's centre, else an estimate between its numerically
+    neighbouring areas: this is the one place that decides it.
+    """
     by_key: dict[str, list[SourcePlace]] = defaultdict(list)
     for place in places:
         if place.source == "geonames" or place.source == "countrystatecity":
@@ -347,6 +437,9 @@ def resolve_postcodes(pc4s: list[Pc4], places: list[SourcePlace], region: list[R
 
     def candidates(pc: Pc4) -> list[SourcePlace]:
         found = by_key.get(place_key(pc.name), [])
+        own = centroids.get(pc.code)
+        if own is not None:
+            found = [p for p in found if haversine_km(p.point, own) <= NAMESAKE_KM]
         if pc.province_hint:
             found = [p for p in found if p.province == pc.province_hint]
         if pc.municipality_hint:
@@ -408,21 +501,35 @@ def resolve_postcodes(pc4s: list[Pc4], places: list[SourcePlace], region: list[R
         pc.place, pc.point, pc.municipality = best, best.point, best.municipality
         resolved[pc.code] = best.point
 
-    # Pass 4: estimate the rest from their numerical neighbours.
+    # Pass 4: the areas whose place has no coordinates: their own centroid, or an
+    # estimate from their numerical neighbours' place centres.
     closed = {r.municipality for r in region}
     geonames = [p for p in places if p.source == "geonames" and p.municipality not in closed]
     known = {pc.code: pc.point for pc in pc4s if pc.point is not None}
     for i, pc in enumerate(pc4s):
         if pc.point is not None:
             continue
-        anchor = interpolate(i, pc4s, known)
+        own = centroids.get(pc.code)
+        anchor = own if own is not None else interpolate(i, pc4s, known)
         if anchor is None:
             stats["dropped"] += 1
             continue
-        pc.point, pc.approximate = anchor, True
+        pc.point, pc.point_source = anchor, POINT_PC4 if own is not None else POINT_ESTIMATE
         if not pc.municipality:
             pc.municipality = nearest(anchor, geonames).municipality
-        stats["approximate"] += 1
+        stats["without_place_point"] += 1
+
+    # Pass 5: the areas with a place: their own centroid where there is one.
+    for pc in pc4s:
+        if pc.point is None or pc.point_source:
+            continue
+        own = centroids.get(pc.code)
+        if own is not None and haversine_km(own, pc.point) > NAMESAKE_KM:
+            stats["centroid_far_from_place"] += 1  # the curated regio Arnhem places only
+        pc.point, pc.point_source = (own, POINT_PC4) if own is not None else (pc.point, POINT_PLACE)
+    for pc in pc4s:
+        if pc.point_source:
+            stats[f"point_{pc.point_source}"] += 1
     return stats
 
 
@@ -457,25 +564,23 @@ def places_csv(places: list[SourcePlace]) -> str:
 def postcodes_csv(pc4s: list[Pc4]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["pc4", "place", "municipality", "lat", "lon", "approximate"])
+    writer.writerow(["pc4", "place", "municipality", "lat", "lon", "point_source"])
     for pc in pc4s:
         if pc.point is None:
             continue
         name = pc.place.name if pc.place is not None else pc.name
-        writer.writerow(
-            [pc.code, name, pc.municipality, f"{pc.point.lat:.5f}", f"{pc.point.lon:.5f}", int(pc.approximate)]
-        )
+        writer.writerow([pc.code, name, pc.municipality, f"{pc.point.lat:.5f}", f"{pc.point.lon:.5f}", pc.point_source])
     return out.getvalue()
 
 
-def build() -> tuple[str, str, dict[str, int]]:
+def build(pc4_points: dict[str, list[tuple[str, Point]]] | None = None) -> tuple[str, str, dict[str, int]]:
     geonames = read_geonames()
     region = read_region()
     places = merge_places(geonames, read_countrystatecity_places(), {r.municipality for r in region})
     places, missing = apply_region(places, region)
     warn_uncurated(places, geonames, {r.municipality for r in region})
     pc4s = read_postcodes()
-    stats = resolve_postcodes(pc4s, places, region)
+    stats = resolve_postcodes(pc4s, places, region, pc4_centroids(pc4s, pc4_points or {}))
     places += region_estimates(pc4s, missing)
     stats["places"] = len(places)
     stats["postcodes"] = sum(1 for pc in pc4s if pc.point is not None)
@@ -486,8 +591,14 @@ def build() -> tuple[str, str, dict[str, int]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the committed CSVs are out of date")
+    parser.add_argument(
+        "--pc4-centroids",
+        type=Path,
+        metavar="PATH",
+        help="GeoNames postal codes (JSON list of zipcode, name, latitude, longitude): a centroid per PC4 area",
+    )
     args = parser.parse_args()
-    places, postcodes, stats = build()
+    places, postcodes, stats = build(read_pc4_points(args.pc4_centroids) if args.pc4_centroids else None)
     outputs = {DATA_DIR / "nl_places.csv": places, DATA_DIR / "nl_postcodes.csv": postcodes}
     if args.check:
         stale = [p.name for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]

@@ -8,6 +8,7 @@ import pytest
 from common.geo import Point, haversine_km
 from neighbourhoods.geo import (
     DATA_DIR,
+    POINT_SOURCES,
     POSTCODE_MESSAGE,
     Gazetteer,
     InvalidPostcode,
@@ -20,6 +21,14 @@ from neighbourhoods.geo import (
 
 ARNHEM = Point(51.98, 5.91111)
 NIJMEGEN = Point(51.8425, 5.85278)
+# (min lat, max lat, min lon, max lon), read off a map and rounded outwards.
+NETHERLANDS_BOX = (50.75, 53.56, 3.35, 7.23)  # Eijsden-Margraten to Rottumeroog, Cadzand to Bourtange
+ARNHEM_BOX = (51.93, 52.10, 5.80, 5.99)  # the municipality: Schuytgraaf to Deelen, Schaarsbergen to Presikhaaf
+
+
+def in_box(point: Point, box: tuple[float, float, float, float]) -> bool:
+    lat_min, lat_max, lon_min, lon_max = box
+    return lat_min < point.lat < lat_max and lon_min < point.lon < lon_max
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +200,8 @@ def test_split_place_name(text, name, province, municipality):
         ("6924", "Loo", "Duiven"),  # "Loo Gld" in the source
         ("6917", "Spijk", "Rijnwaarden"),  # not Spijk in Groningen
         ("6678", "Oosterhout", "Overbetuwe"),  # not Oosterhout in Noord-Brabant
+        ("5363", "Velp", "Grave"),  # not Velp in Rheden: the area's own point is 32 km from it
+        ("9143", "Nes", "Dongeradeel"),  # not Nes on Ameland
         ("4901", "Oosterhout", "Oosterhout"),
         ("6861", "Oosterbeek", "Renkum"),
         ("6941", "Didam", "Montferland"),
@@ -208,17 +219,37 @@ def test_postcode_lookup(gazetteer, code, place, municipality):
 
 def test_postcode_in_arnhem_is_near_arnhem(gazetteer):
     area = gazetteer.postcode("6811")
-    assert area.approximate is False
+    assert (area.approximate, area.point_source) == (False, "pc4")
     assert haversine_km(area.point, ARNHEM) < 3
     assert 51.9 < area.point.lat < 52.1 and 5.8 < area.point.lon < 6.0
 
 
-def test_postcode_without_place_coordinates_is_estimated(gazetteer):
+def test_postcode_areas_of_a_town_have_their_own_points(gazetteer):
+    centre, presikhaaf, schuytgraaf = (gazetteer.postcode(code) for code in ("6811", "6825", "6846"))
+    assert {a.municipality for a in (centre, presikhaaf, schuytgraaf)} == {"Arnhem"}
+    assert haversine_km(centre.point, presikhaaf.point) > 2  # east of the centre
+    assert haversine_km(centre.point, schuytgraaf.point) > 3  # south of the Rhine
+    arnhem = gazetteer.postcode_areas(municipality="Arnhem")
+    assert len(arnhem) >= 26
+    assert {a.point_source for a in arnhem} == {"pc4"}
+    assert len({a.point for a in arnhem}) == len(arnhem)  # until now they all shared one point
+    assert all(in_box(a.point, ARNHEM_BOX) for a in arnhem), [a for a in arnhem if not in_box(a.point, ARNHEM_BOX)]
+
+
+def test_postcode_without_place_coordinates_gets_its_own_centroid(gazetteer):
     aerdt = gazetteer.postcode("6913")
-    assert aerdt.approximate is True
-    assert (aerdt.place, aerdt.municipality) == ("Aerdt", "Rijnwaarden")
-    # Placed between Pannerden (6911) and Lobith (6915), a few km apart.
+    assert (aerdt.place, aerdt.municipality, aerdt.point_source) == ("Aerdt", "Rijnwaarden", "pc4")
+    assert aerdt.approximate is False
+    # Between Pannerden (6911) and Lobith (6915), a few km apart.
     assert haversine_km(aerdt.point, gazetteer.postcode("6915").point) < 6
+
+
+def test_postcode_without_any_point_is_estimated(gazetteer):
+    # GeoNames has no postal-code point for 5157 (Doeveren) and the place data none
+    # for the village: placed between its numerical neighbours, near Drunen (5151).
+    doeveren = gazetteer.postcode("5157")
+    assert (doeveren.point_source, doeveren.approximate) == ("estimate", True)
+    assert haversine_km(doeveren.point, gazetteer.postcode("5151").point) < 10
 
 
 def test_unknown_and_invalid_postcodes(gazetteer):
@@ -323,9 +354,11 @@ def test_data_files_are_small_and_consistent():
     assert len(places) > 1500 and len(postcodes) > 4000
     assert len({p["pc4"] for p in postcodes}) == len(postcodes)
     for row in places + postcodes:
-        Point(float(row["lat"]), float(row["lon"]))
-        assert 50.7 < float(row["lat"]) < 53.6, row
+        assert in_box(Point(float(row["lat"]), float(row["lon"])), NETHERLANDS_BOX), row
         assert row["municipality"], row
+    sources = [row["point_source"] for row in postcodes]
+    assert set(sources) <= set(POINT_SOURCES)
+    assert sources.count("pc4") > 4000  # all but a handful have their own centroid
 
 
 def test_a_gazetteer_reads_another_folder(tmp_path):
@@ -334,10 +367,20 @@ def test_a_gazetteer_reads_another_folder(tmp_path):
         encoding="utf-8",
     )
     (tmp_path / "nl_postcodes.csv").write_text(
-        "pc4,place,municipality,lat,lon,approximate\n9999,Testdorp,Testgemeente,52.00000,6.00000,1\n",
+        "pc4,place,municipality,lat,lon,point_source\n9999,Testdorp,Testgemeente,52.00000,6.00000,estimate\n",
         encoding="utf-8",
     )
     small = Gazetteer(tmp_path)
     assert small.place("testdorp").municipality == "Testgemeente"
     assert small.postcode("9999 ZZ").approximate is True
     assert small.municipalities() == ["Testgemeente"]
+
+
+def test_an_unknown_point_source_is_an_error(tmp_path):
+    (tmp_path / "nl_places.csv").write_text("name,municipality,province,lat,lon,source\n", encoding="utf-8")
+    (tmp_path / "nl_postcodes.csv").write_text(
+        "pc4,place,municipality,lat,lon,point_source\n9999,Testdorp,Testgemeente,52.00000,6.00000,1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="point_source"):
+        Gazetteer(tmp_path).postcode("9999")

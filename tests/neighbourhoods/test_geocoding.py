@@ -5,8 +5,8 @@ from types import SimpleNamespace
 import pytest
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
 
-from common.geo import Point
-from neighbourhoods.geo import POSTCODE_MESSAGE
+from common.geo import Point, haversine_km
+from neighbourhoods.geo import POSTCODE_MESSAGE, get_gazetteer
 from neighbourhoods.geocoding import (
     FALLBACK_POSTCODE,
     NOT_FOUND_ONLINE,
@@ -38,6 +38,16 @@ def test_offline_postcode(postcode, place, municipality, normalised):
     assert result.approximate is True
     assert result.fallback_reason is None
     assert 51.8 < result.point.lat < 52.1 and 5.8 < result.point.lon < 6.2
+
+
+def test_offline_postcodes_of_one_town_lie_apart():
+    """A full postcode and its bare PC4 give the area's own centroid; two areas of
+    Arnhem are no longer the same point (the town's centre)."""
+    geocoder = OfflineGeocoder()
+    centre, south = geocoder.geocode(postcode="6811 AB"), geocoder.geocode(postcode="6846 CD", house_number="3")
+    assert centre.point == geocoder.geocode(postcode="6811").point == get_gazetteer().postcode("6811").point
+    assert haversine_km(centre.point, south.point) > 3
+    assert centre.point != Point(51.98, 5.91111)  # the centre of the town, shared until now
 
 
 @pytest.mark.parametrize(

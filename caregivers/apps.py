@@ -29,6 +29,7 @@ class CaregiversConfig(AppConfig):
                 "caregivers.RequestSlot",
                 "caregivers.RequestDate",
                 "caregivers.RequestEvent",
+                "caregivers.NetworkMember",
             ),
             order=10,
         )(caregivers_export)

@@ -44,6 +44,7 @@ from caregivers.models import (
     CareRecipient,
     HelpRequest,
     Mantelzorger,
+    NetworkMember,
     RequestDate,
     RequestEvent,
     RequestSlot,
@@ -166,7 +167,9 @@ REQUEST_TEXT = (
     "place",
     "description",
     "question_behind",
-    "own_network",
+    "own_strength",
+    "goal_own_words",
+    "goal_measurable",
     "referred_to",
     "referral_reason",
 )
@@ -182,6 +185,7 @@ def _requests(ctx: Context) -> QuerySet:
         | Exists(RequestSlot.objects.filter(request=OuterRef("pk")))
         | Exists(RequestDate.objects.filter(request=OuterRef("pk")))
         | Exists(RequestEvent.objects.filter(request=OuterRef("pk")).exclude(note=""))
+        | Exists(NetworkMember.objects.filter(request=OuterRef("pk")))
     )
     return (
         HelpRequest.objects.filter(organisation=ctx.organisation, status__in=FINISHED_STATUSES)
@@ -202,6 +206,7 @@ def _requests_anonymise(ids: list[int], ctx: Context) -> None:
     RequestSlot.objects.filter(request_id__in=ids).delete()
     RequestDate.objects.filter(request_id__in=ids).delete()
     RequestEvent.objects.filter(request_id__in=ids).exclude(note="").update(note="")
+    NetworkMember.objects.filter(request_id__in=ids).delete()
 
 
 def _checkins(ctx: Context) -> QuerySet:

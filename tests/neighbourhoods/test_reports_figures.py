@@ -57,6 +57,19 @@ def test_every_figure_of_centrum_in_march(march, region):
         "volunteers_stopped": 2,  # 15 March, and the departure of 20 March
         "matches_ended": 2,  # old1 and old2 (old3 ended in February; m8's cancel has no evaluation)
         "goal_reached_pct": 50.0,  # old1 yes, old2 partly
+        # The ladder and satisfaction: nothing here records them (test_reports_ladder.py does).
+        "requests_solved": 0,
+        "solved_own_strength": 0,
+        "solved_own_network": 0,
+        "solved_volunteer": 0,
+        "solved_referral": 0,
+        "goals_reached": 0,
+        "goals_partly": 0,
+        "goals_reached_pct": None,
+        "satisfaction_volunteer_median": None,
+        "satisfaction_volunteer_pct": None,
+        "satisfaction_requester_median": None,
+        "satisfaction_requester_pct": None,
     }
 
 

@@ -31,6 +31,7 @@ class CaregiversConfig(AppConfig):
                 "caregivers.RequestDate",
                 "caregivers.RequestEvent",
                 "caregivers.CareSignal",
+                "caregivers.NetworkMember",
             ),
             order=10,
         )(caregivers_export)

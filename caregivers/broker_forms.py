@@ -9,8 +9,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caregivers.forms import LanguageFormMixin
+from caregivers.intake import SOLVED_BY_OWN
 from caregivers.models import CareSignal, HelpRequest
-from caregivers.services import REASON_MAX
+from caregivers.services import GOAL_MAX, GOAL_MEASURABLE_MAX, OWN_STRENGTH_MAX, REASON_MAX
 from common.forms import SafeModelMultipleChoiceField
 from common.slots import SlotError, slots_from_text
 from neighbourhoods.forms import AddressForm
@@ -111,8 +113,9 @@ class TimesForm(forms.Form):
 # --- Intake ----------------------------------------------------------------------
 
 
-class IntakeForm(TimesForm):
-    """The question behind the question, the own network, and adjustments."""
+class IntakeForm(LanguageFormMixin, TimesForm):
+    """The question behind the question, the ladder (own strength, the goal; the
+    network is a formset beside it), the language, and adjustments."""
 
     question_behind = forms.CharField(
         label=_("De vraag achter de vraag"),
@@ -125,12 +128,28 @@ class IntakeForm(TimesForm):
         widget=_textarea(),
         error_messages=_too_long(),
     )
-    own_network = forms.CharField(
-        label=_("Wat kunnen de persoon en het eigen netwerk zelf?"),
+    own_strength = forms.CharField(
+        label=_("Wat kan de persoon zelf?"),
         required=False,
-        max_length=TEXT_LIMIT,
-        help_text=_("Familie, buren, vrienden, de kerk of de sportclub: wie doet al iets, wie zou iets kunnen doen?"),
-        widget=_textarea(),
+        max_length=OWN_STRENGTH_MAX,
+        help_text=_("Eigen kracht eerst: wat lukt nog wel, met wat hulp of een hulpmiddel?"),
+        widget=_textarea(3),
+        error_messages=_too_long(),
+    )
+    goal_own_words = forms.CharField(
+        label=_("Het doel in de woorden van de persoon"),
+        required=False,
+        max_length=GOAL_MAX,
+        help_text=_("Bijvoorbeeld: ik wil weer zelf naar de markt."),
+        widget=_textarea(2),
+        error_messages=_too_long(),
+    )
+    goal_measurable = forms.CharField(
+        label=_("Meetbaar doel"),
+        required=False,
+        max_length=GOAL_MEASURABLE_MAX,
+        help_text=_("Zo dat u later kunt zien of het gelukt is. Bijvoorbeeld: over 3 maanden 1 keer per week buiten."),
+        widget=_textarea(2),
         error_messages=_too_long(),
     )
     kind = forms.ChoiceField(
@@ -179,7 +198,11 @@ class IntakeForm(TimesForm):
 
     field_order = [
         "question_behind",
-        "own_network",
+        "own_strength",
+        "goal_own_words",
+        "goal_measurable",
+        "preferred_language",
+        "other_language",
         "kind",
         "urgency",
         "skills",
@@ -199,7 +222,10 @@ class IntakeForm(TimesForm):
     def initial_for(cls, request: HelpRequest) -> dict:
         return {
             "question_behind": request.question_behind,
-            "own_network": request.own_network,
+            "own_strength": request.own_strength,
+            "goal_own_words": request.goal_own_words,
+            "goal_measurable": request.goal_measurable,
+            **cls.language_initial(request.preferred_language),
             "kind": request.kind,
             "urgency": request.urgency,
             "skills": [skill.pk for skill in request.skills.all()],
@@ -211,7 +237,10 @@ class IntakeForm(TimesForm):
         data = self.cleaned_data
         return {
             "question_behind": data["question_behind"],
-            "own_network": data["own_network"],
+            "own_strength": data["own_strength"],
+            "goal_own_words": data["goal_own_words"],
+            "goal_measurable": data["goal_measurable"],
+            "preferred_language": data["language"],
             "kind": data["kind"],
             "urgency": data["urgency"],
             "skills": list(data["skills"]),
@@ -255,6 +284,37 @@ class ReferForm(forms.Form):
         ),
         widget=_textarea(),
         error_messages={"required": _("Vul in waarom u de vraag doorverwijst."), **_too_long()},
+    )
+
+
+class CloseSolvedForm(forms.Form):
+    """Closed without a volunteer: solved with the person's own strength or network."""
+
+    ladder_step = forms.ChoiceField(
+        label=_("Waarmee is de vraag opgelost?"),
+        choices=[(step, HelpRequest.LadderStep(step).label) for step in SOLVED_BY_OWN],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies eigen kracht of eigen netwerk."),
+            "invalid_choice": _("Kies eigen kracht of eigen netwerk."),
+        },
+    )
+    goal_reached = forms.ChoiceField(
+        label=_("Is het doel bereikt?"),
+        choices=HelpRequest.GoalReached.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies of het doel bereikt is."),
+            "invalid_choice": _("Kies ja, gedeeltelijk of nee."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Notitie"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        help_text=_("Bijvoorbeeld: de zoon doet nu elke week de boodschappen."),
+        widget=_textarea(2),
+        error_messages=_too_long(),
     )
 
 

@@ -15,9 +15,22 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from caregivers.models import CareRecipient, HelpRequest, Mantelzorger
-from caregivers.services import DESCRIPTION_MAX, MAX_CARE_HOURS, MAX_DAYS_AHEAD, NOTES_MAX, REASON_MAX
+from caregivers.models import CareRecipient, HelpRequest, Mantelzorger, NetworkMember
+from caregivers.services import (
+    DESCRIPTION_MAX,
+    GOAL_MAX,
+    MAX_CARE_HOURS,
+    MAX_DAYS_AHEAD,
+    MAX_NETWORK_MEMBERS,
+    NETWORK_NAME_MAX,
+    NETWORK_WHAT_MAX,
+    NOTES_MAX,
+    OWN_STRENGTH_MAX,
+    REASON_MAX,
+    NetworkMemberData,
+)
 from common.forms import SafeModelChoiceField
+from common.languages import COMMON_LANGUAGES, language_code
 from common.slots import Slot, SlotError, check_no_overlap, parse_slots
 from neighbourhoods.forms import AddressForm
 
@@ -68,6 +81,205 @@ class _StrictAddressForm(AddressForm):
         self.fields["house_number"].required = True
         self.fields["house_number"].error_messages["required"] = _("Vul ook het huisnummer in.")
         del self.fields["place"]
+
+
+# --- The ladder: own strength, who helps, the goal, the language -----------------------
+
+OTHER_LANGUAGE = "other"
+
+
+class LanguageFormMixin(forms.Form):
+    """The preferred language: one of the common languages, or another one by its
+    two-letter code. After is_valid(): ``cleaned_data["language"]`` ('' = no preference)."""
+
+    preferred_language = forms.ChoiceField(
+        label=_("In welke taal praat de persoon het liefst?"),
+        required=False,
+        choices=[
+            ("", _("Geen voorkeur")),
+            *COMMON_LANGUAGES.items(),
+            (OTHER_LANGUAGE, _("Een andere taal")),
+        ],
+        help_text=_("Dan zoeken we het liefst een vrijwilliger die die taal spreekt."),
+        error_messages={"invalid_choice": _("Kies een taal uit de lijst.")},
+    )
+    other_language = forms.CharField(
+        label=_("Andere taal"),
+        required=False,
+        max_length=10,
+        help_text=_("De taalcode van 2 letters, bijvoorbeeld so (Somalisch) of ti (Tigrinya)."),
+        widget=forms.TextInput({"autocomplete": "off", "spellcheck": "false", "size": 4}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def clean(self):
+        data = super().clean()
+        choice, other = data.get("preferred_language"), data.get("other_language", "")
+        if "preferred_language" in self.errors or "other_language" in self.errors:
+            return data
+        if choice == OTHER_LANGUAGE or (not choice and other):
+            try:
+                code = language_code(other)
+            except ValueError:
+                code = None
+            if not code:
+                self.add_error(
+                    "other_language",
+                    _("Schrijf de taalcode van 2 letters, bijvoorbeeld so voor Somalisch."),
+                )
+                return data
+            data["language"] = code
+        else:
+            data["language"] = choice or ""
+        return data
+
+    @staticmethod
+    def language_initial(code: str) -> dict:
+        if not code or code in COMMON_LANGUAGES:
+            return {"preferred_language": code, "other_language": ""}
+        return {"preferred_language": OTHER_LANGUAGE, "other_language": code}
+
+
+class NetworkMemberForm(forms.Form):
+    """Someone in the person's network: who, and what they do or could do. The broker's
+    version adds contact details, kept only with the person's consent."""
+
+    with_contact = False
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=_("Voornaam of omschrijving"),
+        max_length=NETWORK_NAME_MAX,
+        help_text=_("Bijvoorbeeld: Anja, of: de buurvrouw."),
+        error_messages={"required": _("Vul een voornaam of omschrijving in."), "max_length": TOO_LONG},
+    )
+    relation = forms.ChoiceField(
+        label=_("Wie is het?"),
+        choices=[("", _("– kies –")), *NetworkMember.Relation.choices],
+        error_messages={"required": _("Kies wie het is."), "invalid_choice": _("Kies wie het is.")},
+    )
+    helps = forms.ChoiceField(
+        label=_("Helpt al of zou kunnen helpen?"),
+        choices=[("", _("– kies –")), *NetworkMember.Helps.choices],
+        error_messages={
+            "required": _("Kies of deze persoon al helpt of zou kunnen helpen."),
+            "invalid_choice": _("Kies of deze persoon al helpt of zou kunnen helpen."),
+        },
+    )
+    what = forms.CharField(
+        label=_("Wat doet deze persoon, of wat zou kunnen?"),
+        required=False,
+        max_length=NETWORK_WHAT_MAX,
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.with_contact:
+            self.fields["contact_consent"] = forms.BooleanField(
+                label=_("De persoon vindt het goed dat we het telefoonnummer of e-mailadres bewaren"),
+                required=False,
+            )
+            self.fields["phone"] = PhoneField(label=_("Telefoonnummer (alleen met toestemming)"))
+            self.fields["email"] = forms.EmailField(
+                label=_("E-mailadres (alleen met toestemming)"),
+                required=False,
+                max_length=254,
+                error_messages={"invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")},
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.with_contact and (data.get("phone") or data.get("email")) and not data.get("contact_consent"):
+            self.add_error(
+                "contact_consent",
+                _("Bewaar contactgegevens alleen met toestemming. Zet het vinkje, of haal ze weg."),
+            )
+        return data
+
+    def member(self) -> NetworkMemberData:
+        data = self.cleaned_data
+        return NetworkMemberData(
+            id=data.get("id"),
+            name=data["name"],
+            relation=data["relation"],
+            helps=data["helps"],
+            what=data.get("what", ""),
+            contact_consent=bool(data.get("contact_consent")),
+            phone=data.get("phone", "") or "",
+            email=data.get("email", "") or "",
+        )
+
+
+class BaseNetworkFormSet(forms.BaseFormSet):
+    def members(self) -> list[NetworkMemberData]:
+        return [
+            form.member()
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    @property
+    def all_errors(self) -> list[str]:
+        errors = list(self.non_form_errors())
+        for form in self.forms:
+            for field_errors in form.errors.values():
+                errors.extend(field_errors)
+        return errors
+
+
+class NetworkMemberContactForm(NetworkMemberForm):
+    """The broker's version: contact details, with the person's consent."""
+
+    with_contact = True
+
+
+def network_formset(*, with_contact: bool, extra: int = 2):
+    return forms.formset_factory(
+        NetworkMemberContactForm if with_contact else NetworkMemberForm,
+        formset=BaseNetworkFormSet,
+        extra=extra,
+        max_num=MAX_NETWORK_MEMBERS,
+        validate_max=True,
+        absolute_max=MAX_NETWORK_MEMBERS,
+        can_delete=with_contact,
+    )
+
+
+def network_initial(request: HelpRequest) -> list[dict]:
+    return [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "relation": m.relation,
+            "helps": m.helps,
+            "what": m.what,
+            "contact_consent": m.contact_consent,
+            "phone": m.phone,
+            "email": m.email,
+        }
+        for m in request.network.all()
+    ]
+
+
+class OwnStrengthForm(LanguageFormMixin):
+    """The optional parts of a request in the person's own words: what they can do
+    themselves, their goal, and the language they prefer."""
+
+    own_strength = _text_field(
+        label=_("Wat kunt u zelf, of wat doen mensen om u heen al?"),
+        limit=OWN_STRENGTH_MAX,
+        help_text=_("Bijvoorbeeld: ik kan zelf nog koken, mijn zoon doet de boodschappen in het weekend."),
+        rows=3,
+    )
+    goal_own_words = _text_field(
+        label=_("Wat wilt u bereiken?"),
+        limit=GOAL_MAX,
+        help_text=_("In uw eigen woorden. Bijvoorbeeld: ik wil weer één keer per week naar buiten."),
+        rows=3,
+    )
+
+    field_order = ["own_strength", "goal_own_words", "preferred_language", "other_language"]
 
 
 # --- Mantelzorger -----------------------------------------------------------------

@@ -35,6 +35,7 @@ from caregivers.models import (
     BurdenCheckIn,
     HelpRequest,
     Mantelzorger,
+    NetworkMember,
     RequestDate,
     RequestEvent,
     RequestSlot,
@@ -48,7 +49,16 @@ from caregivers.priority import (
     request_priority,
     waiting_days,
 )
-from caregivers.services import request_dates_check, request_slots_check
+from caregivers.services import (
+    NetworkMemberData,
+    ladder_texts_check,
+    network_check,
+    network_replace,
+    preferred_language_check,
+    request_dates_check,
+    request_slots_check,
+)
+from caregivers.signals import request_solved_without_volunteer
 from common.errors import DomainError
 from common.slots import Slot
 from neighbourhoods.models import Organisation, Skill
@@ -282,6 +292,7 @@ def request_for_broker(*, organisation: Organisation, pk: int) -> HelpRequest:
             Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
             Prefetch("dates", queryset=RequestDate.objects.order_by("date", "start")),
             Prefetch("events", queryset=RequestEvent.objects.select_related("by").order_by("at", "pk")),
+            Prefetch("network", queryset=NetworkMember.objects.order_by("pk")),
         )
         .first()
     )
@@ -436,15 +447,69 @@ def request_refer(*, request: HelpRequest, by, referred_to: str, referral_reason
         allowed_from=OPEN_STATUSES,
         by=by,
         note=event_note[: RequestEvent._meta.get_field("note").max_length],
-        updates={"referred_to": referred_to, "referral_reason": referral_reason},
+        updates={
+            "referred_to": referred_to,
+            "referral_reason": referral_reason,
+            # The ladder's last step: professional care or the municipality.
+            "ladder_step": HelpRequest.LadderStep.REFERRAL,
+            "goal_reached": "",
+        },
     )
 
 
 def request_reopen(*, request: HelpRequest, by, note: str = "") -> HelpRequest:
     """``referred/withdrawn -> intake``: the referral did not work out, or the
-    person asks again. The old referral stays in the history."""
+    person asks again. The old referral stays in the history; the question is no
+    longer solved on any step of the ladder."""
     return _transition(
-        request=request, to=Status.INTAKE, allowed_from=(Status.REFERRED, Status.WITHDRAWN), by=by, note=note
+        request=request,
+        to=Status.INTAKE,
+        allowed_from=(Status.REFERRED, Status.WITHDRAWN),
+        by=by,
+        note=note,
+        updates={"ladder_step": "", "goal_reached": ""},
+    )
+
+
+# The steps of the ladder a broker closes a request with by hand; the volunteer step
+# closes through the match's evaluation (matches.lifecycle.match_end), the referral
+# through request_refer.
+SOLVED_BY_OWN = (HelpRequest.LadderStep.OWN_STRENGTH, HelpRequest.LadderStep.OWN_NETWORK)
+OUTCOME_FOR_GOAL = {"yes": "helped", "partly": "partly", "no": "not_helped"}
+
+
+def request_close_solved(
+    *, request: HelpRequest, by, ladder_step: str, goal_reached: str, note: str = ""
+) -> HelpRequest:
+    """``new/intake/ready -> closed``: solved with the person's own strength or their own
+    network, without a volunteer. ``goal_reached`` (yes/partly/no) says how far the
+    goal was reached; the outcome follows from it, as after a match's evaluation."""
+    if ladder_step not in SOLVED_BY_OWN:
+        raise DomainError(
+            _("Kies of de vraag is opgelost met eigen kracht of met het eigen netwerk."), field="ladder_step"
+        )
+    if goal_reached not in HelpRequest.GoalReached.values:
+        raise DomainError(_("Kies of het doel bereikt is: ja, gedeeltelijk of nee."), field="goal_reached")
+
+    def cancel_proposals(locked: HelpRequest) -> None:
+        # Proposals to volunteers end with it (matches.receivers), in this transaction.
+        request_solved_without_volunteer.send(sender=HelpRequest, request=locked, by=by)
+
+    label = HelpRequest.LadderStep(ladder_step).label
+    event_note = _("Opgelost met %(step)s. Doel bereikt: %(goal)s.") % {
+        "step": label,
+        "goal": HelpRequest.GoalReached(goal_reached).label,
+    }
+    if note.strip():
+        event_note = f"{event_note}\n{note.strip()}"
+    return _transition(
+        request=request,
+        to=Status.CLOSED,
+        allowed_from=OPEN_STATUSES,
+        by=by,
+        note=event_note[: RequestEvent._meta.get_field("note").max_length],
+        updates={"ladder_step": ladder_step, "goal_reached": goal_reached, "outcome": OUTCOME_FOR_GOAL[goal_reached]},
+        check=cancel_proposals,
     )
 
 
@@ -495,7 +560,6 @@ def request_intake_save(
     request: HelpRequest,
     by,
     question_behind: str,
-    own_network: str,
     kind: str,
     urgency: str,
     skills: Iterable[Skill],
@@ -503,8 +567,16 @@ def request_intake_save(
     weekly_slots: Sequence[Slot] | None = None,
     dates: Sequence[DateRow] | None = None,
     note: str = "",
+    own_strength: str = "",
+    goal_own_words: str = "",
+    goal_measurable: str = "",
+    preferred_language: str = "",
+    network: Sequence[NetworkMemberData] | None = None,
 ) -> HelpRequest:
-    """Save the intake (vraagverheldering) of an open request.
+    """Save the intake (vraagverheldering) of an open request: the question behind the
+    question, the ladder (what the person can do, the goal in their own words and as
+    something measurable, ``network``: who helps or could help; None keeps the stored
+    network), the preferred language, and adjustments.
 
     ``weekly_slots`` / ``dates`` replace the request's times when given (None:
     keep them). A ``new`` request moves to ``intake`` (the conversation has
@@ -513,9 +585,11 @@ def request_intake_save(
     way an event records who changed the intake, when, and the broker's note."""
     note = _check_note(note)
     skills = _check_skills(skills, request.organisation)
+    members = network_check(network) if network is not None else None
     updates = {
         "question_behind": (question_behind or "").strip(),
-        "own_network": (own_network or "").strip(),
+        **ladder_texts_check(own_strength=own_strength, goal_own_words=goal_own_words, goal_measurable=goal_measurable),
+        "preferred_language": preferred_language_check(preferred_language),
         "kind": kind,
         "urgency": urgency,
         "max_distance_km": max_distance_km,
@@ -527,6 +601,7 @@ def request_intake_save(
         for name, value in updates.items():
             setattr(locked, name, _check_field(name, value, locked))
         new_slots, new_dates = _check_new_times(locked, weekly_slots, dates)
+        stored_ids = set(locked.network.values_list("pk", flat=True))
         from_status = locked.status
         now = timezone.now()
         values = {name: getattr(locked, name) for name in updates}
@@ -551,6 +626,10 @@ def request_intake_save(
             values.update(status=Status.INTAKE, status_changed_at=now)
         _claim(locked, from_status=from_status, values=values)
         locked.skills.set(skills)
+        if members is not None:
+            if any(m.id is not None and m.id not in stored_ids for m in members):
+                raise DomainError(_("Deze persoon uit het netwerk hoort niet bij deze vraag."), field="network")
+            network_replace(request=locked, members=members)
         RequestEvent.objects.create(request=locked, from_status=from_status, to_status=locked.status, by=by, note=note)
     for name in values:
         setattr(request, name, getattr(locked, name))

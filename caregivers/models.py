@@ -117,6 +117,21 @@ class BurdenCheckIn(models.Model):
         return self.score >= self.HIGH_SCORE or self.signal_count >= 2
 
 
+class LadderStep(models.TextChoices):
+    """Where a question was solved, on the ladder of the zero line first."""
+
+    OWN_STRENGTH = "own_strength", _("eigen kracht")
+    OWN_NETWORK = "own_network", _("eigen netwerk")
+    VOLUNTEER = "volunteer", _("vrijwilliger of buurt")
+    REFERRAL = "referral", _("doorverwezen naar professionele hulp of gemeente")
+
+
+class GoalReached(models.TextChoices):
+    YES = "yes", _("ja")
+    PARTLY = "partly", _("gedeeltelijk")
+    NO = "no", _("nee")
+
+
 class HelpRequest(Located):
     """A question for help: respite for a mantelzorger, or a hand with shopping,
     transport, odd jobs or company for anyone."""
@@ -136,6 +151,9 @@ class HelpRequest(Located):
         CLOSED = "closed", _("afgesloten")
         REFERRED = "referred", _("doorverwezen")
         WITHDRAWN = "withdrawn", _("ingetrokken")
+
+    LadderStep = LadderStep
+    GoalReached = GoalReached
 
     class Urgency(models.TextChoices):
         LOW = "low", _("kan wachten")
@@ -184,7 +202,16 @@ class HelpRequest(Located):
     # Intake (vraagverheldering): the question behind the question, and what the
     # person and their own network can do themselves.
     question_behind = models.TextField(_("de vraag achter de vraag"), max_length=2000, blank=True)
-    own_network = models.TextField(_("wat kunnen de persoon en het eigen netwerk zelf?"), max_length=2000, blank=True)
+    # The ladder (eerst eigen kracht, dan het eigen netwerk, dan vrijwilligers en de buurt,
+    # dan professionele hulp): what the person can do, who helps (NetworkMember), the
+    # goal, and at the end the step on which the question was solved.
+    own_strength = models.TextField(_("wat kan de persoon zelf?"), max_length=2000, blank=True)
+    goal_own_words = models.TextField(_("doel in eigen woorden"), max_length=1000, blank=True)
+    goal_measurable = models.TextField(_("meetbaar doel"), max_length=500, blank=True)
+    ladder_step = models.CharField(_("opgelost met"), max_length=20, choices=LadderStep.choices, blank=True)
+    goal_reached = models.CharField(_("doel bereikt?"), max_length=10, choices=GoalReached.choices, blank=True)
+    # ISO 639-1 code; empty: no preference. The engine's language part uses it.
+    preferred_language = models.CharField(_("voorkeurstaal"), max_length=3, blank=True)
     referred_to = models.CharField(_("doorverwezen naar"), max_length=200, blank=True)
     referral_reason = models.TextField(_("waarom doorverwezen"), max_length=2000, blank=True)
     outcome = models.CharField(
@@ -364,3 +391,53 @@ class CareSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{_('signaal')} #{self.pk}"
+
+
+class NetworkMember(models.Model):
+    """Someone in the person's own network who helps or could help: a first name or a
+    description ("de buurvrouw"), the relation and what they do. No contact details
+    unless the person agreed that the organisation keeps them (``contact_consent``,
+    with the date); the database refuses them otherwise."""
+
+    class Relation(models.TextChoices):
+        PARTNER = "partner", _("partner")
+        FAMILY = "family", _("familie")
+        NEIGHBOUR = "neighbour", _("buren")
+        FRIEND = "friend", _("vriend of kennis")
+        CLUB = "club", _("kerk, vereniging of club")
+        OTHER = "other", _("anders")
+
+    class Helps(models.TextChoices):
+        NOW = "now", _("helpt al")
+        COULD = "could", _("zou kunnen helpen")
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="network")
+    name = models.CharField(_("voornaam of omschrijving"), max_length=60)
+    relation = models.CharField(_("wie is het?"), max_length=20, choices=Relation.choices)
+    helps = models.CharField(_("helpt al of zou kunnen helpen"), max_length=10, choices=Helps.choices)
+    what = models.CharField(_("wat doet hij of zij, of wat zou kunnen?"), max_length=300, blank=True)
+    contact_consent = models.BooleanField(_("de persoon vindt het goed dat we contactgegevens bewaren"), default=False)
+    contact_consent_on = models.DateField(_("toestemming gegeven op"), null=True, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(contact_consent=True) & models.Q(contact_consent_on__isnull=False))
+                | (
+                    models.Q(contact_consent=False)
+                    & models.Q(contact_consent_on__isnull=True)
+                    & models.Q(phone="")
+                    & models.Q(email="")
+                ),
+                name="network_member_contact_needs_consent",
+            ),
+        ]
+        verbose_name = _("iemand uit het netwerk")
+        verbose_name_plural = _("eigen netwerk")
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,7 +20,7 @@ def caregivers_export(subject: Subject) -> dict[str, Any]:
     requests = (
         HelpRequest.objects.filter(pk__in=subject.request_ids)
         .select_related("organisation", "neighbourhood", "care_recipient")
-        .prefetch_related("skills", "slots", "dates", "events")
+        .prefetch_related("skills", "slots", "dates", "events", "network")
     )
     data: dict[str, Any] = {
         "mantelzorgers": [_mantelzorger(carer) for carer in carers.order_by("pk")],
@@ -164,7 +164,26 @@ def _request(request: HelpRequest) -> dict[str, Any]:
         "needs_vog": request.needs_vog,
         "max_distance_km": request.max_distance_km,
         "question_behind": request.question_behind,
-        "own_network": request.own_network,
+        "own_strength": request.own_strength,
+        "goal_own_words": request.goal_own_words,
+        "goal_measurable": request.goal_measurable,
+        "ladder_step": request.ladder_step,
+        "goal_reached": request.goal_reached,
+        "preferred_language": request.preferred_language,
+        # Who in the person's network helps or could help (contact details only with consent).
+        "network": [
+            {
+                "name": member.name,
+                "relation": member.relation,
+                "helps": member.helps,
+                "what": member.what,
+                "contact_consent": member.contact_consent,
+                "contact_consent_on": member.contact_consent_on,
+                "phone": member.phone,
+                "email": member.email,
+            }
+            for member in sorted(request.network.all(), key=lambda m: m.pk)
+        ],
         "referred_to": request.referred_to,
         "referral_reason": request.referral_reason,
         "outcome": request.outcome,

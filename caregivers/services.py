@@ -9,6 +9,7 @@ before anything is stored; what is stored in one call is stored in one transacti
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from caregivers.models import (
     CareSignal,
     HelpRequest,
     Mantelzorger,
+    NetworkMember,
     RequestDate,
     RequestEvent,
     RequestSlot,
@@ -31,6 +33,7 @@ from caregivers.models import (
 from caregivers.selectors import WITHDRAWABLE_STATUSES, withdraw_refusal
 from caregivers.signals import request_erasing, request_withdrawn
 from common.errors import DomainError
+from common.languages import language_code
 from common.slots import Slot, SlotError, check_no_overlap
 from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.models import DEFAULT_SKILLS, Neighbourhood, Organisation, Skill
@@ -44,6 +47,13 @@ MAX_DAYS_AHEAD = 366
 DESCRIPTION_MAX = 2000
 NOTES_MAX = 500
 REASON_MAX = 1000
+OWN_STRENGTH_MAX = 2000
+GOAL_MAX = 1000
+GOAL_MEASURABLE_MAX = 500
+MAX_NETWORK_MEMBERS = 8
+NETWORK_NAME_MAX = 60
+NETWORK_WHAT_MAX = 300
+_PHONE_RE = re.compile(r"\+?[0-9(][0-9 ()-]{5,28}")
 
 # A request entered by someone themselves always starts here; a broker may enter
 # one that is already clarified (intake) or ready to match.
@@ -71,6 +81,21 @@ class BurdenAnswers:
     no_time_for_self: bool = False
     health_suffers: bool = False
     feels_alone: bool = False
+
+
+@dataclass(frozen=True)
+class NetworkMemberData:
+    """Someone in the person's network as typed at intake or in the request form.
+    ``id``: a stored member of the same request (kept, with its consent date)."""
+
+    name: str
+    relation: str
+    helps: str
+    what: str = ""
+    contact_consent: bool = False
+    phone: str = ""
+    email: str = ""
+    id: int | None = None
 
 
 # --- Helpers -----------------------------------------------------------------------
@@ -280,6 +305,123 @@ def burden_checkin_add(
         )
 
 
+# --- The ladder: own strength, network, goal, language ----------------------------------
+
+
+def _too_long_message() -> str:
+    return _("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s.")
+
+
+def ladder_texts_check(*, own_strength: str = "", goal_own_words: str = "", goal_measurable: str = "") -> dict:
+    """The ladder's free texts, stripped and within their limits."""
+    return {
+        "own_strength": _text(own_strength, limit=OWN_STRENGTH_MAX, field="own_strength", message=_too_long_message()),
+        "goal_own_words": _text(goal_own_words, limit=GOAL_MAX, field="goal_own_words", message=_too_long_message()),
+        "goal_measurable": _text(
+            goal_measurable, limit=GOAL_MEASURABLE_MAX, field="goal_measurable", message=_too_long_message()
+        ),
+    }
+
+
+def preferred_language_check(code: str | None) -> str:
+    """A two-letter ISO 639-1 code, or '' for no preference."""
+    try:
+        return language_code(code)
+    except ValueError:
+        raise DomainError(
+            _("Kies een taal uit de lijst, of schrijf de taalcode van 2 letters, bijvoorbeeld so voor Somalisch."),
+            field="preferred_language",
+        ) from None
+
+
+def network_check(members: Iterable[NetworkMemberData]) -> list[NetworkMemberData]:
+    """The network members, checked: a name or description, a known relation, helps
+    now or could help, short texts, and contact details only with consent."""
+    members = list(members)
+    if len(members) > MAX_NETWORK_MEMBERS:
+        raise DomainError(
+            _("Vul hoogstens %(max)s mensen uit het netwerk in.") % {"max": MAX_NETWORK_MEMBERS}, field="network"
+        )
+    checked = []
+    for member in members:
+        if not isinstance(member, NetworkMemberData):
+            raise DomainError(_("Deze persoon uit het netwerk klopt niet."), field="network")
+        name = (member.name or "").strip()
+        if not name:
+            raise DomainError(
+                _("Vul een voornaam of een omschrijving in, bijvoorbeeld: de buurvrouw."), field="network"
+            )
+        if len(name) > NETWORK_NAME_MAX:
+            raise DomainError(
+                _("Naam of omschrijving: hoogstens %(limit)s tekens.") % {"limit": NETWORK_NAME_MAX}, field="network"
+            )
+        if member.relation not in NetworkMember.Relation.values:
+            raise DomainError(_("Kies wie %(name)s is.") % {"name": name}, field="network")
+        if member.helps not in NetworkMember.Helps.values:
+            raise DomainError(_("Kies of %(name)s al helpt of zou kunnen helpen.") % {"name": name}, field="network")
+        what = (member.what or "").strip()
+        if len(what) > NETWORK_WHAT_MAX:
+            raise DomainError(
+                _("Wat %(name)s doet: hoogstens %(limit)s tekens.") % {"name": name, "limit": NETWORK_WHAT_MAX},
+                field="network",
+            )
+        phone, email = (member.phone or "").strip(), (member.email or "").strip()
+        if (phone or email) and not member.contact_consent:
+            raise DomainError(
+                _(
+                    "Bewaar het telefoonnummer of e-mailadres van %(name)s alleen als de persoon dat goed vindt. "
+                    "Zet dan het vinkje bij toestemming, of haal de gegevens weg."
+                )
+                % {"name": name},
+                field="network",
+            )
+        if phone and (len(phone) > 30 or not _PHONE_RE.fullmatch(phone)):
+            raise DomainError(
+                _("Het telefoonnummer van %(name)s klopt niet. Bijvoorbeeld: 026 1234567.") % {"name": name},
+                field="network",
+            )
+        if email:
+            try:
+                NetworkMember._meta.get_field("email").run_validators(email)
+            except ValidationError:
+                raise DomainError(
+                    _("Het e-mailadres van %(name)s klopt niet.") % {"name": name}, field="network"
+                ) from None
+        checked.append(
+            NetworkMemberData(
+                name=name,
+                relation=member.relation,
+                helps=member.helps,
+                what=what,
+                contact_consent=bool(member.contact_consent),
+                phone=phone,
+                email=email,
+                id=member.id,
+            )
+        )
+    return checked
+
+
+def network_replace(*, request: HelpRequest, members: Sequence[NetworkMemberData]) -> None:
+    """Make the request's network exactly ``members`` (already checked). A member that
+    stays (same ``id``) keeps the date its consent was given; a member whose consent
+    is withdrawn loses the contact details with it."""
+    today = timezone.localdate()
+    stored = {member.pk: member for member in NetworkMember.objects.filter(request=request)}
+    keep = {m.id for m in members if m.id in stored}
+    NetworkMember.objects.filter(request=request).exclude(pk__in=keep).delete()
+    for data in members:
+        member = stored.get(data.id) if data.id is not None else None
+        if member is None:
+            member = NetworkMember(request=request)
+        consent_on = (member.contact_consent_on or today) if data.contact_consent else None
+        member.name, member.relation, member.helps, member.what = data.name, data.relation, data.helps, data.what
+        member.contact_consent, member.contact_consent_on = data.contact_consent, consent_on
+        member.phone = data.phone if data.contact_consent else ""
+        member.email = data.email if data.contact_consent else ""
+        member.save()
+
+
 # --- Help requests ------------------------------------------------------------------
 
 
@@ -431,6 +573,10 @@ def request_submit(
     care_recipient: CareRecipient | None = None,
     entered_by=None,
     status: str = HelpRequest.Status.NEW,
+    own_strength: str = "",
+    goal_own_words: str = "",
+    preferred_language: str = "",
+    network: Iterable[NetworkMemberData] = (),
 ) -> HelpRequest:
     """Store a new help request with its times, skills and first event.
 
@@ -443,7 +589,9 @@ def request_submit(
 
     DomainError fields: kind, status, urgency, requester_first_name, description,
     mantelzorger, care_recipient, weekly_slots, dates, when (no time at all),
-    postcode, skills, email, phone, max_distance_km, entered_by.
+    postcode, skills, email, phone, max_distance_km, entered_by, own_strength,
+    goal_own_words, preferred_language, network (the optional parts of the ladder: what
+    the person can do, who helps, the goal in their own words).
     """
     if kind not in HelpRequest.Kind.values:
         raise DomainError(_("Kies wat voor hulp u zoekt."), field="kind")
@@ -464,6 +612,10 @@ def request_submit(
         field="description",
         message=_("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s."),
     )
+    ladder = ladder_texts_check(own_strength=own_strength, goal_own_words=goal_own_words)
+    del ladder["goal_measurable"]  # the broker sets the measurable goal at intake
+    language = preferred_language_check(preferred_language)
+    members = network_check(network)
     mantelzorger = _check_people(
         kind=kind,
         organisation=organisation,
@@ -503,6 +655,8 @@ def request_submit(
         recurring=bool(slots),
         needs_vog=kind == HelpRequest.Kind.RESPITE,
         max_distance_km=max_distance_km,
+        preferred_language=language,
+        **ladder,
         status_changed_at=now,
         postcode=postcode or (location.postcode or ""),
         house_number=(house_number or "").strip(),
@@ -524,6 +678,7 @@ def request_submit(
             )
         help_request.save()
         help_request.skills.set(dict.fromkeys(required_skills))
+        network_replace(request=help_request, members=members)
         RequestSlot.objects.bulk_create(
             RequestSlot(request=help_request, weekday=s.weekday, start=s.start, end=s.end) for s in slots
         )
@@ -640,7 +795,8 @@ def requests_erase(*, request_ids: Iterable[int], by) -> int:
     details); an open request is withdrawn with an event. What the reports count stays:
     the kind, the organisation and neighbourhood, the dates, the statuses and their
     history, the skills and times asked. Names, e-mail, phone, address, the point, the
-    free texts (description, intake, referral, the notes of the history) and the links
+    free texts (description, intake, goal, referral, the notes of the history), the
+    network members and the links
     to the person and the person cared for go. Returns how many requests were erased."""
     ids = sorted(set(request_ids))
     with transaction.atomic():
@@ -663,7 +819,9 @@ def requests_erase(*, request_ids: Iterable[int], by) -> int:
                 "longitude": None,
                 "description": "",
                 "question_behind": "",
-                "own_network": "",
+                "own_strength": "",
+                "goal_own_words": "",
+                "goal_measurable": "",
                 "referred_to": "",
                 "referral_reason": "",
                 "requester": None,
@@ -677,6 +835,8 @@ def requests_erase(*, request_ids: Iterable[int], by) -> int:
             requests_burden_refresh(requests=HelpRequest.objects.filter(pk=pk))
             RequestEvent.objects.filter(request_id=pk).update(note="")
             signals_erase(signal_ids=CareSignal.objects.filter(request_id=pk).values_list("pk", flat=True))
+            # The people of the person's network go with them (names, contact details).
+            NetworkMember.objects.filter(request_id=pk).delete()
             if from_status in OPEN_REQUEST_STATUSES:
                 RequestEvent.objects.create(
                     request_id=pk,

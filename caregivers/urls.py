@@ -28,6 +28,7 @@ broker_patterns = [
     path("<int:pk>/klaarzetten/", broker.request_ready, name="mark_ready"),
     path("<int:pk>/doorverwijzen/", broker.request_refer_view, name="refer"),
     path("<int:pk>/intrekken/", broker.request_withdraw_view, name="withdraw"),
+    path("<int:pk>/opgelost/", broker.request_close_solved_view, name="close_solved"),
     path("<int:pk>/heropenen/", broker.request_reopen_view, name="reopen"),
     path("signalen/nieuw/", signals.signal_new, name="signal_new"),
     path("signalen/<int:pk>/", signals.signal_detail, name="signal"),

@@ -329,6 +329,7 @@ def _plan_request(rng, fake, organisation, number, created, kind, area, now, pic
             plan.events.append((status, Status.REFERRED, at))
             status = Status.REFERRED
             request.referred_to = "Wijkteam"
+            request.ladder_step = HelpRequest.LadderStep.REFERRAL
     elif roll < 0.18:  # withdrawn: no longer needed
         at = created + days(days=rng.uniform(3, 30))
         if at < now:
@@ -377,6 +378,8 @@ def _plan_request(rng, fake, organisation, number, created, kind, area, now, pic
                     plan.events.append((Status.MATCHED, Status.CLOSED, ended))
                     status = Status.CLOSED
                     request.outcome = {"yes": "helped", "partly": "partly", "no": "not_helped"}[plan.evaluation]
+                    request.ladder_step = HelpRequest.LadderStep.VOLUNTEER
+                    request.goal_reached = plan.evaluation
                 if kind == "respite":
                     day = activated.astimezone(AMSTERDAM).date()
                     last = min(ended, now).astimezone(AMSTERDAM).date()

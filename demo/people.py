@@ -542,7 +542,7 @@ def demo_load(
                 status=status,
                 urgency=rng.choices(list(HelpRequest.Urgency), [2, 6, 2])[0],
                 question_behind=rng.choice(QUESTIONS_BEHIND[kind]) if status != HelpRequest.Status.NEW else "",
-                own_network=rng.choice(OWN_NETWORK) if status != HelpRequest.Status.NEW else "",
+                own_strength=rng.choice(OWN_NETWORK) if status != HelpRequest.Status.NEW else "",
                 **located(area),
             )
             codes = (

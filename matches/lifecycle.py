@@ -34,7 +34,8 @@ The request follows the match:
 * a decline or cancel of an *active* match: ``matched → ready`` (the broker looks
   for someone new). Declining or cancelling a proposal leaves the request as it is.
 * ``match_end`` with the evaluation's next step: ``close`` → ``closed`` with the
-  outcome derived from the goal (yes → helped, partly → partly, no → not_helped);
+  outcome derived from the goal (yes → helped, partly → partly, no → not_helped),
+  the ladder step ``volunteer`` and the goal reached as the evaluation says;
   ``rematch`` → ``ready``; ``refer`` → ``intake`` with the note "doorverwijzen":
   a referral needs *to whom* and *why* (``caregivers.intake.request_refer``), which
   the evaluation does not ask, so the request goes back to the broker's intake and
@@ -565,6 +566,9 @@ def match_end(
                 by=by,
                 note=_("Afgesloten na de evaluatie. Doel bereikt: %(goal)s.") % {"goal": goal},
                 outcome=OUTCOME_FOR_GOAL[goal_reached],
+                # Solved on the ladder's volunteer step, with the evaluation's goal.
+                ladder_step=HelpRequest.LadderStep.VOLUNTEER,
+                goal_reached=goal_reached,
             )
         elif next_step == Evaluation.Next.REMATCH:
             _move_request(

@@ -668,6 +668,7 @@ _REQUEST_FIELDS = (
     "care_recipient__situation",
     "care_recipient__age_band",
     "recurring",
+    "preferred_language",
 )
 
 
@@ -737,6 +738,7 @@ def _request_rows(requests: QuerySet[HelpRequest]) -> list[RequestData]:
         situation,
         age_band,
         recurring,
+        preferred_language,
     ) in rows:
         if lat is None or lon is None:
             continue
@@ -755,6 +757,8 @@ def _request_rows(requests: QuerySet[HelpRequest]) -> list[RequestData]:
                 kind=kind,
                 urgency=known_urgency(urgency),
                 burden_high=burden_high.get(mz or care_mz, False) if (mz or care_mz) else False,
+                # The language part: the requester's preferred language (none: neutral).
+                languages=(preferred_language,) if preferred_language else (),
                 target_group=target_group_for(situation=situation, age_band=age_band),
                 neighbourhood_id=neighbourhood_id,
                 household_key=household_key(

@@ -46,6 +46,7 @@ from caregivers.models import (
     CareSignal,
     HelpRequest,
     Mantelzorger,
+    NetworkMember,
     RequestDate,
     RequestEvent,
     RequestSlot,
@@ -169,7 +170,9 @@ REQUEST_TEXT = (
     "place",
     "description",
     "question_behind",
-    "own_network",
+    "own_strength",
+    "goal_own_words",
+    "goal_measurable",
     "referred_to",
     "referral_reason",
 )
@@ -185,6 +188,7 @@ def _requests(ctx: Context) -> QuerySet:
         | Exists(RequestSlot.objects.filter(request=OuterRef("pk")))
         | Exists(RequestDate.objects.filter(request=OuterRef("pk")))
         | Exists(RequestEvent.objects.filter(request=OuterRef("pk")).exclude(note=""))
+        | Exists(NetworkMember.objects.filter(request=OuterRef("pk")))
     )
     return (
         HelpRequest.objects.filter(organisation=ctx.organisation, status__in=FINISHED_STATUSES)
@@ -206,6 +210,7 @@ def _requests_anonymise(ids: list[int], ctx: Context) -> None:
     RequestSlot.objects.filter(request_id__in=ids).delete()
     RequestDate.objects.filter(request_id__in=ids).delete()
     RequestEvent.objects.filter(request_id__in=ids).exclude(note="").update(note="")
+    NetworkMember.objects.filter(request_id__in=ids).delete()
 
 
 def _signals(ctx: Context) -> QuerySet:

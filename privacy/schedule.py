@@ -112,7 +112,8 @@ KINDS: tuple[Kind, ...] = (
         _("na het afsluiten"),
         Action.ANONYMISE,
         _(
-            "We halen uw naam, adres, telefoon, e-mailadres, de tijden en alle notities over de zorg weg. "
+            "We halen uw naam, adres, telefoon, e-mailadres, de tijden, de mensen uit uw netwerk en alle notities "
+            "over de zorg weg. "
             "Alleen de soort hulp, de buurt en de data blijven over, voor de cijfers."
         ),
         "requests",

@@ -42,6 +42,12 @@ from volunteers.models import Volunteer, VolunteerDeparture
 ANSWER_DAYS = (7, 30)
 PROVISIONAL_DAYS = 30
 KINDS = [value for value, _label in HelpRequest.Kind.choices]
+# The ladder's steps, in order: yourself, your network, volunteers and the neighbourhood,
+# then professional care or the municipality.
+LADDER_STEPS = [value for value, _label in HelpRequest.LadderStep.choices]
+SCORES = (1, 2, 3, 4, 5)
+SATISFIED_FROM = 4  # "tevreden": 4 or 5 on the scale of 1-5
+SIDES = ("volunteer", "requester")
 
 # --- The figures -----------------------------------------------------------------------
 
@@ -67,7 +73,7 @@ CLOSE_LABELS = dict(CareSignal.CloseReason.choices)
 # had each change ("burden_delta_<n>"), so medians add up over neighbourhoods.
 BURDEN_DELTA = "burden_delta_"
 
-FIGURES: tuple[Figure, ...] = (
+_FIGURES_BEFORE_THE_LADDER: tuple[Figure, ...] = (
     Figure("requests_new", _("nieuwe hulpvragen"), "count", "requests", _("Vragen die in de maand binnenkwamen.")),
     *(
         Figure(f"requests_{kind}", KIND_LABELS[kind], "count", "requests", _("Nieuwe hulpvragen van deze soort."))
@@ -188,6 +194,95 @@ FIGURES: tuple[Figure, ...] = (
         base="matches_ended",
     ),
 )
+
+LADDER_LABELS = {
+    HelpRequest.LadderStep.OWN_STRENGTH: (
+        _("opgelost met eigen kracht"),
+        _("Vragen die in de maand zijn afgesloten omdat de persoon het zelf kon, zonder vrijwilliger."),
+    ),
+    HelpRequest.LadderStep.OWN_NETWORK: (
+        _("opgelost met eigen netwerk"),
+        _("Vragen die in de maand zijn afgesloten omdat familie, buren of vrienden helpen, zonder vrijwilliger."),
+    ),
+    HelpRequest.LadderStep.VOLUNTEER: (
+        _("opgelost met vrijwilliger"),
+        _("Vragen die in de maand zijn afgesloten na de hulp van een vrijwilliger (na de evaluatie)."),
+    ),
+    HelpRequest.LadderStep.REFERRAL: (
+        _("doorverwezen (professionele hulp of gemeente)"),
+        _("Vragen die in de maand zijn doorverwezen en sindsdien niet opnieuw zijn opgepakt."),
+    ),
+}
+LADDER_CODES = tuple(f"solved_{step}" for step in LADDER_STEPS)
+
+FIGURES: tuple[Figure, ...] = (
+    *_FIGURES_BEFORE_THE_LADDER,
+    Figure(
+        "requests_solved",
+        _("vragen afgerond"),
+        "count",
+        "ladder",
+        _("Vragen die in de maand zijn afgesloten of doorverwezen, met de trede waarop ze zijn opgelost."),
+    ),
+    *(
+        Figure(f"solved_{step}", LADDER_LABELS[step][0], "count", "ladder", LADDER_LABELS[step][1])
+        for step in LADDER_STEPS
+    ),
+    Figure(
+        "goals_reached",
+        _("doel bereikt"),
+        "count",
+        "ladder",
+        _("Vragen die in de maand zijn afgesloten en waarbij het doel van de persoon bereikt is (ja)."),
+    ),
+    Figure(
+        "goals_partly",
+        _("doel deels bereikt"),
+        "count",
+        "ladder",
+        _("Vragen die in de maand zijn afgesloten en waarbij het doel deels bereikt is."),
+    ),
+    Figure(
+        "goals_reached_pct",
+        _("doel bereikt (deel)"),
+        "pct",
+        "ladder",
+        _("Van de vragen die in de maand zijn afgesloten met een doel: het deel waarbij het doel bereikt is (ja)."),
+        base="goals_recorded",
+    ),
+    Figure(
+        "satisfaction_volunteer_median",
+        _("tevredenheid vrijwilligers (1-5, mediaan)"),
+        "score",
+        "satisfaction",
+        _("Van de koppelingen die in de maand zijn afgerond: het middelste cijfer (1-5) dat de vrijwilligers gaven."),
+        base="satisfaction_volunteer_n",
+    ),
+    Figure(
+        "satisfaction_volunteer_pct",
+        _("vrijwilligers tevreden (4 of 5)"),
+        "pct",
+        "satisfaction",
+        _("Van de koppelingen die in de maand zijn afgerond: het deel waarbij de vrijwilliger een 4 of 5 gaf."),
+        base="satisfaction_volunteer_n",
+    ),
+    Figure(
+        "satisfaction_requester_median",
+        _("tevredenheid hulpvragers (1-5, mediaan)"),
+        "score",
+        "satisfaction",
+        _("Van de koppelingen die in de maand zijn afgerond: het middelste cijfer (1-5) dat de hulpvragers gaven."),
+        base="satisfaction_requester_n",
+    ),
+    Figure(
+        "satisfaction_requester_pct",
+        _("hulpvragers tevreden (4 of 5)"),
+        "pct",
+        "satisfaction",
+        _("Van de koppelingen die in de maand zijn afgerond: het deel waarbij de hulpvrager een 4 of 5 gaf."),
+        base="satisfaction_requester_n",
+    ),
+)
 FIGURES += (
     Figure(
         "signals_received", _("signalen ontvangen"), "count", "signals", _("Signalen die in de maand binnenkwamen.")
@@ -228,6 +323,8 @@ GROUPS: tuple[tuple[str, Promise], ...] = (
     ("volunteers", _("Vrijwilligers")),
     ("results", _("Resultaat")),
     ("signals", _("Signalen: iemand kan steun gebruiken")),
+    ("ladder", _("Waar is de vraag opgelost?")),
+    ("satisfaction", _("Tevredenheid")),
 )
 
 
@@ -276,11 +373,27 @@ class Raw:
             return _pct(c.get("goal_yes", 0), c.get("matches_ended", 0))
         if code == "burden_change_median":
             return burden_change_median(c)
+        if code == "goals_reached_pct":
+            return _pct(c.get("goals_reached", 0), c.get("goals_recorded", 0))
+        for side in SIDES:
+            if code == f"satisfaction_{side}_median":
+                scores = self.scores(side)
+                return statistics.median(scores) if scores else None
+            if code == f"satisfaction_{side}_pct":
+                scores = self.scores(side)
+                return _pct(sum(1 for score in scores if score >= SATISFIED_FROM), len(scores))
         raise KeyError(code)
+
+    def scores(self, side: str) -> list[int]:
+        """The satisfaction scores of one side, from their counts per score (sorted)."""
+        return [score for score in SCORES for _i in range(self.counts.get(f"satisfaction_{side}_{score}", 0))]
 
     def base(self, figure: Figure) -> int:
         if figure.base == "matched":
             return len(self.days_to_match)
+        for side in SIDES:
+            if figure.base == f"satisfaction_{side}_n":
+                return sum(self.counts.get(f"satisfaction_{side}_{score}", 0) for score in SCORES)
         return self.counts.get(figure.base, 0)
 
 
@@ -366,7 +479,7 @@ RawTable = dict[tuple[int, int | None], Raw]  # (month index, neighbourhood id) 
 
 def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
     """All raw numbers for ``months`` (consecutive, oldest first) per (month index,
-    neighbourhood id), in a fixed number of queries (17), whatever the number of
+    neighbourhood id), in a fixed number of queries (20), whatever the number of
     months or neighbourhoods."""
     if list(months) != months_between(months[0], months[-1]):
         raise ValueError("raw_figures needs consecutive months, oldest first")
@@ -544,6 +657,55 @@ def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
         raw = cell(m, area)
         raw.counts["burden_pairs"] += 1
         raw.counts[f"{BURDEN_DELTA}{change}"] += 1
+    # Satisfaction of both sides (1-5) in the evaluations of those matches, as counts per
+    # score: they add up over neighbourhoods, and the median is taken from them.
+    for side in SIDES:
+        field_name = f"evaluation__{side}_satisfaction"
+        scores = (
+            Match.objects.filter(
+                _in_months("ended_at", months),
+                scope.q("request__neighbourhood"),
+                organisation=org,
+                status=Match.Status.ENDED,
+                **{f"{field_name}__isnull": False},
+            )
+            .annotate(m=_bucket("ended_at", months))
+            .values_list("m", "request__neighbourhood", field_name)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for m, area, score, n in scores:
+            if score in SCORES:
+                cell(m, area).counts[f"satisfaction_{side}_{score}"] += n
+
+    # Where requests were solved on the ladder, and whether the goal was reached: the
+    # requests that reached their final step (closed or referred) in the month and are
+    # still there. A referral that was reopened counts again where it ends.
+    solved = (
+        HelpRequest.objects.filter(
+            _in_months("status_changed_at", months),
+            scope.q("neighbourhood"),
+            organisation=org,
+            status__in=(HelpRequest.Status.CLOSED, HelpRequest.Status.REFERRED),
+        )
+        .exclude(ladder_step="")
+        .annotate(m=_bucket("status_changed_at", months))
+        .values_list("m", "neighbourhood", "ladder_step", "goal_reached")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for m, area, step, goal, n in solved:
+        if step not in LADDER_STEPS:
+            continue
+        raw = cell(m, area)
+        raw.counts["requests_solved"] += n
+        raw.counts[f"solved_{step}"] += n
+        if goal:
+            raw.counts["goals_recorded"] += n
+            if goal == HelpRequest.GoalReached.YES:
+                raw.counts["goals_reached"] += n
+            elif goal == HelpRequest.GoalReached.PARTLY:
+                raw.counts["goals_partly"] += n
 
     # Volunteers who joined and stopped (rows still there, and departures of deleted ones).
     for code, model, path in (

@@ -94,6 +94,34 @@ Results:
     Of those, the share whose evaluation says the goal was reached ("ja"; "partly"
     is not counted as reached).
 
+Where the question was solved (the ladder: yourself, your network, volunteers and the
+neighbourhood, professional care or the municipality), counted in the month the request
+reached its final step (``status_changed_at`` of a request that is closed or referred now):
+
+``requests_solved``
+    Requests closed or referred in the month with the step they were solved on
+    (``HelpRequest.ladder_step``); the four below add up to it.
+``solved_own_strength``, ``solved_own_network``
+    Closed by a broker as solved with the person's own strength or own network, without
+    a volunteer (``caregivers.intake.request_close_solved``).
+``solved_volunteer``
+    Closed after a match's evaluation (``matches.lifecycle.match_end``, "vraag afsluiten").
+``solved_referral``
+    Referred to professional care or the municipality and not reopened since (a reopened
+    request counts again in the month it reaches its final step).
+``goals_reached``, ``goals_partly``, ``goals_reached_pct``
+    Of those requests: the goal reached ("ja"), partly reached, and the share reached
+    among those with a recorded goal (referrals record none).
+
+Satisfaction of both sides, from the evaluations of the matches ended in the month (the
+same matches as ``matches_ended``; a side that gave no score is left out):
+
+``satisfaction_volunteer_median``, ``satisfaction_requester_median``
+    The median score (1-5) of the volunteers, and of the requesters.
+``satisfaction_volunteer_pct``, ``satisfaction_requester_pct``
+    The share that gave a 4 or 5. Stored as counts per score
+    (``satisfaction_<side>_<1-5>``), which add up over neighbourhoods.
+
 Small numbers
 =============
 
@@ -101,11 +129,12 @@ With ``suppress=True`` (everything a municipality sees, and the monthly CSV):
 
 * a count of people from 1 to 9 is shown as ``<10`` (zero stays 0);
 * a percentage, median, average or number of hours that rests on fewer than 10
-  people (requests, households, mantelzorgers) is not shown either (``<10`` in
+  people (requests, households, mantelzorgers, evaluations) is not shown either (``<10`` in
   the exports, "te weinig" on the page);
 * *secondary suppression*: where a row or column adds up to a total that is
   shown (the municipality's total per column; a neighbourhood's new requests as
-  the sum of its kinds), a single hidden number could be found by subtraction.
+  the sum of its kinds; its requests solved as the sum of the ladder's steps), a
+  single hidden number could be found by subtraction.
   Then the smallest other number of that line is hidden too (shown as ``x``),
   repeated until no line has exactly one unknown;
 * months are never added up into a period total, so a hidden number cannot be
@@ -150,6 +179,7 @@ from reports.counting import (
     COUNT_CODES,
     FIGURES,
     KIND_CODES,
+    LADDER_CODES,
     PROVISIONAL_DAYS,
     SIGNAL_OUTCOME_CODES,
     Figure,
@@ -314,6 +344,8 @@ def suppress_table(rows: list[Row], total: Row) -> None:
         lines.append(([row.cells[code] for code in KIND_CODES], row.cells["requests_new"]))
         # What became of the month's signals adds up to the signals received.
         lines.append(([row.cells[code] for code in SIGNAL_OUTCOME_CODES], row.cells["signals_received"]))
+        # The ladder's steps add up to the requests solved.
+        lines.append(([row.cells[code] for code in LADDER_CODES], row.cells["requests_solved"]))
     _secondary(lines)
 
 

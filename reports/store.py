@@ -90,7 +90,7 @@ from volunteers.models import Volunteer
 
 # Bump when ``raw_figures`` changes what it counts: stored months of another version
 # are counted again (by the pages that need them and the nightly task).
-STORE_VERSION = 1
+STORE_VERSION = 2  # 2: the ladder, goals and satisfaction (issue #15)
 FRESH_SECONDS = 15 * 60
 # A row changed this long before a count may have been committed after the count read
 # its table (long transactions, imports): the nightly check looks back this far.
@@ -425,7 +425,7 @@ def _index(path: str, months: Sequence[Month], *, dates: bool = False) -> Case:
 
 def report_months_changed(*, organisation: Organisation, months: Sequence[Month]) -> dict[Month, datetime.datetime]:
     """For each of ``months``: the latest change of a row of the organisation that counts
-    (or may count) towards it. Eight grouped queries over the rows of the months' span."""
+    (or may count) towards it. Nine grouped queries over the rows of the months' span."""
     months = months_between(min(months), max(months))
     n = len(months)
     latest: dict[int, datetime.datetime] = {}
@@ -448,6 +448,16 @@ def report_months_changed(*, organisation: Organisation, months: Sequence[Month]
     for m, changed in (
         HelpRequest.objects.filter(_in_months("created_at", months), organisation=organisation)
         .annotate(m=_bucket("created_at", months))
+        .values_list("m")
+        .annotate(t=Max("updated_at"))
+        .order_by()
+    ):
+        touch([m], changed)
+
+    # Requests that reached their final step (the ladder) in the month.
+    for m, changed in (
+        HelpRequest.objects.filter(_in_months("status_changed_at", months), organisation=organisation)
+        .annotate(m=_bucket("status_changed_at", months))
         .values_list("m")
         .annotate(t=Max("updated_at"))
         .order_by()

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import SafeModelMultipleChoiceField
+from common.languages import COMMON_LANGUAGES
 from common.slots import Slot, SlotError, check_no_overlap, slots_from_text
 from neighbourhoods.forms import AddressForm
 from neighbourhoods.models import Skill
 from neighbourhoods.selectors import skills_for_organisation, skills_sorted
 from volunteers.models import TARGET_GROUPS, VogCheck, Volunteer
 from volunteers.selectors import (
-    COMMON_LANGUAGES,
     VOG_STATES,
     neighbourhoods_of_organisation,
     vog_state_q,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.conf.locale import LANG_INFO
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import roles_for
+from common.languages import language_label
 from common.slots import Slot
 from neighbourhoods.models import Neighbourhood, Organisation, Skill
 from volunteers.models import TARGET_GROUPS, AvailabilitySlot, VogCheck, Volunteer
@@ -26,17 +26,7 @@ VOG_STATES: dict[str, str] = {
     "none": gettext_lazy("geen VOG"),
 }
 
-# Languages offered as checkboxes; other ISO 639-1 codes can be typed.
-COMMON_LANGUAGES: dict[str, str] = {
-    "nl": gettext_lazy("Nederlands"),
-    "en": gettext_lazy("Engels"),
-    "de": gettext_lazy("Duits"),
-    "tr": gettext_lazy("Turks"),
-    "ar": gettext_lazy("Arabisch"),
-    "pl": gettext_lazy("Pools"),
-    "fr": gettext_lazy("Frans"),
-    "es": gettext_lazy("Spaans"),
-}
+# Languages offered as checkboxes: common.languages (requests use them too).
 
 
 # --- Profile -----------------------------------------------------------------
@@ -62,15 +52,7 @@ def volunteer_slots(volunteer: Volunteer) -> list[Slot]:
 
 
 def volunteer_language_labels(volunteer: Volunteer) -> list[str]:
-    labels = []
-    for code in volunteer.language_codes():
-        if code in COMMON_LANGUAGES:
-            labels.append(str(COMMON_LANGUAGES[code]))
-        elif code in LANG_INFO and "name_local" in LANG_INFO[code]:
-            labels.append(f"{LANG_INFO[code]['name_local']} ({code})")
-        else:
-            labels.append(code)
-    return labels
+    return [language_label(code) for code in volunteer.language_codes()]
 
 
 def volunteer_target_group_labels(volunteer: Volunteer) -> list[str]:

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessLogEntry
 from audit.services import Subject, access_record
 from caregivers.access import request_read, signal_read
-from caregivers.broker_forms import BehalfRequestForm, IntakeForm, NoteForm, ReferForm, WithdrawForm
+from caregivers.broker_forms import BehalfRequestForm, CloseSolvedForm, IntakeForm, NoteForm, ReferForm, WithdrawForm
 from caregivers.filters import TABS, RequestQueueFilter
+from caregivers.forms import network_formset, network_initial
 from caregivers.intake import (
     OPEN_STATUSES,
     QUEUE_PAGE_SIZE,
@@ -29,6 +30,7 @@ from caregivers.intake import (
     queue_counts,
     queue_page,
     request_care_owner,
+    request_close_solved,
     request_for_broker,
     request_intake_save,
     request_mark_ready,
@@ -44,6 +46,7 @@ from caregivers.priority import known_urgency, priority_percent, request_priorit
 from caregivers.selectors import REQUEST_STATUS_BADGE, burden_direction, burden_sparkline, burden_trend
 from caregivers.services import request_submit, request_withdraw
 from common.errors import DomainError
+from common.languages import language_label
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import skills_sorted, staff_organisation
 
@@ -197,12 +200,14 @@ def _render_detail(request, organisation, help_request, *, status: int = 200, no
         "waiting_long": is_waiting_long(request=help_request, organisation=organisation, now=now),
         "status_badge": REQUEST_STATUS_BADGE.get(help_request.status, ""),
         "note_form": note_form or NoteForm(),
+        "language_label": language_label(help_request.preferred_language),
         "can": {
             "start_intake": help_request.status == HelpRequest.Status.NEW,
             "intake": is_open,
             "mark_ready": help_request.status == HelpRequest.Status.INTAKE,
             "refer": is_open,
             "withdraw": is_open,
+            "close_solved": is_open,
             "reopen": help_request.status in (HelpRequest.Status.REFERRED, HelpRequest.Status.WITHDRAWN),
         },
     }
@@ -260,19 +265,31 @@ def _only_when_open(request, organisation, help_request):
     return _to_detail(organisation, help_request)
 
 
+NetworkFormSet = network_formset(with_contact=True)
+
+
 @login_required
 def request_intake(request, slug, pk):
     organisation = _organisation(request, slug)
     help_request = request_for_broker(organisation=organisation, pk=pk)
     if request.method != "POST" and (response := _only_when_open(request, organisation, help_request)):
         return response
-    form = IntakeForm(request.POST or None, organisation=organisation, initial=IntakeForm.initial_for(help_request))
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form = IntakeForm(data, organisation=organisation, initial=IntakeForm.initial_for(help_request))
+    # A post without the network's part (an older page, a script) keeps the stored network.
+    network_posted = data is not None and "network-TOTAL_FORMS" in data
+    network = NetworkFormSet(data if network_posted else None, prefix="network", initial=network_initial(help_request))
+    if request.method == "POST" and all([form.is_valid(), not network_posted or network.is_valid()]):
         ready = request.POST.get("action") == "ready"
         try:
             # Saving and marking ready are one step: if ready is refused, nothing is saved.
             with transaction.atomic():
-                request_intake_save(request=help_request, by=request.user, **form.service_kwargs())
+                request_intake_save(
+                    request=help_request,
+                    by=request.user,
+                    network=network.members() if network_posted else None,
+                    **form.service_kwargs(),
+                )
                 if ready:
                     request_mark_ready(request=help_request, by=request.user)
         except DomainError as error:
@@ -286,10 +303,40 @@ def request_intake(request, slug, pk):
                 else _("De intake is opgeslagen."),
             )
             return _to_detail(organisation, help_request)
+    elif request.method == "POST" and network_posted and not network.is_valid() and not form.errors:
+        # The page's error summary is the form's: name the network's problem there too.
+        form.add_error(None, _("Kijk de mensen uit het netwerk na: %(error)s") % {"error": network.all_errors[0]})
     request_read(request=request, help_request=help_request, what=What.REQUEST_INTAKE)
     return render(
         request,
         "caregivers/broker/intake.html",
+        {"organisation": organisation, "item": help_request, "form": form, "network": network},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def request_close_solved_view(request, slug, pk):
+    """Close as solved with the person's own strength or own network (no volunteer)."""
+    organisation = _organisation(request, slug)
+    help_request = request_for_broker(organisation=organisation, pk=pk)
+    if request.method != "POST" and (response := _only_when_open(request, organisation, help_request)):
+        return response
+    form = CloseSolvedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_close_solved(request=help_request, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            messages.success(request, _("De vraag is afgesloten: opgelost zonder vrijwilliger."))
+            return _to_detail(organisation, help_request)
+    request_read(
+        request=request, help_request=help_request, what=What.REQUEST_STEP, obj=f"helprequest:{help_request.pk}:solved"
+    )
+    return render(
+        request,
+        "caregivers/broker/close_solved.html",
         {"organisation": organisation, "item": help_request, "form": form},
         status=400 if request.method == "POST" else 200,
     )

@@ -22,9 +22,11 @@ from caregivers.forms import (
     CareRecipientForm,
     HelpRequestForm,
     MantelzorgerForm,
+    OwnStrengthForm,
     RespiteRequestForm,
     ScheduleForm,
     WithdrawForm,
+    network_formset,
 )
 from caregivers.models import HelpRequest, Mantelzorger
 from caregivers.selectors import (
@@ -63,6 +65,25 @@ from neighbourhoods.selectors import serving_area
 FIELD_ALIASES = {"kind": "help_with", "requester_first_name": "first_name", "requester_last_name": "last_name"}
 # Errors about the times of a request belong to the schedule part of the page.
 SCHEDULE_FIELDS = {"weekly_slots", "dates", "when"}
+# Who helps: a first name or description, the relation and what they do; no contact details.
+NetworkFormSet = network_formset(with_contact=False, extra=2)
+
+
+def _own_forms(data) -> tuple[OwnStrengthForm, forms.BaseFormSet]:
+    """The optional parts of the ladder in a request form: own strength, who helps, the goal, the language."""
+    # A post without the network's part (an older page, a script): nobody named.
+    network_posted = data is not None and "network-TOTAL_FORMS" in data
+    return OwnStrengthForm(data, prefix="own"), NetworkFormSet(data if network_posted else None, prefix="network")
+
+
+def _own_kwargs(own: OwnStrengthForm, network) -> dict:
+    d = own.cleaned_data
+    return {
+        "own_strength": d["own_strength"],
+        "goal_own_words": d["goal_own_words"],
+        "preferred_language": d["language"],
+        "network": network.members() if network.is_bound else [],
+    }
 
 
 def _add_domain_error(error: DomainError, *forms_: forms.Form) -> None:
@@ -77,14 +98,17 @@ def _add_domain_error(error: DomainError, *forms_: forms.Form) -> None:
 
 
 def _all_valid(all_forms: list[forms.Form]) -> bool:
-    # Validate every form (no short-circuit), so the page shows all errors at once.
-    results = [form.is_valid() for form in all_forms]
+    # Validate every form (no short-circuit), so the page shows all errors at once; a
+    # formset that was not posted has nothing to check.
+    results = [form.is_valid() or (isinstance(form, forms.BaseFormSet) and not form.is_bound) for form in all_forms]
     return all(results)
 
 
 def _page(request, template: str, context: dict, *, all_forms: list[forms.Form]):
-    """Render a page with several forms and one error summary for all of them."""
-    context = {**context, "all_forms": all_forms, "has_errors": any(f.errors for f in all_forms)}
+    """Render a page with several forms (and formsets) and one error summary for all of them."""
+    has_errors = any((f.total_error_count() if isinstance(f, forms.BaseFormSet) else f.errors) for f in all_forms)
+    summary_forms = [form for f in all_forms for form in ([*f.forms] if isinstance(f, forms.BaseFormSet) else [f])]
+    context = {**context, "all_forms": summary_forms, "has_errors": has_errors}
     return render(request, template, context)
 
 
@@ -295,7 +319,8 @@ def respite_new(request):
         initial["care_recipient"] = recipients[0].pk
     form = RespiteRequestForm(data, mantelzorger=mantelzorger, initial=initial)
     schedule_form = ScheduleForm(data, prefix="when")
-    all_forms = [form, schedule_form]
+    own_form, network = _own_forms(data)
+    all_forms = [form, schedule_form, own_form, network]
     if request.method == "POST" and _all_valid(all_forms):
         d, s = form.cleaned_data, schedule_form.cleaned_data
         try:
@@ -316,19 +341,26 @@ def respite_new(request):
                 requester=request.user,
                 mantelzorger=mantelzorger,
                 care_recipient=d["care_recipient"],
+                **_own_kwargs(own_form, network),
             )
         except DomainError as error:
             if error.field in SCHEDULE_FIELDS:
                 schedule_form.add_error(None, error.message)
             else:
-                _add_domain_error(error, form)
+                _add_domain_error(error, form, own_form)
         else:
             messages.success(request, _("Uw aanvraag voor respijtzorg is verstuurd. Een makelaar neemt contact op."))
             return redirect("caregivers:request_detail", pk=help_request.pk)
     return _page(
         request,
         "caregivers/respite_new.html",
-        {"form": form, "schedule_form": schedule_form, "mantelzorger": mantelzorger},
+        {
+            "form": form,
+            "schedule_form": schedule_form,
+            "own_form": own_form,
+            "network": network,
+            "mantelzorger": mantelzorger,
+        },
         all_forms=all_forms,
     )
 
@@ -339,7 +371,8 @@ def request_new(request):
     data = request.POST if request.method == "POST" else None
     form = HelpRequestForm(data, user=request.user, initial=_profile_initial(request.user))
     schedule_form = ScheduleForm(data, prefix="when")
-    all_forms = [form, schedule_form]
+    own_form, network = _own_forms(data)
+    all_forms = [form, schedule_form, own_form, network]
     if request.method == "POST" and _all_valid(all_forms):
         d, s = form.cleaned_data, schedule_form.cleaned_data
         for_self = not d["for_someone_else"]
@@ -361,12 +394,13 @@ def request_new(request):
                 dates=s["dates"],
                 urgency=d["urgency"],
                 requester=request.user,
+                **_own_kwargs(own_form, network),
             )
         except DomainError as error:
             if error.field in SCHEDULE_FIELDS:
                 schedule_form.add_error(None, error.message)
             else:
-                _add_domain_error(error, form)
+                _add_domain_error(error, form, own_form)
         else:
             messages.success(request, _("Uw hulpvraag is verstuurd. Een makelaar neemt contact op."))
             return redirect("caregivers:request_detail", pk=help_request.pk)
@@ -376,6 +410,8 @@ def request_new(request):
         {
             "form": form,
             "schedule_form": schedule_form,
+            "own_form": own_form,
+            "network": network,
             "is_mantelzorger": Mantelzorger.objects.filter(user=request.user).exists(),
         },
         all_forms=all_forms,

@@ -25,6 +25,7 @@ LOGGED = {
     "caregivers_broker:intake": ("broker", "request_intake"),
     "caregivers_broker:refer": ("broker", "request_step"),
     "caregivers_broker:withdraw": ("broker", "request_step"),
+    "caregivers_broker:close_solved": ("broker", "request_step"),
     "matching:suggestions": ("broker", "suggestions"),
     "matching:api_suggestions": ("broker", "suggestions_api"),
     "matching_broker:detail": ("broker", "match_detail"),

@@ -61,7 +61,7 @@ def ready_respite_request(broker):
         request=help_request,
         by=broker,
         question_behind="Ineke wil één middag per week voor zichzelf.",
-        own_network="De dochter komt op zaterdag.",
+        own_strength="De dochter komt op zaterdag.",
         kind=help_request.kind,
         urgency=help_request.urgency,
         skills=list(help_request.skills.all()),

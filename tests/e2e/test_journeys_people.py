@@ -274,7 +274,7 @@ def test_broker_takes_up_respite_request_and_refusal_to_refer_without_reason(pag
     main.get_by_label("De vraag achter de vraag").fill(
         "Ineke is op. Ze wil één middag per week voor zichzelf, om te zwemmen en vriendinnen te zien."
     )
-    main.get_by_label("Wat kunnen de persoon en het eigen netwerk zelf?").fill(
+    main.get_by_label("Wat kan de persoon zelf?").fill(
         "De dochter komt op zaterdag. De buurman haalt soms boodschappen."
     )
     expect_named_controls(page)
@@ -291,7 +291,7 @@ def test_broker_takes_up_respite_request_and_refusal_to_refer_without_reason(pag
     help_request.refresh_from_db()
     assert help_request.status == HelpRequest.Status.READY
     assert help_request.question_behind.startswith("Ineke is op.")
-    assert help_request.own_network.startswith("De dochter komt op zaterdag.")
+    assert help_request.own_strength.startswith("De dochter komt op zaterdag.")
     events = list(RequestEvent.objects.filter(request=help_request).order_by("at", "pk"))
     steps = [(e.from_status, e.to_status) for e in events if e.from_status != e.to_status]
     assert steps == [("", "new"), ("new", "intake"), ("intake", "ready")]

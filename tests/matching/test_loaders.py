@@ -305,3 +305,29 @@ def test_organisation_weights(region):
     assert loaders.organisation_weights(org) == Weights()
     org.matching_weights = {"distance": -1}
     assert loaders.organisation_weights(org) == Weights()
+
+
+def test_the_preferred_language_drives_the_language_part(region, make_request, make_volunteer):
+    """Issue #15 item 6: the request's preferred language against the volunteer's
+    languages; without a preference the part stays neutral (1 for everyone)."""
+    org = region["org_a"]
+    speaks = make_volunteer(org, languages="nl;tr")
+    does_not = make_volunteer(org, languages="nl")
+    pool = loaders.volunteer_pool(organisation=org, today=TODAY)
+
+    turkish = make_request(org, preferred_language="tr")
+    data = loaders.request_data(request=turkish, now=NOW)
+    assert data.languages == {"tr"}
+    result = suggest(data, pool, now=NOW)
+    parts = {c.volunteer_id: c.parts["language"] for c in result.candidates}
+    assert parts == {speaks.pk: 1.0, does_not.pk: 0.0}
+    assert result.candidates[0].volunteer_id == speaks.pk
+    assert {"code": "speaks", "languages": ["tr"]} in result.candidates[0].reasons
+
+    neutral = loaders.request_data(request=make_request(org), now=NOW)
+    assert neutral.languages == frozenset()
+    result = suggest(neutral, pool, now=NOW)
+    assert {c.volunteer_id: c.parts["language"] for c in result.candidates} == {speaks.pk: 1.0, does_not.pk: 1.0}
+    # The batch's loader reads it the same way.
+    by_id = {r.id: r for r in loaders.ready_requests(organisation=org)}
+    assert by_id[turkish.pk].languages == {"tr"}

@@ -66,6 +66,19 @@ def test_every_figure_of_centrum_in_march(march, region):
         "signals_open": 0,
         "signals_request": 0,
         **{f"signals_closed_{reason}": 0 for reason in CareSignal.CloseReason.values},
+        # The ladder and satisfaction: nothing here records them (test_reports_ladder.py does).
+        "requests_solved": 0,
+        "solved_own_strength": 0,
+        "solved_own_network": 0,
+        "solved_volunteer": 0,
+        "solved_referral": 0,
+        "goals_reached": 0,
+        "goals_partly": 0,
+        "goals_reached_pct": None,
+        "satisfaction_volunteer_median": None,
+        "satisfaction_volunteer_pct": None,
+        "satisfaction_requester_median": None,
+        "satisfaction_requester_pct": None,
     }
 
 

@@ -22,7 +22,15 @@ from django.db import connection
 from audit.models import AccessLogEntry
 from audit.services import access_append, access_record
 from caregivers.access import mantelzorger_subject
-from caregivers.models import BurdenCheckIn, CareRecipient, CareSignal, HelpRequest, Mantelzorger, RequestEvent
+from caregivers.models import (
+    BurdenCheckIn,
+    CareRecipient,
+    CareSignal,
+    HelpRequest,
+    Mantelzorger,
+    NetworkMember,
+    RequestEvent,
+)
 from demo.factories import HelpRequestFactory, StaffMembershipFactory, UserFactory, VolunteerFactory
 from matches.lifecycle import match_accept, match_activate
 from matches.models import CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent
@@ -83,7 +91,7 @@ class Builder:
         fields.setdefault("phone", "06-87654321")
         fields.setdefault("description", "Boodschappen, mijn man heeft dementie")
         fields.setdefault("question_behind", "Eenzaam")
-        fields.setdefault("own_network", "Dochter woont ver weg")
+        fields.setdefault("own_strength", "Dochter woont ver weg")
         fields.setdefault("neighbourhood", self.area)
         request = HelpRequestFactory(
             organisation=org or self.org,
@@ -442,9 +450,23 @@ def help_seeker_person(scene) -> Person:
             phone=p.phone,
             postcode=p.postcode,
             description=f"Voor mijn buurman; bel {p.first_name} op {p.phone}",
-            own_network=f"{p.first_name} helpt al",
+            own_strength=f"{p.first_name} helpt al",
+            goal_own_words=f"{p.last_name} wil weer naar de markt",
+            goal_measurable=f"{p.first_name}: elke week naar buiten",
             status=HelpRequest.Status.READY,
             neighbourhood=scene.region["areas"]["Arnhem"],
+        )
+        # Someone of the network, with contact details (consent recorded) that name the person.
+        NetworkMember.objects.create(
+            request=request,
+            name=f"{p.first_name}s zus",
+            relation="family",
+            helps="now",
+            what=f"Belt {p.last_name} elke dag",
+            contact_consent=True,
+            contact_consent_on=BUILT_AT.date(),
+            phone=p.phone,
+            email=p.email,
         )
         proposal = Match.objects.create(
             organisation=scene.org, request=request, volunteer=scene.other_volunteer, proposed_by=scene.broker

@@ -11,7 +11,7 @@ from django.core import mail
 
 from audit.models import AccessLogEntry
 from audit.services import access_log_verify
-from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger
+from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, NetworkMember
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent, MatchLinkToken
 from notifications.models import Notification
 from privacy.models import InactivityWarning
@@ -44,7 +44,7 @@ def test_a_closed_request_is_anonymised_one_day_after_its_period_not_before(buil
     outside.refresh_from_db()
     for name in ("requester_first_name", "requester_last_name", "email", "phone", "postcode", "house_number"):
         assert getattr(outside, name) == "", name
-    assert outside.description == outside.question_behind == outside.own_network == ""
+    assert outside.description == outside.question_behind == outside.own_strength == ""
     assert outside.latitude is None and outside.care_recipient is None and outside.requester is None
     assert not outside.slots.exists() and not outside.dates.exists()
     assert list(outside.events.values_list("note", flat=True)) == [""]
@@ -53,6 +53,46 @@ def test_a_closed_request_is_anonymised_one_day_after_its_period_not_before(buil
     for kept in (inside, open_old):
         kept.refresh_from_db()
         assert kept.email and kept.slots.exists() and kept.events.exclude(note="").exists()
+
+
+def test_the_network_and_the_goal_of_an_old_request_go_with_it(build):
+    outside = build.request(status="closed", closed=ago(months=24, days=1), goal_own_words="Naar de markt")
+    inside = build.request(status="closed", closed=ago(months=24, days=-1), goal_measurable="Elke week")
+    for request in (outside, inside):
+        NetworkMember.objects.create(request=request, name="De buurvrouw", relation="neighbour", helps="now")
+    outside.refresh_from_db()
+    HelpRequest.objects.filter(pk=outside.pk).update(ladder_step="own_network", goal_reached="yes")
+
+    assert run(kinds=["requests"])["requests"] == 1
+    outside.refresh_from_db()
+    assert not NetworkMember.objects.filter(request=outside).exists()
+    assert outside.goal_own_words == outside.goal_measurable == ""
+    # The step and whether the goal was reached are what the figures count: they stay.
+    assert (outside.ladder_step, outside.goal_reached) == ("own_network", "yes")
+    assert NetworkMember.objects.filter(request=inside).exists()
+    # Only the network member left: still personal, so a later run takes it.
+    only_member = build.request(status="closed", closed=ago(months=24, days=2))
+    HelpRequest.objects.filter(pk=only_member.pk).update(
+        requester_first_name="",
+        requester_last_name="",
+        email="",
+        phone="",
+        postcode="",
+        house_number="",
+        place="",
+        description="",
+        question_behind="",
+        own_strength="",
+        latitude=None,
+        longitude=None,
+    )
+    only_member.slots.all().delete()
+    only_member.dates.all().delete()
+    only_member.events.update(note="")
+    NetworkMember.objects.create(request=only_member, name="Oom Kees", relation="family", helps="could")
+    assert run(kinds=["requests"])["requests"] == 1
+    assert not NetworkMember.objects.filter(request=only_member).exists()
+    assert run(kinds=["requests"])["requests"] == 0
 
 
 def test_referred_requests_count_from_the_referral(build):

@@ -318,6 +318,7 @@ TABLE: dict[str, Entry] = {
     "caregivers_broker:mark_ready": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     "caregivers_broker:refer": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:withdraw": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers_broker:close_solved": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:reopen": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     "caregivers_broker:signal_new": Entry(Staff(*CASEWORK), methods="GET+POST"),
     "caregivers_broker:signal": Entry(Staff(*CARE_FILES), args={"pk": "signal"}),

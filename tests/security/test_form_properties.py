@@ -44,6 +44,7 @@ APPS = (
 # Base classes that no view binds on their own (their subclasses are tested).
 BASES = {
     "caregivers.forms._StrictAddressForm": "base of MantelzorgerForm, RespiteRequestForm, HelpRequestForm",
+    "caregivers.forms.LanguageFormMixin": "base of OwnStrengthForm and the broker's IntakeForm",
     "reports.forms._MunicipalityChoice": "base of ReportForm, MunicipalityForm, ExportForm",
 }
 
@@ -96,6 +97,10 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "caregivers.broker_forms.NoteForm": _none,
     "caregivers.broker_forms.ReferForm": _none,
     "caregivers.broker_forms.WithdrawForm": _none,
+    "caregivers.broker_forms.CloseSolvedForm": _none,
+    "caregivers.forms.OwnStrengthForm": lambda w: {"prefix": "own"},
+    "caregivers.forms.NetworkMemberForm": lambda w: {"prefix": "network-0"},
+    "caregivers.forms.NetworkMemberContactForm": lambda w: {"prefix": "network-0"},
     "caregivers.broker_forms.BehalfRequestForm": _none,
     "caregivers.forms.MantelzorgerForm": _none,
     "caregivers.forms.CareRecipientForm": lambda w: {"prefix": "recipient"},

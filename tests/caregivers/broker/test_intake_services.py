@@ -31,7 +31,7 @@ S = HelpRequest.Status
 def intake_kwargs(**overrides):
     data = {
         "question_behind": "Eigenlijk voelt ze zich alleen.",
-        "own_network": "De dochter komt in het weekend.",
+        "own_strength": "De dochter komt in het weekend.",
         "kind": "companionship",
         "urgency": "high",
         "skills": [],
@@ -187,7 +187,7 @@ def test_intake_save_on_new_request_starts_the_intake(make_request, broker):
     item.refresh_from_db()
     assert item.status == S.INTAKE
     assert item.question_behind == "Eigenlijk voelt ze zich alleen."
-    assert item.own_network == "De dochter komt in het weekend."
+    assert item.own_strength == "De dochter komt in het weekend."
     assert (item.kind, item.urgency, item.max_distance_km) == ("companionship", "high", 3.0)
     assert list(item.skills.all()) == [walking]
     event = item.events.get()
@@ -217,7 +217,7 @@ def test_ready_request_must_stay_complete(make_request, broker):
     ("overrides", "field"),
     [
         ({"question_behind": "x" * 2001}, "question_behind"),
-        ({"own_network": "x" * 2001}, "own_network"),
+        ({"own_strength": "x" * 2001}, "own_strength"),
         ({"kind": "babysitting"}, "kind"),
         ({"urgency": "asap"}, "urgency"),
         ({"max_distance_km": -1.0}, "max_distance_km"),

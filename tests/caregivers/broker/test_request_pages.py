@@ -226,7 +226,7 @@ def catalogue(db):
 def intake_data(catalogue, **overrides):
     data = {
         "question_behind": "Eigenlijk voelt meneer zich eenzaam.",
-        "own_network": "Zoon belt elke dag.",
+        "own_strength": "Zoon belt elke dag.",
         "kind": "companionship",
         "urgency": "high",
         "skills": [catalogue["walking"].pk],
@@ -274,14 +274,14 @@ def test_intake_save_and_ready(broker_client, make_request, catalogue):
 def test_intake_ready_without_question_saves_nothing(broker_client, make_request, catalogue):
     item = make_request()
     response = broker_client.post(
-        url("intake", item), intake_data(catalogue, action="ready", question_behind="", own_network="Buren helpen")
+        url("intake", item), intake_data(catalogue, action="ready", question_behind="", own_strength="Buren helpen")
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Vul eerst de vraag achter de vraag in." in html
     assert "Buren helpen" in html  # what was typed is kept
     item.refresh_from_db()
-    assert item.status == S.NEW and item.own_network == "" and not item.events.exists()
+    assert item.status == S.NEW and item.own_strength == "" and not item.events.exists()
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,9 @@ NOT_EXPORTED: dict[str, str] = {
     # changed which setting. The organisation's record, not the person's; the link to the
     # account is cleared when the account is deleted (SET_NULL).
     "neighbourhoods.OrganisationChange": "the organisation's settings history; account link cleared on deletion",
+    # A partner's vacancy (partners.Vacancy): the partner's own text, organisation data.
+    # Who wrote or approved it is cleared when that account is deleted (SET_NULL).
+    "partners.Vacancy": "a partner organisation's vacancy; account links cleared on deletion",
 }
 
 

@@ -34,6 +34,9 @@ class Roles:
     admin_of: tuple[Any, ...] = ()
     municipality_of: tuple[Any, ...] = field(default_factory=tuple)
     privacy_officer_of: tuple[Any, ...] = ()
+    # Partner organisations (partners.Partner) this person works for: not staff of the
+    # centre (no requests, care files or volunteers), their own vacancies only.
+    partner_of: tuple[Any, ...] = ()
 
     @property
     def is_staff_member(self) -> bool:
@@ -47,7 +50,13 @@ class Roles:
 
     @property
     def has_any(self) -> bool:
-        return self.is_volunteer or self.is_mantelzorger or self.is_help_seeker or self.is_staff_member
+        return (
+            self.is_volunteer
+            or self.is_mantelzorger
+            or self.is_help_seeker
+            or self.is_staff_member
+            or bool(self.partner_of)
+        )
 
 
 def role_source(source: RoleSource) -> RoleSource:

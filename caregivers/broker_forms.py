@@ -267,13 +267,22 @@ class NoteForm(forms.Form):
 
 
 class ReferForm(forms.Form):
-    """A warm referral: to whom, and why."""
+    """A warm referral: to whom (a known partner, or someone else written out), and why."""
 
+    referred_partner = forms.TypedChoiceField(
+        label=_("Naar een partner van de centrale"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Kies een partner uit de lijst. Staat de organisatie er niet bij? Vul dan hieronder in naar wie."),
+        error_messages={"invalid_choice": _("Kies een partner uit de lijst.")},
+    )
     referred_to = forms.CharField(
         label=_("Naar wie verwijst u door?"),
         max_length=200,
+        required=False,
         help_text=_("Bijvoorbeeld: het wijkteam, de casemanager dementie, de huisarts of het Steunpunt Mantelzorg."),
-        error_messages={"required": _("Vul in naar wie u de vraag doorverwijst."), **_too_long()},
+        error_messages=_too_long(),
     )
     referral_reason = forms.CharField(
         label=_("Waarom?"),
@@ -285,6 +294,22 @@ class ReferForm(forms.Form):
         widget=_textarea(),
         error_messages={"required": _("Vul in waarom u de vraag doorverwijst."), **_too_long()},
     )
+
+    def __init__(self, *args, targets: list[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if targets:
+            self.fields["referred_partner"].choices = [("", _("Geen partner uit de lijst")), *targets]
+        else:
+            del self.fields["referred_partner"]
+            self.fields["referred_to"].required = True
+            self.fields["referred_to"].error_messages["required"] = _("Vul in naar wie u de vraag doorverwijst.")
+
+    def clean(self):
+        data = super().clean()
+        missing = data.get("referred_partner") is None and not (data.get("referred_to") or "").strip()
+        if "referred_partner" in self.fields and not self.errors and missing:
+            self.add_error("referred_to", _("Kies een partner, of vul in naar wie u de vraag doorverwijst."))
+        return data
 
 
 class CloseSolvedForm(forms.Form):

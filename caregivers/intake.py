@@ -429,11 +429,27 @@ def request_mark_ready(*, request: HelpRequest, by, note: str = "") -> HelpReque
     )
 
 
-def request_refer(*, request: HelpRequest, by, referred_to: str, referral_reason: str, note: str = "") -> HelpRequest:
-    """``new/intake/ready -> referred``: a warm referral to professional care or
-    another organisation. To whom and why are both required."""
+def request_refer(
+    *,
+    request: HelpRequest,
+    by,
+    referred_to: str = "",
+    referral_reason: str,
+    referred_partner_id: int | None = None,
+    note: str = "",
+) -> HelpRequest:
+    """``new/intake/ready -> referred``: a warm referral to professional care, to a known
+    partner of the organisation (``caregivers.referral``) or to someone else (free text).
+    To whom and why are both required."""
+    from caregivers.referral import referral_targets
+
     referred_to = (referred_to or "").strip()
     referral_reason = (referral_reason or "").strip()
+    if referred_partner_id is not None:
+        partners = dict(referral_targets(organisation_id=request.organisation_id))
+        if referred_partner_id not in partners:
+            raise DomainError(_("Kies een partner uit de lijst."), field="referred_partner")
+        referred_to = partners[referred_partner_id][: HelpRequest._meta.get_field("referred_to").max_length]
     if not referred_to:
         raise DomainError(_("Vul in naar wie u de vraag doorverwijst."), field="referred_to")
     if not referral_reason:
@@ -453,6 +469,7 @@ def request_refer(*, request: HelpRequest, by, referred_to: str, referral_reason
             # The ladder's last step: professional care or the municipality.
             "ladder_step": HelpRequest.LadderStep.REFERRAL,
             "goal_reached": "",
+            "referred_partner_id": referred_partner_id,
         },
     )
 

@@ -213,6 +213,16 @@ class HelpRequest(Located):
     # ISO 639-1 code; empty: no preference. The engine's language part uses it.
     preferred_language = models.CharField(_("voorkeurstaal"), max_length=3, blank=True)
     referred_to = models.CharField(_("doorverwezen naar"), max_length=200, blank=True)
+    # A known partner of the organisation (caregivers.referral); by model name, the
+    # partners app sits above this one. ``referred_to`` keeps the name as it was then.
+    referred_partner = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+        verbose_name=_("doorverwezen naar partner"),
+    )
     referral_reason = models.TextField(_("waarom doorverwezen"), max_length=2000, blank=True)
     outcome = models.CharField(
         _("uitkomst"),

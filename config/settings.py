@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "caregivers",
     "matches",
     "matching",
+    "partners",
     "reports",
     "privacy",
     "demo",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("caregivers.urls")),
     path("", include("matches.urls")),
     path("", include("matching.urls")),
+    path("", include("partners.urls")),
     path("", include("reports.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("privacy.urls")),

@@ -339,10 +339,18 @@ def _email_address_verified(user, email: str) -> None:
         address.save(update_fields=["verified"])
 
 
-def staff_invite(*, user, organisation: Organisation, base_url: str | None = None):
+def staff_invite(
+    *,
+    user,
+    organisation: Organisation,
+    base_url: str | None = None,
+    template: str = "neighbourhoods/email/admin_invite",
+    context: dict | None = None,
+):
     """Queue the invitation mail with a link to choose a password: allauth's
     password-reset-from-key link (valid ``PASSWORD_RESET_TIMEOUT``, once). Returns the
-    queued notification (None when nothing was queued)."""
+    queued notification (None when nothing was queued). ``template`` and ``context``:
+    another invitation with the same link (a partner's, ``partners.services``)."""
     import uuid
 
     from allauth.account.forms import default_token_generator
@@ -358,15 +366,16 @@ def staff_invite(*, user, organisation: Organisation, base_url: str | None = Non
         "account_reset_password_from_key",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
     )
-    context = {
+    values = {
         "organisation_name": organisation.name,
         "action_url": absolute(path, base_url),
         "action_label": _("Wachtwoord kiezen"),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        **(context or {}),
     }
     return mail_queue(
-        template="neighbourhoods/email/admin_invite",
-        context=context,
+        template=template,
+        context=values,
         key=f"account:staff_invite:{organisation.pk}:{user.pk}:{uuid.uuid4().hex}",
         kind="staff_invite",
         category=Category.ACCOUNT,

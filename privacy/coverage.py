@@ -39,6 +39,9 @@ NOT_EXPORTED: dict[str, str] = {
     # A pair a broker rejected in a koppelronde: two ids and the broker, nothing about
     # the person; deleted with the request or the volunteer (CASCADE).
     "matches.BatchRejection": "a broker's decision about a pair, ids only; deleted with the request or volunteer",
+    # A partner's vacancy (partners.Vacancy): the partner's own text, organisation data.
+    # Who wrote or approved it is cleared when that account is deleted (SET_NULL).
+    "partners.Vacancy": "a partner organisation's vacancy; account links cleared on deletion",
 }
 
 

@@ -58,6 +58,7 @@ from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
 from notifications.models import Category, Notification
 from notifications.services import mail_queue, outbox_purgeable, preferences_erase
+from partners.models import Response as VacancyResponse
 from privacy.models import InactivityWarning, RetentionSettings
 from privacy.schedule import (
     ACCOUNT_WARNING_DAYS,
@@ -313,6 +314,17 @@ def _hours_anonymise(ids: list[int], ctx: Context) -> None:
     HoursEntry.objects.filter(pk__in=ids).update(note="")
 
 
+def _vacancy_responses(ctx: Context) -> QuerySet:
+    return VacancyResponse.objects.filter(
+        vacancy__partner__organisation=ctx.organisation, created_at__lt=ctx.cutoff("responses")
+    ).filter(~Q(note="") | Q(volunteer__isnull=False))
+
+
+def _vacancy_responses_anonymise(ids: list[int], ctx: Context) -> None:
+    # The status and the dates stay: the centre's figures count responses and filled places.
+    VacancyResponse.objects.filter(pk__in=ids).update(note="", volunteer=None)
+
+
 def _access_log_cutoff(ctx: Context) -> datetime.datetime:
     """The access log is one hash chain for the whole platform: only its oldest part can
     go (``audit.services.access_log_prune``). So it goes by the longest period any
@@ -445,6 +457,7 @@ SELECT: dict[str, Callable[[Context], QuerySet]] = {
     "checkins": _checkins,
     "matches": _matches,
     "hours": _hours,
+    "vacancy_responses": _vacancy_responses,
     "access_log": _access_log,
 }
 APPLY: dict[str, Callable[[list[int], Context], None]] = {
@@ -457,6 +470,7 @@ APPLY: dict[str, Callable[[list[int], Context], None]] = {
     "checkins": _checkins_delete,
     "matches": _matches_anonymise,
     "hours": _hours_anonymise,
+    "vacancy_responses": _vacancy_responses_anonymise,
     "access_log": _access_log_delete,
 }
 # Kinds that also cover records without an organisation (mail to nobody's organisation,

@@ -56,6 +56,7 @@ PERIODS: dict[str, Period] = {
         Period("matches", _("Koppelingen en uren"), 84, 24, 120),
         Period("access_log", _("Wie een dossier bekeek"), 60, 60, 120),
         Period("accounts", _("Accounts die niet meer gebruikt worden"), 24, 12, 60),
+        Period("responses", _("Reacties op vacatures"), 12, 6, 36),
     )
 }
 
@@ -166,6 +167,14 @@ KINDS: tuple[Kind, ...] = (
         Action.ANONYMISE,
         _("We halen de opmerking weg. Het aantal uren en de datum blijven over, voor de cijfers."),
         "matches",
+    ),
+    Kind(
+        "vacancy_responses",
+        _("Uw reactie op een vacature van een partner"),
+        _("na het versturen"),
+        Action.ANONYMISE,
+        _("We halen uw toelichting weg, en wie u bent. Alleen dat er iemand reageerde blijft over, voor de cijfers."),
+        "responses",
     ),
     Kind(
         "access_log",

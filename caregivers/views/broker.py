@@ -43,6 +43,7 @@ from caregivers.intake import (
 from caregivers.models import CareSignal, HelpRequest
 from caregivers.outreach import signal_for_broker, signal_prefill, signal_to_request, signals_open
 from caregivers.priority import known_urgency, priority_percent, request_priority, waiting_days
+from caregivers.referral import referral_targets
 from caregivers.selectors import REQUEST_STATUS_BADGE, burden_direction, burden_sparkline, burden_trend
 from caregivers.services import request_submit, request_withdraw
 from common.errors import DomainError
@@ -348,16 +349,22 @@ def request_refer_view(request, slug, pk):
     help_request = request_for_broker(organisation=organisation, pk=pk)
     if request.method != "POST" and (response := _only_when_open(request, organisation, help_request)):
         return response
-    form = ReferForm(request.POST or None)
+    form = ReferForm(request.POST or None, targets=referral_targets(organisation_id=organisation.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            request_refer(request=help_request, by=request.user, **form.cleaned_data)
+            help_request = request_refer(
+                request=help_request,
+                by=request.user,
+                referred_to=form.cleaned_data["referred_to"],
+                referral_reason=form.cleaned_data["referral_reason"],
+                referred_partner_id=form.cleaned_data.get("referred_partner"),
+            )
         except DomainError as error:
             _add_domain_error(form, error)
         else:
             messages.success(
                 request,
-                _("De vraag is doorverwezen naar %(to)s.") % {"to": form.cleaned_data["referred_to"]},
+                _("De vraag is doorverwezen naar %(to)s.") % {"to": help_request.referred_to},
             )
             return _to_detail(organisation, help_request)
     request_read(

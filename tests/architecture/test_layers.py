@@ -23,6 +23,7 @@ PACKAGES = [
     "demo",
     "privacy",
     "reports",
+    "partners",
     "matching",
     "matches",
     "caregivers",

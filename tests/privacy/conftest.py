@@ -357,10 +357,32 @@ def volunteer_person(scene) -> Person:
         MatchEvent.objects.create(match=ended, from_status="active", to_status="ended", note=f"bel {p.phone}")
         CalendarFeed.objects.create(user=p.user, token_hash="a" * 64)
         preferences_update(email=p.email, values={"reminders": False})
+        vacancy_response = _vacancy_response(scene, volunteer, note=f"{p.first_name} {p.last_name}, bel {p.phone}")
     p.other_email = "rita@example.nl"
     p.open_match_ids = [running.pk]
-    p.extra = {"volunteer": volunteer}
+    p.extra = {"volunteer": volunteer, "vacancy_response": vacancy_response}
     return p
+
+
+def _vacancy_response(scene: Scene, volunteer, *, note: str):
+    """The volunteer responded to a partner's vacancy and was accepted (with the mail)."""
+    from demo.factories import UserFactory
+    from partners.models import Partner, PartnerMembership, Response, Vacancy
+    from partners.services import response_decide
+
+    partner = Partner.objects.create(organisation=scene.org, name="Voedselbank", kind="food_bank")
+    partner_user = UserFactory(email="pim@voedselbank.example")
+    PartnerMembership.objects.create(partner=partner, user=partner_user)
+    vacancy = Vacancy.objects.create(
+        partner=partner,
+        title="Pakketten rondbrengen",
+        description="Met de bakfiets",
+        status=Vacancy.Status.PUBLISHED,
+        published_at=BUILT_AT,
+        from_home=True,
+    )
+    response = Response.objects.create(vacancy=vacancy, volunteer=volunteer, note=note)
+    return response_decide(response=response, by=partner_user, accept=True)
 
 
 @pytest.fixture

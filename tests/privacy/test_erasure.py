@@ -174,3 +174,12 @@ def test_an_admin_with_a_second_admin_may_erase(client, scene):
 def test_erasure_needs_a_login(client, db):
     response = client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_an_erased_volunteers_response_still_counts_without_the_person(client, scene, volunteer_person):
+    from partners.models import Response
+
+    log_in(client, volunteer_person.user)
+    client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
+    response = Response.objects.get(pk=volunteer_person.extra["vacancy_response"].pk)
+    assert (response.volunteer_id, response.note, response.status) == (None, "", "accepted")

@@ -118,3 +118,10 @@ def test_the_volunteer_delete_page_points_to_erasing_everything(client, voluntee
     log_in(client, volunteer_person.user)
     page = client.get(reverse("volunteers:delete")).content.decode()
     assert reverse("mydata:erase") in page
+
+
+def test_volunteer_export_has_the_responses_to_vacancies(client, volunteer_person):
+    data, _text = download(client, volunteer_person.user)
+    [response] = data["parts"]["vacancy_responses"]["responses"]
+    assert response["vacancy"] == "Pakketten rondbrengen" and response["status"] == "accepted"
+    assert volunteer_person.phone in response["note"]

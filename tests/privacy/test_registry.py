@@ -19,6 +19,7 @@ def test_the_sources_have_stable_keys_in_order():
         "caregivers",
         "volunteers",
         "matches",
+        "vacancy_responses",
         "staff_memberships",
         "notifications",
         "privacy",

@@ -340,6 +340,15 @@ def test_an_organisations_own_period_is_used(build, region):
 # --- Idempotent, and the dry run is the real run ------------------------------------------------
 
 
+def _vacancy_response(build, volunteer, sent_at):
+    from partners.models import Partner, Response, Vacancy
+
+    partner = Partner.objects.create(organisation=build.org, name="Buurthuis", kind="initiative")
+    vacancy = Vacancy.objects.create(partner=partner, title="Koffie schenken", description="Op zondag", from_home=True)
+    response = Response.objects.create(vacancy=vacancy, volunteer=volunteer, note="Ik schenk graag koffie")
+    Response.objects.filter(pk=response.pk).update(created_at=sent_at)
+
+
 @pytest.fixture
 def everything_due(build, settings):
     """Records of every kind beyond their period, in two organisations, and some within."""
@@ -349,6 +358,7 @@ def everything_due(build, settings):
     build.request(status="closed", closed=ago(months=3))
     volunteer = build.volunteer()
     build.match(request=request, volunteer=volunteer, ended=ago(months=85))
+    _vacancy_response(build, volunteer, ago(months=13))
     _checkin(mz, ago(months=91))
     log_read_at(mz, ago(months=61))
     row = Notification.objects.create(
@@ -522,3 +532,26 @@ def test_dry_run_equals_real_run_when_check_ins_go_sooner_than_mantelzorgers(bui
     assert ids_of(real, "checkins") and not ids_of(real, "mantelzorgers")
     # The next night the mantelzorger's last check-in is gone: now they are due.
     assert ids_of(retention_run(now=NOW, dry_run=True), "mantelzorgers") == [mz.pk]
+
+
+# --- Responses to vacancies -------------------------------------------------------------------
+
+
+def test_responses_to_vacancies_lose_the_person_after_their_period(build):
+    from partners.models import Partner, Response, Vacancy
+
+    partner = Partner.objects.create(organisation=build.org, name="Sportclub", kind="sports_club")
+    vacancy = Vacancy.objects.create(partner=partner, title="Trainer", description="Jeugd", from_home=True)
+    volunteer = build.volunteer()
+    old = Response.objects.create(
+        vacancy=vacancy, volunteer=volunteer, note="Ik ben Klaas, bel 06-1", status="accepted"
+    )
+    recent = Response.objects.create(vacancy=vacancy, volunteer=build.volunteer(), note="Recent")
+    Response.objects.filter(pk=old.pk).update(created_at=ago(months=12, days=1))
+    Response.objects.filter(pk=recent.pk).update(created_at=ago(months=11))
+    assert run(kinds=["vacancy_responses"], dry_run=True)["vacancy_responses"] == 1
+    assert run(kinds=["vacancy_responses"])["vacancy_responses"] == 1
+    old.refresh_from_db()
+    assert (old.note, old.volunteer_id, old.status) == ("", None, "accepted")
+    assert Response.objects.get(pk=recent.pk).note == "Recent"
+    assert run(kinds=["vacancy_responses"])["vacancy_responses"] == 0

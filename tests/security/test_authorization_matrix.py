@@ -6,10 +6,11 @@ name that is not in :data:`TABLE` fails (``test_every_url_has_an_entry`` and its
 cases) with the entry to add. Django admin has its own, smaller rule below
 (``test_admin_is_for_superusers_only``).
 
-**Who.** Nine roles, each a user of organisation A (``tests/security/world.py``):
+**Who.** Ten roles, each a user of organisation A (``tests/security/world.py``):
 ``anonymous``, ``volunteer``, ``mantelzorger``, ``help_seeker``, ``broker``,
 ``org_admin``, ``municipality`` (viewer of A's municipality), ``privacy_officer``
-(reads A's access log) and ``superuser`` (Django superuser, member of no organisation).
+(reads A's access log), ``partner`` (works for a partner organisation of A: not staff;
+its own vacancies and their responses only) and ``superuser`` (Django superuser, member of no organisation).
 Organisation B holds the same kinds of people and records. Everybody logs in the way
 the product lets them: staff (every role with a membership, and the superuser) with
 both steps of the two-step login (``tests.login.log_in``).
@@ -112,6 +113,7 @@ PERSONS = (
     "org_admin",
     "municipality",
     "privacy_officer",
+    "partner",
     "superuser",
 )
 
@@ -244,6 +246,10 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     # A security key (WebAuthn) of the logged-in role's own user on that side.
     # (Anonymous: the volunteer's.)
     "webauthn_key": lambda side, role: side.webauthn_keys.get(role, side.webauthn_keys["volunteer"]),
+    # A partner organisation, its published vacancy and a new response to it.
+    "partner": lambda side, role: side.partner.pk,
+    "vacancy": lambda side, role: side.vacancy.pk,
+    "response": lambda side, role: side.response.pk,
 }
 # Parameters that are the same in both organisations (no scope of their own).
 CONSTANTS: dict[str, str] = {
@@ -430,6 +436,27 @@ TABLE: dict[str, Entry] = {
     "privacy_broker:person": Entry(
         Staff(*CARE_FILES, anonymous=NOT_FOUND), methods="GET+POST", args={"pk": "mantelzorger"}
     ),
+    # partners: the public vacancies (anyone), responding and "past bij u" (volunteers)
+    "vacancies:list": Entry(Public()),
+    "vacancies:detail": Entry(Public(), args={"pk": "vacancy"}),
+    "vacancies:respond": Entry(LoggedIn(AWAY, volunteer=OK), methods="GET+POST", args={"pk": "vacancy"}),
+    "vacancies:fit": Entry(LoggedIn(AWAY, volunteer=OK)),
+    "vacancies:mine": Entry(LoggedIn(AWAY, volunteer=OK)),
+    # partners: the partner's own pages; another partner's (here or elsewhere): 404
+    "partners:home": Entry(LoggedIn(NOT_FOUND, partner=OK)),
+    "partners:profile": Entry(Owner("partner"), methods="GET+POST", args={"pk": "partner"}),
+    "partners:vacancy_new": Entry(Owner("partner"), methods="GET+POST", args={"pk": "partner"}),
+    "partners:vacancy_edit": Entry(Owner("partner"), methods="GET+POST", args={"vacancy_pk": "vacancy"}),
+    "partners:vacancy_close": Entry(Owner("partner"), methods="POST", args={"vacancy_pk": "vacancy"}),
+    "partners:responses": Entry(Owner("partner"), args={"vacancy_pk": "vacancy"}),
+    "partners:response_accept": Entry(Owner("partner"), methods="POST", args={"response_pk": "response"}),
+    "partners:response_decline": Entry(Owner("partner"), methods="POST", args={"response_pk": "response"}),
+    # partners: the centre's partner page (admins)
+    "partners_centre:list": Entry(Staff("org_admin")),
+    "partners_centre:invite": Entry(Staff("org_admin"), methods="POST"),
+    "partners_centre:settings": Entry(Staff("org_admin"), methods="POST"),
+    "partners_centre:review": Entry(Staff("org_admin"), methods="POST", args={"pk": "vacancy"}),
+    "partners_centre:active": Entry(Staff("org_admin"), methods="POST", args={"pk": "partner"}),
     # audit: the access log (privacy officer only)
     "audit:log": Entry(Staff("privacy_officer")),
     "audit:export": Entry(Staff("privacy_officer")),
@@ -562,6 +589,7 @@ def _markers(side: Side) -> list[str]:
         side.seeker_request.requester_first_name,
         side.volunteer.first_name,
         side.mantelzorger.first_name,
+        side.response.note,
         *(user.email for user in side.users.values()),
     ]
 

@@ -34,6 +34,8 @@ ROLES = (
     "org_admin",
     "municipality",
     "privacy_officer",
+    # Works for a partner organisation of the centre (partners.PartnerMembership): not staff.
+    "partner",
     "superuser",
 )
 
@@ -62,6 +64,9 @@ class Side:
     link_secrets: dict[str, str]  # purpose -> secret, for match_proposed
     feed_token: str  # the volunteer's calendar feed (the plain token; only its hash is stored)
     unsubscribe_token: str  # the volunteer's address, "proposals"
+    partner: Any = None  # a partner organisation, with the "partner" user as its person
+    vacancy: Any = None  # the partner's published vacancy
+    response: Any = None  # the side's volunteer's response to it (new)
     webauthn_keys: dict[str, int] = field(default_factory=dict)  # role -> its user's security key
     signal: Any = None  # an open signal about someone (CareSignal)
 
@@ -245,6 +250,7 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
         consent_at=now,
         entered_by=broker,
     )
+    partner, vacancy, response = _partner_side(upper, organisation, users["partner"], volunteer, located, skills)
     return Side(
         signal=signal,
         key=key,
@@ -267,7 +273,37 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
         link_secrets={p: match_link_create(match=proposed, purpose=p) for p in MatchLinkToken.Purpose.values},
         feed_token=calendar_feed_reset(user=users["volunteer"])[1],
         unsubscribe_token=unsubscribe_token(users["volunteer"].email, "proposals"),
+        partner=partner,
+        vacancy=vacancy,
+        response=response,
     )
+
+
+def _partner_side(upper: str, organisation, user, volunteer, located: dict, skills):
+    """A partner of the organisation with ``user`` as its person, a published vacancy and
+    a new response from the side's volunteer."""
+    from django.utils import timezone
+
+    from partners.models import Partner, PartnerMembership, Response, Vacancy, VacancySlot
+
+    partner = Partner.objects.create(organisation=organisation, name=f"Partner {upper}", kind="food_bank")
+    PartnerMembership.objects.create(partner=partner, user=user)
+    vacancy = Vacancy.objects.create(
+        partner=partner,
+        title=f"Vacature {upper}",
+        description=f"Werk bij partner {upper}",
+        when=Vacancy.When.WEEKLY,
+        status=Vacancy.Status.PUBLISHED,
+        published_at=timezone.now(),
+        postcode="",
+        latitude=located["latitude"],
+        longitude=located["longitude"],
+        place=located["place"],
+    )
+    vacancy.skills.set([skills["shopping"]])
+    VacancySlot.objects.create(vacancy=vacancy, weekday=1, start=datetime.time(14), end=datetime.time(16))
+    response = Response.objects.create(vacancy=vacancy, volunteer=volunteer, note=f"Reactie van vrijwilliger {upper}")
+    return partner, vacancy, response
 
 
 # The smallest valid PNG (1 x 1, transparent): the organisation logo the staff pages show.

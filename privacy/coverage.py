@@ -36,6 +36,9 @@ NOT_EXPORTED: dict[str, str] = {
     # changed which setting. The organisation's record, not the person's; the link to the
     # account is cleared when the account is deleted (SET_NULL).
     "neighbourhoods.OrganisationChange": "the organisation's settings history; account link cleared on deletion",
+    # An API token of the organisation (api.ApiToken): who made it, for the access log of
+    # the calls made with it; the link is cleared when the account is deleted (SET_NULL).
+    "api.ApiToken": "the organisation's API token; account link cleared on deletion",
 }
 
 

@@ -94,9 +94,7 @@ def test_api(case, data, fuzz_world):
         )
         if "pk" in case.path_parameters:
             known = fuzz_world["ids"]["org_a"] + fuzz_world["ids"]["org_b"]
-            case.path_parameters["pk"] = data.draw(
-                st.sampled_from([*known, case.path_parameters["pk"]]), label="pk"
-            )
+            case.path_parameters["pk"] = data.draw(st.sampled_from([*known, case.path_parameters["pk"]]), label="pk")
     headers = {}
     if caller != "none":
         headers["Authorization"] = f"Bearer {fuzz_world['tokens'][caller]}"

@@ -110,3 +110,24 @@ def test_over_the_limit_is_a_429_problem_with_retry_after(api_client, broker_tok
     # Per token: another token of the same organisation still gets in.
     other = make_token(org_a, "broker")
     assert api_client.get(v1("org-a", "batch-runs"), token=other).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["missing_scope", "expired", "revoked", "other_organisation"])
+def test_a_refused_write_changes_nothing(kind, api_client, make_token, org_a, region):
+    import datetime
+
+    from django.utils import timezone
+
+    from api.models import ApiToken
+
+    if kind == "missing_scope":
+        token, status = make_token(org_a, "read:reports", "read:public", "write:signals"), 403
+    elif kind == "other_organisation":
+        token, status = make_token(region["org_b"], "broker"), 404
+    else:
+        token, status = make_token(org_a, "broker"), 401
+        change = {"expires_at": timezone.now() - datetime.timedelta(seconds=1)}
+        ApiToken.objects.update(**(change if kind == "expired" else {"revoked_at": timezone.now()}))
+    response = api_client.post(v1("org-a", "batch-runs"), {}, token=token, HTTP_IDEMPOTENCY_KEY="once")
+    assert_problem(response, status)
+    assert not BatchRun.objects.exists()

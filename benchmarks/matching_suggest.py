@@ -19,7 +19,8 @@ For every database and pool size:
      (``matching.loaders.cached_volunteer_pool``: the queries and the numpy
      columns with the grid index), and the process's memory after it;
    * **JSON API**: ``GET /organisatie/<slug>/koppelen/api/<pk>/?limit=10``
-     (``matching.api.api_suggestions``) for 200 random ready requests (seeded), after
+     (``api.views.matching.Suggestions``, the REST API's suggestions at their first
+     address) for 200 random ready requests (seeded), after
      10 warm-up requests, with the per-process pool cache warm. Timed around
      ``client.get``: URL routing, all middleware (session, auth, CSRF, locale,
      messages, allauth), the view, every database query, the engine, the JSON
@@ -158,7 +159,7 @@ def measure(
     log_in(client, broker)
 
     def api(pk: int) -> str:
-        return reverse("matching:api_suggestions", kwargs={"slug": slug, "pk": pk}) + "?limit=10"
+        return reverse("legacy_suggestions", kwargs={"slug": slug, "pk": pk}) + "?limit=10"
 
     def page(pk: int) -> str:
         return reverse("matching:suggestions", kwargs={"slug": slug, "pk": pk})
@@ -476,7 +477,8 @@ the user are read from the database on every request), for {SAMPLES} random read
 {WARMUP} warm-up requests, with the per-process pool cache warm. That covers URL routing, all
 middleware, the view, every query, the engine and the JSON or template rendering; not a socket,
 a WSGI server or TLS. **JSON** is `GET /organisatie/<slug>/koppelen/api/<pk>/?limit=10`
-(`matching.api.api_suggestions`); **HTML** is the htmx fragment of
+(`api.views.matching.Suggestions`, the REST API's suggestions at their first address);
+**HTML** is the htmx fragment of
 `GET /organisatie/<slug>/koppelen/<pk>/` (`matching.views.suggestions.suggestions`: candidates, reasons,
 the request's matches, the template). "Cold pool" is the first
 `matching.loaders.cached_volunteer_pool` of a process (all queries and the numpy columns with

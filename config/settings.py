@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The project's apps, from the ground floor up (docs/architecture.md).
     "accounts",
     "notifications",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "partners",
     "reports",
     "privacy",
+    "api",
     "demo",
 ]
 
@@ -429,4 +433,41 @@ LOGGING = {
             "propagate": False,
         },
     },
+}
+
+# The REST API (api/, issue #17): tokens or the session, problem details for every
+# error, cursor pages, a rate limit per token (or user) in the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.BearerTokenAuthentication",
+        "api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerCallerThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"caller": env_str("API_RATE_LIMIT", "600/min")},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Buurtmakelaar API",
+    "DESCRIPTION": (
+        "De API van Buurtmakelaar voor koppelingen met andere systemen. / "
+        "The Buurtmakelaar API for integrations. Every error is an RFC 9457 problem document."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.hooks.only_v1"],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "DISABLE_ERRORS_AND_WARNINGS": False,
 }

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts.views import webauthn_remove
 from config import health
-from config.views import home
+from config.views import home, not_found, server_error
 from privacy.views import retention as privacy_views
 
 # The admin's own login form would skip allauth's second step: send it to ours.
@@ -33,5 +33,10 @@ urlpatterns = [
     path("", include("neighbourhoods.urls")),
     path("", include("privacy.urls")),
     path("", include("audit.urls")),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Problem documents (RFC 9457) under /api/, the usual pages elsewhere.
+handler404 = not_found
+handler500 = server_error

@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.views import defaults
 
 from accounts.roles import roles_for
 from neighbourhoods.forms import AddressForm
@@ -11,3 +12,20 @@ def home(request):
         return render(request, "home.html", {"lookup_form": AddressForm()})
     roles = roles_for(request.user)
     return render(request, "accounts/home.html", {"roles": roles})
+
+
+def not_found(request, exception=None):
+    """404: a problem document under /api/ (api.problems), the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        from api.problems import not_found as api_not_found
+
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        from api.problems import server_error as api_server_error
+
+        return api_server_error(request)
+    return defaults.server_error(request)

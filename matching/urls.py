@@ -6,13 +6,11 @@ Every view takes ``slug``."""
 
 from django.urls import include, path
 
-from matching import api
 from matching.views import batch, suggestions, weights
 
 suggestion_patterns = [
     path("<int:pk>/", suggestions.suggestions, name="suggestions"),
     path("<int:pk>/voorstellen/", suggestions.propose, name="propose"),
-    path("api/<int:pk>/", api.api_suggestions, name="api_suggestions"),
 ]
 
 batch_patterns = [

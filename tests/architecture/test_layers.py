@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = [
     "config",
     "demo",
+    "api",
     "privacy",
     "reports",
     "partners",

@@ -16,7 +16,7 @@ from caregivers.models import HelpRequest, Mantelzorger
 from matches.links import match_link_create
 from tests.login import log_in
 
-APPS = ("caregivers.urls", "matches.urls", "matching.urls", "audit.urls")
+APPS = ("caregivers.urls", "matches.urls", "matching.urls", "audit.urls", "api.urls")
 
 # url name -> (who opens it, what is logged). Built into a request by _open below.
 LOGGED = {
@@ -27,7 +27,11 @@ LOGGED = {
     "caregivers_broker:withdraw": ("broker", "request_step"),
     "caregivers_broker:close_solved": ("broker", "request_step"),
     "matching:suggestions": ("broker", "suggestions"),
-    "matching:api_suggestions": ("broker", "suggestions_api"),
+    "legacy_suggestions": ("broker", "suggestions_api"),
+    # The REST API (api/): the same codes as the pages that show the same.
+    "api:suggestions": ("broker", "suggestions_api"),
+    "api:request": ("broker", "request_detail"),
+    "api:requests": ("broker", "queue"),
     "matching_broker:detail": ("broker", "match_detail"),
     "matching_people:mine": ("volunteer", "volunteer_match"),
     "matching_people:decline": ("volunteer", "volunteer_match"),
@@ -91,6 +95,18 @@ NOT_LOGGED = {
     "attention:list": "signals (no answer, check-in due, VOG) with first names, no care details",
     "attention:checkin": POST,
     "audit:log": "the log itself: pseudonymous keys; its export is logged",
+    "api:schema": "the API's description, no data",
+    "api:docs": "the API's reference page, no data",
+    "api:figures": "aggregate figures, small numbers hidden",
+    "api:volunteers": "volunteers: skills, availability, VOG; no care data",
+    "api:volunteer": "a volunteer: skills, availability, VOG; no care data",
+    "api:matches": "matches: ids, statuses and dates, no care details",
+    "api:match": "a match: ids, statuses and dates, no care details",
+    "api:batch_runs": "rounds: request and volunteer ids with scores, no person",
+    "api:batch_run": "a round: request and volunteer ids with scores, no person",
+    "api_tokens:list": "the admin's API tokens, no care data",
+    "api_tokens:new": POST,
+    "api_tokens:revoke": POST,
 }
 
 
@@ -128,11 +144,11 @@ def superuser(django_user_model):
 
 
 def _url(name, *, slug, item, match, mantelzorger, secret):
-    if name == "caregivers_broker:queue":
+    if name in ("caregivers_broker:queue", "api:requests"):
         return reverse(name, kwargs={"slug": slug})
     if name == "audit:export":
         return reverse(name, kwargs={"slug": slug})
-    if name.startswith("caregivers_broker:") or name.startswith("matching:"):
+    if name.startswith(("caregivers_broker:", "matching:", "api:")) or name == "legacy_suggestions":
         return reverse(name, kwargs={"slug": slug, "pk": item.pk})
     if name == "matching_broker:detail":
         return reverse(name, kwargs={"slug": slug, "pk": match.pk})
@@ -182,9 +198,9 @@ def test_each_page_with_care_data_logs_one_row_about_its_person(
         assert row.actor is None and row.actor_role == "link"
     else:
         assert row.actor == users[who]
-    if name in ("caregivers_broker:queue", "audit:export"):
+    if name in ("caregivers_broker:queue", "audit:export", "api:requests"):
         assert row.subject_key == f"organisation:{carer_request.organisation_id}"
-        if name == "caregivers_broker:queue":
+        if name in ("caregivers_broker:queue", "api:requests"):
             assert f"helprequest:{carer_request.pk}" in row.object_ref.split(",")
     elif name.endswith("_changelist"):
         assert row.subject_key.startswith("list:")

@@ -192,10 +192,11 @@ class Staff(Rule):
 @dataclass(frozen=True)
 class Reports(Rule):
     staff_only: bool = False
+    anonymous: int | str = LOGIN
 
     def expect(self, role, scope):
         if role == "anonymous":
-            return LOGIN
+            return self.anonymous
         allowed = set(CASEWORK) | (set() if self.staff_only else {"municipality"})
         return OK if role in allowed and scope == "own" else NOT_FOUND
 
@@ -233,6 +234,7 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     "match": lambda side, role: side.match_active.pk,
     "hours_entry": lambda side, role: side.hours_entry.pk,
     "batch_run": lambda side, role: side.batch_run.pk,
+    "api_token": lambda side, role: _api_token(side).pk,
     "running_batch_run": lambda side, role: side.running_run.pk,
     "link_purpose": lambda side, role: "accept",
     "link_secret": lambda side, role: side.link_secrets["accept"],
@@ -251,6 +253,19 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     "vacancy": lambda side, role: side.vacancy.pk,
     "response": lambda side, role: side.response.pk,
 }
+
+
+def _api_token(side):
+    """The organisation's API token (made the first time it is asked for)."""
+    from api.models import ApiToken
+    from api.services import token_create
+
+    found = ApiToken.objects.filter(organisation=side.organisation).first()
+    if found is None:
+        found = token_create(organisation=side.organisation, name="Matrix", scopes=["broker"], days=30, by=None).token
+    return found
+
+
 # Parameters that are the same in both organisations (no scope of their own).
 CONSTANTS: dict[str, str] = {
     "step": "over-u",
@@ -362,7 +377,23 @@ TABLE: dict[str, Entry] = {
     # matching: suggestions and batch runs
     "matching:suggestions": Entry(Staff(*CASEWORK), args={"pk": "help_request"}),
     "matching:propose": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "help_request"}),
-    "matching:api_suggestions": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "help_request"}),
+    # the REST API (api/): the session's roles (tokens: tests/api/test_authorization.py)
+    "legacy_suggestions": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "help_request"}),
+    "api:schema": Entry(Public()),
+    "api:docs": Entry(Public()),
+    "api:figures": Entry(Reports(anonymous=UNAUTHORISED)),
+    "api:volunteers": Entry(Staff(*CARE_FILES, anonymous=UNAUTHORISED)),
+    "api:volunteer": Entry(Staff(*CARE_FILES, anonymous=UNAUTHORISED), args={"pk": "volunteer"}),
+    "api:requests": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED)),
+    "api:request": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "help_request"}),
+    "api:suggestions": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "help_request"}),
+    "api:matches": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED)),
+    "api:match": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "match"}),
+    "api:batch_runs": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED)),
+    "api:batch_run": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "batch_run"}),
+    "api_tokens:list": Entry(Staff("org_admin")),
+    "api_tokens:new": Entry(Staff("org_admin"), methods="POST"),
+    "api_tokens:revoke": Entry(Staff("org_admin"), methods="POST", args={"pk": "api_token"}),
     "matching_batch:list": Entry(Staff(*CASEWORK)),
     "matching_batch:start": Entry(Staff(*CASEWORK), methods="POST"),
     "matching_batch:detail": Entry(Staff(*CASEWORK), args={"pk": "batch_run"}),

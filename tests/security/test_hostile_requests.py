@@ -36,7 +36,8 @@ RAW_FIELDS: dict[str, dict[str, list[str] | None]] = {
     "matching_batch:reject": {"index": ["0", "1"], "page": None},
     "matching_batch:detail": {"page": None},
     "matching:suggestions": {"limit": ["1", "100", "101"]},
-    "matching:api_suggestions": {"limit": ["1", "100", "101"]},
+    "legacy_suggestions": {"limit": ["1", "100", "101"]},
+    "api:suggestions": {"limit": ["1", "100", "101"]},
     "volunteers_broker:list": {"page": None},
     "caregivers:care_recipient_new": {"next": ["respite"]},
 }

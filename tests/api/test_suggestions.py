@@ -1,4 +1,6 @@
-"""JSON suggestions: the shape, and a 4xx with a reason for every kind of bad input."""
+"""JSON suggestions (``api.views.matching.Suggestions``, also at its first address
+``/organisatie/<slug>/koppelen/api/<pk>/``): the shape, and a problem document with a
+reason for every kind of bad input."""
 
 from __future__ import annotations
 
@@ -6,13 +8,14 @@ import pytest
 from django.urls import reverse
 
 from caregivers.models import HelpRequest
+from tests.api.helpers import assert_problem, v1
 from tests.login import log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def api(pk, slug="org-a", **params):
-    path = reverse("matching:api_suggestions", kwargs={"slug": slug, "pk": pk})
+    path = reverse("legacy_suggestions", kwargs={"slug": slug, "pk": pk})
     if params:
         path += "?" + "&".join(f"{k}={v}" for k, v in params.items())
     return path
@@ -68,8 +71,10 @@ def test_default_limit_is_ten(client, broker, ready):
 @pytest.mark.parametrize("limit", ["-1", "0", "101", "1000000000", "10%5E9", "abc", "", "5.0", "%2B5", "1e3"])
 def test_bad_limit_is_400_with_a_reason(limit, client, broker, ready):
     response = client.get(api(ready.pk, limit=limit))
-    assert response.status_code == 400
-    assert response.json() == {"error": "limit moet een getal van 1 tot 100 zijn"}
+    body = assert_problem(response, 400)
+    assert body["errors"] == [
+        {"field": "limit", "code": "invalid", "message": "limit moet een getal van 1 tot 100 zijn"}
+    ]
 
 
 @pytest.mark.parametrize("limit", ["1", "100"])
@@ -80,53 +85,39 @@ def test_limit_bounds_are_allowed(limit, client, broker, ready):
 
 
 def test_unknown_request_is_404_json(client, broker, ready):
-    response = client.get(api(ready.pk + 1000))
-    assert response.status_code == 404
-    assert "bestaat niet" in response.json()["error"]
+    assert_problem(client.get(api(ready.pk + 1000)), 404)
 
 
 def test_request_of_another_organisation_is_404_json(client, broker, region, make_request):
     other = make_request(region["org_b"])
-    response = client.get(api(other.pk))
-    assert response.status_code == 404
-    assert response.json()["error"]
+    assert_problem(client.get(api(other.pk)), 404)
 
 
 def test_request_not_ready_is_409_json(client, broker, org, make_request):
     request = make_request(org, status=HelpRequest.Status.INTAKE)
-    response = client.get(api(request.pk))
-    assert response.status_code == 409
-    assert "klaar is om te koppelen" in response.json()["error"]
+    assert "klaar is om te koppelen" in assert_problem(client.get(api(request.pk)), 409)["detail"]
 
 
 def test_request_without_location_is_409_json(client, broker, org, make_request):
     request = make_request(org, at=None)
-    response = client.get(api(request.pk))
-    assert response.status_code == 409
-    assert "adres" in response.json()["error"]
+    assert "adres" in assert_problem(client.get(api(request.pk)), 409)["detail"]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_only_get(method, client, broker, ready):
     response = getattr(client, method)(api(ready.pk))
-    assert response.status_code == 405
-    assert response.json()["error"]
+    assert_problem(response, 405)
     assert "GET" in response["Allow"]
 
 
-def test_anonymous_gets_401_json_not_a_redirect(client, ready):
-    response = client.get(api(ready.pk))
-    assert response.status_code == 401
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"error": "Log eerst in."}
+def test_anonymous_gets_401_not_a_redirect(client, ready):
+    assert_problem(client.get(api(ready.pk)), 401)
 
 
 @pytest.mark.parametrize("who", ["broker_b", "volunteer", "mantelzorger", "municipality", "nobody"])
 def test_others_get_404_json(who, client, personas, ready):
     log_in(client, personas[who])
-    response = client.get(api(ready.pk))
-    assert response.status_code == 404
-    assert response.json()["error"]
+    assert_problem(client.get(api(ready.pk)), 404)
     # Through their own organisation's slug, too.
     assert client.get(api(ready.pk, slug="org-b")).status_code == 404
 
@@ -158,3 +149,20 @@ def test_the_text_of_each_reason_follows_the_session_language(client, broker, re
     assert {"code": "not_available_on", "count": 1, "day": "tue", "text": "1 not available on Tuesday"} in (
         body["summary"]
     )
+
+
+def test_the_old_address_and_the_new_one_answer_the_same(client, broker, ready):
+    old = client.get(api(ready.pk, limit=3))
+    new = client.get(v1("org-a", "requests", ready.pk, "suggestions", limit=3))
+    assert old.status_code == new.status_code == 200
+    assert old.json() == new.json()
+
+
+def test_a_broker_token_gets_suggestions_and_the_read_is_logged(api_client, make_token, org, ready):
+    from audit.models import AccessLogEntry
+
+    token = make_token(org, "broker")
+    response = api_client.get(v1("org-a", "requests", ready.pk, "suggestions"), token=token)
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.get(what="suggestions_api")
+    assert entry.subject_request_id == ready.pk and entry.actor_role.startswith("api:bm_")

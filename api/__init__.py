@@ -1,0 +1,1 @@
+"""The REST API of Buurtmakelaar (``/api/v1/``, issue #17): see ``api/urls.py``."""

@@ -1,0 +1,29 @@
+"""The admin's form for a new API token."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from api.models import ApiToken
+from api.services import MAX_DAYS
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Naam van de koppeling"),
+        max_length=100,
+        help_text=_("Bijvoorbeeld: dashboard van de gemeente."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Wat mag de koppeling?"),
+        choices=ApiToken.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    days = forms.IntegerField(
+        label=_("Geldig (dagen)"),
+        min_value=1,
+        max_value=MAX_DAYS,
+        initial=90,
+        help_text=_("Daarna werkt de sleutel niet meer. U kunt hem eerder intrekken."),
+    )

@@ -1,0 +1,338 @@
+"""The shapes of the API (read-only, plus the request bodies of the writes).
+
+Every field has a description in Dutch and English (``both``): the schema is the same
+whatever the caller's language, so the committed ``api/openapi.yaml`` stays stable.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from caregivers.models import HelpRequest
+from matches.models import BatchRun, Match, MatchEvent
+from volunteers.models import Volunteer
+
+
+def both(nl: str, en: str) -> str:
+    return f"{nl} / {en}"
+
+
+class ProblemErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text=both("Het veld (leeg: het geheel).", "The field (empty: the whole)."))
+    code = serializers.CharField(help_text=both("Code van de fout.", "Error code."))
+    message = serializers.CharField(help_text=both("De reden, in de taal van de vraag.", "The reason, localised."))
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.CharField(help_text=both("Soort probleem (URN).", "Problem type (URN)."))
+    title = serializers.CharField(help_text=both("HTTP-status in woorden.", "The HTTP status phrase."))
+    status = serializers.IntegerField(help_text=both("HTTP-statuscode.", "HTTP status code."))
+    detail = serializers.CharField(help_text=both("Wat er mis is.", "What is wrong."))
+    code = serializers.CharField(help_text=both("Korte code.", "Short code."))
+    errors = ProblemErrorSerializer(many=True, required=False, help_text=both("Fouten per veld.", "Errors per field."))
+
+
+# --- Figures -------------------------------------------------------------------------------
+
+FigureValue = serializers.JSONField  # a number, "<10", "x" (hidden) or null
+
+
+class AreaFiguresSerializer(serializers.Serializer):
+    area = serializers.CharField(help_text=both("Wijk, dorp of gemeente.", "Neighbourhood, village or municipality."))
+    area_kind = serializers.CharField(help_text=both("Soort gebied.", "Kind of area."))
+    municipality = serializers.CharField(required=False, help_text=both("Gemeente.", "Municipality."))
+    figures = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text=both(
+            "Per cijfercode: een getal, '<10' (klein aantal) of 'x' (verborgen), of null.",
+            "Per figure code: a number, '<10' (small count), 'x' (hidden) or null.",
+        ),
+    )
+
+
+class MonthFiguresSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text=both("Maand, JJJJ-MM.", "Month, YYYY-MM."))
+    provisional = serializers.BooleanField(help_text=both("Kan nog veranderen.", "May still change."))
+    areas = AreaFiguresSerializer(many=True)
+    total = AreaFiguresSerializer()
+
+
+class FiguresSerializer(serializers.Serializer):
+    organisation = serializers.CharField(help_text=both("Korte naam van de organisatie.", "Organisation slug."))
+    municipality = serializers.CharField(allow_null=True, help_text=both("Gemeente.", "Municipality."))
+    level = serializers.CharField(help_text=both("Rijen per wijk of per gemeente.", "Rows per area level."))
+    period = serializers.DictField(child=serializers.CharField(), help_text=both("Van en tot.", "From and to."))
+    generated_at = serializers.CharField(help_text=both("Gemaakt op.", "Generated at."))
+    time_zone = serializers.CharField(help_text=both("Tijdzone.", "Time zone."))
+    suppression = serializers.DictField(
+        allow_null=True, help_text=both("Hoe kleine aantallen verborgen zijn.", "How small counts are hidden.")
+    )
+    figures = serializers.DictField(
+        child=serializers.DictField(), help_text=both("Uitleg per cijfercode.", "Definition per figure code.")
+    )
+    months = MonthFiguresSerializer(many=True)
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+def _vog_status(valid_until: datetime.date | None) -> str:
+    if valid_until is None:
+        return "missing"
+    return "valid" if valid_until >= timezone.localdate() else "expired"
+
+
+class VolunteerSerializer(serializers.ModelSerializer):
+    neighbourhood = serializers.CharField(
+        source="neighbourhood.name", default=None, allow_null=True, help_text=both("Wijk of dorp.", "Neighbourhood.")
+    )
+    skills = serializers.SerializerMethodField(help_text=both("Codes van vaardigheden.", "Skill codes."))
+    availability = serializers.SerializerMethodField(
+        help_text=both("Vaste tijden per week, 'di 13:00-17:00'-stijl codes.", "Weekly slots, e.g. 'tue 13:00-17:00'.")
+    )
+    vog_status = serializers.SerializerMethodField(
+        help_text=both("VOG: valid (geldig), expired (verlopen), missing (geen).", "Certificate of conduct status.")
+    )
+    languages = serializers.SerializerMethodField(help_text=both("Talen (ISO 639-1).", "Languages (ISO 639-1)."))
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "id",
+            "external_id",
+            "first_name",
+            "last_name",
+            "neighbourhood",
+            "skills",
+            "availability",
+            "languages",
+            "max_active_matches",
+            "max_distance_km",
+            "vog_status",
+            "vog_valid_until",
+            "is_active",
+            "paused_until",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de vrijwilliger.", "Volunteer id.")},
+            "external_id": {"help_text": both("Nummer in een ander systeem.", "Id in another system.")},
+            "first_name": {"help_text": both("Voornaam.", "First name.")},
+            "last_name": {"help_text": both("Achternaam.", "Last name.")},
+            "max_active_matches": {"help_text": both("Hoeveel koppelingen tegelijk.", "Matches at a time.")},
+            "max_distance_km": {"help_text": both("Reist tot (km).", "Travels up to (km).")},
+            "vog_valid_until": {"help_text": both("VOG geldig tot.", "Certificate valid until.")},
+            "is_active": {"help_text": both("Doet mee.", "Active.")},
+            "paused_until": {"help_text": both("Pauze tot en met.", "Paused until.")},
+            "updated_at": {"help_text": both("Laatst gewijzigd.", "Last changed.")},
+        }
+
+    def get_skills(self, obj) -> list[str]:
+        return sorted(skill.code for skill in obj.skills.all())
+
+    def get_availability(self, obj) -> list[str]:
+        return [slot.as_slot().code() for slot in obj.availability.all()]
+
+    def get_vog_status(self, obj) -> str:
+        return _vog_status(obj.vog_valid_until)
+
+    def get_languages(self, obj) -> list[str]:
+        return obj.language_codes()
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    """A request as every casework role sees it: no names, no free text."""
+
+    neighbourhood = serializers.CharField(
+        source="neighbourhood.name", default=None, allow_null=True, help_text=both("Wijk of dorp.", "Neighbourhood.")
+    )
+    skills = serializers.SerializerMethodField(help_text=both("Nodige vaardigheden.", "Required skills."))
+    schedule = serializers.SerializerMethodField(help_text=both("Gevraagde tijden per week.", "Weekly slots asked."))
+
+    class Meta:
+        model = HelpRequest
+        fields = [
+            "id",
+            "external_id",
+            "kind",
+            "status",
+            "urgency",
+            "neighbourhood",
+            "skills",
+            "schedule",
+            "recurring",
+            "needs_vog",
+            "created_at",
+            "status_changed_at",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de hulpvraag.", "Request id.")},
+            "external_id": {"help_text": both("Nummer in een ander systeem.", "Id in another system.")},
+            "kind": {"help_text": both("Soort hulp.", "Kind of help.")},
+            "status": {"help_text": both("Stand van zaken.", "Status.")},
+            "urgency": {"help_text": both("Haast.", "Urgency.")},
+            "recurring": {"help_text": both("Elke week.", "Every week.")},
+            "needs_vog": {"help_text": both("VOG nodig.", "Certificate of conduct needed.")},
+            "created_at": {"help_text": both("Binnengekomen op.", "Received at.")},
+            "status_changed_at": {"help_text": both("Stand gewijzigd op.", "Status changed at.")},
+        }
+
+    def get_skills(self, obj) -> list[str]:
+        return sorted(skill.code for skill in obj.skills.all())
+
+    def get_schedule(self, obj) -> list[str]:
+        return [slot.as_slot().code() for slot in obj.slots.all()]
+
+
+class BrokerRequestSerializer(RequestSerializer):
+    """A request with its intake, for brokers (care files): logged in the access log."""
+
+    class Meta(RequestSerializer.Meta):
+        fields = [
+            *RequestSerializer.Meta.fields,
+            "requester_first_name",
+            "requester_last_name",
+            "description",
+            "question_behind",
+            "own_network",
+            "referred_to",
+            "referral_reason",
+            "outcome",
+        ]
+        extra_kwargs = {
+            **RequestSerializer.Meta.extra_kwargs,
+            "requester_first_name": {"help_text": both("Voornaam hulpvrager.", "Requester's first name.")},
+            "requester_last_name": {"help_text": both("Achternaam hulpvrager.", "Requester's last name.")},
+            "description": {"help_text": both("Wat is er nodig?", "What is needed?")},
+            "question_behind": {"help_text": both("De vraag achter de vraag.", "The question behind the question.")},
+            "own_network": {"help_text": both("Wat het eigen netwerk kan.", "What their own network can do.")},
+            "referred_to": {"help_text": both("Doorverwezen naar.", "Referred to.")},
+            "referral_reason": {"help_text": both("Waarom doorverwezen.", "Why referred.")},
+            "outcome": {"help_text": both("Uitkomst.", "Outcome.")},
+        }
+
+
+# --- Matches ---------------------------------------------------------------------------------
+
+
+class MatchEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchEvent
+        fields = ["from_status", "to_status", "at"]
+        extra_kwargs = {
+            "from_status": {"help_text": both("Van stand.", "From status.")},
+            "to_status": {"help_text": both("Naar stand.", "To status.")},
+            "at": {"help_text": both("Wanneer.", "When.")},
+        }
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    events = MatchEventSerializer(many=True, read_only=True, help_text=both("Alle stappen.", "Every transition."))
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "request",
+            "volunteer",
+            "status",
+            "score",
+            "distance_km",
+            "batch",
+            "created_at",
+            "accepted_at",
+            "activated_at",
+            "ended_at",
+            "decline_reason",
+            "events",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de koppeling.", "Match id.")},
+            "request": {"help_text": both("Nummer van de hulpvraag.", "Request id.")},
+            "volunteer": {"help_text": both("Nummer van de vrijwilliger.", "Volunteer id.")},
+            "status": {"help_text": both("Stand van zaken.", "Status.")},
+            "score": {"help_text": both("Score bij het voorstel.", "Score when proposed.")},
+            "distance_km": {"help_text": both("Afstand (km).", "Distance (km).")},
+            "batch": {"help_text": both("Koppelronde die het voorstelde.", "Batch run that proposed it.")},
+            "created_at": {"help_text": both("Voorgesteld op.", "Proposed at.")},
+            "accepted_at": {"help_text": both("Vrijwilliger zei ja op.", "Volunteer accepted at.")},
+            "activated_at": {"help_text": both("Gestart op.", "Started at.")},
+            "ended_at": {"help_text": both("Gestopt op.", "Ended at.")},
+            "decline_reason": {"help_text": both("Reden van afwijzen.", "Reason for declining.")},
+        }
+
+
+# --- Suggestions and batch runs --------------------------------------------------------------
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=both("Code van de reden.", "Reason code."))
+    text = serializers.CharField(help_text=both("De reden in woorden.", "The reason as text."))
+
+
+class CandidateSerializer(serializers.Serializer):
+    volunteer = serializers.IntegerField(help_text=both("Nummer van de vrijwilliger.", "Volunteer id."))
+    name = serializers.CharField(help_text=both("Naam.", "Name."))
+    area = serializers.CharField(help_text=both("Wijk of dorp.", "Area."))
+    score = serializers.FloatField(help_text=both("Score, 0-1.", "Score, 0-1."))
+    distance_km = serializers.FloatField(help_text=both("Afstand (km).", "Distance (km)."))
+    reasons = serializers.ListField(
+        child=serializers.DictField(), help_text=both("Redenen: code, getallen en tekst.", "Reasons.")
+    )
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    request = serializers.IntegerField(help_text=both("Nummer van de hulpvraag.", "Request id."))
+    limit = serializers.IntegerField(help_text=both("Hoeveel gevraagd.", "How many asked for."))
+    candidates = CandidateSerializer(many=True)
+    summary = serializers.ListField(
+        child=serializers.DictField(), help_text=both("Waarom anderen afvielen.", "Why others fell out.")
+    )
+    rejections = serializers.DictField(
+        child=serializers.IntegerField(), help_text=both("Aantallen per reden.", "Counts per reason.")
+    )
+
+
+class BatchRunSerializer(serializers.ModelSerializer):
+    proposals = serializers.SerializerMethodField(
+        help_text=both("Voorstellen van de ronde (als klaar).", "The run's proposals (when done).")
+    )
+    unmatched = serializers.SerializerMethodField(
+        help_text=both("Vragen zonder voorstel.", "Requests without a proposal.")
+    )
+
+    class Meta:
+        model = BatchRun
+        fields = ["id", "status", "progress", "step", "created_at", "finished_at", "proposals", "unmatched"]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de ronde.", "Run id.")},
+            "status": {"help_text": both("Stand van zaken.", "Status.")},
+            "progress": {"help_text": both("Voortgang (%).", "Progress (%).")},
+            "step": {"help_text": both("Code van de stap.", "Step code.")},
+            "created_at": {"help_text": both("Gestart op.", "Started at.")},
+            "finished_at": {"help_text": both("Klaar op.", "Finished at.")},
+        }
+
+    def get_proposals(self, obj) -> list[dict]:
+        result = obj.result or {}
+        return [
+            {
+                "request": p.get("request"),
+                "volunteer": p.get("volunteer"),
+                "score": p.get("score"),
+                "distance_km": p.get("distance_km"),
+            }
+            for p in result.get("proposals", [])
+        ]
+
+    def get_unmatched(self, obj) -> list:
+        return list((obj.result or {}).get("unmatched", []))
+
+
+class BatchRunStartSerializer(serializers.Serializer):
+    """No fields: a run takes every ready request of the organisation."""

@@ -1,0 +1,83 @@
+"""Generated cross-organisation checks: every URL of the API (read from the URL
+configuration, so a new one is covered the moment it is mounted), called with tokens of
+every scope, of organisation A and of organisation B, with A's and B's rows. A token never
+gets a row of the other organisation: 404, and nothing of the other side in any answer."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from api.models import ApiToken
+from matches.models import BatchRun, MatchEvent
+
+pytestmark = pytest.mark.django_db
+
+# path parameter of a URL name -> the kind of row it names
+PARAMS = {
+    "api:volunteer": "volunteer",
+    "api:request": "request",
+    "api:suggestions": "request",
+    "api:match": "match",
+    "api:batch_run": "batch_run",
+}
+NOT_OF_AN_ORGANISATION = {"api:schema", "api:docs"}
+
+
+def _api_names(patterns=None, prefix=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _api_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and prefix == "api:" and pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+NAMES = sorted(set(_api_names()) - NOT_OF_AN_ORGANISATION)
+
+
+def test_the_walk_found_the_api():
+    assert {"api:figures", "api:requests", "api:suggestions"} <= set(NAMES)
+
+
+@pytest.fixture
+def sides(region, make_request, make_volunteer, make_match, make_token):
+    out = {}
+    for key in ("a", "b"):
+        org = region[f"org_{key}"]
+        request = make_request(org, skill_codes=("shopping",), question_behind=f"Zorggeheim{key.upper()}")
+        volunteer = make_volunteer(org, first_name=f"Geheimnaam{key.upper()}", skill_codes=("shopping",))
+        match = make_match(request, volunteer)
+        MatchEvent.objects.create(match=match, from_status="", to_status=match.status)
+        run = BatchRun.objects.create(organisation=org, status=BatchRun.Status.DONE, progress=100, result={})
+        out[key] = {
+            "slug": org.slug,
+            "rows": {"request": request.pk, "volunteer": volunteer.pk, "match": match.pk, "batch_run": run.pk},
+            "token": make_token(org, *ApiToken.Scope.values),
+            "secret": [f"Zorggeheim{key.upper()}", f"Geheimnaam{key.upper()}"],
+        }
+    return out
+
+
+def _url(name, slug, rows):
+    kwargs = {"slug": slug}
+    if name in PARAMS:
+        kwargs["pk"] = rows[PARAMS[name]]
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_token_sees_its_own_organisation_and_nothing_of_the_other(name, client, sides):
+    own, other = sides["a"], sides["b"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {own['token']}"}
+    mine = client.get(_url(name, own["slug"], own["rows"]), **auth)
+    assert mine.status_code == 200, (name, mine.content[:300])
+    # Another organisation's slug, with its rows or with ours; our slug with its rows.
+    for slug, rows in ((other["slug"], other["rows"]), (other["slug"], own["rows"]), (own["slug"], other["rows"])):
+        if slug == own["slug"] and name not in PARAMS:
+            continue
+        response = client.get(_url(name, slug, rows), **auth)
+        assert response.status_code == 404, (name, slug, rows, response.status_code)
+    for response in (mine,):
+        for word in other["secret"]:
+            assert word.encode() not in response.content, (name, word)

@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 from caregivers.models import HelpRequest
 from matches.models import BatchRun, Match
 from volunteers.models import Volunteer
 
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number in the database's range (else 400, not an overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """``true`` or ``false``; anything else is a 400 (django-filter's boolean ignores it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        kwargs.setdefault("label", "true / false")
+        super().__init__(*args, **kwargs)
+
 
 class VolunteerFilter(django_filters.FilterSet):
+    is_active = YesNoFilter()
     skill = django_filters.CharFilter(field_name="skills__code", max_length=40, distinct=True)
-    neighbourhood = django_filters.NumberFilter(field_name="neighbourhood_id")
+    neighbourhood = IdFilter(field_name="neighbourhood_id")
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
@@ -23,7 +50,7 @@ class RequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=HelpRequest.Status.choices)
     kind = django_filters.ChoiceFilter(choices=HelpRequest.Kind.choices)
     urgency = django_filters.ChoiceFilter(choices=HelpRequest.Urgency.choices)
-    neighbourhood = django_filters.NumberFilter(field_name="neighbourhood_id")
+    neighbourhood = IdFilter(field_name="neighbourhood_id")
 
     class Meta:
         model = HelpRequest
@@ -32,8 +59,8 @@ class RequestFilter(django_filters.FilterSet):
 
 class MatchFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Match.Status.choices)
-    request = django_filters.NumberFilter(field_name="request_id")
-    volunteer = django_filters.NumberFilter(field_name="volunteer_id")
+    request = IdFilter(field_name="request_id")
+    volunteer = IdFilter(field_name="volunteer_id")
 
     class Meta:
         model = Match

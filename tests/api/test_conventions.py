@@ -131,3 +131,22 @@ def test_a_refused_write_changes_nothing(kind, api_client, make_token, org_a, re
     response = api_client.post(v1("org-a", "batch-runs"), {}, token=token, HTTP_IDEMPOTENCY_KEY="once")
     assert_problem(response, status)
     assert not BatchRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"neighbourhood": "1" * 30},
+        {"neighbourhood": "1e30"},
+        {"neighbourhood": "-5"},
+        {"neighbourhood": "1.5"},
+        {"updated_since": "gisteren"},
+        {"is_active": "misschien"},
+    ],
+)
+def test_odd_filter_values_are_a_400_or_an_empty_list_never_a_500(params, api_client, broker_token):
+    response = api_client.get(v1("org-a", "volunteers", **params), token=broker_token)
+    if response.status_code == 200:
+        assert response.json()["results"] == []
+    else:
+        assert_problem(response, 400)

@@ -111,6 +111,10 @@ class Organisation(models.Model):
     proposal_alert_days = models.PositiveSmallIntegerField(_("seintje aan de makelaar na (dagen)"), default=7)
     first_checkin_days = models.PositiveSmallIntegerField(_("eerste check-in na (dagen)"), default=14)
     checkin_every_days = models.PositiveSmallIntegerField(_("daarna check-in elke (dagen)"), default=91)
+    # How often a carer is asked by e-mail how heavy care feels now (matches.mails).
+    carer_checkin_reminder_days = models.PositiveSmallIntegerField(
+        _("mantelzorger vragen hoe het gaat, elke (dagen)"), default=91
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -36,6 +36,8 @@ NOT_EXPORTED: dict[str, str] = {
     # changed which setting. The organisation's record, not the person's; the link to the
     # account is cleared when the account is deleted (SET_NULL).
     "neighbourhoods.OrganisationChange": "the organisation's settings history; account link cleared on deletion",
+    # The organisation's texts about support for carers: who last edited them (SET_NULL).
+    "caregivers.CarerSupport": "the organisation's texts for carers; account link cleared on deletion",
 }
 
 

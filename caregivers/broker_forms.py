@@ -587,3 +587,34 @@ class SignalCloseForm(forms.Form):
     note = forms.CharField(
         label=_("Toelichting"), max_length=500, required=False, widget=_textarea(2), error_messages=_too_long()
     )
+
+
+class CarerSupportForm(forms.Form):
+    """The admin's texts about support for carers (plain text; links are made clickable)."""
+
+    information = forms.CharField(
+        label=_("Informatie en advies"),
+        required=False,
+        max_length=4000,
+        help_text=_(
+            "Bijvoorbeeld: waar mantelzorgers terechtkunnen met vragen. Gewone tekst; een webadres wordt een link."
+        ),
+        widget=_textarea(5),
+        error_messages=_too_long(),
+    )
+    peer_groups = forms.CharField(
+        label=_("Lotgenotencontact"),
+        required=False,
+        max_length=4000,
+        help_text=_("Bijvoorbeeld: het mantelzorgcafé, elke eerste dinsdag van de maand."),
+        widget=_textarea(5),
+        error_messages=_too_long(),
+    )
+    consultant = forms.CharField(
+        label=_("De mantelzorgconsulent"),
+        required=False,
+        max_length=4000,
+        help_text=_("Wie de consulent is en wat die doet. Mantelzorgers kunnen om een gesprek vragen."),
+        widget=_textarea(5),
+        error_messages=_too_long(),
+    )

@@ -235,6 +235,14 @@ class HelpRequest(Located):
             ("no_longer_needed", _("niet meer nodig")),
         ],
     )
+    # A request about something else than a volunteer's help (no times needed): today a
+    # carer asking to talk with the carer consultant.
+    topic = models.CharField(
+        _("onderwerp"),
+        max_length=20,
+        blank=True,
+        choices=[("consultant", _("gesprek met de mantelzorgconsulent"))],
+    )
     status_changed_at = models.DateTimeField(_("stand gewijzigd op"), null=True, blank=True)
     needs_vog = models.BooleanField(_("VOG nodig"), default=False)
     max_distance_km = models.FloatField(
@@ -451,3 +459,27 @@ class NetworkMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CarerSupport(models.Model):
+    """What an organisation offers carers besides respite, in its own words: information
+    and advice, peer groups, the carer consultant. Plain text, kept by the organisation's
+    admin; shown escaped, with paragraphs and web addresses made into links."""
+
+    organisation = models.OneToOneField(
+        "neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="carer_support"
+    )
+    information = models.TextField(_("informatie en advies"), max_length=4000, blank=True)
+    peer_groups = models.TextField(_("lotgenotencontact"), max_length=4000, blank=True)
+    consultant = models.TextField(_("de mantelzorgconsulent"), max_length=4000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("steun voor mantelzorgers")
+        verbose_name_plural = _("steun voor mantelzorgers")
+
+    def __str__(self) -> str:
+        return str(self.organisation)

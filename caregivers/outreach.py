@@ -18,11 +18,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caregivers.models import CareSignal, HelpRequest
+from caregivers.models import CarerSupport, CareSignal, HelpRequest
 from caregivers.services import _neighbourhood_in, _raise_from_validation_error
 from common.errors import DomainError
 from neighbourhoods.geocoding import GeocodeResult
-from neighbourhoods.models import Organisation
+from neighbourhoods.models import Organisation, StaffMembership
 from neighbourhoods.selectors import is_broker_of, may_read_care_files
 
 NOTICED_MAX = CareSignal._meta.get_field("noticed").max_length  # 1000
@@ -172,3 +172,86 @@ def signal_prefill(signal: CareSignal) -> dict:
         "kind": HelpRequest.Kind.RESPITE if signal.about_carer else HelpRequest.Kind.PRACTICAL,
         "description": signal.noticed,
     }
+
+
+# --- Support for carers beyond respite -----------------------------------------------------
+
+SUPPORT_FIELDS = ("information", "peer_groups", "consultant")
+SUPPORT_MAX = 4000
+
+
+def carer_support_of(organisation: Organisation) -> CarerSupport | None:
+    return CarerSupport.objects.filter(organisation=organisation).first()
+
+
+def carer_support_update(*, organisation: Organisation, by, **texts: str) -> CarerSupport:
+    """The admin sets what the organisation offers carers (plain text per part)."""
+    if not StaffMembership.objects.filter(user=by, organisation=organisation, role=StaffMembership.Role.ADMIN).exists():
+        raise DomainError(_("Alleen een beheerder van deze organisatie kan deze tekst aanpassen."))
+    unknown = set(texts) - set(SUPPORT_FIELDS)
+    if unknown:
+        raise DomainError(_("Onbekend onderdeel: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    cleaned = {}
+    for name, value in texts.items():
+        value = (value or "").strip()
+        if len(value) > SUPPORT_MAX:
+            raise DomainError(
+                _("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s.")
+                % {"limit": SUPPORT_MAX, "count": len(value)},
+                field=name,
+            )
+        cleaned[name] = value
+    support, _created = CarerSupport.objects.update_or_create(
+        organisation=organisation, defaults={**cleaned, "updated_by": by}
+    )
+    return support
+
+
+CONSULTANT_NOTE_MAX = 1000
+
+
+def consultant_request(*, mantelzorger, by, note: str = "") -> HelpRequest:
+    """A carer asks to talk with the carer consultant: a request (kind "anders", topic
+    "consultant", no times) that the broker handles like any other: intake, a warm
+    referral to the consultant, or closing it. Only the carer themselves."""
+    from caregivers.models import RequestEvent
+
+    if by is None or mantelzorger.user_id != getattr(by, "pk", None):
+        raise DomainError(_("U kunt alleen voor uzelf om een gesprek vragen."))
+    note = (note or "").strip()
+    if len(note) > CONSULTANT_NOTE_MAX:
+        raise DomainError(
+            _("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s.")
+            % {"limit": CONSULTANT_NOTE_MAX, "count": len(note)},
+            field="note",
+        )
+    if HelpRequest.objects.filter(
+        mantelzorger=mantelzorger, topic="consultant", status__in=(HelpRequest.Status.NEW, HelpRequest.Status.INTAKE)
+    ).exists():
+        raise DomainError(_("U heeft al om een gesprek gevraagd. De consulent neemt contact met u op."))
+    now = timezone.now()
+    with transaction.atomic():
+        help_request = HelpRequest.objects.create(
+            organisation_id=mantelzorger.organisation_id,
+            requester=by,
+            mantelzorger=mantelzorger,
+            requester_first_name=mantelzorger.first_name,
+            requester_last_name=mantelzorger.last_name,
+            email=mantelzorger.email or by.email,
+            phone=mantelzorger.phone,
+            kind=HelpRequest.Kind.OTHER,
+            topic="consultant",
+            description=note,
+            recurring=False,
+            status_changed_at=now,
+            postcode=mantelzorger.postcode,
+            house_number=mantelzorger.house_number,
+            place=mantelzorger.place,
+            latitude=mantelzorger.latitude,
+            longitude=mantelzorger.longitude,
+            neighbourhood_id=mantelzorger.neighbourhood_id,
+        )
+        RequestEvent.objects.create(
+            request=help_request, from_status="", to_status=HelpRequest.Status.NEW, by=by, note=""
+        )
+    return help_request

@@ -4,7 +4,7 @@ those views take ``slug``)."""
 
 from django.urls import include, path
 
-from caregivers.views import broker, requester, signals
+from caregivers.views import broker, requester, signals, support
 
 requester_patterns = [
     path("", requester.my_requests, name="my_requests"),
@@ -15,6 +15,7 @@ requester_patterns = [
     path("mantelzorger/", requester.mantelzorger_home, name="mantelzorger_home"),
     path("mantelzorger/aanmelden/", requester.mantelzorger_start, name="mantelzorger_start"),
     path("mantelzorger/hoe-gaat-het/", requester.checkin, name="checkin"),
+    path("mantelzorger/steun/", support.carer_support, name="support"),
     path("mantelzorger/naaste/nieuw/", requester.care_recipient_new, name="care_recipient_new"),
     path("mantelzorger/naaste/<int:pk>/", requester.care_recipient_edit, name="care_recipient_edit"),
 ]
@@ -31,6 +32,7 @@ broker_patterns = [
     path("<int:pk>/opgelost/", broker.request_close_solved_view, name="close_solved"),
     path("<int:pk>/heropenen/", broker.request_reopen_view, name="reopen"),
     path("signalen/nieuw/", signals.signal_new, name="signal_new"),
+    path("mantelzorgsteun/", support.carer_support_edit, name="support_edit"),
     path("signalen/<int:pk>/", signals.signal_detail, name="signal"),
     path("signalen/<int:pk>/afsluiten/", signals.signal_close_view, name="signal_close"),
 ]

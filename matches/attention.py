@@ -21,6 +21,8 @@ request             ``new`` / ``intake`` / ``ready`` and waiting (``created_at``
                     "wacht lang" badge, ``caregivers.intake.is_waiting_long``)
 hours               hours not approved, logged (``created_at``) at least 7 days ago; one item
                     per match
+consultant          a carer's request to talk with the carer consultant (``topic``) that is
+                    still new or in intake; since it came in
 burden              a mantelzorger whose last burden check-in is high (``BurdenCheckIn.is_high``:
                     score 7 or more, or two signals or more) and who has no open request
                     (new, intake, ready, matched); since the check-in, one item per carer
@@ -33,7 +35,7 @@ list is sorted on ``since`` (then kind, then pk), so "oldest first" and the ages
 agree. Days are periods of 24 hours (``now`` is taken in UTC, so a DST change does not
 shift a deadline by an hour); VOG dates are calendar days in Europe/Amsterdam.
 
-Reads are one query per kind (seven in all), whatever the number of items;
+Reads are one query per kind (eight in all), whatever the number of items;
 :func:`attention_count` counts the same rules without loading rows.
 
 :func:`match_checkin` records that the broker checked in with both sides of an active
@@ -91,8 +93,9 @@ class Kind:
     REQUEST = "request"
     HOURS = "hours"
     BURDEN = "burden"
+    CONSULTANT = "consultant"
 
-    ORDER = (PROPOSAL, REQUESTER, CHECKIN, VOG, REQUEST, HOURS, BURDEN)
+    ORDER = (PROPOSAL, REQUESTER, CHECKIN, VOG, REQUEST, HOURS, BURDEN, CONSULTANT)
     LABELS = {
         PROPOSAL: gettext_lazy("Voorstel zonder antwoord"),
         REQUESTER: gettext_lazy("Wacht op de hulpvrager"),
@@ -101,6 +104,7 @@ class Kind:
         REQUEST: gettext_lazy("Vraag wacht lang"),
         HOURS: gettext_lazy("Uren goedkeuren"),
         BURDEN: gettext_lazy("Mantelzorger zwaar belast"),
+        CONSULTANT: gettext_lazy("Gesprek met de mantelzorgconsulent"),
     }
     ACTIONS = {
         PROPOSAL: gettext_lazy("Naar de koppeling"),
@@ -110,6 +114,7 @@ class Kind:
         REQUEST: gettext_lazy("Naar de hulpvraag"),
         HOURS: gettext_lazy("Uren bekijken"),
         BURDEN: gettext_lazy("Neem contact op"),
+        CONSULTANT: gettext_lazy("Naar de hulpvraag"),
     }
 
 
@@ -276,6 +281,14 @@ def _burden_high(organisation: Organisation, now: datetime.datetime) -> QuerySet
     )
 
 
+def _consultant_requests(organisation: Organisation, now: datetime.datetime) -> QuerySet[HelpRequest]:
+    return HelpRequest.objects.filter(
+        organisation=organisation,
+        topic="consultant",
+        status__in=(HelpRequest.Status.NEW, HelpRequest.Status.INTAKE),
+    )
+
+
 # --- Items ---------------------------------------------------------------------------------
 
 
@@ -439,6 +452,25 @@ def _burden_items(organisation, now):
         yield AttentionItem(Kind.BURDEN, carer.last_checkin_at, age, text, carer, url_name, url_args)
 
 
+def _consultant_items(organisation, now):
+    for help_request in _consultant_requests(organisation, now).order_by("created_at", "pk"):
+        age = _age(now, help_request.created_at)
+        text = _("%(name)s wil praten met de mantelzorgconsulent (vraag #%(pk)s, %(days)s geleden).") % {
+            "name": _full_name(help_request.requester_first_name, help_request.requester_last_name),
+            "pk": help_request.pk,
+            "days": _days(age),
+        }
+        yield AttentionItem(
+            Kind.CONSULTANT,
+            help_request.created_at,
+            age,
+            text,
+            help_request,
+            "caregivers_broker:detail",
+            (organisation.slug, help_request.pk),
+        )
+
+
 def attention_items(*, organisation: Organisation, now: datetime.datetime | None = None) -> list[AttentionItem]:
     """Everything of ``organisation`` that needs a broker now, oldest first (see the
     module docstring for the rules). One query per kind, whatever the number of items."""
@@ -452,6 +484,7 @@ def attention_items(*, organisation: Organisation, now: datetime.datetime | None
         _request_items,
         _hours_items,
         _burden_items,
+        _consultant_items,
     ):
         items.extend(produce(organisation, now))
     items.sort(key=lambda item: item.sort_key)
@@ -459,7 +492,7 @@ def attention_items(*, organisation: Organisation, now: datetime.datetime | None
 
 
 def attention_count(*, organisation: Organisation, now: datetime.datetime | None = None) -> int:
-    """How many items :func:`attention_items` would list (seven COUNT queries, no rows)."""
+    """How many items :func:`attention_items` would list (eight COUNT queries, no rows)."""
     now = _utc(now)
     return sum(
         rule(organisation, now).count()
@@ -471,6 +504,7 @@ def attention_count(*, organisation: Organisation, now: datetime.datetime | None
             _requests_waiting,
             _hours_pending,
             _burden_high,
+            _consultant_requests,
         )
     )
 

@@ -20,6 +20,9 @@ no answer after 3 days(*)   the volunteer, with fresh links (once; only     remi
                             when the proposal itself was e-mailed)
 no answer after 7 days(*)   the broker who proposed (once)                  broker
 VOG ends within 60 days     the volunteer, once per VOG date                reminders
+no burden check-in for N    the mantelzorger (with e-mail, still caring:    reminders
+days (the organisation's    someone cared for on record), once per N days
+``carer_checkin_reminder_days``, default 91)
 every morning (8-12 h)      each broker: what needs attention (counts)      digest
 =========================  ==============================================  ===========
 
@@ -39,11 +42,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from caregivers.models import HelpRequest
+from caregivers.models import CareRecipient, HelpRequest, Mantelzorger
 from matches.models import Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
@@ -310,6 +315,43 @@ def reminders_send(*, now: datetime.datetime | None = None, force: bool = False)
     return counts
 
 
+def carer_checkin_reminders(*, organisation: Organisation, now: datetime.datetime) -> int:
+    """A gentle e-mail to each carer of ``organisation`` whose last burden check-in (or
+    registration) is at least ``carer_checkin_reminder_days`` ago: once per such period
+    (the key holds the period's number), never to a carer without an e-mail address,
+    whose care ended (nobody cared for on record, or erased), or who switched
+    reminders off (``mail_queue`` asks the preferences). Returns how many were queued."""
+    days = organisation.carer_checkin_reminder_days
+    now = now.astimezone(datetime.UTC)  # N days are N × 24 hours, also across DST
+    carers = (
+        Mantelzorger.objects.filter(organisation=organisation)
+        .filter(Exists(CareRecipient.objects.filter(mantelzorger=OuterRef("pk"))))
+        .annotate(last_at=Coalesce(Max("checkins__created_at"), "created_at"))
+        .filter(last_at__lte=now - datetime.timedelta(days=days))
+        .select_related("user")
+        .order_by("pk")
+    )
+    queued = 0
+    for carer in carers:
+        email = carer.email or (carer.user.email if carer.user_id else "")
+        period = (now - carer.last_at).days // days
+        row = _queue(
+            key=f"mantelzorger:{carer.pk}:checkin-reminder:{carer.last_at:%Y%m%d%H%M%S}:{period}",
+            template="checkin_reminder_carer",
+            context={
+                "organisation": organisation,
+                "name": carer.first_name,
+                "checkin_url": absolute(reverse("caregivers:checkin")),
+            },
+            to_email=email,
+            category=Category.REMINDERS,
+            user=carer.user,
+            org=organisation,
+        )
+        queued += row is not None
+    return queued
+
+
 def _organisation_reminders(organisation: Organisation, now: datetime.datetime) -> Counter:
     from matches.attention import Kind, _vog_expiring, attention_items
 
@@ -364,6 +406,7 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
             org=organisation,
         )
         counts["vog_reminder"] += row is not None
+    counts["carer_checkin_reminder"] += carer_checkin_reminders(organisation=organisation, now=now)
     # The morning digest: one e-mail per broker and day, only when something waits,
     # sent on the first run between the start of waking hours and noon.
     items = attention_items(organisation=organisation, now=now) if _digest_time(now) else []

@@ -176,6 +176,14 @@ class OrganisationSettingsForm(OrganisationContactForm):
         _("Zo vaak daarna vragen we om weer te bellen."),
         "checkin_every_days",
     )
+    carer_checkin_reminder_days = _number(
+        _("Mantelzorger vragen hoe het gaat, elke (dagen)"),
+        _(
+            "Zo lang na de laatste belasting-check krijgt een mantelzorger een vriendelijke mail om weer in te "
+            "vullen hoe het gaat (als die dat wil)."
+        ),
+        "carer_checkin_reminder_days",
+    )
 
     GROUPS = OrganisationContactForm.GROUPS + (
         (_("VOG"), ("vog_valid_years",)),
@@ -187,6 +195,7 @@ class OrganisationSettingsForm(OrganisationContactForm):
                 "proposal_alert_days",
                 "first_checkin_days",
                 "checkin_every_days",
+                "carer_checkin_reminder_days",
             ),
         ),
     )

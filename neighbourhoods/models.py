@@ -116,6 +116,10 @@ class Organisation(models.Model):
     # until then the admin's start page leads to the set-up's checklist. Organisations
     # made any other way (the demo, imports, the Django admin) never ask for it.
     setup_pending = models.BooleanField(_("eerste inrichting nog niet klaar"), default=False)
+    # How often a carer is asked by e-mail how heavy care feels now (matches.mails).
+    carer_checkin_reminder_days = models.PositiveSmallIntegerField(
+        _("mantelzorger vragen hoe het gaat, elke (dagen)"), default=91
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -55,6 +55,7 @@ NUMBER_BOUNDS: dict[str, Bounds] = {
     "proposal_alert_days": Bounds(1, 90),
     "first_checkin_days": Bounds(1, 365),
     "checkin_every_days": Bounds(7, 730),
+    "carer_checkin_reminder_days": Bounds(14, 365),
 }
 TEXT_FIELDS = ("name", "email", "phone", "website", "sender_name", "sender_email")
 SETTING_FIELDS = TEXT_FIELDS + tuple(NUMBER_BOUNDS) + ("matching_weights",)
@@ -75,6 +76,7 @@ FIELD_LABELS: dict[str, Any] = {
     "proposal_alert_days": gettext_lazy("Seintje aan de makelaar na (dagen)"),
     "first_checkin_days": gettext_lazy("Eerste check-in na (dagen)"),
     "checkin_every_days": gettext_lazy("Daarna check-in elke (dagen)"),
+    "carer_checkin_reminder_days": gettext_lazy("Mantelzorger vragen hoe het gaat, elke (dagen)"),
     "municipality": gettext_lazy("Werkgebied"),
     "staff": gettext_lazy("Team"),
     "setup": gettext_lazy("Eerste inrichting afgerond"),

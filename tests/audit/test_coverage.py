@@ -55,6 +55,7 @@ NOT_LOGGED = {
     "caregivers:mantelzorger_home": OWN,
     "caregivers:mantelzorger_start": OWN,
     "caregivers:checkin": OWN,
+    "caregivers:support": OWN,
     "caregivers:care_recipient_new": OWN,
     "caregivers:care_recipient_edit": OWN,
     "caregivers_broker:new": (
@@ -62,6 +63,7 @@ NOT_LOGGED = {
         "(tests/caregivers/broker/test_signals.py)"
     ),
     "caregivers_broker:signal_new": "an empty form for a new signal",
+    "caregivers_broker:support_edit": "the organisation's texts for carers, no person",
     "caregivers_broker:signal": "logs 'signal' about the signal (tests/caregivers/broker/test_signals.py)",
     "caregivers_broker:signal_close": "POST; a refused close re-renders the signal page, which logs 'signal'",
     "caregivers_broker:start_intake": POST,

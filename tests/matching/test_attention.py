@@ -248,6 +248,8 @@ def _all_due(org, *, count=1, prefix="Vol"):
         _set(HelpRequest, waiting, created_at=NOW - 20 * DAY)
         carer = MantelzorgerFactory(organisation=org, first_name=f"{prefix}Zorg{i}")
         _set(BurdenCheckIn, BurdenCheckIn.objects.create(mantelzorger=carer, score=8), created_at=NOW - 3 * DAY)
+        talk = HelpRequestFactory(organisation=org, status="new", topic="consultant", kind="other")
+        _set(HelpRequest, talk, created_at=NOW - 2 * DAY)
         # Not due: a fresh proposal, a request that just came in.
         match("proposed", created_at=NOW - DAY)
         HelpRequestFactory(organisation=org, status="new")
@@ -275,9 +277,10 @@ def test_every_kind_once_oldest_first_and_count_agrees(world):
         Kind.REQUESTER,
         Kind.PROPOSAL,
         Kind.BURDEN,
+        Kind.CONSULTANT,
     ]
-    assert [item.age_days for item in items] == [50, 30, 20, 9, 5, 4, 3]
-    assert attention_count(organisation=world.org, now=NOW) == len(items) == 7
+    assert [item.age_days for item in items] == [50, 30, 20, 9, 5, 4, 3, 2]
+    assert attention_count(organisation=world.org, now=NOW) == len(items) == 8
 
 
 def test_other_organisations_never_appear(world):
@@ -286,11 +289,11 @@ def test_other_organisations_never_appear(world):
     assert _items(world.org) == []
     assert attention_count(organisation=world.org, now=NOW) == 0
     org_b_items = _items(world.org_b)
-    assert len(org_b_items) == 14
+    assert len(org_b_items) == 16
     assert all(item.url_args[0] == world.org_b.slug for item in org_b_items)
     mine = _all_due(world.org)
     assert {item.obj.pk for item in _items(world.org, Kind.PROPOSAL)} <= {m.pk for m in mine}
-    assert len(_items(world.org)) == 7
+    assert len(_items(world.org)) == 8
 
 
 @pytest.mark.parametrize(
@@ -340,12 +343,12 @@ def test_queries_do_not_grow_with_the_number_of_items(world, django_assert_max_n
     _quiet_personas(world)
     _all_due(world.org, count=1, prefix="A")
     with CaptureQueriesContext(connection) as few:
-        assert len(_items(world.org)) == 7
+        assert len(_items(world.org)) == 8
     _all_due(world.org, count=6, prefix="B")
-    with django_assert_max_num_queries(7):
-        assert len(_items(world.org)) == 49
-    assert len(few.captured_queries) == 7
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
+        assert len(_items(world.org)) == 56
+    assert len(few.captured_queries) == 8
+    with django_assert_max_num_queries(8):
         attention_count(organisation=world.org, now=NOW)
 
 
@@ -359,7 +362,7 @@ def test_page_queries_do_not_grow(client, world):
     with CaptureQueriesContext(connection) as many:
         response = client.get(_list_url(world))
     assert response.status_code == 200
-    assert len(response.context["items"]) == 42
+    assert len(response.context["items"]) == 48
     assert len(many.captured_queries) == len(few.captured_queries)
 
 

@@ -55,6 +55,7 @@ def form_data(org: Organisation, **changes) -> dict:
         "proposal_alert_days": org.proposal_alert_days,
         "first_checkin_days": org.first_checkin_days,
         "checkin_every_days": org.checkin_every_days,
+        "carer_checkin_reminder_days": org.carer_checkin_reminder_days,
     }
     data.update(changes)
     return data
@@ -113,6 +114,7 @@ def test_vog_and_reminders_are_saved(client, admin, org):
             proposal_alert_days=10,
             first_checkin_days=21,
             checkin_every_days=60,
+            carer_checkin_reminder_days=45,
         ),
     )
     org.refresh_from_db()
@@ -122,7 +124,8 @@ def test_vog_and_reminders_are_saved(client, admin, org):
         org.proposal_alert_days,
         org.first_checkin_days,
         org.checkin_every_days,
-    ) == (2, 5, 10, 21, 60)
+        org.carer_checkin_reminder_days,
+    ) == (2, 5, 10, 21, 60, 45)
     assert OrganisationChange.objects.filter(field="vog_valid_years", old_value="3", new_value="2").exists()
 
 
@@ -222,6 +225,9 @@ def make_overdue_proposal(org, region):
         ({"vog_valid_years": 10**12}, "vog_valid_years", "Kies een getal van 1 tot en met 10."),
         ({"vog_valid_years": -1}, "vog_valid_years", "Kies een getal van 1 tot en met 10."),
         ({"checkin_every_days": "veel"}, "checkin_every_days", "Vul een heel getal in."),
+        ({"carer_checkin_reminder_days": 13}, "carer_checkin_reminder_days", "Kies een getal van 14 tot en met 365."),
+        ({"carer_checkin_reminder_days": 366}, "carer_checkin_reminder_days", "Kies een getal van 14 tot en met 365."),
+        ({"carer_checkin_reminder_days": "vaak"}, "carer_checkin_reminder_days", "Vul een heel getal in."),
         ({"name": "   "}, "name", "Vul de naam van de organisatie in."),
         ({"email": "geen-adres"}, "email", "Vul een geldig e-mailadres in"),
         ({"phone": "bel me"}, "phone", "Vul een telefoonnummer in"),

@@ -328,6 +328,7 @@ TABLE: dict[str, Entry] = {
     "caregivers:mantelzorger_home": Entry(LoggedIn(AWAY, mantelzorger=OK)),
     "caregivers:mantelzorger_start": Entry(LoggedIn(OK, mantelzorger=AWAY), methods="GET+POST"),
     "caregivers:checkin": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
+    "caregivers:support": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:care_recipient_new": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:care_recipient_edit": Entry(Owner("mantelzorger"), methods="GET+POST", args={"pk": "care_recipient"}),
     # caregivers: the broker's intake desk
@@ -342,6 +343,7 @@ TABLE: dict[str, Entry] = {
     "caregivers_broker:close_solved": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:reopen": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     "caregivers_broker:signal_new": Entry(Staff(*CASEWORK), methods="GET+POST"),
+    "caregivers_broker:support_edit": Entry(Staff("org_admin"), methods="GET+POST"),
     "caregivers_broker:signal": Entry(Staff(*CARE_FILES), args={"pk": "signal"}),
     "caregivers_broker:signal_close": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "signal"}),
     # matches: the people's own pages

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,16 +54,29 @@ def partners_of_user(user) -> list[Partner]:
     return list(Partner.objects.filter(memberships__user=user, is_active=True).order_by("name"))
 
 
-def vacancy_for_partner(*, partner: Partner, pk: int) -> Vacancy:
-    """One of ``partner``'s vacancies; another partner's is a 404."""
-    found = Vacancy.objects.filter(pk=pk, partner=partner).select_related("partner").first()
+def vacancy_for_user(*, user, pk: int) -> Vacancy:
+    """Vacancy ``pk`` of a partner ``user`` works for; another partner's is a 404."""
+    if not user.is_authenticated:
+        raise Http404
+    found = (
+        Vacancy.objects.filter(pk=pk, partner__is_active=True, partner__memberships__user=user)
+        .select_related("partner", "partner__organisation")
+        .first()
+    )
     if found is None:
         raise Http404
     return found
 
 
-def response_for_partner(*, partner: Partner, pk: int) -> Response:
-    found = Response.objects.filter(pk=pk, vacancy__partner=partner).select_related("vacancy", "volunteer").first()
+def response_for_user(*, user, pk: int) -> Response:
+    """Response ``pk`` to a vacancy of a partner ``user`` works for; any other is a 404."""
+    if not user.is_authenticated:
+        raise Http404
+    found = (
+        Response.objects.filter(pk=pk, vacancy__partner__is_active=True, vacancy__partner__memberships__user=user)
+        .select_related("vacancy", "vacancy__partner", "volunteer")
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -146,23 +160,28 @@ def is_partner_member(user) -> bool:
 
 
 def vacancy_figures(*, organisation: Organisation, start: datetime.datetime, end: datetime.datetime) -> dict[str, int]:
-    """Vacancies posted (published in the period), filled (as many accepted responses as
-    places, published in the period) and responses received in the period."""
-    accepted = Response.objects.filter(vacancy=OuterRef("pk"), status=Response.Status.ACCEPTED)
-    posted = Vacancy.objects.filter(partner__organisation=organisation, published_at__gte=start, published_at__lt=end)
-    filled = posted.annotate(n=Count("responses", filter=Q(responses__status=Response.Status.ACCEPTED))).filter(
-        Exists(accepted)
+    """Vacancies posted (published in the period), of those filled (as many accepted
+    responses as places), responses received and volunteers accepted in the period. Two
+    queries."""
+    accepted = (
+        Response.objects.filter(vacancy=OuterRef("pk"), status=Response.Status.ACCEPTED)
+        .order_by()
+        .values("vacancy")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    vacancies = (
+        Vacancy.objects.filter(partner__organisation=organisation, published_at__gte=start, published_at__lt=end)
+        .annotate(n_accepted=Coalesce(Subquery(accepted, output_field=IntegerField()), 0))
+        .aggregate(posted=Count("pk"), filled=Count("pk", filter=Q(n_accepted__gte=F("places"))))
+    )
+    responses = Response.objects.filter(vacancy__partner__organisation=organisation).aggregate(
+        received=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        accepted=Count("pk", filter=Q(status=Response.Status.ACCEPTED, decided_at__gte=start, decided_at__lt=end)),
     )
     return {
-        "vacancies_posted": posted.count(),
-        "vacancies_filled": sum(1 for v in filled.only("places") if v.n >= v.places),
-        "responses": Response.objects.filter(
-            vacancy__partner__organisation=organisation, created_at__gte=start, created_at__lt=end
-        ).count(),
-        "responses_accepted": Response.objects.filter(
-            vacancy__partner__organisation=organisation,
-            status=Response.Status.ACCEPTED,
-            decided_at__gte=start,
-            decided_at__lt=end,
-        ).count(),
+        "vacancies_posted": vacancies["posted"],
+        "vacancies_filled": vacancies["filled"],
+        "responses": responses["received"],
+        "responses_accepted": responses["accepted"],
     }

@@ -18,8 +18,8 @@ from partners.selectors import (
     partner_for_user,
     partner_vacancies,
     partners_of_user,
-    response_for_partner,
-    vacancy_for_partner,
+    response_for_user,
+    vacancy_for_user,
     vacancy_responses,
 )
 from partners.services import (
@@ -87,11 +87,8 @@ def vacancy_new(request, pk):
 
 def _own_vacancy(request, vacancy_pk) -> tuple:
     """The vacancy ``vacancy_pk`` of a partner this person works for (404 otherwise)."""
-    for partner in partners_of_user(request.user):
-        found = Vacancy.objects.filter(pk=vacancy_pk, partner=partner).first()
-        if found is not None:
-            return partner, vacancy_for_partner(partner=partner, pk=vacancy_pk)
-    raise Http404
+    vacancy = vacancy_for_user(user=request.user, pk=vacancy_pk)
+    return vacancy.partner, vacancy
 
 
 @login_required
@@ -131,15 +128,8 @@ def responses(request, vacancy_pk):
     return render(request, "partners/partner/responses.html", context)
 
 
-def _own_response(request, response_pk) -> Response:
-    for partner in partners_of_user(request.user):
-        if Response.objects.filter(pk=response_pk, vacancy__partner=partner).exists():
-            return response_for_partner(partner=partner, pk=response_pk)
-    raise Http404
-
-
 def _decide(request, response_pk, *, accept: bool):
-    response = _own_response(request, response_pk)
+    response = response_for_user(user=request.user, pk=response_pk)
     try:
         response_decide(response=response, by=request.user, accept=accept, base_url=request.build_absolute_uri("/"))
     except DomainError as error:

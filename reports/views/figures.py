@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from neighbourhoods.selectors import report_access
+from partners.selectors import vacancy_figures
 from reports.charts import region_map, trend_chart
 from reports.counting import FIGURE_BY_CODE, GROUPS, figures_in
 from reports.demand import GapLevel, area_gaps, demand_signals
@@ -161,6 +162,7 @@ def organisation_overview(request, slug):
         charts=_charts(report, "org"),
         map=region_map(title=_("Vraag en aanbod nu in het werkgebied"), areas=gaps),
         workload=broker_workload(organisation=access.organisation, month=month, use_cache=True, use_stored=True),
+        vacancies=vacancy_figures(organisation=access.organisation, start=month.start, end=month.end),
         previous_month=month.previous(),
         next_month=month.next() if month.next() <= month.current() else None,
     )

@@ -41,7 +41,8 @@ def test_list_shows_open_matches_oldest_proposal_first(client, world, django_ass
     world.match("accepted_by_volunteer")
     world.match("declined")
     log_in(client, world.broker)
-    with django_assert_max_num_queries(16):  # +1: the staff check of StaffSessionMiddleware
+    # +1: the staff check of StaffSessionMiddleware; +1: the partner role of the menu.
+    with django_assert_max_num_queries(17):
         response = client.get(url("list", world))
     body = response.content.decode()
     assert response.status_code == 200

@@ -488,8 +488,9 @@ def test_the_demo_fills_the_stored_figures(db):
     [
         # +4 since issue #13: the staff check, and the staff session's last-seen stamp
         # (written at most once a minute; here five minutes after logging in).
-        ("municipality", "/organisatie/org-a/cijfers/?maand=2026-03", 19),
-        ("broker_a", "/organisatie/org-a/cijfers/organisatie/?maand=2026-03", 22),
+        # +1: the partner role of the menu; the organisation's overview +2: its partners' vacancies.
+        ("municipality", "/organisatie/org-a/cijfers/?maand=2026-03", 20),
+        ("broker_a", "/organisatie/org-a/cijfers/organisatie/?maand=2026-03", 25),
     ],
 )
 def test_pages_read_the_stored_months_in_a_few_queries(

@@ -199,7 +199,12 @@ class BrokerRequestSerializer(RequestSerializer):
             "requester_last_name",
             "description",
             "question_behind",
-            "own_network",
+            "own_strength",
+            "goal_own_words",
+            "goal_measurable",
+            "preferred_language",
+            "ladder_step",
+            "goal_reached",
             "referred_to",
             "referral_reason",
             "outcome",
@@ -210,7 +215,16 @@ class BrokerRequestSerializer(RequestSerializer):
             "requester_last_name": {"help_text": both("Achternaam hulpvrager.", "Requester's last name.")},
             "description": {"help_text": both("Wat is er nodig?", "What is needed?")},
             "question_behind": {"help_text": both("De vraag achter de vraag.", "The question behind the question.")},
-            "own_network": {"help_text": both("Wat het eigen netwerk kan.", "What their own network can do.")},
+            "own_strength": {"help_text": both("Wat de persoon zelf kan.", "What the person can do themselves.")},
+            "goal_own_words": {
+                "help_text": both("Het doel in de eigen woorden.", "The goal in the person's own words.")
+            },
+            "goal_measurable": {"help_text": both("Het meetbare doel.", "The measurable goal.")},
+            "preferred_language": {"help_text": both("Voorkeurstaal (ISO 639).", "Preferred language (ISO 639).")},
+            "ladder_step": {
+                "help_text": both("Waar de vraag is opgelost.", "Where on the ladder the question was solved.")
+            },
+            "goal_reached": {"help_text": both("Doel bereikt?", "Goal reached?")},
             "referred_to": {"help_text": both("Doorverwezen naar.", "Referred to.")},
             "referral_reason": {"help_text": both("Waarom doorverwezen.", "Why referred.")},
             "outcome": {"help_text": both("Uitkomst.", "Outcome.")},

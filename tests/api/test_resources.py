@@ -69,7 +69,15 @@ def test_a_volunteer_of_another_organisation_is_404(api_client, make_token, make
     assert_problem(api_client.get(v1("org-a", "volunteers", 2**62), token=token), 404)
 
 
-CARE_FIELDS = {"requester_first_name", "requester_last_name", "description", "question_behind", "own_network"}
+CARE_FIELDS = {
+    "requester_first_name",
+    "requester_last_name",
+    "description",
+    "question_behind",
+    "own_strength",
+    "goal_own_words",
+    "goal_measurable",
+}
 
 
 def test_brokers_see_the_intake_and_the_read_is_logged(api_client, make_token, make_request, org_a):

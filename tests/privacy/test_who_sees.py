@@ -39,6 +39,9 @@ PAGES = {
     "figures": ("reports:dashboard", "reports:demand", "reports:csv", "reports:json"),
     "access_log": ("audit:*",),
 }
+# Pages of those families that show none of the row's data: passing on a signal is an empty
+# form that brokers and admins may fill in (issue #15); reading signals is for brokers.
+NOT_SHOWING = {"caregivers_broker:signal_new"}
 
 
 def _allowed(name: str) -> set[str]:
@@ -53,7 +56,11 @@ def test_every_row_has_pages_and_every_row_is_listed():
 
 @pytest.mark.parametrize("sight", WHO_SEES, ids=lambda sight: sight.code)
 def test_the_roles_named_are_the_roles_the_matrix_lets_in(sight):
-    names = [name for name in TABLE if any(fnmatch(name, pattern) for pattern in PAGES[sight.code])]
+    names = [
+        name
+        for name in TABLE
+        if name not in NOT_SHOWING and any(fnmatch(name, pattern) for pattern in PAGES[sight.code])
+    ]
     assert len(names) >= len(PAGES[sight.code]), f"a pattern of {sight.code} matches no URL of the matrix"
     for name in names:
         assert _allowed(name) == set(sight.roles), (

@@ -40,8 +40,9 @@ PAGES = {
     "access_log": ("audit:*",),
 }
 # Pages of those families that show none of the row's data: passing on a signal is an empty
-# form that brokers and admins may fill in (issue #15); reading signals is for brokers.
-NOT_SHOWING = {"caregivers_broker:signal_new"}
+# form that brokers and admins may fill in, and the organisation's texts about carer
+# support are the admin's (issue #15); reading signals is for brokers.
+NOT_SHOWING = {"caregivers_broker:signal_new", "caregivers_broker:support_edit"}
 
 
 def _allowed(name: str) -> set[str]:

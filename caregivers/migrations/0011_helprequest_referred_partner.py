@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caregivers', '0007_care_file_access_moved_to_audit'),
+        ('caregivers', '0010_ladder'),
         ('partners', '0001_initial'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('neighbourhoods', '0010_organisation_settings'),
+        ('neighbourhoods', '0011_organisation_setup_pending'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caregivers', '0007_care_file_access_moved_to_audit'),
+        ('caregivers', '0008_request_burden_high'),
         ('neighbourhoods', '0010_organisation_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

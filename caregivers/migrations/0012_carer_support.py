@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caregivers', '0008_caresignal'),
-        ('neighbourhoods', '0011_organisation_carer_checkin_reminder_days'),
+        ('caregivers', '0011_helprequest_referred_partner'),
+        ('neighbourhoods', '0012_organisation_carer_checkin_reminder_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

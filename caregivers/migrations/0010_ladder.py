@@ -33,7 +33,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caregivers', '0007_care_file_access_moved_to_audit'),
+        ('caregivers', '0009_caresignal'),
     ]
 
     operations = [

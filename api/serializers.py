@@ -326,7 +326,9 @@ class BatchRunSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "id": {"help_text": both("Nummer van de ronde.", "Run id.")},
             "status": {"help_text": both("Stand van zaken.", "Status.")},
-            "progress": {"help_text": both("Voortgang (%).", "Progress (%).")},
+            # A percentage; the bounds are stated here so that the schema does not depend on
+            # the database's integer range (SQLite's 64-bit versus PostgreSQL's smallint).
+            "progress": {"help_text": both("Voortgang (%).", "Progress (%)."), "min_value": 0, "max_value": 100},
             "step": {"help_text": both("Code van de stap.", "Step code.")},
             "created_at": {"help_text": both("Gestart op.", "Started at.")},
             "finished_at": {"help_text": both("Klaar op.", "Finished at.")},

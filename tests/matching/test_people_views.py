@@ -66,7 +66,7 @@ def test_mine_page_has_no_n_plus_1(client, world, django_assert_max_num_queries)
     for status in ("proposed", "proposed", "accepted_by_volunteer", "active", "active", "declined", "ended"):
         world.match(status)
     log_in(client, world.volunteer_user)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):  # +1 on PostgreSQL: the access log's advisory lock
         response = client.get(url("mine"))
     assert response.status_code == 200
 

@@ -82,8 +82,11 @@ def volunteer_in_huissen(broker):
     from volunteers.services import vog_record, volunteer_register
 
     user = make_user(VOLUNTEER_EMAIL)
+    # 1 km north of Ineke's home (6851 AB 7): since every PC4 area has its own point, the
+    # volunteer's own postcode area (6852) lies further away.
+    ineke = get_geocoder().geocode(postcode="6851 AB", house_number="7")
     location = get_geocoder().geocode(postcode="6852 AB", house_number="3")
-    location = dataclasses.replace(location, point=Point(location.point.lat + 0.009, location.point.lon))
+    location = dataclasses.replace(location, point=Point(ineke.point.lat + 0.009, ineke.point.lon))
     first_name, last_name = VOLUNTEER_NAME.split(" ", 1)
     volunteer = volunteer_register(
         user=user,

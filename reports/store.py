@@ -495,45 +495,33 @@ def report_months_changed(*, organisation: Organisation, months: Sequence[Month]
     ):
         touch([cohort, at], *changed)
 
+    def touch_by_month(queryset, path: str, *latest_of: str, dates: bool = False) -> None:
+        """One grouped query: per month of ``path``, the latest of the ``latest_of`` moments."""
+        rows = (
+            queryset.filter(_in_months(path, months, dates=dates))
+            .annotate(m=_bucket(path, months, dates=dates))
+            .values_list("m")
+            .annotate(**{f"t{i}": Max(field) for i, field in enumerate(latest_of)})
+            .order_by()
+        )
+        for m, *changed in rows:
+            touch([m], *changed)
+
     # Hours, by the day worked: entered or approved late, or the request changed kind.
-    for m, *changed in (
-        HoursEntry.objects.filter(_in_months("date", months, dates=True), match__organisation=organisation)
-        .annotate(m=_bucket("date", months, dates=True))
-        .values_list("m")
-        .annotate(t1=Max("created_at"), t2=Max("approved_at"), t3=Max("match__request__updated_at"))
-        .order_by()
-    ):
-        touch([m], *changed)
-
+    touch_by_month(
+        HoursEntry.objects.filter(match__organisation=organisation),
+        "date",
+        "created_at",
+        "approved_at",
+        "match__request__updated_at",
+        dates=True,
+    )
     # Evaluations written after the match ended.
-    for m, changed in (
-        Evaluation.objects.filter(_in_months("match__ended_at", months), match__organisation=organisation)
-        .annotate(m=_bucket("match__ended_at", months))
-        .values_list("m")
-        .annotate(t=Max("created_at"))
-        .order_by()
-    ):
-        touch([m], changed)
-
+    touch_by_month(Evaluation.objects.filter(match__organisation=organisation), "match__ended_at", "created_at")
     # Signals: the month they came in, again when they were handled.
-    for m, *changed in (
-        CareSignal.objects.filter(_in_months("created_at", months), organisation=organisation)
-        .annotate(m=_bucket("created_at", months))
-        .values_list("m")
-        .annotate(t1=Max("created_at"), t2=Max("handled_at"))
-        .order_by()
-    ):
-        touch([m], *changed)
-
+    touch_by_month(CareSignal.objects.filter(organisation=organisation), "created_at", "created_at", "handled_at")
     # Burden check-ins (a check-in after respite completes a before-and-after pair).
-    for m, changed in (
-        BurdenCheckIn.objects.filter(_in_months("created_at", months), mantelzorger__organisation=organisation)
-        .annotate(m=_bucket("created_at", months))
-        .values_list("m")
-        .annotate(t=Max("created_at"))
-        .order_by()
-    ):
-        touch([m], changed)
+    touch_by_month(BurdenCheckIn.objects.filter(mantelzorger__organisation=organisation), "created_at", "created_at")
 
     # Volunteers who joined or stopped in the month (and changed since).
     for joined, stopped, changed in (

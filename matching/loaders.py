@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, RequestDate, RequestSlot
 from caregivers.priority import known_urgency
-from common.db import value_set
+from common.db import Prepared, value_set
 from common.errors import DomainError
 from common.geo import Point
 from common.slots import Slot
@@ -680,46 +680,113 @@ def _request_rows(requests: QuerySet[HelpRequest]) -> list[RequestData]:
     located = requests.filter(latitude__isnull=False, longitude__isnull=False)
     inner = located.values("pk")
 
-    skills: dict[int, set[str]] = {}
-    for req, code in HelpRequest.skills.through.objects.filter(helprequest_id__in=inner).values_list(
-        "helprequest_id", "skill__code"
-    ):
-        skills.setdefault(req, set()).add(code)
-    weekly: dict[int, list[Slot]] = {}
-    for req, weekday, start, end in RequestSlot.objects.filter(request_id__in=inner).values_list(
-        "request_id", "weekday", "start", "end"
-    ):
-        weekly.setdefault(req, []).append(Slot(weekday, start, end))
-    dates: dict[int, list[DateWindow]] = {}
-    for req, day, start, end in RequestDate.objects.filter(request_id__in=inner).values_list(
-        "request_id", "date", "start", "end"
-    ):
-        dates.setdefault(req, []).append(DateWindow(day, start, end))
-    excluded: dict[int, set[int]] = {}
+    skills = _grouped_sets(
+        HelpRequest.skills.through.objects.filter(helprequest_id__in=inner).values_list("helprequest_id", "skill__code")
+    )
+    weekly = _grouped_lists(
+        RequestSlot.objects.filter(request_id__in=inner).values_list("request_id", "weekday", "start", "end"), Slot
+    )
+    dates = _grouped_lists(
+        RequestDate.objects.filter(request_id__in=inner).values_list("request_id", "date", "start", "end"), DateWindow
+    )
     # Declined (and other excluding) matches, and the pairs a broker rejected in a
     # koppelronde, which are remembered like declined ones: one query for both.
-    for req, vol in (
+    excluded = _grouped_sets(
         Match.objects.filter(request_id__in=inner, status__in=EXCLUDING_STATES)
         .order_by()
         .values_list("request_id", "volunteer_id")
         .union(BatchRejection.objects.filter(request_id__in=inner).order_by().values_list("request_id", "volunteer_id"))
-    ):
-        excluded.setdefault(req, set()).add(vol)
-
+    )
     # The latest check-in of every mantelzorger involved (newest first; first one wins).
     burden_high: dict[int, bool] = {}
     if any(r[10] or r[11] for r in rows):
-        for mz, score, *signals in (
+        burden_high = _burden_high(
             BurdenCheckIn.objects.filter(
                 Q(mantelzorger_id__in=located.values("mantelzorger_id"))
                 | Q(mantelzorger_id__in=located.values("care_recipient__mantelzorger_id"))
             )
-            .order_by("mantelzorger_id", "-created_at", "-pk")
-            .values_list("mantelzorger_id", "score", *BurdenCheckIn.SIGNALS)
-        ):
-            if mz not in burden_high:
-                burden_high[mz] = score >= BurdenCheckIn.HIGH_SCORE or sum(bool(s) for s in signals) >= 2
+        )
+    return _request_data_rows(rows, skills, weekly, dates, excluded, burden_high)
 
+
+def _grouped_sets(pairs: Iterable[tuple[int, Any]]) -> dict[int, set]:
+    grouped: dict[int, set] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, set()).add(value)
+    return grouped
+
+
+def _grouped_lists(rows: Iterable[tuple], kind: type) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for key, *values in rows:
+        grouped.setdefault(key, []).append(kind(*values))
+    return grouped
+
+
+def _burden_check_ins(check_ins: QuerySet[BurdenCheckIn]) -> QuerySet:
+    return check_ins.order_by("mantelzorger_id", "-created_at", "-pk").values_list(
+        "mantelzorger_id", "score", *BurdenCheckIn.SIGNALS
+    )
+
+
+def _burden_high(check_ins: QuerySet[BurdenCheckIn] | list[tuple]) -> dict[int, bool]:
+    """Whether each mantelzorger's latest check-in (the first row per mantelzorger,
+    newest first) shows a high burden."""
+    rows = _burden_check_ins(check_ins) if isinstance(check_ins, QuerySet) else check_ins
+    burden_high: dict[int, bool] = {}
+    for mz, score, *signals in rows:
+        if mz not in burden_high:
+            burden_high[mz] = score >= BurdenCheckIn.HIGH_SCORE or sum(bool(s) for s in signals) >= 2
+    return burden_high
+
+
+# One request (a broker's suggestions): the same six queries for one id, compiled once
+# (common.db.Prepared), since building them with the ORM cost more than running them.
+_ONE_REQUEST = Prepared(lambda pk: HelpRequest.objects.filter(pk=pk).values_list(*_REQUEST_FIELDS))
+_ONE_SKILLS = Prepared(
+    lambda pk: HelpRequest.skills.through.objects.filter(helprequest_id=pk).values_list("helprequest_id", "skill__code")
+)
+_ONE_WEEKLY = Prepared(
+    lambda pk: RequestSlot.objects.filter(request_id=pk).values_list("request_id", "weekday", "start", "end")
+)
+_ONE_DATES = Prepared(
+    lambda pk: RequestDate.objects.filter(request_id=pk).values_list("request_id", "date", "start", "end")
+)
+_ONE_EXCLUDED = Prepared(
+    lambda pk: (
+        Match.objects.filter(request_id=pk, status__in=EXCLUDING_STATES)
+        .order_by()
+        .values_list("request_id", "volunteer_id")
+        .union(BatchRejection.objects.filter(request_id=pk).order_by().values_list("request_id", "volunteer_id"))
+    )
+)
+_ONE_BURDEN = Prepared(lambda mz: _burden_check_ins(BurdenCheckIn.objects.filter(mantelzorger_id=mz))[:1])
+
+
+def _one_request_rows(pk: int) -> list[RequestData]:
+    """``_request_rows`` for the one request ``pk``: the same result, at most 6 queries."""
+    rows = _ONE_REQUEST.rows(pk)
+    if not rows or rows[0][2] is None or rows[0][3] is None:
+        return []
+    mz = rows[0][10] or rows[0][11]
+    return _request_data_rows(
+        rows,
+        _grouped_sets(_ONE_SKILLS.rows(pk)),
+        _grouped_lists(_ONE_WEEKLY.rows(pk), Slot),
+        _grouped_lists(_ONE_DATES.rows(pk), DateWindow),
+        _grouped_sets(_ONE_EXCLUDED.rows(pk)),
+        _burden_high(_ONE_BURDEN.rows(mz)) if mz else {},
+    )
+
+
+def _request_data_rows(
+    rows: list[tuple],
+    skills: dict[int, set[str]],
+    weekly: dict[int, list[Slot]],
+    dates: dict[int, list[DateWindow]],
+    excluded: dict[int, set[int]],
+    burden_high: dict[int, bool],
+) -> list[RequestData]:
     result = []
     for (
         pk,
@@ -777,7 +844,7 @@ def request_data(*, request: HelpRequest, now: datetime.datetime | None = None) 
     when the request has no location. ``now`` is accepted for the loader contract:
     the engine takes "now" itself."""
     del now
-    found = _request_rows(HelpRequest.objects.filter(pk=request.pk))
+    found = _one_request_rows(request.pk)
     if not found:
         raise DomainError(
             _("Deze vraag heeft geen adres dat we op de kaart kunnen vinden. Vul eerst het adres aan."),

@@ -1,5 +1,6 @@
 """common.db.value_set: one parameter for a long list of ids or codes, the same rows
-as a plain list, on SQLite and on PostgreSQL (whichever runs the tests)."""
+as a plain list; common.db.Prepared: a query compiled once gives what the queryset
+gives. On SQLite and on PostgreSQL (whichever runs the tests)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from django.db.models.expressions import RawSQL
 
 from common import db
-from common.db import value_set
+from common.db import Prepared, value_set
 from neighbourhoods.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,27 @@ def test_a_mix_of_ints_and_strings_is_refused(monkeypatch):
         value_set([1, "2"])
     with pytest.raises(TypeError):
         value_set([True, False])
+
+
+def test_prepared_gives_the_rows_of_the_queryset_for_each_value(organisations, django_assert_num_queries):
+    def build(pk):
+        return (
+            Organisation.objects.filter(pk__gte=pk, slug__startswith="org-")
+            .order_by("pk")
+            .values_list("pk", "slug", "created_at")
+        )
+
+    prepared = Prepared(build)
+    for organisation in (organisations[0], organisations[57], organisations[-1]):
+        with django_assert_num_queries(1):  # compiled once, one query per call, seen by Django's query log
+            rows = prepared.rows(organisation.pk)
+        assert rows == list(build(organisation.pk))
+        assert all(isinstance(row, tuple) for row in rows)
+    assert rows[0][2] == organisations[-1].created_at  # converted like the ORM converts (aware datetime)
+    assert prepared.rows(10**9) == []
+
+
+def test_prepared_refuses_a_query_that_does_not_use_its_value():
+    prepared = Prepared(lambda pk: Organisation.objects.filter(slug="org-000").values_list("pk"))
+    with pytest.raises(ValueError, match="value"):
+        prepared.rows(1)

@@ -202,6 +202,8 @@ def test_request_data_reads_the_request(region, make_request, make_volunteer, ma
     assert data.is_recurring is True
     # Declined and cancelled pairs are excluded; an open proposal or another request's "no" is not.
     assert data.excluded_volunteer_ids == {declined.pk, cancelled.pk}
+    # The one-request path (compiled queries) gives what the many-requests path gives.
+    assert loaders._request_rows(HelpRequest.objects.filter(pk=r.pk)) == [data]
 
 
 def test_dst_sunday_date_is_kept_in_wall_clock_time_and_matched(region, make_request, make_volunteer):

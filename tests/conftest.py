@@ -4,7 +4,35 @@ Fast settings: MD5 password hashing, locmem e-mail and cache. The
 same suite runs on SQLite (default) and on PostgreSQL (DATABASE_URL set).
 """
 
+import os
+
 import pytest
+
+# Fixtures through which a test reaches the database (directly or via another fixture).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """``TESTS_DATABASE_ONLY=1`` runs only the tests that use a database (the PostgreSQL
+    stage of .ci/run: a test that never touches one gives the same result on any
+    database, and the SQLite stage has run it already)."""
+    if os.environ.get("TESTS_DATABASE_ONLY") != "1":
+        return
+    keep, skip = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        (keep if uses_db else skip).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

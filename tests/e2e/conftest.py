@@ -99,6 +99,14 @@ def page(request, browser, live_server, transactional_db, mail):
     writes to the console (the page would then be broken for real people). At the end the page is saved as
     test-results/<test>.png (…-FAILED.png and a trace .zip when it failed)."""
     RESULTS.mkdir(exist_ok=True)
+    # Each journey starts with an empty cache (the database is emptied too): used TOTP
+    # codes, rate limits and cached pages of an earlier journey must not leak into it.
+    from django.core.cache import cache
+
+    from tests.e2e import test_journeys
+
+    cache.clear()
+    test_journeys._last_code.clear()
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     context.tracing.start(screenshots=True, snapshots=True)

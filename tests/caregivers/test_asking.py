@@ -305,3 +305,28 @@ def test_a_request_with_an_account_is_not_offered_for_linking(region, personas):
     request.email = personas["mantelzorger"].email
     _verified_account("other@example.nl")
     assert account_to_link(request) is None
+
+
+def test_erasure_removes_who_asked_and_when_to_call(client, region, personas):
+    from caregivers.services import requests_erase
+
+    data = form_data(for_someone_else="on", first_name="Gerrit", contact_name="Anouk de Vries")
+    client.post(URL, data)
+    request = anonymous_requests().get()
+    requests_erase(request_ids=[request.pk], by=personas["broker_a"])
+    request.refresh_from_db()
+    assert (request.contact_name, request.call_time, request.phone) == ("", "", "")
+    assert request.source == "web_no_account"  # how it came in stays, for the figures
+
+
+def test_the_export_names_who_asked_and_when_to_call(client, region):
+    from caregivers.personal_data import _request
+
+    client.post(URL, form_data(for_someone_else="on", first_name="Gerrit", contact_name="Anouk de Vries"))
+    exported = _request(anonymous_requests().get())
+    assert exported["contact_name"] == "Anouk de Vries" and exported["call_time"] == "dinsdagochtend"
+    assert exported["source"] == "web_no_account"
+
+
+def test_the_form_shows_no_template_comment(client, db):
+    assert "{#" not in client.get(URL).content.decode()

@@ -349,6 +349,7 @@ def test_anonymous_visitor_asks_without_an_account_and_the_broker_finds_it(page:
     page.get_by_label("Telefoonnummer").fill("06 12 34 56 78")
     page.get_by_label("Wanneer kunnen we u het beste bellen?").fill("dinsdagochtend")
     expect_named_controls(page)
+    shot(page, "ask-without-account-form")
     page.get_by_role("button", name="Versturen").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Dank u wel. Uw vraag is verstuurd.")

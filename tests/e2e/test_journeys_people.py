@@ -339,6 +339,7 @@ def test_anonymous_visitor_asks_without_an_account_and_the_broker_finds_it(page:
     expect(page.get_by_role("region", name=re.compile("Meer nodig dan een vrijwilliger"))).to_contain_text(
         "Wmo-loket gemeente Arnhem"
     )
+    shot(page, "lookup-front-door")
     page.get_by_role("link", name="Hulp vragen zonder account").click()
 
     expect(page.get_by_role("heading", name="Hulp vragen zonder account", level=1)).to_be_visible()

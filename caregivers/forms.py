@@ -31,6 +31,7 @@ from caregivers.services import (
 )
 from common.forms import SafeModelChoiceField
 from common.languages import COMMON_LANGUAGES, language_code
+from common.phone import dutch_phone
 from common.slots import Slot, SlotError, check_no_overlap, parse_slots
 from neighbourhoods.forms import AddressForm
 
@@ -705,3 +706,142 @@ class WithdrawForm(forms.Form):
         help_text=_("Dat helpt ons. U hoeft het niet te zeggen."),
         rows=3,
     )
+
+
+# --- Asking without an account (caregivers.asking) ----------------------------------------
+
+# What someone needs, as in the account form, plus respite for a carer.
+ASK_HELP_WITH: dict[str, tuple[str, str | None, str]] = {
+    **HELP_WITH,
+    "respite": (
+        HelpRequest.Kind.RESPITE,
+        "respite",
+        _("Even tijd voor mezelf: iemand blijft bij mijn naaste (respijtzorg)"),
+    ),
+}
+ASK_HELP_WITH["other"] = ASK_HELP_WITH.pop("other")  # "Iets anders" stays last
+CALL_TIME_MAX = 100
+
+
+class AskWithoutAccountForm(_StrictAddressForm):
+    """The public form: who, how to reach them, where, what is needed, when to call.
+    ``website`` is a honeypot: people do not see it, and a form that fills it in is
+    treated as a robot (the view pretends success and stores nothing)."""
+
+    help_with = forms.ChoiceField(
+        label=_("Waarbij zoekt u hulp?"),
+        choices=[(code, label) for code, (_kind, _skill, label) in ASK_HELP_WITH.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies waarbij u hulp zoekt."), "invalid_choice": _("Kies waarbij u hulp zoekt.")},
+    )
+    description = _text_field(
+        label=_("Wat is er nodig?"),
+        limit=DESCRIPTION_MAX,
+        required=True,
+        help_text=_("Vertel kort wat er nodig is. Bijvoorbeeld: elke week boodschappen doen bij de supermarkt."),
+    )
+    for_someone_else = forms.BooleanField(
+        label=_("Ik vraag hulp voor iemand anders"),
+        required=False,
+        help_text=_("Bijvoorbeeld voor uw moeder of een buurman. Vul dan ook uw eigen naam in."),
+    )
+    first_name = forms.CharField(
+        label=_("Voornaam van wie de hulp krijgt"),
+        max_length=100,
+        help_text=_("Vraagt u voor uzelf? Dan is dat uw eigen voornaam."),
+        error_messages={"required": _("Vul de voornaam in van wie de hulp krijgt."), "max_length": TOO_LONG},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    contact_name = forms.CharField(
+        label=_("Uw eigen naam"),
+        max_length=100,
+        required=False,
+        help_text=_("Alleen als u voor iemand anders vraagt."),
+        error_messages={"max_length": TOO_LONG},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Telefoonnummer"),
+        max_length=30,
+        required=False,
+        help_text=_("Dan belt de makelaar u terug. Vraagt u voor iemand anders? Vul dan uw eigen nummer in."),
+        error_messages={"max_length": TOO_LONG},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        required=False,
+        help_text=_("Heeft u geen telefoon? Dan mailt de makelaar u."),
+        error_messages={"invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    call_time = forms.CharField(
+        label=_("Wanneer kunnen we u het beste bellen?"),
+        max_length=CALL_TIME_MAX,
+        required=False,
+        help_text=_("Bijvoorbeeld: dinsdagochtend, of na 16 uur."),
+        error_messages={"max_length": TOO_LONG},
+    )
+    # The honeypot (see the class docstring); named like a field robots like to fill.
+    website = forms.CharField(
+        label=_("Laat dit veld leeg"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    field_order = [
+        "help_with",
+        "description",
+        "for_someone_else",
+        "first_name",
+        "contact_name",
+        "postcode",
+        "house_number",
+        "phone",
+        "email",
+        "call_time",
+        "website",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].error_messages["required"] = _("Vertel kort wat er nodig is.")
+        self.fields["postcode"].help_text = _("Waar de hulp nodig is. Bijvoorbeeld 6811 AB.")
+
+    @property
+    def is_robot(self) -> bool:
+        """The honeypot was filled in (checked on the raw data, before validation)."""
+        return bool(self.is_bound and (self.data.get("website") or "").strip())
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if value and not dutch_phone(value):
+            raise forms.ValidationError(
+                _("Vul een Nederlands telefoonnummer in van 10 cijfers, bijvoorbeeld 06 12345678 of 026 123 45 67."),
+                code="invalid",
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if (
+            "phone" not in self.errors
+            and "email" not in self.errors
+            and not data.get("phone")
+            and not data.get("email")
+        ):
+            self.add_error("phone", _("Vul een telefoonnummer of een e-mailadres in. Dan kunnen we u bereiken."))
+        someone_else = data.get("for_someone_else") and "contact_name" not in self.errors
+        if someone_else and not (data.get("contact_name") or "").strip():
+            self.add_error("contact_name", _("Vul uw eigen naam in. Dan weet de makelaar wie er belt."))
+        return data
+
+    @property
+    def kind(self) -> str:
+        return ASK_HELP_WITH[self.cleaned_data["help_with"]][0]
+
+    @property
+    def skill_code(self) -> str | None:
+        return ASK_HELP_WITH[self.cleaned_data["help_with"]][1]

@@ -155,6 +155,10 @@ class HelpRequest(Located):
     LadderStep = LadderStep
     GoalReached = GoalReached
 
+    class Source(models.TextChoices):
+        USUAL = "", _("met een account of door de makelaar")
+        WEB_NO_ACCOUNT = "web_no_account", _("via de website, zonder account")
+
     class Urgency(models.TextChoices):
         LOW = "low", _("kan wachten")
         NORMAL = "normal", _("normaal")
@@ -243,6 +247,13 @@ class HelpRequest(Located):
         blank=True,
         choices=[("consultant", _("gesprek met de mantelzorgconsulent"))],
     )
+    # How the request came in, shown to the broker: empty for the usual ways (an account,
+    # a broker, an import); ``web_no_account`` for the public form without an account.
+    source = models.CharField(_("binnengekomen"), max_length=20, blank=True, default="", choices=Source.choices)
+    # Asked for someone else without an account: the name of who asked (the contact
+    # details are theirs); and when the broker best calls back.
+    contact_name = models.CharField(_("gevraagd door"), max_length=150, blank=True)
+    call_time = models.CharField(_("beste tijd om te bellen"), max_length=100, blank=True)
     status_changed_at = models.DateTimeField(_("stand gewijzigd op"), null=True, blank=True)
     needs_vog = models.BooleanField(_("VOG nodig"), default=False)
     max_distance_km = models.FloatField(

@@ -824,6 +824,8 @@ def requests_erase(*, request_ids: Iterable[int], by) -> int:
                 "goal_measurable": "",
                 "referred_to": "",
                 "referral_reason": "",
+                "contact_name": "",
+                "call_time": "",
                 "requester": None,
                 "care_recipient": None,
                 "updated_at": now,

@@ -4,11 +4,14 @@ those views take ``slug``)."""
 
 from django.urls import include, path
 
-from caregivers.views import broker, requester, signals, support
+from caregivers.views import asking, broker, requester, signals, support
 
 requester_patterns = [
     path("", requester.my_requests, name="my_requests"),
     path("vraag/nieuw/", requester.request_new, name="request_new"),
+    # Asking without an account (caregivers.asking): public, no login.
+    path("zonder-account/", asking.ask, name="ask"),
+    path("zonder-account/verstuurd/", asking.ask_thanks, name="ask_thanks"),
     path("vraag/<int:pk>/", requester.request_detail, name="request_detail"),
     path("vraag/<int:pk>/intrekken/", requester.withdraw, name="withdraw"),
     path("respijtzorg/", requester.respite_new, name="respite_new"),
@@ -31,6 +34,7 @@ broker_patterns = [
     path("<int:pk>/intrekken/", broker.request_withdraw_view, name="withdraw"),
     path("<int:pk>/opgelost/", broker.request_close_solved_view, name="close_solved"),
     path("<int:pk>/heropenen/", broker.request_reopen_view, name="reopen"),
+    path("<int:pk>/account-koppelen/", broker.request_account_link_view, name="link_account"),
     path("signalen/nieuw/", signals.signal_new, name="signal_new"),
     path("mantelzorgsteun/", support.carer_support_edit, name="support_edit"),
     path("signalen/<int:pk>/", signals.signal_detail, name="signal"),

@@ -237,6 +237,14 @@ if PRODUCTION and CACHES["default"]["BACKEND"] in {
         "Production needs a shared cache (login throttling counts in it), e.g. CACHE_URL=redis://127.0.0.1:6379/1"
     )
 
+# Asking for help without an account (caregivers.views.asking): requests per client
+# network and per phone number or e-mail address, counted in the same shared cache as the
+# login limits (allauth's rate limiter; "amount/period/per", several separated by commas).
+ASK_WITHOUT_ACCOUNT_RATE_LIMITS = {
+    "ask_ip": env_str("ASK_RATE_LIMIT_IP", "5/1h/ip,20/1d/ip"),
+    "ask_contact": env_str("ASK_RATE_LIMIT_CONTACT", "3/1d/key"),
+}
+
 # E-mail: console by default; EMAIL_URL=smtp://user:pass@host:587?tls=1 for real mail.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Buurtmakelaar <noreply@buurtmakelaar.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -24,7 +24,14 @@ from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelz
 from common.geo import Point, haversine_km
 from common.slots import parse_slots
 from neighbourhoods.geo import get_gazetteer
-from neighbourhoods.models import Municipality, Neighbourhood, Organisation, Skill, StaffMembership
+from neighbourhoods.models import (
+    Municipality,
+    MunicipalityFrontDoor,
+    Neighbourhood,
+    Organisation,
+    Skill,
+    StaffMembership,
+)
 from neighbourhoods.municipalities import get_register
 from neighbourhoods.services import (
     REGIO_ARNHEM,
@@ -64,6 +71,9 @@ class DemoRegion:
     mail_domain: str
     # Municipalities the gazetteer's postcode areas still file under their 2016 names.
     postcode_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The municipalities' front doors (Wmo-loket, sociaal wijkteam) the lookup shows:
+    # generic text; a phone only where it is the municipality's public number.
+    front_doors: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 REGIONS: dict[str, DemoRegion] = {
@@ -80,6 +90,29 @@ REGIONS: dict[str, DemoRegion] = {
             mantelzorger_place="Huissen",
             help_seeker_place="Presikhaaf",
             mail_domain=DEMO_DOMAIN,
+            front_doors=(
+                (
+                    "Arnhem",
+                    {
+                        "name": "Wmo-loket gemeente Arnhem",
+                        # The municipality's public number: 14 + the area code.
+                        "phone": "14 026",
+                        "website": "https://www.arnhem.nl",
+                        "opening_hours": "Maandag tot en met vrijdag overdag. Voor zorg en ondersteuning thuis, "
+                        "hulpmiddelen en vervoer. Een afspraak thuis kan ook.",
+                    },
+                ),
+                (
+                    "Rheden",
+                    {
+                        "name": "Sociaal team gemeente Rheden",
+                        "phone": "",
+                        "website": "https://www.rheden.nl",
+                        "opening_hours": "Op werkdagen bereikbaar via het algemene nummer van de gemeente "
+                        "(zie de website).",
+                    },
+                ),
+            ),
         ),
         DemoRegion(
             key="stadskanaal",
@@ -331,6 +364,12 @@ def demo_load(
         },
     )
     organisation.municipalities.set(municipalities)
+    by_name = {m.name: m for m in municipalities}
+    for name, values in region.front_doors:
+        if name in by_name:
+            MunicipalityFrontDoor.objects.update_or_create(
+                organisation=organisation, municipality=by_name[name], defaults=values
+            )
     postcode_names = dict(region.postcode_names)
 
     password = settings.DEMO_PASSWORD

@@ -215,6 +215,37 @@ class LogoForm(forms.Form):
     )
 
 
+class FrontDoorForm(forms.Form):
+    """The municipality's Wmo-loket or sociaal wijkteam (``orgsettings.front_door_update``)."""
+
+    name = forms.CharField(
+        label=_("Naam van het loket of wijkteam"),
+        max_length=150,
+        required=False,
+        help_text=_("Bijvoorbeeld: Wmo-loket gemeente Arnhem, of Sociaal wijkteam Velp."),
+    )
+    phone = forms.CharField(
+        label=_("Telefoon"),
+        max_length=30,
+        required=False,
+        help_text=_("Het algemene nummer, bijvoorbeeld 14 026. Nooit het nummer van een persoon."),
+    )
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Vul een webadres in dat begint met https://.")},
+    )
+    opening_hours = forms.CharField(
+        label=_("Wanneer bereikbaar"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld: maandag tot en met vrijdag van 9 tot 17 uur."),
+    )
+
+
 class MunicipalityAddForm(forms.Form):
     municipality = forms.CharField(
         label=_("Gemeente toevoegen"),

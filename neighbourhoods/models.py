@@ -155,6 +155,32 @@ class OrganisationChange(models.Model):
         return f"{self.organisation} {self.field}: {self.old_value} -> {self.new_value}"
 
 
+class MunicipalityFrontDoor(models.Model):
+    """The municipality's own front door for questions beyond volunteers: its Wmo-loket
+    or sociaal wijkteam. Kept per municipality of its working area by the organisation's
+    admin (``orgsettings.front_door_update``) and shown with the postcode lookup.
+    Public contact details of an office, never a person's."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="front_doors")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="front_doors")
+    name = models.CharField(_("naam van het loket of wijkteam"), max_length=150)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    opening_hours = models.TextField(_("wanneer bereikbaar"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["municipality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "municipality"], name="unique_front_door_per_municipality"),
+        ]
+        verbose_name = _("Wmo-loket of wijkteam")
+        verbose_name_plural = _("Wmo-loketten en wijkteams")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})"
+
+
 class StaffMembership(models.Model):
     """A person's role at an organisation. Every staff view is scoped by these rows."""
 

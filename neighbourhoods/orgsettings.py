@@ -28,7 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import DomainError
-from neighbourhoods.models import Municipality, Organisation, OrganisationChange, StaffMembership
+from neighbourhoods.models import (
+    Municipality,
+    MunicipalityFrontDoor,
+    Organisation,
+    OrganisationChange,
+    StaffMembership,
+)
 from neighbourhoods.municipalities import get_register
 from neighbourhoods.selectors import municipality_lookup_message, organisation_setup_steps
 from neighbourhoods.services import (
@@ -80,6 +86,7 @@ FIELD_LABELS: dict[str, Any] = {
     "municipality": gettext_lazy("Werkgebied"),
     "staff": gettext_lazy("Team"),
     "setup": gettext_lazy("Eerste inrichting afgerond"),
+    "front_door": gettext_lazy("Wmo-loket of wijkteam"),
 }
 PHONE_CHARS = set("0123456789 +-()")
 SENDER_NAME_FORBIDDEN = set('<>"@\\') | {chr(c) for c in range(32)} | {chr(127)}
@@ -484,3 +491,68 @@ def organisation_setup_finish(*, organisation: Organisation, by) -> Organisation
         change = _record(current, by, "setup", "", "")
     organisation.setup_pending = False
     return change
+
+
+# --- The municipality's front door (Wmo-loket, sociaal wijkteam) ---------------------------
+
+FRONT_DOOR_FIELDS = ("name", "phone", "website", "opening_hours")
+
+
+def _front_door_text(door: MunicipalityFrontDoor | None) -> str:
+    if door is None:
+        return ""
+    return " | ".join(value for value in (door.name, door.phone, door.website, door.opening_hours) if value)
+
+
+def front_door_update(
+    *, organisation: Organisation, by, municipality: Municipality, values: dict[str, str]
+) -> MunicipalityFrontDoor | None:
+    """Keep the Wmo-loket or sociaal wijkteam of one municipality of the working area,
+    as the postcode look-up shows it. All fields empty: the contact is removed (None).
+    One :class:`OrganisationChange` (``front_door``) when something changed."""
+    _require_admin(organisation, by)
+    if not organisation.municipalities.filter(pk=municipality.pk).exists():
+        raise DomainError(_("Deze gemeente hoort niet bij uw werkgebied."), field="municipality")
+    cleaned: dict[str, str] = {}
+    for field in FRONT_DOOR_FIELDS:
+        value = (values.get(field) or "").strip()
+        max_length = MunicipalityFrontDoor._meta.get_field(field).max_length
+        if max_length and len(value) > max_length:
+            raise DomainError(_("Dit is te lang: hooguit %(max)d tekens.") % {"max": max_length}, field=field)
+        cleaned[field] = value
+    cleaned["name"] = " ".join(cleaned["name"].split())
+    empty = not any(cleaned.values())
+    if not empty and not cleaned["name"]:
+        raise DomainError(_("Vul de naam van het loket of wijkteam in."), field="name")
+    phone = cleaned["phone"]
+    if phone and (not set(phone) <= PHONE_CHARS or sum(c.isdigit() for c in phone) < 5):
+        raise DomainError(_("Vul een telefoonnummer in met cijfers, bijvoorbeeld 14 026."), field="phone")
+    if cleaned["website"]:
+        try:
+            URLValidator(schemes=["http", "https"])(cleaned["website"])
+        except ValidationError:
+            raise DomainError(_("Vul een webadres in dat begint met https://."), field="website") from None
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        door = MunicipalityFrontDoor.objects.filter(organisation=organisation, municipality=municipality).first()
+        old = _front_door_text(door)
+        if empty:
+            if door is not None:
+                door.delete()
+                _record(organisation, by, "front_door", f"{municipality.name}: {old}", "")
+            return None
+        if door is None:
+            door = MunicipalityFrontDoor(organisation=organisation, municipality=municipality)
+        changed = door.pk is None or any(getattr(door, f) != cleaned[f] for f in FRONT_DOOR_FIELDS)
+        for field in FRONT_DOOR_FIELDS:
+            setattr(door, field, cleaned[field])
+        if changed:
+            door.save()
+            _record(
+                organisation,
+                by,
+                "front_door",
+                f"{municipality.name}: {old}" if old else "",
+                f"{municipality.name}: {_front_door_text(door)}",
+            )
+    return door

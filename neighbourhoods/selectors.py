@@ -128,6 +128,19 @@ def organisations_serving(*, municipality: Municipality) -> QuerySet[Organisatio
     return Organisation.objects.filter(municipalities=municipality)
 
 
+def front_door_for(*, municipality: Municipality):
+    """The municipality's Wmo-loket or sociaal wijkteam as an organisation that serves it
+    keeps it (the first such organisation, as ``serving_area`` picks one), or None. A
+    contact kept by an organisation that no longer serves the municipality is not shown."""
+    from neighbourhoods.models import MunicipalityFrontDoor
+
+    return (
+        MunicipalityFrontDoor.objects.filter(municipality=municipality, organisation__municipalities=municipality)
+        .order_by("organisation_id")
+        .first()
+    )
+
+
 def staff_organisation(*, user, slug: str, roles: set[str]) -> Organisation:
     """The organisation ``slug`` if ``user`` holds one of ``roles`` there.
 

@@ -16,6 +16,11 @@ urlpatterns = [
         views.organisation_area_remove,
         name="settings_area_remove",
     ),
+    path(
+        "organisatie/<slug:slug>/instellingen/loket/<int:pk>/",
+        views.organisation_front_door,
+        name="settings_front_door",
+    ),
     path("organisatie/<slug:slug>/logo/", views.organisation_logo_file, name="logo"),
     # The first admin's guided set-up (after organisation_setup).
     path("organisatie/<slug:slug>/inrichten/", views.setup, name="setup"),

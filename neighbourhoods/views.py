@@ -4,12 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
 from neighbourhoods.forms import (
     AddressForm,
+    FrontDoorForm,
     LogoForm,
     MunicipalityAddForm,
     OrganisationContactForm,
@@ -19,6 +22,7 @@ from neighbourhoods.forms import (
 from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
 from neighbourhoods.orgsettings import (
     field_label,
+    front_door_update,
     organisation_logo_set,
     organisation_municipality_add,
     organisation_municipality_remove,
@@ -28,6 +32,7 @@ from neighbourhoods.orgsettings import (
     organisation_staff_remove,
 )
 from neighbourhoods.selectors import (
+    front_door_for,
     municipality_by_name,
     neighbourhood_for_point,
     organisation_setup_steps,
@@ -50,6 +55,14 @@ def lookup(request):
             if municipality
             else None,
             organisations=list(organisations_serving(municipality=municipality)) if municipality else [],
+            front_door=front_door_for(municipality=municipality) if municipality else None,
+            # The form without an account starts with the address just typed.
+            ask_query=urlencode(
+                {
+                    "postcode": form.cleaned_data.get("postcode") or "",
+                    "house_number": form.cleaned_data.get("house_number") or "",
+                }
+            ),
         )
     return render(request, "neighbourhoods/lookup.html", context)
 
@@ -76,12 +89,16 @@ def _settings_page(request, organisation, *, form=None, logo_form=None, area_for
     history = list(organisation.changes.select_related("changed_by")[:HISTORY_LENGTH])
     for change in history:
         change.label = field_label(change.field)
+    doors = {door.municipality_id: door for door in organisation.front_doors.all()}
+    municipalities = list(organisation.municipalities.order_by("name"))
+    for municipality in municipalities:
+        municipality.front_door = doors.get(municipality.pk)
     context = {
         "organisation": organisation,
         "form": form or OrganisationSettingsForm(initial=_settings_initial(organisation)),
         "logo_form": logo_form or LogoForm(),
         "area_form": area_form or MunicipalityAddForm(),
-        "municipalities": organisation.municipalities.order_by("name"),
+        "municipalities": municipalities,
         "weights": [
             (field_label(f"weight:{name}").split(": ", 1)[-1], value)
             for name, value in sorted((organisation.matching_weights or {}).items())
@@ -171,6 +188,36 @@ def organisation_area_add(request, slug):
     if _area_add(request, organisation, area_form):
         return redirect("neighbourhoods:settings", slug=organisation.slug)
     return _settings_page(request, organisation, area_form=area_form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_front_door(request, slug, pk):
+    """Admin: the Wmo-loket or sociaal wijkteam of one municipality of the working area,
+    shown with the postcode look-up (empty all fields to take it away)."""
+    organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
+    municipality = get_object_or_404(organisation.municipalities, pk=pk)
+    door = organisation.front_doors.filter(municipality=municipality).first()
+    initial = {name: getattr(door, name) for name in FrontDoorForm.base_fields} if door else {}
+    form = FrontDoorForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = front_door_update(
+                    organisation=organisation, by=request.user, municipality=municipality, values=form.cleaned_data
+                )
+            except DomainError as error:
+                _add_domain_error(form, error)
+            else:
+                if saved is None:
+                    messages.success(request, _("Het loket van %(name)s is weggehaald.") % {"name": municipality.name})
+                else:
+                    messages.success(request, _("Het loket van %(name)s is opgeslagen.") % {"name": municipality.name})
+                return redirect(f"{reverse('neighbourhoods:settings', args=[organisation.slug])}#loket")
+    context = {"organisation": organisation, "municipality": municipality, "form": form}
+    return render(request, "neighbourhoods/front_door_form.html", context, status=status)
 
 
 def _area_add(request, organisation, area_form) -> bool:

@@ -176,6 +176,8 @@ REQUEST_TEXT = (
     "goal_measurable",
     "referred_to",
     "referral_reason",
+    "contact_name",
+    "call_time",
 )
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessLogEntry
 from audit.services import Subject, access_record
 from caregivers.access import request_read, signal_read
+from caregivers.asking import account_to_link, request_account_link
 from caregivers.broker_forms import BehalfRequestForm, CloseSolvedForm, IntakeForm, NoteForm, ReferForm, WithdrawForm
 from caregivers.filters import TABS, RequestQueueFilter
 from caregivers.forms import network_formset, network_initial
@@ -202,6 +203,8 @@ def _render_detail(request, organisation, help_request, *, status: int = 200, no
         "status_badge": REQUEST_STATUS_BADGE.get(help_request.status, ""),
         "note_form": note_form or NoteForm(),
         "language_label": language_label(help_request.preferred_language),
+        # A request from the public form whose e-mail is an account's verified address.
+        "account_to_link": account_to_link(help_request),
         "can": {
             "start_intake": help_request.status == HelpRequest.Status.NEW,
             "intake": is_open,
@@ -256,6 +259,22 @@ def request_ready(request, slug, pk):
 @require_POST
 def request_reopen_view(request, slug, pk):
     return _note_transition(request, slug, pk, request_reopen, _("De vraag is weer open. Het gesprek loopt."))
+
+
+@login_required
+@require_POST
+def request_account_link_view(request, slug, pk):
+    """Link a request asked without an account to the account with the same verified
+    e-mail address (``caregivers.asking``)."""
+    organisation = _organisation(request, slug)
+    help_request = request_for_broker(organisation=organisation, pk=pk)
+    try:
+        request_account_link(request=help_request, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _render_detail(request, organisation, help_request, status=400)
+    messages.success(request, _("De vraag hoort nu bij het account. De hulpvrager ziet hem bij Mijn hulpvragen."))
+    return _to_detail(organisation, help_request)
 
 
 def _only_when_open(request, organisation, help_request):

@@ -69,6 +69,9 @@ NOT_LOGGED = {
     "caregivers_broker:start_intake": POST,
     "caregivers_broker:mark_ready": POST,
     "caregivers_broker:reopen": POST,
+    "caregivers_broker:link_account": POST,
+    "caregivers:ask": "the public form without an account: shows only what the visitor is typing",
+    "caregivers:ask_thanks": "shows nothing that was sent (issue #18), only the centre's own number",
     "matching:propose": POST,
     "matching_batch:list": "rounds and counts, no person",
     "matching_settings:weights": (

@@ -148,6 +148,8 @@ def test_public_pages_have_no_inline_script_or_style(client):
         reverse("account_signup"),
         reverse("account_reset_password"),
         reverse("neighbourhoods:lookup"),
+        reverse("caregivers:ask"),
+        reverse("caregivers:ask_thanks"),
         "/bestaat-niet/",
     ]
     found = crawl(client, starts)
@@ -174,6 +176,8 @@ def test_every_page_of_every_role_has_no_inline_script_or_style(client, personas
     if persona != "volunteer":
         slug = region["org_a"].slug
         starts += [reverse("reports:start", kwargs={"slug": slug})]
+    if persona == "admin_a":
+        starts += [reverse("neighbourhoods:settings_front_door", args=[region["org_a"].slug, region["arnhem"].pk])]
     found = crawl(client, starts)
     assert len(found) >= minimum, sorted(found)
     assert not _clean(found)

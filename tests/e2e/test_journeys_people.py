@@ -323,3 +323,49 @@ def test_broker_takes_up_respite_request_and_refusal_to_refer_without_reason(pag
     # Back on the request page the status still reads "klaar om te koppelen".
     main.get_by_role("link", name="Terug naar de vraag").click()
     expect(badges).to_contain_text("Klaar om te koppelen")
+
+
+def test_anonymous_visitor_asks_without_an_account_and_the_broker_finds_it(page: Page, demo):
+    """Issue #18: from the postcode lookup (which also names Arnhem's Wmo-loket) an
+    anonymous visitor asks for transport without an account; the thank-you page shows
+    nothing of what was sent; the demo broker finds the request in the queue, marked
+    "via de website, zonder account", with the best time to call."""
+    from caregivers.models import HelpRequest
+
+    page.goto("/buurt/")
+    page.get_by_label("Postcode").fill("6828 AB")
+    page.get_by_label("Huisnummer").fill("5")
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.get_by_role("region", name=re.compile("Meer nodig dan een vrijwilliger"))).to_contain_text(
+        "Wmo-loket gemeente Arnhem"
+    )
+    shot(page, "lookup-front-door")
+    page.get_by_role("link", name="Hulp vragen zonder account").click()
+
+    expect(page.get_by_role("heading", name="Hulp vragen zonder account", level=1)).to_be_visible()
+    expect(page.get_by_label("Postcode")).to_have_value("6828 AB")  # carried over from the lookup
+    page.get_by_label("Vervoer, bijvoorbeeld naar de dokter").check()
+    page.get_by_label("Wat is er nodig?").fill("Elke donderdag naar de fysiotherapeut en terug.")
+    page.get_by_label("Voornaam van wie de hulp krijgt").fill("Wilhelmina")
+    page.get_by_label("Telefoonnummer").fill("06 12 34 56 78")
+    page.get_by_label("Wanneer kunnen we u het beste bellen?").fill("dinsdagochtend")
+    expect_named_controls(page)
+    shot(page, "ask-without-account-form")
+    page.get_by_role("button", name="Versturen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dank u wel. Uw vraag is verstuurd.")
+    body = page.locator("body").inner_text()
+    assert "Wilhelmina" not in body and "0612345678" not in body and "fysiotherapeut" not in body
+    help_request = HelpRequest.objects.get(requester_first_name="Wilhelmina")
+    assert help_request.source == "web_no_account" and help_request.requester is None
+
+    log_in(page, BROKER_EMAIL, settings.DEMO_PASSWORD)
+    page.goto("/organisatie/regio-arnhem/vragen/?sort=newest")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Wilhelmina"))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("via de website, zonder account")
+    expect(row).to_contain_text("Vervoer")
+    row.get_by_role("link", name="Wilhelmina").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Vraag #{help_request.pk}: vervoer voor Wilhelmina")
+    expect(page.locator("#zonder-account")).to_contain_text("Beste tijd om te bellen: dinsdagochtend.")
+    shot(page, "ask-without-account-broker")

@@ -139,3 +139,16 @@ def test_running_demo_matches_have_a_time_read_back_by_two_ical_parsers(client):
     assert len(second) == 1
     assert second[0].rrule.value.startswith("FREQ=WEEKLY") and f"BYDAY={weekday}" in second[0].rrule.value
     assert second[0].dtstart.value.weekday() == slot.weekday and second[0].dtstart.value.time() == slot.start
+
+
+def test_demo_keeps_the_front_door_of_arnhem_and_rheden(demo, client):
+    from neighbourhoods.models import MunicipalityFrontDoor
+
+    doors = {d.municipality.name: d for d in MunicipalityFrontDoor.objects.select_related("municipality")}
+    assert set(doors) == {"Arnhem", "Rheden"}
+    assert doors["Arnhem"].phone == "14 026"  # the municipality's public number, nobody's own
+    assert doors["Rheden"].phone == ""
+    call_command("load_demo", "--no-people", stdout=io.StringIO())
+    assert MunicipalityFrontDoor.objects.count() == 2
+    html = client.get("/buurt/", {"postcode": "6828 AB", "house_number": "1"}).content.decode()  # Arnhem
+    assert "Wmo-loket gemeente Arnhem" in html

@@ -322,6 +322,9 @@ TABLE: dict[str, Entry] = {
     # caregivers: the requester's and mantelzorger's own pages
     "caregivers:my_requests": Entry(LoggedIn()),
     "caregivers:request_new": Entry(LoggedIn(), methods="GET+POST"),
+    # Asking without an account: public (an empty post is a form error).
+    "caregivers:ask": Entry(Public(), methods="GET+POST"),
+    "caregivers:ask_thanks": Entry(Public()),
     "caregivers:request_detail": Entry(Owner("mantelzorger", "help_seeker"), args={"pk": "help_request"}),
     "caregivers:withdraw": Entry(Owner("mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers:respite_new": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
@@ -342,6 +345,7 @@ TABLE: dict[str, Entry] = {
     "caregivers_broker:withdraw": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:close_solved": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:reopen": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:link_account": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     "caregivers_broker:signal_new": Entry(Staff(*CASEWORK), methods="GET+POST"),
     "caregivers_broker:support_edit": Entry(Staff("org_admin"), methods="GET+POST"),
     "caregivers_broker:signal": Entry(Staff(*CARE_FILES), args={"pk": "signal"}),
@@ -421,6 +425,7 @@ TABLE: dict[str, Entry] = {
     "neighbourhoods:settings_logo": Entry(Staff("org_admin"), methods="POST"),
     "neighbourhoods:settings_area_add": Entry(Staff("org_admin"), methods="POST"),
     "neighbourhoods:settings_area_remove": Entry(Staff("org_admin"), methods="POST", args={"pk": "municipality"}),
+    "neighbourhoods:settings_front_door": Entry(Staff("org_admin"), methods="GET+POST", args={"pk": "municipality"}),
     "matching_settings:weights": Entry(Staff("org_admin"), methods="GET+POST"),
     # The first admin's guided set-up (open to the admins at any time; it writes through
     # the settings page's services).

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django_filters import utils
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
 from caregivers.models import HelpRequest
 from matches.models import BatchRun, Match
+from partners.filters import VacancyFilter
 from volunteers.models import Volunteer
 
 MAX_ID = 2**63 - 1
@@ -73,3 +76,32 @@ class BatchRunFilter(django_filters.FilterSet):
     class Meta:
         model = BatchRun
         fields = ["status"]
+
+
+class PublicVacancyFilter(VacancyFilter):
+    """The public vacancy search of ``/vacatures/`` (``partners.filters.VacancyFilter``:
+    day, part of the day, one-off or weekly, postcode and distance), with the API's
+    spelling of two filters: a skill by its code, as everywhere in the API, and
+    ``from_home`` as ``true``/``false`` (the web page's checkbox takes any text as yes)."""
+
+    skill = django_filters.CharFilter(field_name="skills__code", max_length=40, distinct=True)
+    from_home = YesNoFilter(method="filter_from_home")
+
+    class Meta(VacancyFilter.Meta):
+        pass
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, plus the errors a filter set finds while it filters (the
+    vacancy search looks the postcode up then): a 400, not a filter silently left out."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise utils.translate_validation(filterset.errors)
+        filtered = filterset.qs
+        if filterset.form.errors:
+            raise utils.translate_validation(filterset.form.errors)
+        return filtered

@@ -67,7 +67,10 @@ def test_the_same_idempotency_key_stores_one_signal(api_client, signal_token):
     reused = api_client.post(v1("org-a", "signals"), other, token=signal_token, HTTP_IDEMPOTENCY_KEY="sig-1")
     assert_problem(reused, 422)
     assert CareSignal.objects.count() == 1
-    assert api_client.post(v1("org-a", "signals"), other, token=signal_token, HTTP_IDEMPOTENCY_KEY="sig-2").status_code == 201
+    assert (
+        api_client.post(v1("org-a", "signals"), other, token=signal_token, HTTP_IDEMPOTENCY_KEY="sig-2").status_code
+        == 201
+    )
     assert CareSignal.objects.count() == 2
 
 
@@ -154,3 +157,12 @@ def test_a_token_whose_admin_left_is_a_403_problem(api_client, signal_token, per
 
 def test_reading_signals_is_not_there(api_client, signal_token):
     assert_problem(api_client.get(v1("org-a", "signals"), token=signal_token), 405)
+
+
+def test_a_method_that_is_not_there_is_405_for_any_known_caller_and_401_for_nobody(api_client, make_token, region):
+    """Authentication first, then the method, then the organisation and the scope."""
+    other = make_token(region["org_b"], "read:reports")
+    response = api_client.get(v1("org-a", "signals"), token=other)
+    assert_problem(response, 405)
+    assert response["Allow"] == "POST, OPTIONS"
+    assert_problem(api_client.get(v1("org-a", "signals")), 401)

@@ -38,6 +38,17 @@ RAW_FIELDS: dict[str, dict[str, list[str] | None]] = {
     "matching:suggestions": {"limit": ["1", "100", "101"]},
     "legacy_suggestions": {"limit": ["1", "100", "101"]},
     "api:suggestions": {"limit": ["1", "100", "101"]},
+    "api:vacancies": {
+        "skill": ["shopping"],
+        "from_home": ["true", "false"],
+        "kind": ["one_off", "weekly", "flexible"],
+        "day": ["0", "6"],
+        "part": ["morning", "evening"],
+        "postcode": ["6811 AB"],
+        "distance": ["2", "25"],
+        "cursor": None,
+        "page_size": ["1", "200"],
+    },
     "volunteers_broker:list": {"page": None},
     "caregivers:care_recipient_new": {"next": ["respite"]},
 }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from caregivers.models import CareSignal, HelpRequest
-from matches.models import BatchRun, Match, MatchEvent
+from matches.models import BatchRun, Evaluation, HoursEntry, Match, MatchEvent
 from partners.models import Partner, Vacancy
 from volunteers.models import Volunteer
 
@@ -515,3 +515,72 @@ class SignalCreateSerializer(serializers.Serializer):
 
 class SignalCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=both("Nummer van het signaal.", "Signal id."))
+
+
+# --- Hours and evaluations -------------------------------------------------------------------
+
+
+class HoursSerializer(serializers.ModelSerializer):
+    approved = serializers.SerializerMethodField(help_text=both("Goedgekeurd.", "Approved."))
+
+    class Meta:
+        model = HoursEntry
+        fields = ["id", "match", "date", "hours", "note", "approved", "approved_at", "created_at"]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de regel.", "Entry id.")},
+            "match": {"help_text": both("Nummer van de koppeling.", "Match id.")},
+            "date": {"help_text": both("Datum.", "Date.")},
+            "hours": {
+                "help_text": both("Uren.", "Hours."),
+                "min_value": decimal.Decimal("0.25"),
+                "max_value": decimal.Decimal("24"),
+            },
+            "note": {"help_text": both("Opmerking van de vrijwilliger.", "The volunteer's note.")},
+            "approved_at": {"help_text": both("Goedgekeurd op.", "Approved at.")},
+            "created_at": {"help_text": both("Ingevuld op.", "Logged at.")},
+        }
+
+    def get_approved(self, obj) -> bool:
+        return obj.approved_at is not None
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    request = serializers.IntegerField(
+        source="match.request_id", help_text=both("Nummer van de hulpvraag.", "Request id.")
+    )
+    volunteer = serializers.IntegerField(
+        source="match.volunteer_id", help_text=both("Nummer van de vrijwilliger.", "Volunteer id.")
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "match",
+            "request",
+            "volunteer",
+            "goal_reached",
+            "volunteer_satisfaction",
+            "requester_satisfaction",
+            "next_step",
+            "note",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de evaluatie.", "Evaluation id.")},
+            "match": {"help_text": both("Nummer van de koppeling.", "Match id.")},
+            "goal_reached": {"help_text": both("Doel bereikt?", "Goal reached?")},
+            "volunteer_satisfaction": {
+                "help_text": both("Tevredenheid vrijwilliger (1-5).", "Volunteer's satisfaction (1-5)."),
+                "min_value": 1,
+                "max_value": 5,
+            },
+            "requester_satisfaction": {
+                "help_text": both("Tevredenheid hulpvrager (1-5).", "Requester's satisfaction (1-5)."),
+                "min_value": 1,
+                "max_value": 5,
+            },
+            "next_step": {"help_text": both("Hoe verder.", "Next step.")},
+            "note": {"help_text": both("Toelichting.", "Note.")},
+            "created_at": {"help_text": both("Vastgelegd op.", "Recorded at.")},
+        }

@@ -5,12 +5,14 @@ gets a row of the other organisation: 404, and nothing of the other side in any 
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.models import ApiToken
 from caregivers.models import CareSignal
-from matches.models import BatchRun, MatchEvent
+from matches.models import BatchRun, Evaluation, HoursEntry, MatchEvent
 from partners.models import Partner, Vacancy
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +54,7 @@ NAMES = sorted(set(_api_names()) - NOT_OF_AN_ORGANISATION - set(CREATE_ONLY))
 
 
 def test_the_walk_found_the_api():
-    assert {"api:figures", "api:requests", "api:suggestions", "api:vacancies"} <= set(NAMES)
+    assert {"api:figures", "api:requests", "api:suggestions", "api:vacancies", "api:hours"} <= set(NAMES)
     assert set(CREATE_ONLY) <= set(_api_names())
 
 
@@ -66,6 +68,8 @@ def sides(region, make_request, make_volunteer, make_match, make_token):
         match = make_match(request, volunteer)
         MatchEvent.objects.create(match=match, from_status="", to_status=match.status)
         run = BatchRun.objects.create(organisation=org, status=BatchRun.Status.DONE, progress=100, result={})
+        HoursEntry.objects.create(match=match, date=datetime.date(2026, 3, 2), hours=2, note=f"Uurgeheim{key.upper()}")
+        Evaluation.objects.create(match=match, goal_reached="yes", next_step="close", note=f"Evalgeheim{key.upper()}")
         partner = Partner.objects.create(organisation=org, name=f"Partnernaam{key.upper()}")
         vacancy = Vacancy.objects.create(
             partner=partner, title=f"Vacaturetitel{key.upper()}", description="-", status=Vacancy.Status.PUBLISHED
@@ -80,7 +84,13 @@ def sides(region, make_request, make_volunteer, make_match, make_token):
                 "vacancy": vacancy.pk,
             },
             "token": make_token(org, *ApiToken.Scope.values),
-            "secret": [f"Zorggeheim{key.upper()}", f"Geheimnaam{key.upper()}", f"Vacaturetitel{key.upper()}"],
+            "secret": [
+                f"Zorggeheim{key.upper()}",
+                f"Geheimnaam{key.upper()}",
+                f"Vacaturetitel{key.upper()}",
+                f"Uurgeheim{key.upper()}",
+                f"Evalgeheim{key.upper()}",
+            ],
         }
     return out
 

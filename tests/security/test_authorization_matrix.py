@@ -404,6 +404,8 @@ TABLE: dict[str, Entry] = {
     "api:match": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "match"}),
     "api:batch_runs": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED)),
     "api:batch_run": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "batch_run"}),
+    "api:hours": Entry(Staff(*CARE_FILES, anonymous=UNAUTHORISED)),
+    "api:evaluations": Entry(Staff(*CARE_FILES, anonymous=UNAUTHORISED)),
     "api:vacancies": Entry(Public()),
     "api:vacancy": Entry(PublicOfOrganisation(), args={"pk": "vacancy"}),
     # Signals are passed on with a write:signals token; a session has no such scope.

@@ -38,6 +38,8 @@ RAW_FIELDS: dict[str, dict[str, list[str] | None]] = {
     "matching:suggestions": {"limit": ["1", "100", "101"]},
     "legacy_suggestions": {"limit": ["1", "100", "101"]},
     "api:suggestions": {"limit": ["1", "100", "101"]},
+    "api:hours": {"month": ["2026-03"], "match": None, "approved": ["true", "false"], "cursor": None},
+    "api:evaluations": {"month": ["2026-03"], "match": None, "goal_reached": ["yes", "no"], "cursor": None},
     "api:vacancies": {
         "skill": ["shopping"],
         "from_home": ["true", "false"],

@@ -13,6 +13,8 @@ admin              ``casework`` (requests without care notes, matches, suggestio
 municipality       ``read:reports`` (their own municipality only)
 =================  ==========================================================
 
+Public resources (the vacancies) need no token and no login (``public_organisation``).
+
 A token with ``broker`` has ``casework`` too. Care files (intake notes, the question
 behind the question) are for ``broker`` only (``StaffMembership.CARE_FILE_ROLES``).
 """
@@ -95,3 +97,15 @@ def caller_at(request, *, slug: str, scope: str) -> Caller:
         ids = [m.municipality_id for m in memberships if m.role == StaffMembership.Role.MUNICIPALITY]
         municipalities = tuple(organisation.municipalities.filter(pk__in=ids).order_by("name"))
     return Caller(organisation, frozenset(scopes), None, municipalities)
+
+
+def public_organisation(request, *, slug: str) -> Organisation:
+    """The organisation of a public resource (its vacancies): anyone may read it, without
+    a token or logged in as anyone. A token still acts for its own organisation only
+    (another slug: 404, as everywhere) and reads public data with ``read:public``."""
+    if isinstance(request.auth, ApiToken):
+        return caller_at(request, slug=slug, scope=Scope.READ_PUBLIC).organisation
+    found = Organisation.objects.filter(slug=slug).first()
+    if found is None:
+        raise exceptions.NotFound()
+    return found

@@ -7,12 +7,16 @@ whatever the caller's language, so the committed ``api/openapi.yaml`` stays stab
 from __future__ import annotations
 
 import datetime
+import decimal
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from caregivers.models import HelpRequest
-from matches.models import BatchRun, Match, MatchEvent
+from caregivers.models import CareSignal, HelpRequest
+from matches.models import BatchRun, Evaluation, HoursEntry, Match, MatchEvent
+from partners.models import Partner, Vacancy
 from volunteers.models import Volunteer
 
 
@@ -352,3 +356,231 @@ class BatchRunSerializer(serializers.ModelSerializer):
 
 class BatchRunStartSerializer(serializers.Serializer):
     """No fields: a run takes every ready request of the organisation."""
+
+
+# --- Public vacancies ------------------------------------------------------------------------
+
+
+class PublicPartnerSerializer(serializers.ModelSerializer):
+    """What the public vacancy page shows of a partner: no e-mail, no phone, no people."""
+
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "description", "website"]
+        extra_kwargs = {
+            "name": {"help_text": both("Naam van de partner.", "The partner's name.")},
+            "kind": {"help_text": both("Soort organisatie.", "Kind of organisation.")},
+            "description": {"help_text": both("Wat de partner doet.", "What the partner does.")},
+            "website": {"help_text": both("Website.", "Website.")},
+        }
+
+
+class PublicVacancySerializer(serializers.ModelSerializer):
+    """A published vacancy as ``/vacatures/<id>/`` shows it: no responses, no address
+    beyond the place (or postcode), no coordinates, nobody's name."""
+
+    partner = PublicPartnerSerializer(read_only=True)
+    place = serializers.SerializerMethodField(
+        help_text=both(
+            "Plaats (of postcode); leeg bij werk vanuit huis.", "Place (or postcode); empty for work from home."
+        )
+    )
+    skills = serializers.SerializerMethodField(help_text=both("Codes van het soort werk.", "Skill codes."))
+    schedule = serializers.SerializerMethodField(
+        help_text=both("Vaste tijden per week (bij 'weekly').", "Weekly slots (for 'weekly').")
+    )
+    url = serializers.SerializerMethodField(help_text=both("De openbare pagina.", "The public page."))
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id",
+            "title",
+            "description",
+            "partner",
+            "skills",
+            "from_home",
+            "place",
+            "when",
+            "date",
+            "start_time",
+            "end_time",
+            "schedule",
+            "hours",
+            "places",
+            "needs_vog",
+            "minimum_age",
+            "until",
+            "published_at",
+            "url",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de vacature.", "Vacancy id.")},
+            "title": {"help_text": both("Titel.", "Title.")},
+            "description": {"help_text": both("Omschrijving.", "Description.")},
+            "from_home": {"help_text": both("Vanuit huis of telefonisch.", "From home or by phone.")},
+            "when": {"help_text": both("Eenmalig, elke week of flexibel.", "One-off, weekly or flexible.")},
+            "date": {"help_text": both("Datum (bij 'one_off').", "Date (for 'one_off').")},
+            "start_time": {"help_text": both("Van (bij 'one_off').", "From (for 'one_off').")},
+            "end_time": {"help_text": both("Tot (bij 'one_off').", "Until (for 'one_off').")},
+            "hours": {
+                "help_text": both("Uren per keer.", "Hours each time."),
+                "min_value": decimal.Decimal("0.5"),
+                "max_value": decimal.Decimal("40"),
+            },
+            "places": {"help_text": both("Aantal plaatsen.", "Number of places."), "max_value": 500},
+            "needs_vog": {"help_text": both("VOG nodig.", "Certificate of conduct needed.")},
+            "minimum_age": {"help_text": both("Minimale leeftijd.", "Minimum age."), "max_value": 99},
+            "until": {"help_text": both("Reageren kan tot en met.", "Open until (inclusive).")},
+            "published_at": {"help_text": both("Online sinds.", "Published at.")},
+        }
+
+    def get_place(self, obj) -> str:
+        return "" if obj.from_home else (obj.place or obj.postcode)
+
+    def get_skills(self, obj) -> list[str]:
+        return sorted(skill.code for skill in obj.skills.all())
+
+    def get_schedule(self, obj) -> list[str]:
+        return [slot.as_slot().code() for slot in obj.slots.all()]
+
+    def get_url(self, obj) -> str:
+        path = reverse("vacancies:detail", kwargs={"pk": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- Signals ---------------------------------------------------------------------------------
+
+
+class SignalCreateSerializer(serializers.Serializer):
+    """A signal about someone who may need support, with their consent: the fields of the
+    staff's form (``caregivers.broker_forms.SignalForm``), which checks them after the types."""
+
+    first_name = serializers.CharField(max_length=100, help_text=both("Voornaam van de persoon.", "First name."))
+    contact = serializers.CharField(
+        max_length=150, help_text=both("Telefoon of e-mailadres van de persoon.", "The person's phone or e-mail.")
+    )
+    postcode = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=both("Postcode (of vul place in).", "Postcode (or give place)."),
+    )
+    place = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=both("Plaats of dorp, als de postcode onbekend is.", "Place or village, without a postcode."),
+    )
+    noticed = serializers.CharField(
+        max_length=1000, help_text=both("Wat viel op? Kort en feitelijk.", "What was noticed, briefly.")
+    )
+    about_carer = serializers.BooleanField(
+        required=False, default=False, help_text=both("De persoon is mantelzorger.", "The person is a carer.")
+    )
+    source_kind = serializers.ChoiceField(
+        choices=CareSignal.SourceKind.choices, help_text=both("Van wie komt het signaal?", "Who passes the signal?")
+    )
+    source_name = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=both(
+            "Naam van de melder of organisatie (standaard de naam van de sleutel).",
+            "Name of the source (default: the token's name).",
+        ),
+    )
+    consent_given = serializers.BooleanField(
+        help_text=both(
+            "De persoon vindt contact goed; zonder toestemming geen signaal.",
+            "The person agreed to be contacted; required.",
+        )
+    )
+    consent_how = serializers.ChoiceField(
+        choices=CareSignal.ConsentHow.choices,
+        help_text=both("Hoe de persoon toestemming gaf.", "How consent was given."),
+    )
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({name: [_("Dit veld kennen we niet.")] for name in unknown[:20]})
+        return super().to_internal_value(data)
+
+
+class SignalCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=both("Nummer van het signaal.", "Signal id."))
+
+
+# --- Hours and evaluations -------------------------------------------------------------------
+
+
+class HoursSerializer(serializers.ModelSerializer):
+    approved = serializers.SerializerMethodField(help_text=both("Goedgekeurd.", "Approved."))
+
+    class Meta:
+        model = HoursEntry
+        fields = ["id", "match", "date", "hours", "note", "approved", "approved_at", "created_at"]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de regel.", "Entry id.")},
+            "match": {"help_text": both("Nummer van de koppeling.", "Match id.")},
+            "date": {"help_text": both("Datum.", "Date.")},
+            "hours": {
+                "help_text": both("Uren.", "Hours."),
+                "min_value": decimal.Decimal("0.25"),
+                "max_value": decimal.Decimal("24"),
+            },
+            "note": {"help_text": both("Opmerking van de vrijwilliger.", "The volunteer's note.")},
+            "approved_at": {"help_text": both("Goedgekeurd op.", "Approved at.")},
+            "created_at": {"help_text": both("Ingevuld op.", "Logged at.")},
+        }
+
+    def get_approved(self, obj) -> bool:
+        return obj.approved_at is not None
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    request = serializers.IntegerField(
+        source="match.request_id", help_text=both("Nummer van de hulpvraag.", "Request id.")
+    )
+    volunteer = serializers.IntegerField(
+        source="match.volunteer_id", help_text=both("Nummer van de vrijwilliger.", "Volunteer id.")
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "match",
+            "request",
+            "volunteer",
+            "goal_reached",
+            "volunteer_satisfaction",
+            "requester_satisfaction",
+            "next_step",
+            "note",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de evaluatie.", "Evaluation id.")},
+            "match": {"help_text": both("Nummer van de koppeling.", "Match id.")},
+            "goal_reached": {"help_text": both("Doel bereikt?", "Goal reached?")},
+            "volunteer_satisfaction": {
+                "help_text": both("Tevredenheid vrijwilliger (1-5).", "Volunteer's satisfaction (1-5)."),
+                "min_value": 1,
+                "max_value": 5,
+            },
+            "requester_satisfaction": {
+                "help_text": both("Tevredenheid hulpvrager (1-5).", "Requester's satisfaction (1-5)."),
+                "min_value": 1,
+                "max_value": 5,
+            },
+            "next_step": {"help_text": both("Hoe verder.", "Next step.")},
+            "note": {"help_text": both("Toelichting.", "Note.")},
+            "created_at": {"help_text": both("Vastgelegd op.", "Recorded at.")},
+        }

@@ -2,14 +2,15 @@
 
 * ``schema/`` the OpenAPI 3.1 description (``api/openapi.yaml`` is the committed copy),
   ``docs/`` the reference (Swagger UI from our own static files);
-* ``organisations/<slug>/…`` the resources of one organisation (``api.access``);
+* ``organisations/<slug>/…`` the resources of one organisation (``api.access``); its
+  ``vacancies/`` are public (no token needed);
 * the old address of the JSON suggestions stays as an alias of the one view.
 """
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.views import figures, matching, people, reference, tokens
+from api.views import figures, matching, outcomes, people, reference, signals, tokens, vacancies
 
 organisation_patterns = [
     path("figures/", figures.FiguresView.as_view(), name="figures"),
@@ -22,6 +23,11 @@ organisation_patterns = [
     path("matches/<int:pk>/", matching.MatchDetail.as_view(), name="match"),
     path("batch-runs/", matching.BatchRunList.as_view(), name="batch_runs"),
     path("batch-runs/<int:pk>/", matching.BatchRunDetail.as_view(), name="batch_run"),
+    path("hours/", outcomes.HoursList.as_view(), name="hours"),
+    path("evaluations/", outcomes.EvaluationList.as_view(), name="evaluations"),
+    path("vacancies/", vacancies.VacancyList.as_view(), name="vacancies"),
+    path("vacancies/<int:pk>/", vacancies.VacancyDetail.as_view(), name="vacancy"),
+    path("signals/", signals.SignalCreate.as_view(), name="signals"),
 ]
 
 v1_patterns = [

@@ -30,7 +30,13 @@ class ApiView(GenericAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if not self.has_method(request) and (request.auth is not None or request.user.is_authenticated):
+            return  # a method the view has not: 405 for whoever is known (nobody: 401 first)
         self.caller = caller_at(request, slug=kwargs.get("slug", ""), scope=self.scope)
+
+    def has_method(self, request) -> bool:
+        method = request.method.lower()
+        return method in self.http_method_names and hasattr(self, method)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator

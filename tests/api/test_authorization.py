@@ -5,11 +5,15 @@ gets a row of the other organisation: 404, and nothing of the other side in any 
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.models import ApiToken
-from matches.models import BatchRun, MatchEvent
+from caregivers.models import CareSignal
+from matches.models import BatchRun, Evaluation, HoursEntry, MatchEvent
+from partners.models import Partner, Vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +24,21 @@ PARAMS = {
     "api:suggestions": "request",
     "api:match": "match",
     "api:batch_run": "batch_run",
+    "api:vacancy": "vacancy",
 }
 NOT_OF_AN_ORGANISATION = {"api:schema", "api:docs"}
+# Create-only operations (no GET): the body of a good call.
+CREATE_ONLY = {
+    "api:signals": {
+        "first_name": "Zoë",
+        "contact": "026 1234567",
+        "place": "Arnhem",
+        "noticed": "Zorgt alleen voor haar man.",
+        "source_kind": "district_team",
+        "consent_given": True,
+        "consent_how": "verbal",
+    },
+}
 
 
 def _api_names(patterns=None, prefix=""):
@@ -33,11 +50,12 @@ def _api_names(patterns=None, prefix=""):
             yield f"{prefix}{pattern.name}"
 
 
-NAMES = sorted(set(_api_names()) - NOT_OF_AN_ORGANISATION)
+NAMES = sorted(set(_api_names()) - NOT_OF_AN_ORGANISATION - set(CREATE_ONLY))
 
 
 def test_the_walk_found_the_api():
-    assert {"api:figures", "api:requests", "api:suggestions"} <= set(NAMES)
+    assert {"api:figures", "api:requests", "api:suggestions", "api:vacancies", "api:hours"} <= set(NAMES)
+    assert set(CREATE_ONLY) <= set(_api_names())
 
 
 @pytest.fixture
@@ -50,11 +68,29 @@ def sides(region, make_request, make_volunteer, make_match, make_token):
         match = make_match(request, volunteer)
         MatchEvent.objects.create(match=match, from_status="", to_status=match.status)
         run = BatchRun.objects.create(organisation=org, status=BatchRun.Status.DONE, progress=100, result={})
+        HoursEntry.objects.create(match=match, date=datetime.date(2026, 3, 2), hours=2, note=f"Uurgeheim{key.upper()}")
+        Evaluation.objects.create(match=match, goal_reached="yes", next_step="close", note=f"Evalgeheim{key.upper()}")
+        partner = Partner.objects.create(organisation=org, name=f"Partnernaam{key.upper()}")
+        vacancy = Vacancy.objects.create(
+            partner=partner, title=f"Vacaturetitel{key.upper()}", description="-", status=Vacancy.Status.PUBLISHED
+        )
         out[key] = {
             "slug": org.slug,
-            "rows": {"request": request.pk, "volunteer": volunteer.pk, "match": match.pk, "batch_run": run.pk},
+            "rows": {
+                "request": request.pk,
+                "volunteer": volunteer.pk,
+                "match": match.pk,
+                "batch_run": run.pk,
+                "vacancy": vacancy.pk,
+            },
             "token": make_token(org, *ApiToken.Scope.values),
-            "secret": [f"Zorggeheim{key.upper()}", f"Geheimnaam{key.upper()}"],
+            "secret": [
+                f"Zorggeheim{key.upper()}",
+                f"Geheimnaam{key.upper()}",
+                f"Vacaturetitel{key.upper()}",
+                f"Uurgeheim{key.upper()}",
+                f"Evalgeheim{key.upper()}",
+            ],
         }
     return out
 
@@ -81,3 +117,16 @@ def test_each_token_sees_its_own_organisation_and_nothing_of_the_other(name, cli
     for response in (mine,):
         for word in other["secret"]:
             assert word.encode() not in response.content, (name, word)
+
+
+@pytest.mark.parametrize("name", sorted(CREATE_ONLY))
+def test_a_token_creates_at_its_own_organisation_only(name, client, sides, region):
+    own, other = sides["a"], sides["b"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {own['token']}", "content_type": "application/json"}
+    refused = client.post(_url(name, other["slug"], own["rows"]), CREATE_ONLY[name], **auth)
+    assert refused.status_code == 404, (name, refused.content[:300])
+    assert not CareSignal.objects.filter(organisation=region["org_b"]).exists()
+    created = client.post(_url(name, own["slug"], own["rows"]), CREATE_ONLY[name], **auth)
+    assert created.status_code == 201, (name, created.content[:300])
+    for word in other["secret"]:
+        assert word.encode() not in created.content

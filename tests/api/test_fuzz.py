@@ -51,9 +51,11 @@ CALLERS = ("read:reports", "read:public", "write:signals", "broker", "all", "oth
 
 @pytest.fixture
 def fuzz_world(region, personas, make_request, make_volunteer, make_match, make_token, settings):
-    """Rows of both organisations (requests, volunteers, matches, batch runs) and the callers."""
+    """Rows of both organisations (requests, volunteers, matches, hours, evaluations,
+    batch runs, vacancies) and the callers."""
     from api.models import ApiToken
-    from matches.models import BatchRun, MatchEvent
+    from matches.models import BatchRun, Evaluation, HoursEntry, MatchEvent
+    from partners.models import Partner, Vacancy
 
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"caller": "1000000/min"}}
     ids = {}
@@ -64,7 +66,13 @@ def fuzz_world(region, personas, make_request, make_volunteer, make_match, make_
         match = make_match(request, volunteer)
         MatchEvent.objects.create(match=match, from_status="", to_status=match.status)
         run = BatchRun.objects.create(organisation=org, status=BatchRun.Status.DONE, progress=100, result={})
-        ids[key] = [request.pk, volunteer.pk, match.pk, run.pk]
+        HoursEntry.objects.create(match=match, date=datetime.date(2026, 3, 2), hours=2, note=f"Uren {key}")
+        Evaluation.objects.create(match=match, goal_reached="yes", next_step="close", note=f"Evaluatie {key}")
+        partner = Partner.objects.create(organisation=org, name=f"Partner {key}")
+        vacancy = Vacancy.objects.create(
+            partner=partner, title=f"Vacature {key}", description="-", status=Vacancy.Status.PUBLISHED
+        )
+        ids[key] = [request.pk, volunteer.pk, match.pk, run.pk, vacancy.pk]
     org_a = region["org_a"]
     tokens = {scope: make_token(org_a, scope) for scope in ("read:reports", "read:public", "write:signals", "broker")}
     tokens["all"] = make_token(org_a, *ApiToken.Scope.values)

@@ -33,6 +33,8 @@ is said per entry (``args={"pk": "match"}``), the kinds are in :data:`KINDS`.
 **Rule vocabulary** (the value of each entry; ``Entry(rule, methods, args)``):
 
 * ``Public()``: everybody, logged in or not: 200.
+* ``PublicOfOrganisation()``: as ``Public()``, but an organisation's public object under
+  another organisation's slug (``cross``) is 404 (the API's vacancies).
 * ``Secret()``: no login; the secret in the address (an e-mail link, a calendar feed, an
   unsubscribe link) is the proof, so whoever holds it gets 200 with both
   organisations' secrets.
@@ -132,6 +134,15 @@ class Public(Rule):
 
     def expect(self, role, scope):
         return self.status
+
+
+@dataclass(frozen=True)
+class PublicOfOrganisation(Rule):
+    """Everybody, logged in or not: 200 for an organisation's public object under its own
+    slug; under another organisation's slug (``cross``) 404."""
+
+    def expect(self, role, scope):
+        return NOT_FOUND if scope == "cross" else OK
 
 
 @dataclass(frozen=True)
@@ -397,6 +408,12 @@ TABLE: dict[str, Entry] = {
     "api:match": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "match"}),
     "api:batch_runs": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED)),
     "api:batch_run": Entry(Staff(*CASEWORK, anonymous=UNAUTHORISED), args={"pk": "batch_run"}),
+    "api:hours": Entry(Staff(*CARE_FILES, anonymous=UNAUTHORISED)),
+    "api:evaluations": Entry(Staff(*CARE_FILES, anonymous=UNAUTHORISED)),
+    "api:vacancies": Entry(Public()),
+    "api:vacancy": Entry(PublicOfOrganisation(), args={"pk": "vacancy"}),
+    # Signals are passed on with a write:signals token; a session has no such scope.
+    "api:signals": Entry(Staff(anonymous=UNAUTHORISED), methods="POST"),
     "api_tokens:list": Entry(Staff("org_admin")),
     "api_tokens:new": Entry(Staff("org_admin"), methods="POST"),
     "api_tokens:revoke": Entry(Staff("org_admin"), methods="POST", args={"pk": "api_token"}),

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts.views import webauthn_remove
 from config import health
-from config.views import home, not_found, server_error
+from config.views import accessibility, home, not_found, server_error
 from privacy.views import retention as privacy_views
 
 # The admin's own login form would skip allauth's second step: send it to ours.
@@ -17,6 +17,9 @@ urlpatterns = [
     path("health/ready", health.ready, name="health_ready"),
     # The privacy page: its retention section is rendered from privacy.schedule.
     path("privacy/", privacy_views.privacy_page, name="privacy"),
+    # The accessibility statement (toegankelijkheidsverklaring), in the format of the
+    # Dutch public bodies' model statement.
+    path("toegankelijkheid/", accessibility, name="accessibility"),
     # Before allauth's URLs, so that this one wins: staff keep at least one second step.
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", webauthn_remove, name="mfa_remove_webauthn"),
     path("accounts/", include("allauth.urls")),

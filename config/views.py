@@ -14,6 +14,11 @@ def home(request):
     return render(request, "accounts/home.html", {"roles": roles})
 
 
+def accessibility(request):
+    """The accessibility statement: what we check, how, and what is not yet right."""
+    return render(request, "accessibility.html")
+
+
 def not_found(request, exception=None):
     """404: a problem document under /api/ (api.problems), the site's page elsewhere."""
     if request.path.startswith("/api/"):

@@ -144,6 +144,7 @@ def test_public_pages_have_no_inline_script_or_style(client):
     starts = [
         reverse("home"),
         reverse("privacy"),
+        reverse("accessibility"),
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),

@@ -1,0 +1,30 @@
+"""The accessibility statement (toegankelijkheidsverklaring): public, in the footer of
+every page, and what it says about the checks is what CI does."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_the_statement_is_public_and_linked_from_every_page(client):
+    page = client.get(reverse("accessibility"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<h1>Toegankelijkheidsverklaring</h1>" in html
+    assert "WCAG 2.1" in html and "voldoet gedeeltelijk" in html
+    assert f'href="{reverse("accessibility")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_what_it_says_about_the_checks_is_what_the_journeys_do():
+    """'axe-core checks the main pages of each role, wide and on a phone, and a serious
+    problem stops the change': the browser test does exactly that, in the e2e stage."""
+    test = (ROOT / "tests/e2e/test_accessibility.py").read_text(encoding="utf-8")
+    assert '"phone": {"width": 390' in test and '"desktop": {"width": 1280' in test
+    assert 'ALWAYS_FAIL = {"critical", "serious"}' in test
+    for role in ("vrijwilliger@", "mantelzorger@", "makelaar@", "gemeente.", "coordinator@"):
+        assert role in test
+    assert "tests/e2e" in (ROOT / ".ci/run").read_text(encoding="utf-8")

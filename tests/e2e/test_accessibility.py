@@ -1,0 +1,133 @@
+"""Accessibility kept in CI (issue #18, item 6): axe-core (4.12, bundled by
+axe-playwright-python) checks the pages of every role in Debian's chromium, at desktop
+(1280 x 900) and phone (390 x 844) width, against WCAG 2.1 A and AA.
+
+A critical or serious violation fails the test. A moderate or minor one fails it too,
+unless it is listed in ``axe_known.json`` (page, rule and why it is there): a new one
+must be fixed or, when it is a deliberate choice, listed with the reason. A listed one
+that no longer occurs fails as well, so the list only shrinks with the code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import Page
+
+from tests.e2e.test_journeys import log_in, log_out
+
+pytestmark = pytest.mark.e2e
+
+KNOWN_FILE = Path(__file__).with_name("axe_known.json")
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+ALWAYS_FAIL = {"critical", "serious"}
+BASE = "/organisatie/regio-arnhem"
+
+# Who sees which pages: the main pages of each role (the journeys visit the same ones).
+PAGES = {
+    None: [
+        "/",
+        "/privacy/",
+        "/toegankelijkheid/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/buurt/",
+        "/buurt/?postcode=6881AB",
+        "/vacatures/",
+        "/hulp/zonder-account/",
+    ],
+    "vrijwilliger@buurtmakelaar.demo": [
+        "/vrijwilliger/",
+        "/vrijwilliger/tijden/",
+        "/vrijwilliger/gegevens/",
+        "/koppelingen/",
+        "/agenda/",
+        "/e-mail/",
+    ],
+    "mantelzorger@buurtmakelaar.demo": [
+        "/hulp/mantelzorger/",
+        "/hulp/respijtzorg/",
+        "/hulp/",
+        "/hulp/vraag/nieuw/",
+        "/hulp/mantelzorger/steun/",
+        "/koppelingen/wie-komt-er/",
+    ],
+    "makelaar@buurtmakelaar.demo": [
+        f"{BASE}/",
+        f"{BASE}/vragen/",
+        f"{BASE}/vragen/nieuw/",
+        f"{BASE}/vrijwilligers/",
+        f"{BASE}/koppelingen/",
+        f"{BASE}/koppelronde/",
+        f"{BASE}/aandacht/",
+        f"{BASE}/cijfers/organisatie/",
+        f"{BASE}/cijfers/vraag-en-aanbod/",
+    ],
+    "gemeente.arnhem@buurtmakelaar.demo": [f"{BASE}/gemeente/", f"{BASE}/cijfers/"],
+    "coordinator@buurtmakelaar.demo": [f"{BASE}/instellingen/", f"{BASE}/team/"],
+}
+
+
+def _known() -> dict[tuple[str, str], str]:
+    rows = json.loads(KNOWN_FILE.read_text(encoding="utf-8"))
+    return {(row["page"], row["rule"]): row["why"] for row in rows}
+
+
+def _check(page: Page, axe: Axe, path: str, found: dict[tuple[str, str], list[str]]) -> None:
+    for width, viewport in WIDTHS.items():
+        page.set_viewport_size(viewport)
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+        page.wait_for_load_state("load")
+        results = axe.run(page, options=OPTIONS).response
+        for violation in results["violations"]:
+            targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
+            found.setdefault((path, violation["id"]), []).append(
+                f"{violation['impact']} at {width}: {violation['help']} ({'; '.join(targets)})"
+            )
+
+
+@pytest.fixture
+def people(transactional_db):
+    """The demo region with a few people (volunteers, requests, a month of history), so
+    that the citizens' and the broker's pages show lists, not empty states."""
+    from django.core.management import call_command
+
+    call_command("load_demo", "--volunteers", "30", "--requests", "20", "--history-months", "1", verbosity=0)
+
+
+def test_every_roles_pages_pass_axe_at_desktop_and_phone_width(page: Page, people):
+    axe = Axe()
+    # The check itself works: a page with an unnamed image and an unlabelled field fails it.
+    page.goto("/privacy/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', "
+        '\'<img src="/static/x.png"><input type="text">\')'
+    )
+    broken = {v["id"] for v in axe.run(page, options=OPTIONS).response["violations"]}
+    assert {"image-alt", "label"} <= broken, broken
+
+    found: dict[tuple[str, str], list[str]] = {}
+    for who, paths in PAGES.items():
+        if who is not None:
+            log_in(page, who, settings.DEMO_PASSWORD)
+        for path in paths:
+            _check(page, axe, path, found)
+        if who is not None:
+            log_out(page)
+
+    impacts = {key: {line.split(" ", 1)[0] for line in lines} for key, lines in found.items()}
+    known = _known()
+    severe = {key: found[key] for key, seen in impacts.items() if seen & ALWAYS_FAIL}
+    new = {key: found[key] for key in found if key not in known and key not in severe}
+    gone = sorted(key for key in known if key not in found)
+    report = "\n".join(f"{path} [{rule}]: {' | '.join(lines)}" for (path, rule), lines in {**severe, **new}.items())
+    assert not severe, f"critical or serious accessibility problems:\n{report}"
+    assert not new, f"new accessibility problems (fix them, or list them with a reason in {KNOWN_FILE.name}):\n{report}"
+    assert not gone, f"fixed, so remove them from {KNOWN_FILE.name}: {gone}"

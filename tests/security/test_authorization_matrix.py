@@ -284,6 +284,8 @@ TABLE: dict[str, Entry] = {
     "health_live": Entry(Public()),
     "health_ready": Entry(Public()),
     "privacy": Entry(Public()),
+    "robots_txt": Entry(Public()),
+    "sitemap": Entry(Public()),
     # GET sends back to where one came from; POST switches the language and does the same.
     "set_language": Entry(Public(AWAY), methods="GET+POST"),
     # allauth's account pages

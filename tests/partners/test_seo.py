@@ -283,3 +283,16 @@ def test_a_vacancy_that_is_not_public_has_no_page(client, scene):
     vacancy = make_vacancy(scene)
     Vacancy.objects.filter(pk=vacancy.pk).update(status=Vacancy.Status.CLOSED)
     assert client.get(reverse("vacancies:detail", args=[vacancy.pk])).status_code == 404
+
+
+def test_vacancy_page_lives_with_the_strict_csp(client, scene):
+    """The schema.org block is data (``application/ld+json``): no inline script, and the
+    policy stays strict."""
+    from tests.config.test_csp import assert_strict_csp, inline_problems
+
+    vacancy = make_vacancy(scene, title=HOSTILE_TITLE)
+    response, head = _page(client, vacancy)
+    assert head.ld_blocks
+    assert_strict_csp(response, "vacancy")
+    problems, _links = inline_problems(response.content.decode())
+    assert problems == []

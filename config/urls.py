@@ -1,10 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from accounts.views import webauthn_remove
 from config import health
-from config.views import accessibility, home, not_found, server_error
+from config.sitemaps import SITEMAPS
+from config.views import accessibility, home, not_found, robots_txt, server_error
 from privacy.views import retention as privacy_views
 
 # The admin's own login form would skip allauth's second step: send it to ours.
@@ -15,6 +17,9 @@ urlpatterns = [
     # Health checks (config/health.py): no login, no trailing slash (probes are simple).
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
+    # For search engines: the public pages and vacancies (config/sitemaps.py).
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # The privacy page: its retention section is rendered from privacy.schedule.
     path("privacy/", privacy_views.privacy_page, name="privacy"),
     # The accessibility statement (toegankelijkheidsverklaring), in the format of the

@@ -1,5 +1,8 @@
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import defaults
+from django.views.decorators.http import require_GET
 
 from accounts.roles import roles_for
 from neighbourhoods.forms import AddressForm
@@ -17,6 +20,15 @@ def home(request):
 def accessibility(request):
     """The accessibility statement: what we check, how, and what is not yet right."""
     return render(request, "accessibility.html")
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read the public pages only (``config.sitemaps``), and find the sitemap."""
+    from config.sitemaps import robots_lines
+
+    lines = robots_lines(sitemap_url=request.build_absolute_uri(reverse("sitemap")))
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def not_found(request, exception=None):

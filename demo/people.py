@@ -23,6 +23,7 @@ from accounts.models import User
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestEvent, RequestSlot
 from common.geo import Point, haversine_km
 from common.slots import parse_slots
+from demo.partners import DEMO_PARTNERS, demo_partner_load
 from neighbourhoods.geo import get_gazetteer
 from neighbourhoods.models import (
     Municipality,
@@ -166,6 +167,9 @@ def demo_accounts(region: DemoRegion) -> list[DemoAccount]:
             f"hulpvrager@{domain}",
             "help_seeker",
             f"Hulpvrager in {region.help_seeker_place}, vraagt hulp bij boodschappen",
+        ),
+        DemoAccount(
+            f"partner@{domain}", "partner", f"Partner: {DEMO_PARTNERS[region.key].name}, vacatures en reacties"
         ),
     ]
 
@@ -384,6 +388,7 @@ def demo_load(
             "volunteer": ("Zoë", "van 't Hof"),
             "mantelzorger": ("Henk", "Willemsen"),
             "help_seeker": ("Fatma", "Özdemir-Bakker"),
+            "partner": ("Ruud", "Hendriks"),
         }[account.role]
         users[account.role] = _account(account.email, first, last, password)
     superuser = users["superuser"]
@@ -486,6 +491,23 @@ def demo_load(
         request.skills.set([skills["shopping"]])
         _set_schedule(request, "fri 10:00-12:00")
         _history(request, broker=users["broker"], asked=timezone.now() - timedelta(days=3))
+
+    # The partner of the centre (issue #16): its account, profile, vacancies near the demo
+    # volunteer, and the demo volunteer's response to one of them.
+    partner_spec = DEMO_PARTNERS[region.key]
+    partner_area = area_named(partner_spec.place)
+    partner_pc4 = _postcode_near_any(
+        postcode_names.get(partner_area.municipality.name, (partner_area.municipality.name,)), partner_area.centroid
+    )
+    demo_partner_load(
+        spec=partner_spec,
+        organisation=organisation,
+        user=users["partner"],
+        admin=users["admin"],
+        volunteer=Volunteer.objects.filter(user=users["volunteer"]).first(),
+        area=partner_area,
+        postcode=f"{partner_pc4} AB",
+    )
 
     created_volunteers = created_requests = 0
     if people and not Volunteer.objects.filter(organisation=organisation, user__isnull=True).exists():

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from caregivers.models import BurdenCheckIn, CareSignal, HelpRequest, RequestEvent
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Municipality, Organisation
+from partners.models import Response, Vacancy
 from reports.months import Month, months_between
 from volunteers.models import Volunteer, VolunteerDeparture
 
@@ -312,6 +313,38 @@ FIGURES += (
         for reason in CLOSE_REASONS
     ),
 )
+# Partners' vacancies (issue #16), by the vacancy's neighbourhood; work from home has none,
+# so it counts in the organisation's totals and in no municipality.
+FIGURES += (
+    Figure(
+        "vacancies_posted",
+        _("vacatures geplaatst"),
+        "count",
+        "partners",
+        _("Vacatures van partners die in de maand online kwamen."),
+    ),
+    Figure(
+        "vacancies_filled",
+        _("vacatures vervuld"),
+        "count",
+        "partners",
+        _("Van de vacatures van de maand: die waarvoor alle plaatsen een vrijwilliger hebben."),
+    ),
+    Figure(
+        "vacancy_responses",
+        _("reacties op vacatures"),
+        "count",
+        "partners",
+        _("Reacties van vrijwilligers die in de maand binnenkwamen."),
+    ),
+    Figure(
+        "vacancy_responses_accepted",
+        _("reacties aangenomen"),
+        "count",
+        "partners",
+        _("Reacties die de partner in de maand heeft aangenomen."),
+    ),
+)
 SIGNAL_OUTCOME_CODES = ("signals_open", "signals_request", *(f"signals_closed_{r}" for r in CLOSE_REASONS))
 FIGURE_BY_CODE = {f.code: f for f in FIGURES}
 COUNT_CODES = tuple(f.code for f in FIGURES if f.kind == "count")
@@ -325,6 +358,7 @@ GROUPS: tuple[tuple[str, Promise], ...] = (
     ("signals", _("Signalen: iemand kan steun gebruiken")),
     ("ladder", _("Waar is de vraag opgelost?")),
     ("satisfaction", _("Tevredenheid")),
+    ("partners", _("Vacatures van partners")),
 )
 
 
@@ -479,7 +513,7 @@ RawTable = dict[tuple[int, int | None], Raw]  # (month index, neighbourhood id) 
 
 def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
     """All raw numbers for ``months`` (consecutive, oldest first) per (month index,
-    neighbourhood id), in a fixed number of queries (20), whatever the number of
+    neighbourhood id), in a fixed number of queries (23), whatever the number of
     months or neighbourhoods."""
     if list(months) != months_between(months[0], months[-1]):
         raise ValueError("raw_figures needs consecutive months, oldest first")
@@ -718,6 +752,45 @@ def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
             model.objects.filter(_in_months(path, months), scope.q("neighbourhood"), organisation=org)
             .annotate(m=_bucket(path, months))
             .values_list("m", "neighbourhood")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for m, area, n in rows:
+            cell(m, area).counts[code] += n
+
+    # Partners' vacancies that came online in the month, and of those the ones whose
+    # places are all taken (as partners.selectors.vacancy_figures counts them).
+    accepted = (
+        Response.objects.filter(vacancy=OuterRef("pk"), status=Response.Status.ACCEPTED)
+        .order_by()
+        .values("vacancy")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    posted = (
+        Vacancy.objects.filter(_in_months("published_at", months), scope.q("neighbourhood"), partner__organisation=org)
+        .annotate(m=_bucket("published_at", months), taken=Subquery(accepted, output_field=IntegerField()))
+        .values_list("m", "neighbourhood", "places", "taken")
+    )
+    for m, area, places, taken in posted:
+        raw = cell(m, area)
+        raw.counts["vacancies_posted"] += 1
+        if (taken or 0) >= places:
+            raw.counts["vacancies_filled"] += 1
+    # Responses that came in, and those accepted, in the month.
+    for code, path, only in (
+        ("vacancy_responses", "created_at", Q()),
+        ("vacancy_responses_accepted", "decided_at", Q(status=Response.Status.ACCEPTED)),
+    ):
+        rows = (
+            Response.objects.filter(
+                only,
+                _in_months(path, months),
+                scope.q("vacancy__neighbourhood"),
+                vacancy__partner__organisation=org,
+            )
+            .annotate(m=_bucket(path, months))
+            .values_list("m", "vacancy__neighbourhood")
             .annotate(n=Count("pk"))
             .order_by()
         )

@@ -74,6 +74,7 @@ from django.utils import timezone
 from caregivers.models import BurdenCheckIn, CareSignal, HelpRequest, Mantelzorger, RequestEvent
 from matches.models import Evaluation, HoursEntry, Match
 from neighbourhoods.models import Neighbourhood, Organisation
+from partners.models import Partner, Response, Vacancy
 from reports.counting import (
     PROVISIONAL_DAYS,
     MonthCounts,
@@ -90,7 +91,7 @@ from volunteers.models import Volunteer
 
 # Bump when ``raw_figures`` changes what it counts: stored months of another version
 # are counted again (by the pages that need them and the nightly task).
-STORE_VERSION = 2  # 2: the ladder, goals and satisfaction (issue #15)
+STORE_VERSION = 3  # 2: the ladder, goals and satisfaction (issue #15); 3: partners' vacancies (issue #16)
 FRESH_SECONDS = 15 * 60
 # A row changed this long before a count may have been committed after the count read
 # its table (long transactions, imports): the nightly check looks back this far.
@@ -425,7 +426,7 @@ def _index(path: str, months: Sequence[Month], *, dates: bool = False) -> Case:
 
 def report_months_changed(*, organisation: Organisation, months: Sequence[Month]) -> dict[Month, datetime.datetime]:
     """For each of ``months``: the latest change of a row of the organisation that counts
-    (or may count) towards it. Nine grouped queries over the rows of the months' span."""
+    (or may count) towards it. Eleven grouped queries over the rows of the months' span."""
     months = months_between(min(months), max(months))
     n = len(months)
     latest: dict[int, datetime.datetime] = {}
@@ -535,6 +536,26 @@ def report_months_changed(*, organisation: Organisation, months: Sequence[Month]
     ):
         touch([joined, stopped], changed)
 
+    # Partners' vacancies: the month they came online (changed since: place, status).
+    touch_by_month(Vacancy.objects.filter(partner__organisation=organisation), "published_at", "updated_at")
+    # Responses: the month they came in, the month accepted, and the month of their vacancy
+    # (an acceptance fills it).
+    responses = Response.objects.filter(
+        _in_months("created_at", months)
+        | _in_months("decided_at", months)
+        | _in_months("vacancy__published_at", months),
+        vacancy__partner__organisation=organisation,
+    )
+    for received, decided, posted, *changed in (
+        responses.annotate(
+            c=_index("created_at", months), d=_index("decided_at", months), p=_index("vacancy__published_at", months)
+        )
+        .values_list("c", "d", "p")
+        .annotate(t1=Max("created_at"), t2=Max("decided_at"))
+        .order_by()
+    ):
+        touch([received, decided, posted], *changed)
+
     return {months[i]: moment for i, moment in latest.items()}
 
 
@@ -551,6 +572,14 @@ def _organisation_changed(sender, instance, **kwargs) -> None:
         report_months_invalidate(organisation_id=instance.organisation_id)
 
 
+def _vacancy_deleted(sender, instance, **kwargs) -> None:
+    """A vacancy (and its responses) deleted leaves no timestamp: before it goes, while its
+    partner is still there (a partner deleted takes its vacancies along)."""
+    organisation_id = Partner.objects.filter(pk=instance.partner_id).values_list("organisation_id", flat=True).first()
+    if organisation_id is not None:
+        report_months_invalidate(organisation_id=organisation_id)
+
+
 def _neighbourhood_deleted(sender, instance, **kwargs) -> None:
     report_months_invalidate(neighbourhood_id=instance.pk)
 
@@ -561,5 +590,6 @@ def connect_signals() -> None:
     # Mantelzorgers have no updated_at: an edit (admin) or a deletion invalidates.
     post_save.connect(_organisation_changed, sender=Mantelzorger, dispatch_uid="report-store-mantelzorger-save")
     post_delete.connect(_organisation_changed, sender=Mantelzorger, dispatch_uid="report-store-mantelzorger-delete")
+    pre_delete.connect(_vacancy_deleted, sender=Vacancy, dispatch_uid="report-store-vacancy-delete")
     # Before the delete: the stored rows of the neighbourhood go with it (CASCADE).
     pre_delete.connect(_neighbourhood_deleted, sender=Neighbourhood, dispatch_uid="report-store-neighbourhood-delete")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
@@ -13,6 +14,7 @@ from partners.filters import VacancyFilter
 from partners.fit import vacancies_fitting
 from partners.forms import ResponseForm
 from partners.selectors import public_vacancies, public_vacancy, responded, volunteer_responses
+from partners.seo import vacancy_structured_data, vacancy_summary
 from partners.services import response_submit
 from partners.views.common import add_domain_error
 from volunteers.models import Volunteer
@@ -42,13 +44,19 @@ def vacancy_list(request):
 
 
 def vacancy_detail(request, pk):
+    """Public, server-rendered, with what search engines and link previews read: a
+    canonical address, Open Graph tags and schema.org data (``partners.seo``)."""
     vacancy = public_vacancy(pk=pk)
     volunteer = _volunteer_of(request.user)
+    url = request.build_absolute_uri(reverse("vacancies:detail", args=[vacancy.pk]))
     context = {
         "vacancy": vacancy,
         "volunteer": volunteer,
         "already": bool(responded(volunteer=volunteer, vacancies=[vacancy])),
         "form": ResponseForm(vacancy=vacancy),
+        "canonical_url": url,
+        "summary": vacancy_summary(vacancy),
+        "structured_data": vacancy_structured_data(vacancy, url=url),
     }
     return render(request, "partners/public/detail.html", context)
 

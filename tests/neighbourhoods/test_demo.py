@@ -51,8 +51,69 @@ def test_demo_accounts_log_in_and_hold_their_roles(demo, settings):
             "volunteer": roles.is_volunteer,
             "mantelzorger": roles.is_mantelzorger,
             "help_seeker": roles.is_help_seeker,
+            "partner": bool(roles.partner_of),
         }[account.role]
         assert expected, account.role
+
+
+def test_demo_partner_logs_in_with_a_password_and_sees_its_vacancies_and_a_response(demo, settings):
+    """The partner account: password only (partners are not staff), its own pages, three
+    public vacancies near the demo volunteer (one from home) and her response."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from partners.models import Partner, Response, Vacancy
+    from partners.selectors import public_vacancies
+
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": "partner@buurtmakelaar.demo", "password": settings.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] != reverse("mfa_authenticate")
+    home = client.get(reverse("partners:home"))
+    assert home.status_code == 200
+    partner = Partner.objects.get(memberships__user__email="partner@buurtmakelaar.demo")
+    assert partner.organisation.slug == DEMO_ORGANISATION_SLUG and partner.kind == Partner.Kind.FOOD_BANK
+    assert partner.description and partner.place == "Velp" and partner.email and partner.phone
+    vacancies = list(Vacancy.objects.filter(partner=partner))
+    assert len(vacancies) == 3
+    for vacancy in vacancies:
+        assert vacancy.title in home.content.decode()
+        assert vacancy.skills.exists() and vacancy.until > timezone.localdate()
+    assert set(public_vacancies().filter(partner=partner)) == set(vacancies)
+    assert [v.from_home for v in vacancies].count(True) == 1
+    assert all(v.neighbourhood and v.neighbourhood.name == "Velp" for v in vacancies if not v.from_home)
+    # The public search finds them without an account.
+    listing = Client().get(reverse("vacancies:list"), {"skill": ""})
+    assert all(v.title in listing.content.decode() for v in vacancies)
+    # The demo volunteer's response waits for the partner's answer; her contact details do not show yet.
+    answer = Response.objects.get(vacancy__partner=partner)
+    assert answer.volunteer.email == "vrijwilliger@buurtmakelaar.demo" and answer.status == Response.Status.NEW
+    page = client.get(reverse("partners:responses", args=[answer.vacancy_id]))
+    assert page.status_code == 200
+    assert "Zoë" in page.content.decode() and "vrijwilliger@buurtmakelaar.demo" not in page.content.decode()
+    # The volunteer sees it among her responses.
+    zoe = Client()
+    zoe.post(reverse("account_login"), {"login": "vrijwilliger@buurtmakelaar.demo", "password": settings.DEMO_PASSWORD})
+    assert answer.vacancy.title in zoe.get(reverse("vacancies:mine")).content.decode()
+
+
+def test_demo_partner_vacancies_move_on_when_their_dates_passed(demo):
+    """Run again after the one-off day: the same vacancy, with new dates, no duplicate."""
+    import datetime
+
+    from django.utils import timezone
+
+    from partners.models import Vacancy
+
+    one_off = Vacancy.objects.get(partner__name="Voedselpunt Velp", when=Vacancy.When.ONE_OFF)
+    past = timezone.localdate() - datetime.timedelta(days=2)
+    Vacancy.objects.filter(pk=one_off.pk).update(date=past, until=past)
+    call_command("load_demo", "--no-people", "--history-months", "0", stdout=io.StringIO())
+    one_off.refresh_from_db()
+    assert one_off.date > timezone.localdate() and not one_off.is_over()
+    assert Vacancy.objects.filter(partner__name="Voedselpunt Velp").count() == 3
 
 
 def test_demo_people_are_located_in_their_neighbourhoods(demo):
@@ -67,9 +128,18 @@ def test_demo_people_are_located_in_their_neighbourhoods(demo):
 
 
 def test_demo_is_idempotent(demo):
-    counts = (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count())
+    from partners.models import Partner, PartnerMembership, Response, Vacancy
+
+    def counts():
+        return [
+            model.objects.count()
+            for model in (Volunteer, HelpRequest, Neighbourhood, Partner, PartnerMembership, Vacancy, Response)
+        ]
+
+    before = counts()
+    assert before[3:] == [1, 1, 3, 1]
     call_command("load_demo", "--volunteers", "40", "--requests", "20", "--history-months", "0", stdout=io.StringIO())
-    assert (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count()) == counts
+    assert counts() == before
 
 
 def test_demo_passwords_are_printed_only_in_debug(settings, capsys):

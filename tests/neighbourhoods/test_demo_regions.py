@@ -59,13 +59,23 @@ def test_region_loads_its_own_area_people_and_history(key, municipalities, villa
             assert [o.slug for o in roles.admin_of] == [region.organisation_slug]
         if account.role == "municipality":
             assert [m.municipality.name for m in roles.municipality_of] == [region.main_municipality]
+        if account.role == "partner":
+            assert [p.organisation.slug for p in roles.partner_of] == [region.organisation_slug]
+            partner = roles.partner_of[0]
+            assert partner.vacancies.filter(status="published").count() == 3
+            assert partner.vacancies.filter(responses__volunteer__user__email=f"vrijwilliger@{region.mail_domain}")
 
 
 def test_region_is_idempotent():
+    from partners.models import Response, Vacancy
+
+    def counts():
+        return [model.objects.count() for model in (Volunteer, HelpRequest, Neighbourhood, Vacancy, Response)]
+
     load("stadskanaal")
-    counts = (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count())
+    before = counts()
     load("stadskanaal")
-    assert (Volunteer.objects.count(), HelpRequest.objects.count(), Neighbourhood.objects.count()) == counts
+    assert counts() == before
 
 
 def test_regions_live_side_by_side():

@@ -79,6 +79,11 @@ def test_every_figure_of_centrum_in_march(march, region):
         "satisfaction_volunteer_pct": None,
         "satisfaction_requester_median": None,
         "satisfaction_requester_pct": None,
+        # No partners here (tests/partners/test_figures.py counts their vacancies).
+        "vacancies_posted": 0,
+        "vacancies_filled": 0,
+        "vacancy_responses": 0,
+        "vacancy_responses_accepted": 0,
     }
 
 

@@ -296,6 +296,8 @@ TABLE: dict[str, Entry] = {
     "health_ready": Entry(Public()),
     "privacy": Entry(Public()),
     "accessibility": Entry(Public()),
+    "robots_txt": Entry(Public()),
+    "sitemap": Entry(Public()),
     # GET sends back to where one came from; POST switches the language and does the same.
     "set_language": Entry(Public(AWAY), methods="GET+POST"),
     # allauth's account pages

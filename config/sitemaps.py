@@ -1,7 +1,8 @@
 """``/sitemap.xml`` and ``/robots.txt``: what search engines may read.
 
 Only public pages are listed and allowed: the start page, the vacancy search and each
-public vacancy, the postcode lookup and the privacy page. ``robots.txt`` allows those and
+public vacancy, the postcode lookup, the form to ask without an account, the privacy page and the
+accessibility statement. ``robots.txt`` allows those and
 disallows everything else (staff pages, the partner's pages, accounts, the API, personal
 pages), so a page added later is private to crawlers until it is added here."""
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 from partners.sitemaps import VacancySitemap
 
 # URL names of the public pages without parameters, in the sitemap and allowed to crawlers.
-PUBLIC_PAGES = ("home", "vacancies:list", "neighbourhoods:lookup", "privacy")
+PUBLIC_PAGES = ("home", "vacancies:list", "neighbourhoods:lookup", "privacy", "accessibility", "caregivers:ask")
 
 # Public pages under an allowed prefix that are personal or need a login (RFC 9309
 # patterns: ``*`` is any text).

@@ -25,6 +25,6 @@ def test_what_it_says_about_the_checks_is_what_the_journeys_do():
     test = (ROOT / "tests/e2e/test_accessibility.py").read_text(encoding="utf-8")
     assert '"phone": {"width": 390' in test and '"desktop": {"width": 1280' in test
     assert 'ALWAYS_FAIL = {"critical", "serious"}' in test
-    for role in ("vrijwilliger@", "mantelzorger@", "makelaar@", "gemeente.", "coordinator@"):
+    for role in ("vrijwilliger@", "mantelzorger@", "makelaar@", "partner@", "gemeente.", "coordinator@"):
         assert role in test
     assert "tests/e2e" in (ROOT / ".ci/run").read_text(encoding="utf-8")

@@ -46,6 +46,7 @@ PAGES = {
         "/vrijwilliger/",
         "/vrijwilliger/tijden/",
         "/vrijwilliger/gegevens/",
+        "/vacatures/past-bij-u/",
         "/koppelingen/",
         "/agenda/",
         "/e-mail/",
@@ -70,7 +71,8 @@ PAGES = {
         f"{BASE}/cijfers/vraag-en-aanbod/",
     ],
     "gemeente.arnhem@buurtmakelaar.demo": [f"{BASE}/gemeente/", f"{BASE}/cijfers/"],
-    "coordinator@buurtmakelaar.demo": [f"{BASE}/instellingen/", f"{BASE}/team/"],
+    "coordinator@buurtmakelaar.demo": [f"{BASE}/instellingen/", f"{BASE}/team/", f"{BASE}/partners/"],
+    "partner@buurtmakelaar.demo": ["/partner/", "/vacatures/"],
 }
 
 

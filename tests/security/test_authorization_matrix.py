@@ -79,6 +79,7 @@ To add a URL: add ``"namespace:name": Entry(rule, methods, args)`` to :data:`TAB
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -273,6 +274,8 @@ CONSTANTS: dict[str, str] = {
     "uidb36": "0",
     # The broker's privacy page: the kind of record (with ``pk``: "mantelzorger").
     "kind": "mantelzorger",
+    # The volunteer's yearly overview and certificate: this year (their match runs now).
+    "year": str(datetime.date.today().year),
 }
 
 
@@ -365,6 +368,10 @@ TABLE: dict[str, Entry] = {
     "matching_people:link": Entry(
         Secret(), methods="GET+POST", args={"purpose": "link_purpose", "secret": "link_secret"}
     ),
+    # The volunteer's own yearly overview; nobody else has one (no id in the address).
+    "matching_people:year_overview": Entry(LoggedIn(NOT_FOUND, volunteer=OK)),
+    "matching_people:year_overview_year": Entry(LoggedIn(NOT_FOUND, volunteer=OK)),
+    "matching_people:certificate": Entry(LoggedIn(NOT_FOUND, volunteer=OK)),
     "calendar:manage": Entry(LoggedIn(), methods="GET+POST"),
     "calendar:feed": Entry(Secret(), args={"token": "feed_token"}),
     # matches: the broker's pages

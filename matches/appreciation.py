@@ -4,19 +4,32 @@ approved hours and matches, which the volunteer's page and the PDF certificate
 
 A year counts for a volunteer when they had approved hours dated in it, or a match that
 ran (was active) at some moment of it. Years are calendar years, Europe/Amsterdam.
+
+Milestones (:func:`milestones_send`, from the periodic reminders of ``matches.mails``):
+the first match that ended, 100 approved hours, one year since the first match started.
+Each is recorded once per volunteer (:class:`matches.models.VolunteerMilestone`, unique),
+in the transaction that queues the thank-you, so a second run (or two at once) sends
+nothing more; the outbox key is the same milestone once more. Only volunteers still
+active are thanked. A milestone reached more than :data:`MILESTONE_FRESH_DAYS` before it
+is noticed (when this started running, or hours approved long after) is recorded without
+a mail: a thank-you months late is no thank-you. The mail respects the volunteer's
+preferences for news about their matches (``updates``).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import Exists, Min, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from matches.models import HoursEntry, Match
+from matches.models import HoursEntry, Match, VolunteerMilestone
 from neighbourhoods.models import Organisation
 from volunteers.models import Volunteer
 
@@ -129,3 +142,129 @@ def volunteer_year_overview(*, volunteer: Volunteer, year: int, today: datetime.
         kinds.setdefault(match.request.kind, str(match.request.get_kind_display()))
     overview.kinds = sorted(kinds.values())
     return overview
+
+
+# --- Milestones -------------------------------------------------------------------------
+
+Milestone = VolunteerMilestone.Kind
+
+HOURS_MILESTONE = Decimal("100")
+# A milestone noticed later than this after it was reached is recorded without a mail.
+MILESTONE_FRESH_DAYS = 30
+
+
+def _one_year_after(moment: datetime.datetime) -> datetime.datetime:
+    local = moment.astimezone(AMSTERDAM)
+    try:
+        return local.replace(year=local.year + 1)
+    except ValueError:  # 29 February
+        return local.replace(year=local.year + 1, day=28)
+
+
+def _without(kind: str):
+    return ~Exists(VolunteerMilestone.objects.filter(volunteer=OuterRef("pk"), kind=kind))
+
+
+def milestones_due(
+    *, organisation: Organisation, now: datetime.datetime
+) -> list[tuple[Volunteer, str, datetime.datetime]]:
+    """The milestones the active volunteers of ``organisation`` reached and that are not
+    recorded yet: (volunteer, kind, when it was reached). Three queries, plus one per
+    volunteer who passed 100 hours (to find the moment)."""
+    volunteers = Volunteer.objects.filter(organisation=organisation, is_active=True).select_related("user")
+    due: list[tuple[Volunteer, str, datetime.datetime]] = []
+    ended = (
+        volunteers.filter(_without(Milestone.FIRST_MATCH_ENDED))
+        .annotate(first_end=Min("matches__ended_at", filter=_on_matches(status=Status.ENDED)))
+        .filter(first_end__isnull=False)
+    )
+    due += [(v, Milestone.FIRST_MATCH_ENDED, v.first_end) for v in ended.order_by("pk")]
+    started = (
+        volunteers.filter(_without(Milestone.ONE_YEAR))
+        .annotate(
+            first_start=Min("matches__activated_at", filter=_on_matches(status__in=(Status.ACTIVE, Status.ENDED)))
+        )
+        .filter(first_start__isnull=False)
+    )
+    for volunteer in started.order_by("pk"):
+        reached = _one_year_after(volunteer.first_start)
+        if reached <= now:
+            due.append((volunteer, Milestone.ONE_YEAR, reached))
+    hours = (
+        volunteers.filter(_without(Milestone.HOURS_100))
+        .annotate(approved=Sum("matches__hours__hours", filter=_on_matches(hours__approved_at__isnull=False)))
+        .filter(approved__gte=HOURS_MILESTONE)
+    )
+    for volunteer in hours.order_by("pk"):
+        due.append((volunteer, Milestone.HOURS_100, _hours_reached_at(volunteer) or now))
+    return due
+
+
+def _on_matches(**lookups) -> Q:
+    """A filter on the volunteer's matches for an annotation (``matches__<lookup>``)."""
+    return Q(**{f"matches__{name}": value for name, value in lookups.items()})
+
+
+def _hours_reached_at(volunteer: Volunteer) -> datetime.datetime | None:
+    """When the approved hours first added up to 100: the approval that crossed it."""
+    total = Decimal("0")
+    entries = (
+        HoursEntry.objects.filter(match__volunteer=volunteer, approved_at__isnull=False)
+        .order_by("approved_at", "pk")
+        .values_list("hours", "approved_at")
+    )
+    for hours, approved_at in entries:
+        total += hours
+        if total >= HOURS_MILESTONE:
+            return approved_at
+    return None
+
+
+def _milestone_mail(*, volunteer: Volunteer, kind: str, organisation: Organisation):
+    from notifications.links import absolute
+    from notifications.models import Category
+    from notifications.services import mail_queue
+
+    user = volunteer.user if volunteer.user_id else None
+    email = volunteer.email or (user.email if user else "")
+    with translation.override("nl"):
+        return mail_queue(
+            template="matches/email/milestone_volunteer",
+            context={
+                "kind": kind,
+                "organisation": organisation,
+                "volunteer_name": volunteer.first_name,
+                "hours": hours_text(HOURS_MILESTONE),
+                "overview_url": absolute(reverse("matching_people:year_overview")),
+            },
+            key=f"volunteer:{volunteer.pk}:milestone:{kind}",
+            kind=f"milestone_{kind}",
+            category=Category.UPDATES,
+            to_email=email,
+            user=user,
+            organisation=organisation,
+        )
+
+
+def milestones_send(*, organisation: Organisation, now: datetime.datetime | None = None) -> Counter:
+    """Record the milestones due (:func:`milestones_due`) and queue a thank-you for the
+    fresh ones. Idempotent: a milestone already recorded, also by a run at the same
+    moment, is skipped. Returns counts per kind of what was mailed, and ``recorded``."""
+    now = now or timezone.now()
+    counts: Counter = Counter()
+    fresh_after = now - datetime.timedelta(days=MILESTONE_FRESH_DAYS)
+    for volunteer, kind, reached_at in milestones_due(organisation=organisation, now=now):
+        with transaction.atomic():
+            milestone, created = VolunteerMilestone.objects.get_or_create(
+                volunteer=volunteer, kind=kind, defaults={"reached_at": reached_at}
+            )
+            if not created:
+                continue
+            counts["recorded"] += 1
+            if reached_at < fresh_after:
+                continue
+            if _milestone_mail(volunteer=volunteer, kind=kind, organisation=organisation) is not None:
+                milestone.mailed = True
+                milestone.save(update_fields=["mailed"])
+                counts[kind] += 1
+    return counts

@@ -24,6 +24,10 @@ no burden check-in for N    the mantelzorger (with e-mail, still caring:    remi
 days (the organisation's    someone cared for on record), once per N days
 ``carer_checkin_reminder_days``, default 91)
 every morning (8-12 h)      each broker: what needs attention (counts)      digest
+milestone reached (first    the volunteer, a thank-you (once per milestone, updates
+match ended, 100 approved   recorded in VolunteerMilestone; only when
+hours, a year since the     reached in the last 30 days; active volunteers)
+first match started)
 =========================  ==============================================  ===========
 
 (*) the defaults; each organisation sets its own (``Organisation.proposal_reminder_days``,
@@ -49,6 +53,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from caregivers.models import CareRecipient, HelpRequest, Mantelzorger
+from matches.appreciation import milestones_send
 from matches.models import Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
@@ -407,6 +412,9 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
         )
         counts["vog_reminder"] += row is not None
     counts["carer_checkin_reminder"] += carer_checkin_reminders(organisation=organisation, now=now)
+    # Thanks at milestones (matches.appreciation): recorded once, mailed once.
+    for name, number in milestones_send(organisation=organisation, now=now).items():
+        counts[f"milestone_{name}"] += number
     # The morning digest: one e-mail per broker and day, only when something waits,
     # sent on the first run between the start of waking hours and noon.
     items = attention_items(organisation=organisation, now=now) if _digest_time(now) else []

@@ -364,3 +364,16 @@ def setup_pending_for(*, user, organisation: Organisation) -> bool:
             user=user, organisation=organisation, role=StaffMembership.Role.ADMIN
         ).exists()
     )
+
+
+def carer_appreciation_for(*, organisation: Organisation, municipality: Municipality | None):
+    """What ``organisation`` tells its carers in ``municipality`` about the
+    mantelzorgwaardering, or None (nothing kept, no municipality, or the municipality is
+    no longer in the working area)."""
+    from neighbourhoods.models import CarerAppreciation
+
+    if municipality is None:
+        return None
+    return CarerAppreciation.objects.filter(
+        organisation=organisation, municipality=municipality, organisation__municipalities=municipality
+    ).first()

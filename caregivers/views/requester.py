@@ -59,7 +59,7 @@ from caregivers.services import (
     request_withdraw,
 )
 from common.errors import DomainError
-from neighbourhoods.selectors import serving_area
+from neighbourhoods.selectors import carer_appreciation_for, serving_area
 
 # Service field names that are called differently in these forms.
 FIELD_ALIASES = {"kind": "help_with", "requester_first_name": "first_name", "requester_last_name": "last_name"}
@@ -207,6 +207,15 @@ def _own_mantelzorger_or_redirect(request):
     return mantelzorger
 
 
+def _carer_municipality(mantelzorger):
+    """The municipality the carer lives in: their neighbourhood's, else the working
+    area's when the organisation serves one municipality only, else None."""
+    if mantelzorger.neighbourhood_id:
+        return mantelzorger.neighbourhood.municipality
+    only = list(mantelzorger.organisation.municipalities.all()[:2])
+    return only[0] if len(only) == 1 else None
+
+
 @login_required
 def mantelzorger_home(request):
     mantelzorger = mantelzorger_for_user(request.user)
@@ -228,6 +237,10 @@ def mantelzorger_home(request):
             "checked_in_today": latest is not None and timezone.localdate(latest.created_at) == timezone.localdate(),
             "rows": _request_rows(requests_of(request.user)),
             "file_reads": file_reads_of(request.user),
+            "appreciation": carer_appreciation_for(
+                organisation=mantelzorger.organisation, municipality=_carer_municipality(mantelzorger)
+            ),
+            "year": timezone.localdate().year,
         },
     )
 

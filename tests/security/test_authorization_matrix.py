@@ -433,6 +433,9 @@ TABLE: dict[str, Entry] = {
     "neighbourhoods:settings_area_add": Entry(Staff("org_admin"), methods="POST"),
     "neighbourhoods:settings_area_remove": Entry(Staff("org_admin"), methods="POST", args={"pk": "municipality"}),
     "neighbourhoods:settings_front_door": Entry(Staff("org_admin"), methods="GET+POST", args={"pk": "municipality"}),
+    "neighbourhoods:settings_carer_appreciation": Entry(
+        Staff("org_admin"), methods="GET+POST", args={"pk": "municipality"}
+    ),
     "matching_settings:weights": Entry(Staff("org_admin"), methods="GET+POST"),
     # The first admin's guided set-up (open to the admins at any time; it writes through
     # the settings page's services).

@@ -207,15 +207,6 @@ def _own_mantelzorger_or_redirect(request):
     return mantelzorger
 
 
-def _carer_municipality(mantelzorger):
-    """The municipality the carer lives in: their neighbourhood's, else the working
-    area's when the organisation serves one municipality only, else None."""
-    if mantelzorger.neighbourhood_id:
-        return mantelzorger.neighbourhood.municipality
-    only = list(mantelzorger.organisation.municipalities.all()[:2])
-    return only[0] if len(only) == 1 else None
-
-
 @login_required
 def mantelzorger_home(request):
     mantelzorger = mantelzorger_for_user(request.user)
@@ -238,7 +229,8 @@ def mantelzorger_home(request):
             "rows": _request_rows(requests_of(request.user)),
             "file_reads": file_reads_of(request.user),
             "appreciation": carer_appreciation_for(
-                organisation=mantelzorger.organisation, municipality=_carer_municipality(mantelzorger)
+                organisation=mantelzorger.organisation,
+                municipality=mantelzorger.neighbourhood.municipality if mantelzorger.neighbourhood_id else None,
             ),
             "year": timezone.localdate().year,
         },

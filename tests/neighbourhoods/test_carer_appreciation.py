@@ -111,7 +111,12 @@ def test_a_municipality_that_left_the_working_area_shows_nothing(region, persona
     region["org_a"].municipalities.remove(region["rheden"])
     assert carer_appreciation_for(organisation=region["org_a"], municipality=region["rheden"]) is None
     assert carer_appreciation_for(organisation=region["org_b"], municipality=region["rheden"]) is None
+    # No municipality known: only when the working area is that one municipality.
     assert carer_appreciation_for(organisation=region["org_a"], municipality=None) is None
+    region["org_a"].municipalities.add(region["rheden"])
+    assert carer_appreciation_for(organisation=region["org_a"], municipality=None) is None  # Arnhem and Rheden
+    region["org_a"].municipalities.remove(region["arnhem"])
+    assert carer_appreciation_for(organisation=region["org_a"], municipality=None).municipality == region["rheden"]
 
 
 def test_a_carer_without_a_neighbourhood_in_a_one_municipality_area(client, region, personas):

@@ -145,6 +145,12 @@ def matches_sentence(overview: YearOverview) -> str:
 
 
 def thank_you_text(overview: YearOverview) -> str:
+    """The organisation's own thank-you (``volunteers.VolunteerThanks``), else a standard one."""
+    from volunteers.selectors import volunteer_thanks_text
+
+    own = volunteer_thanks_text(organisation=overview.organisation)
+    if own:
+        return own
     return _(
         "Met uw hulp konden mensen in de buurt langer zelf verder. "
         "Daar zijn wij u heel dankbaar voor. Namens %(organisation)s: hartelijk dank!"

@@ -193,3 +193,14 @@ def test_page_in_english(client, world, busy_year, in_english):
     body = client.get(reverse("matching_people:year_overview")).content.decode()
     assert f"My yearly overview {YEAR}" in body
     assert "Approved hours" in body
+
+
+def test_the_organisations_own_thanks_replace_the_standard_text(client, world, busy_year):
+    from volunteers.services import volunteer_thanks_update
+
+    volunteer_thanks_update(organisation=world.org, by=world.admin, text="Dank je wel, buurtheld!")
+    log_in(client, world.volunteer_user)
+    body = client.get(reverse("matching_people:year_overview")).content.decode()
+    assert "Dank je wel, buurtheld!" in body and "hartelijk dank" not in body
+    pdf = client.get(reverse("matching_people:certificate", args=[YEAR]))
+    assert "Dank je wel, buurtheld!" in _pdf_text(pdf.content)

@@ -321,6 +321,7 @@ TABLE: dict[str, Entry] = {
     # volunteers: the broker's list
     "volunteers_broker:list": Entry(Staff(*CASEWORK)),
     "volunteers_broker:detail": Entry(Staff(*CASEWORK), args={"pk": "volunteer"}),
+    "volunteers_broker:thanks": Entry(Staff("org_admin"), methods="GET+POST"),
     "volunteers_broker:vog": Entry(Staff(*CASEWORK), methods="GET+POST", args={"pk": "volunteer"}),
     # caregivers: the requester's and mantelzorger's own pages
     "caregivers:my_requests": Entry(LoggedIn()),

@@ -25,6 +25,7 @@ from common.geo import Point, haversine_km
 from common.slots import parse_slots
 from neighbourhoods.geo import get_gazetteer
 from neighbourhoods.models import (
+    CarerAppreciation,
     Municipality,
     MunicipalityFrontDoor,
     Neighbourhood,
@@ -370,6 +371,19 @@ def demo_load(
             MunicipalityFrontDoor.objects.update_or_create(
                 organisation=organisation, municipality=by_name[name], defaults=values
             )
+    # The carers' thank-you on their start page (issue #15): general words, no amounts
+    # or links that the demo cannot vouch for.
+    for municipality in municipalities:
+        CarerAppreciation.objects.update_or_create(
+            organisation=organisation,
+            municipality=municipality,
+            defaults={
+                "text": f"Dank u wel voor alles wat u voor een ander doet. De gemeente {municipality.name} "
+                "waardeert mantelzorgers elk jaar met een attentie: de mantelzorgwaardering. Vraag ons hoe u die "
+                "aanvraagt.",
+                "link": "",
+            },
+        )
     postcode_names = dict(region.postcode_names)
 
     password = settings.DEMO_PASSWORD

@@ -26,6 +26,7 @@ from common.slots import parse_slots
 from demo.partners import DEMO_PARTNERS, demo_partner_load
 from neighbourhoods.geo import get_gazetteer
 from neighbourhoods.models import (
+    CarerAppreciation,
     Municipality,
     MunicipalityFrontDoor,
     Neighbourhood,
@@ -374,6 +375,19 @@ def demo_load(
             MunicipalityFrontDoor.objects.update_or_create(
                 organisation=organisation, municipality=by_name[name], defaults=values
             )
+    # The carers' thank-you on their start page (issue #15): general words, no amounts
+    # or links that the demo cannot vouch for.
+    for municipality in municipalities:
+        CarerAppreciation.objects.update_or_create(
+            organisation=organisation,
+            municipality=municipality,
+            defaults={
+                "text": f"Dank u wel voor alles wat u voor een ander doet. De gemeente {municipality.name} "
+                "waardeert mantelzorgers elk jaar met een attentie: de mantelzorgwaardering. Vraag ons hoe u die "
+                "aanvraagt.",
+                "link": "",
+            },
+        )
     postcode_names = dict(region.postcode_names)
 
     password = settings.DEMO_PASSWORD

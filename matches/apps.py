@@ -22,6 +22,7 @@ class MatchesConfig(AppConfig):
                 "matches.Evaluation",
                 "matches.CalendarFeed",
                 "matches.BatchRun",
+                "matches.VolunteerMilestone",
             ),
             order=30,
         )(matches_export)

@@ -24,6 +24,12 @@ no burden check-in for N    the mantelzorger (with e-mail, still caring:    remi
 days (the organisation's    someone cared for on record), once per N days
 ``carer_checkin_reminder_days``, default 91)
 every morning (8-12 h)      each broker: what needs attention (counts)      digest
+10 November to 31 December  each carer still caring: a yearly thank-you,     updates
+(Dag van de Mantelzorg)     with the municipality's mantelzorgwaardering
+milestone reached (first    the volunteer, a thank-you (once per milestone, updates
+match ended, 100 approved   recorded in VolunteerMilestone; only when
+hours, a year since the     reached in the last 30 days; active volunteers)
+first match started)
 =========================  ==============================================  ===========
 
 (*) the defaults; each organisation sets its own (``Organisation.proposal_reminder_days``,
@@ -49,6 +55,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from caregivers.models import CareRecipient, HelpRequest, Mantelzorger
+from matches.appreciation import milestones_send
 from matches.models import Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
@@ -352,6 +359,58 @@ def carer_checkin_reminders(*, organisation: Organisation, now: datetime.datetim
     return queued
 
 
+# The carers' yearly thank-you goes out on the Dag van de Mantelzorg (10 November), or on
+# the first run after it that year (month, day; Europe/Amsterdam).
+CARER_THANKS_DAY = (11, 10)
+
+
+def carer_thanks_send(*, organisation: Organisation, now: datetime.datetime) -> int:
+    """The carers' yearly thank-you: once a year, from the Dag van de Mantelzorg to the end
+    of the year, to each carer of ``organisation`` who still cares for someone and has an
+    e-mail address, with the mantelzorgwaardering of their municipality where the
+    organisation keeps one (``neighbourhoods.CarerAppreciation``). Once per carer and
+    year (the outbox key holds the year); preferences respected (``updates``). Returns
+    how many were queued."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    from neighbourhoods.selectors import carer_appreciation_for
+    from notifications.models import Notification
+
+    today = now.astimezone(AMSTERDAM).date()
+    if (today.month, today.day) < CARER_THANKS_DAY:
+        return 0
+    suffix = f":yearly-thanks:{today.year}"
+    carers = (
+        Mantelzorger.objects.filter(organisation=organisation)
+        .filter(Exists(CareRecipient.objects.filter(mantelzorger=OuterRef("pk"))))
+        .annotate(thanks_key=Concat(Value("mantelzorger:"), Cast("pk", CharField()), Value(suffix)))
+        .exclude(Exists(Notification.objects.filter(key=OuterRef("thanks_key"))))
+        .select_related("user", "neighbourhood__municipality")
+        .order_by("pk")
+    )
+    queued = 0
+    for carer in carers:
+        municipality = carer.neighbourhood.municipality if carer.neighbourhood_id else None
+        row = _queue(
+            key=f"mantelzorger:{carer.pk}{suffix}",
+            template="carer_thanks",
+            context={
+                "organisation": organisation,
+                "name": carer.first_name,
+                "year": today.year,
+                "appreciation": carer_appreciation_for(organisation=organisation, municipality=municipality),
+                "home_url": absolute(reverse("caregivers:mantelzorger_home")),
+            },
+            to_email=carer.email or (carer.user.email if carer.user_id else ""),
+            category=Category.UPDATES,
+            user=carer.user,
+            org=organisation,
+        )
+        queued += row is not None
+    return queued
+
+
 def _organisation_reminders(organisation: Organisation, now: datetime.datetime) -> Counter:
     from matches.attention import Kind, _vog_expiring, attention_items
 
@@ -407,6 +466,10 @@ def _organisation_reminders(organisation: Organisation, now: datetime.datetime) 
         )
         counts["vog_reminder"] += row is not None
     counts["carer_checkin_reminder"] += carer_checkin_reminders(organisation=organisation, now=now)
+    counts["carer_thanks"] += carer_thanks_send(organisation=organisation, now=now)
+    # Thanks at milestones (matches.appreciation): recorded once, mailed once.
+    for name, number in milestones_send(organisation=organisation, now=now).items():
+        counts[f"milestone_{name}"] += number
     # The morning digest: one e-mail per broker and day, only when something waits,
     # sent on the first run between the start of waking hours and noon.
     items = attention_items(organisation=organisation, now=now) if _digest_time(now) else []

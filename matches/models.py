@@ -267,3 +267,29 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class VolunteerMilestone(models.Model):
+    """A milestone a volunteer reached (``matches.appreciation``): recorded once, so the
+    thank-you e-mail about it goes out once, whatever the number of runs. ``mailed``:
+    whether a thank-you was queued (not when it was reached long before it was noticed,
+    or the volunteer has no address or switched such mail off)."""
+
+    class Kind(models.TextChoices):
+        FIRST_MATCH_ENDED = "first_match_ended", _("eerste koppeling afgerond")
+        HOURS_100 = "hours_100", _("100 uur geholpen")
+        ONE_YEAR = "one_year", _("een jaar vrijwilliger")
+
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("mijlpaal"), max_length=30, choices=Kind.choices)
+    reached_at = models.DateTimeField(_("bereikt op"))
+    mailed = models.BooleanField(_("bedankt per e-mail"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["volunteer", "kind"], name="volunteer_milestone_once")]
+        verbose_name = _("mijlpaal van een vrijwilliger")
+        verbose_name_plural = _("mijlpalen van vrijwilligers")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.kind}"

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.personal_data import Subject
-from matches.models import BatchRun, CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent
+from matches.models import BatchRun, CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent, VolunteerMilestone
 
 
 def matches_export(subject: Subject) -> dict[str, Any]:
@@ -23,6 +23,13 @@ def matches_export(subject: Subject) -> dict[str, Any]:
         "matches": [_match(match, subject) for match in mine.order_by("created_at", "pk")],
         "calendar_feed": None,
         "as_staff": {},
+        # The milestones the volunteer was thanked for (or reached unmailed).
+        "milestones": [
+            {"kind": kind, "reached_at": reached_at, "mailed": mailed}
+            for kind, reached_at, mailed in VolunteerMilestone.objects.filter(volunteer_id__in=subject.volunteer_ids)
+            .order_by("reached_at", "pk")
+            .values_list("kind", "reached_at", "mailed")
+        ],
     }
     user = subject.user
     if user is None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from caregivers.signals import request_erasing, request_solved_without_volunteer, request_withdrawn
 from matches.lifecycle import matches_end_for_departing_volunteer, matches_end_for_erased_request
-from matches.models import Match, MatchEvent
+from matches.models import Match, MatchEvent, VolunteerMilestone
 from volunteers.signals import volunteer_erasing
 
 
@@ -48,6 +48,8 @@ def volunteer_leaves_matches(sender, *, volunteer, by=None, **kwargs) -> bool:
     """Open proposals and running help of an erased volunteer end properly; a volunteer
     who ever had a match stays as an anonymous row (the reports count it)."""
     matches_end_for_departing_volunteer(volunteer=volunteer, by=by)
+    # The milestones reached are about the person: they go (an anonymous row is never thanked).
+    VolunteerMilestone.objects.filter(volunteer=volunteer).delete()
     return Match.objects.filter(volunteer=volunteer).exists()
 
 

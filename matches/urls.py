@@ -5,7 +5,7 @@ calendar feed (``/agenda/``, ``calendar``), and the broker's pages of one organi
 
 from django.urls import include, path
 
-from matches.views import attention, broker, calendar, people
+from matches.views import appreciation, attention, broker, calendar, people
 
 people_patterns = [
     # The volunteer: proposals and matches.
@@ -13,6 +13,10 @@ people_patterns = [
     path("<int:pk>/ja/", people.accept, name="accept"),
     path("<int:pk>/nee/", people.decline, name="decline"),
     path("<int:pk>/uren/", people.hours, name="hours"),
+    # The volunteer's yearly overview and certificate.
+    path("jaaroverzicht/", appreciation.year_overview, name="year_overview"),
+    path("jaaroverzicht/<int:year>/", appreciation.year_overview, name="year_overview_year"),
+    path("jaaroverzicht/<int:year>/bedankt.pdf", appreciation.certificate, name="certificate"),
     # The requester or mantelzorger: who is coming.
     path("wie-komt-er/", people.requester, name="requester"),
     path("wie-komt-er/<int:pk>/past/", people.activate, name="activate"),

@@ -246,6 +246,28 @@ class FrontDoorForm(forms.Form):
     )
 
 
+class CarerAppreciationForm(forms.Form):
+    """The mantelzorgwaardering of a municipality (``orgsettings.carer_appreciation_update``)."""
+
+    text = forms.CharField(
+        label=_("Tekst voor mantelzorgers"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Een bedankje en wat de gemeente mantelzorgers geeft, bijvoorbeeld: "
+            "Elk jaar krijgt u als mantelzorger een cadeaubon van de gemeente. Aanvragen kan tot 1 december."
+        ),
+    )
+    link = forms.URLField(
+        label=_("Link om aan te vragen"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Vul een webadres in dat begint met https://.")},
+    )
+
+
 class MunicipalityAddForm(forms.Form):
     municipality = forms.CharField(
         label=_("Gemeente toevoegen"),

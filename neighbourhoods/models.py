@@ -181,6 +181,33 @@ class MunicipalityFrontDoor(models.Model):
         return f"{self.name} ({self.municipality})"
 
 
+class CarerAppreciation(models.Model):
+    """The municipality's appreciation of mantelzorgers (mantelzorgwaardering: a yearly
+    gift or voucher most municipalities give) and the organisation's yearly thank-you:
+    a short text and a link where to apply, kept per municipality of the working area
+    by the organisation's admin (``orgsettings.carer_appreciation_update``) and shown on
+    the start page of the carers who live there. General information, never a person's."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="carer_appreciations")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="carer_appreciations")
+    text = models.TextField(_("tekst voor mantelzorgers"), max_length=1000)
+    link = models.URLField(_("link om de mantelzorgwaardering aan te vragen"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "municipality"], name="unique_carer_appreciation_per_municipality"
+            ),
+        ]
+        verbose_name = _("mantelzorgwaardering")
+        verbose_name_plural = _("mantelzorgwaarderingen")
+
+    def __str__(self) -> str:
+        return f"{self.municipality}"
+
+
 class StaffMembership(models.Model):
     """A person's role at an organisation. Every staff view is scoped by these rows."""
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from common.errors import DomainError
 from neighbourhoods.models import (
+    CarerAppreciation,
     Municipality,
     MunicipalityFrontDoor,
     Organisation,
@@ -87,6 +88,7 @@ FIELD_LABELS: dict[str, Any] = {
     "staff": gettext_lazy("Team"),
     "setup": gettext_lazy("Eerste inrichting afgerond"),
     "front_door": gettext_lazy("Wmo-loket of wijkteam"),
+    "carer_appreciation": gettext_lazy("Mantelzorgwaardering"),
 }
 PHONE_CHARS = set("0123456789 +-()")
 SENDER_NAME_FORBIDDEN = set('<>"@\\') | {chr(c) for c in range(32)} | {chr(127)}
@@ -556,3 +558,61 @@ def front_door_update(
                 f"{municipality.name}: {_front_door_text(door)}",
             )
     return door
+
+
+# --- The carers' yearly thank-you and the municipality's mantelzorgwaardering ---------------
+
+
+def _carer_appreciation_text(row: CarerAppreciation | None) -> str:
+    if row is None:
+        return ""
+    return " | ".join(value for value in (row.text, row.link) if value)
+
+
+def carer_appreciation_update(
+    *, organisation: Organisation, by, municipality: Municipality, values: dict[str, str]
+) -> CarerAppreciation | None:
+    """Keep the text (and the link to apply) about the mantelzorgwaardering of one
+    municipality of the working area, as the carers living there see it on their start
+    page. Both empty: taken away (None). A link without a text is refused: the carers
+    need to know what it is. One :class:`OrganisationChange` (``carer_appreciation``)
+    when something changed."""
+    _require_admin(organisation, by)
+    if not organisation.municipalities.filter(pk=municipality.pk).exists():
+        raise DomainError(_("Deze gemeente hoort niet bij uw werkgebied."), field="municipality")
+    text = (values.get("text") or "").strip()
+    link = (values.get("link") or "").strip()
+    for field, value in (("text", text), ("link", link)):
+        max_length = CarerAppreciation._meta.get_field(field).max_length
+        if max_length and len(value) > max_length:
+            raise DomainError(_("Dit is te lang: hooguit %(max)d tekens.") % {"max": max_length}, field=field)
+    if link and not text:
+        raise DomainError(_("Schrijf ook een korte tekst: wat is het en voor wie?"), field="text")
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise DomainError(_("Vul een webadres in dat begint met https://."), field="link") from None
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        row = CarerAppreciation.objects.filter(organisation=organisation, municipality=municipality).first()
+        old = _carer_appreciation_text(row)
+        if not text:
+            if row is not None:
+                row.delete()
+                _record(organisation, by, "carer_appreciation", f"{municipality.name}: {old}", "")
+            return None
+        if row is None:
+            row = CarerAppreciation(organisation=organisation, municipality=municipality)
+        changed = row.pk is None or row.text != text or row.link != link
+        row.text, row.link = text, link
+        if changed:
+            row.save()
+            _record(
+                organisation,
+                by,
+                "carer_appreciation",
+                f"{municipality.name}: {old}" if old else "",
+                f"{municipality.name}: {_carer_appreciation_text(row)}",
+            )
+    return row

@@ -364,3 +364,25 @@ def setup_pending_for(*, user, organisation: Organisation) -> bool:
             user=user, organisation=organisation, role=StaffMembership.Role.ADMIN
         ).exists()
     )
+
+
+def carer_appreciation_for(*, organisation: Organisation, municipality: Municipality | None):
+    """What ``organisation`` tells its carers in ``municipality`` about the
+    mantelzorgwaardering, or None (nothing kept, or the municipality is no longer in the
+    working area). Without a municipality (a carer whose address found no
+    neighbourhood): the one of the working area when it has one municipality only.
+    One query, with the municipality."""
+    from django.db.models import Count, Exists, OuterRef, Subquery
+
+    from neighbourhoods.models import CarerAppreciation
+
+    area = Organisation.municipalities.through.objects.filter(organisation_id=OuterRef("organisation_id"))
+    rows = (
+        CarerAppreciation.objects.filter(organisation=organisation)
+        .filter(Exists(area.filter(municipality_id=OuterRef("municipality_id"))))
+        .select_related("municipality")
+    )
+    if municipality is not None:
+        return rows.filter(municipality=municipality).first()
+    size = area.order_by().values("organisation_id").annotate(n=Count("pk")).values("n")
+    return rows.annotate(area_size=Subquery(size)).filter(area_size=1).first()

@@ -21,6 +21,11 @@ urlpatterns = [
         views.organisation_front_door,
         name="settings_front_door",
     ),
+    path(
+        "organisatie/<slug:slug>/instellingen/mantelzorgwaardering/<int:pk>/",
+        views.organisation_carer_appreciation,
+        name="settings_carer_appreciation",
+    ),
     path("organisatie/<slug:slug>/logo/", views.organisation_logo_file, name="logo"),
     # The first admin's guided set-up (after organisation_setup).
     path("organisatie/<slug:slug>/inrichten/", views.setup, name="setup"),

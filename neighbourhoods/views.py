@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.errors import DomainError
 from neighbourhoods.forms import (
     AddressForm,
+    CarerAppreciationForm,
     FrontDoorForm,
     LogoForm,
     MunicipalityAddForm,
@@ -21,6 +22,7 @@ from neighbourhoods.forms import (
 )
 from neighbourhoods.models import Neighbourhood, Organisation, StaffMembership
 from neighbourhoods.orgsettings import (
+    carer_appreciation_update,
     field_label,
     front_door_update,
     organisation_logo_set,
@@ -90,9 +92,11 @@ def _settings_page(request, organisation, *, form=None, logo_form=None, area_for
     for change in history:
         change.label = field_label(change.field)
     doors = {door.municipality_id: door for door in organisation.front_doors.all()}
+    appreciations = {row.municipality_id: row for row in organisation.carer_appreciations.all()}
     municipalities = list(organisation.municipalities.order_by("name"))
     for municipality in municipalities:
         municipality.front_door = doors.get(municipality.pk)
+        municipality.carer_appreciation = appreciations.get(municipality.pk)
     context = {
         "organisation": organisation,
         "form": form or OrganisationSettingsForm(initial=_settings_initial(organisation)),
@@ -218,6 +222,41 @@ def organisation_front_door(request, slug, pk):
                 return redirect(f"{reverse('neighbourhoods:settings', args=[organisation.slug])}#loket")
     context = {"organisation": organisation, "municipality": municipality, "form": form}
     return render(request, "neighbourhoods/front_door_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_carer_appreciation(request, slug, pk):
+    """Admin: the carers' thank-you and the mantelzorgwaardering of one municipality of
+    the working area, shown on the start page of the carers living there (empty the
+    text to take it away)."""
+    organisation = staff_organisation(user=request.user, slug=slug, roles=ADMIN_ROLES)
+    municipality = get_object_or_404(organisation.municipalities, pk=pk)
+    row = organisation.carer_appreciations.filter(municipality=municipality).first()
+    initial = {"text": row.text, "link": row.link} if row else {}
+    form = CarerAppreciationForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = carer_appreciation_update(
+                    organisation=organisation, by=request.user, municipality=municipality, values=form.cleaned_data
+                )
+            except DomainError as error:
+                _add_domain_error(form, error)
+            else:
+                if saved is None:
+                    messages.success(
+                        request, _("De mantelzorgwaardering van %(name)s is weggehaald.") % {"name": municipality.name}
+                    )
+                else:
+                    messages.success(
+                        request, _("De mantelzorgwaardering van %(name)s is opgeslagen.") % {"name": municipality.name}
+                    )
+                return redirect(f"{reverse('neighbourhoods:settings', args=[organisation.slug])}#mantelzorgwaardering")
+    context = {"organisation": organisation, "municipality": municipality, "form": form}
+    return render(request, "neighbourhoods/carer_appreciation_form.html", context, status=status)
 
 
 def _area_add(request, organisation, area_form) -> bool:

@@ -412,3 +412,18 @@ class VolunteerFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(volunteer_status_q(value, self.on)) if value else queryset
+
+
+class VolunteerThanksForm(forms.Form):
+    """The organisation's thank-you to its volunteers (``services.volunteer_thanks_update``)."""
+
+    text = forms.CharField(
+        label=_("Bedankje aan de vrijwilligers"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Vrijwilligers lezen dit in hun jaaroverzicht en op hun bewijs van inzet. Leeg: een standaardtekst."
+        ),
+        error_messages={"max_length": _("Hoogstens %(limit_value)d tekens, nu %(show_value)d.")},
+    )

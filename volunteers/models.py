@@ -173,3 +173,23 @@ class VogCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} – {self.get_status_display()}"
+
+
+class VolunteerThanks(models.Model):
+    """The organisation's own thank-you to its volunteers, shown on each volunteer's
+    yearly overview and certificate (``matches.appreciation``); without one, a standard
+    text with the organisation's name. Kept by the organisation's admin
+    (``services.volunteer_thanks_update``). General words, never about a person."""
+
+    organisation = models.OneToOneField(
+        "neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="volunteer_thanks"
+    )
+    text = models.TextField(_("bedankje aan de vrijwilligers"), max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bedankje aan de vrijwilligers")
+        verbose_name_plural = _("bedankjes aan de vrijwilligers")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}"

@@ -156,3 +156,10 @@ def volunteer_roles(user) -> dict:
 
 def volunteer_profile(user) -> Volunteer | None:
     return Volunteer.objects.filter(user=user).first()
+
+
+def volunteer_thanks_text(*, organisation) -> str:
+    """The organisation's own thank-you to its volunteers, or "" (then a standard text)."""
+    from volunteers.models import VolunteerThanks
+
+    return VolunteerThanks.objects.filter(organisation=organisation).values_list("text", flat=True).first() or ""

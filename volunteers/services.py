@@ -18,7 +18,14 @@ from common.slots import Slot, SlotError, check_no_overlap
 from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.models import Skill
 from neighbourhoods.selectors import is_broker_of, serving_area, skills_for_organisation
-from volunteers.models import TARGET_GROUPS, AvailabilitySlot, VogCheck, Volunteer, VolunteerDeparture
+from volunteers.models import (
+    TARGET_GROUPS,
+    AvailabilitySlot,
+    VogCheck,
+    Volunteer,
+    VolunteerDeparture,
+    VolunteerThanks,
+)
 from volunteers.selectors import volunteer_account_kept_reason
 from volunteers.signals import volunteer_erasing, volunteers_changed
 
@@ -416,3 +423,27 @@ def vog_record(
             volunteer.vog_valid_until = None
             volunteer.save(update_fields=["vog_valid_until", "updated_at"])
     return check
+
+
+THANKS_MAX = VolunteerThanks._meta.get_field("text").max_length
+
+
+def volunteer_thanks_update(*, organisation, by, text: str) -> VolunteerThanks | None:
+    """Keep the organisation's thank-you to its volunteers (the yearly overview and the
+    certificate show it). Only the organisation's admin; an empty text takes it away
+    (None), and the standard text shows again."""
+    from neighbourhoods.models import StaffMembership
+
+    if not StaffMembership.objects.filter(
+        organisation=organisation, user_id=getattr(by, "pk", None), role=StaffMembership.Role.ADMIN
+    ).exists():
+        raise DomainError(_("Alleen de beheerder van de organisatie kan dit aanpassen."))
+    text = (text or "").strip()
+    if len(text) > THANKS_MAX:
+        raise DomainError(_("Dit is te lang: hooguit %(max)d tekens.") % {"max": THANKS_MAX}, field="text")
+    with transaction.atomic():
+        if not text:
+            VolunteerThanks.objects.filter(organisation=organisation).delete()
+            return None
+        thanks, _created = VolunteerThanks.objects.update_or_create(organisation=organisation, defaults={"text": text})
+    return thanks

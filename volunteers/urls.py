@@ -21,6 +21,7 @@ broker_patterns = [
     path("", broker.volunteer_list, name="list"),
     path("<int:pk>/", broker.volunteer_detail, name="detail"),
     path("<int:pk>/vog/", broker.volunteer_vog, name="vog"),
+    path("bedankt/", broker.volunteer_thanks, name="thanks"),
 ]
 
 urlpatterns = [

@@ -59,7 +59,7 @@ from caregivers.services import (
     request_withdraw,
 )
 from common.errors import DomainError
-from neighbourhoods.selectors import serving_area
+from neighbourhoods.selectors import carer_appreciation_for, serving_area
 
 # Service field names that are called differently in these forms.
 FIELD_ALIASES = {"kind": "help_with", "requester_first_name": "first_name", "requester_last_name": "last_name"}
@@ -228,6 +228,11 @@ def mantelzorger_home(request):
             "checked_in_today": latest is not None and timezone.localdate(latest.created_at) == timezone.localdate(),
             "rows": _request_rows(requests_of(request.user)),
             "file_reads": file_reads_of(request.user),
+            "appreciation": carer_appreciation_for(
+                organisation=mantelzorger.organisation,
+                municipality=mantelzorger.neighbourhood.municipality if mantelzorger.neighbourhood_id else None,
+            ),
+            "year": timezone.localdate().year,
         },
     )
 

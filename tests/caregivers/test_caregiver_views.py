@@ -149,7 +149,8 @@ def test_home_shows_recipients_trend_table_sparkline_and_requests(
         )
     log_in(client, mark.user)
     # +1: StaffSessionMiddleware asks whether this is staff; +1: the partner role of the menu.
-    with django_assert_max_num_queries(17):
+    # 18: one for the municipality's mantelzorgwaardering (neighbourhoods.CarerAppreciation).
+    with django_assert_max_num_queries(18):
         html = page(client.get(HOME))
     assert "Oma Jo" in html and "Houdt van oude liedjes." in html
     assert '<svg class="sparkline"' in html and "<polyline" in html

@@ -173,12 +173,16 @@ def test_every_page_of_every_role_has_no_inline_script_or_style(client, personas
         reverse("caregivers:request_new"),
         reverse("caregivers:mantelzorger_home"),
         reverse("matching_people:mine"),
+        reverse("matching_people:year_overview"),
     ]
     if persona != "volunteer":
         slug = region["org_a"].slug
         starts += [reverse("reports:start", kwargs={"slug": slug})]
     if persona == "admin_a":
         starts += [reverse("neighbourhoods:settings_front_door", args=[region["org_a"].slug, region["arnhem"].pk])]
+        starts += [
+            reverse("neighbourhoods:settings_carer_appreciation", args=[region["org_a"].slug, region["arnhem"].pk])
+        ]
     found = crawl(client, starts)
     assert len(found) >= minimum, sorted(found)
     assert not _clean(found)

@@ -222,3 +222,18 @@ def test_demo_keeps_the_front_door_of_arnhem_and_rheden(demo, client):
     assert MunicipalityFrontDoor.objects.count() == 2
     html = client.get("/buurt/", {"postcode": "6828 AB", "house_number": "1"}).content.decode()  # Arnhem
     assert "Wmo-loket gemeente Arnhem" in html
+
+
+def test_demo_carer_sees_the_mantelzorgwaardering_of_their_municipality(demo, client):
+    from caregivers.models import Mantelzorger
+    from neighbourhoods.models import CarerAppreciation
+
+    assert CarerAppreciation.objects.count() == len(REGIO_ARNHEM.municipalities)
+    call_command("load_demo", "--no-people", stdout=io.StringIO())
+    assert CarerAppreciation.objects.count() == len(REGIO_ARNHEM.municipalities)  # not twice
+    carer = Mantelzorger.objects.select_related("user", "neighbourhood__municipality").get(
+        user__email="mantelzorger@buurtmakelaar.demo"
+    )
+    client.force_login(carer.user)
+    html = client.get("/hulp/mantelzorger/").content.decode()
+    assert f"De gemeente {carer.neighbourhood.municipality.name} waardeert mantelzorgers" in html

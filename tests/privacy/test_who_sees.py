@@ -41,8 +41,9 @@ PAGES = {
 }
 # Pages of those families that show none of the row's data: passing on a signal is an empty
 # form that brokers and admins may fill in, and the organisation's texts about carer
-# support are the admin's (issue #15); reading signals is for brokers.
-NOT_SHOWING = {"caregivers_broker:signal_new", "caregivers_broker:support_edit"}
+# support are the admin's (issue #15); reading signals is for brokers. The organisation's
+# thank-you to its volunteers (issue #15) is the admin's too, and names no volunteer.
+NOT_SHOWING = {"caregivers_broker:signal_new", "caregivers_broker:support_edit", "volunteers_broker:thanks"}
 
 
 def _allowed(name: str) -> set[str]:

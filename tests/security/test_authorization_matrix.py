@@ -81,6 +81,7 @@ To add a URL: add ``"namespace:name": Entry(rule, methods, args)`` to :data:`TAB
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -284,6 +285,8 @@ CONSTANTS: dict[str, str] = {
     "uidb36": "0",
     # The broker's privacy page: the kind of record (with ``pk``: "mantelzorger").
     "kind": "mantelzorger",
+    # The volunteer's yearly overview and certificate: this year (their match runs now).
+    "year": str(datetime.date.today().year),
 }
 
 
@@ -332,6 +335,7 @@ TABLE: dict[str, Entry] = {
     # volunteers: the broker's list
     "volunteers_broker:list": Entry(Staff(*CASEWORK)),
     "volunteers_broker:detail": Entry(Staff(*CASEWORK), args={"pk": "volunteer"}),
+    "volunteers_broker:thanks": Entry(Staff("org_admin"), methods="GET+POST"),
     "volunteers_broker:vog": Entry(Staff(*CASEWORK), methods="GET+POST", args={"pk": "volunteer"}),
     # caregivers: the requester's and mantelzorger's own pages
     "caregivers:my_requests": Entry(LoggedIn()),
@@ -379,6 +383,10 @@ TABLE: dict[str, Entry] = {
     "matching_people:link": Entry(
         Secret(), methods="GET+POST", args={"purpose": "link_purpose", "secret": "link_secret"}
     ),
+    # The volunteer's own yearly overview; nobody else has one (no id in the address).
+    "matching_people:year_overview": Entry(LoggedIn(NOT_FOUND, volunteer=OK)),
+    "matching_people:year_overview_year": Entry(LoggedIn(NOT_FOUND, volunteer=OK)),
+    "matching_people:certificate": Entry(LoggedIn(NOT_FOUND, volunteer=OK)),
     "calendar:manage": Entry(LoggedIn(), methods="GET+POST"),
     "calendar:feed": Entry(Secret(), args={"token": "feed_token"}),
     # matches: the broker's pages
@@ -446,6 +454,9 @@ TABLE: dict[str, Entry] = {
     "neighbourhoods:settings_area_add": Entry(Staff("org_admin"), methods="POST"),
     "neighbourhoods:settings_area_remove": Entry(Staff("org_admin"), methods="POST", args={"pk": "municipality"}),
     "neighbourhoods:settings_front_door": Entry(Staff("org_admin"), methods="GET+POST", args={"pk": "municipality"}),
+    "neighbourhoods:settings_carer_appreciation": Entry(
+        Staff("org_admin"), methods="GET+POST", args={"pk": "municipality"}
+    ),
     "matching_settings:weights": Entry(Staff("org_admin"), methods="GET+POST"),
     # The first admin's guided set-up (open to the admins at any time; it writes through
     # the settings page's services).

@@ -11,22 +11,24 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError
 from neighbourhoods.models import StaffMembership
 from neighbourhoods.selectors import may_read_care_files, skills_sorted, staff_organisation
-from volunteers.forms import VogForm, VolunteerFilter
+from volunteers.forms import VogForm, VolunteerFilter, VolunteerThanksForm
 from volunteers.selectors import (
     VOG_EXPIRING_DAYS,
     VOG_STATES,
     volunteer_language_labels,
     volunteer_slots,
     volunteer_target_group_labels,
+    volunteer_thanks_text,
     volunteer_vog_history,
     volunteer_vog_state,
     volunteers_of_organisation,
 )
-from volunteers.services import vog_record
+from volunteers.services import vog_record, volunteer_thanks_update
 
 PAGE_SIZE = 50
 STAFF_ROLES = set(StaffMembership.CASEWORK_ROLES)
@@ -122,3 +124,26 @@ def volunteer_vog(request, slug, pk):
             "vog_history": volunteer_vog_history(volunteer),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_thanks(request, slug):
+    """Admin: the organisation's own thank-you to its volunteers (empty: the standard text)."""
+    organisation = staff_organisation(user=request.user, slug=slug, roles={StaffMembership.Role.ADMIN})
+    form = VolunteerThanksForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": volunteer_thanks_text(organisation=organisation)},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                volunteer_thanks_update(organisation=organisation, by=request.user, text=form.cleaned_data["text"])
+            except DomainError as error:
+                form.add_error("text" if error.field == "text" else None, error.message)
+            else:
+                messages.success(request, _("Het bedankje aan de vrijwilligers is opgeslagen."))
+                return redirect("volunteers_broker:thanks", slug=organisation.slug)
+    return render(request, "volunteers/broker/thanks.html", {"organisation": organisation, "form": form}, status=status)

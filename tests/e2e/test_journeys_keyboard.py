@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import ElementHandle, Locator, Page, expect
 
 from tests.e2e.test_journeys import LOGOUT, PASSWORD, _fresh_demo_code, shot, wait_for_mail
 from tests.e2e.test_journeys_matching import FARTHER, NEAR, make_ready_request, make_volunteer, pool_fresh
@@ -28,9 +28,9 @@ START_PAGE = r"^https?://[^/]+/$"
 # What the focused element is, in words a failure message can show, and whether a
 # sighted keyboard user can see it: on screen, not hidden, not covered by something
 # else (a sticky header), with an outline or a box-shadow around it.
-FOCUS_INFO = """() => {
+FOCUS_INFO = """(target) => {
   const el = document.activeElement;
-  if (!el || el === document.body) return {tag: 'body', describe: '<body>'};
+  if (!el || el === document.body) return {tag: 'body', describe: '<body>', hit: false};
   const style = getComputedStyle(el);
   const rect = el.getBoundingClientRect();
   const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ');
@@ -55,6 +55,7 @@ FOCUS_INFO = """() => {
   }
   const outlineWidth = parseFloat(style.outlineWidth) || 0;
   return {
+    hit: !!target && el === target,
     tag: el.tagName.toLowerCase(),
     describe: describe,
     where: 'at ' + Math.round(rect.left) + ',' + Math.round(rect.top) + ' size ' + Math.round(rect.width) + 'x'
@@ -71,21 +72,22 @@ SETTLE_TRIES = 30  # x 50 ms: longer than a smooth scroll takes
 FocusWanted = Locator | Callable[[dict], bool]
 
 
-def focus_info(page: Page) -> dict:
-    return page.evaluate(FOCUS_INFO)
+def focus_info(page: Page, target: ElementHandle | None = None) -> dict:
+    """What has focus; ``hit`` says whether it is ``target``."""
+    return page.evaluate(FOCUS_INFO, target)
 
 
-def assert_focus_visible(page: Page) -> dict:
+def assert_focus_visible(page: Page, target: ElementHandle | None = None) -> dict:
     """The focused element can be seen, and so can the fact that it has focus.
 
     The site scrolls smoothly (``scroll-behavior: smooth`` unless reduced motion is
     asked for), so an element that focus scrolls to may need a moment to arrive."""
-    info = focus_info(page)
+    info = focus_info(page, target)
     for _ in range(SETTLE_TRIES):
         if info["visible"] or info["tag"] == "body":
             break
         page.wait_for_timeout(50)
-        info = focus_info(page)
+        info = focus_info(page, target)
     assert info["tag"] != "body", f"focus fell back to <body> on {page.url}"
     assert info["visible"], (
         f"the focused element is not visible (off screen, hidden or covered): {info['describe']} {info['where']}"
@@ -94,24 +96,20 @@ def assert_focus_visible(page: Page) -> dict:
     return info
 
 
-def _is_focused(page: Page, wanted: FocusWanted, info: dict) -> bool:
-    if isinstance(wanted, Locator):
-        return wanted.evaluate("el => el === document.activeElement")
-    return wanted(info)
-
-
 def tab_to(page: Page, wanted: FocusWanted, limit: int = 80, *, key: str = "Tab") -> dict:
     """Press Tab (or ``key``, e.g. Shift+Tab) until ``wanted`` (a locator of one
     element, or a predicate on the focus info) has focus; every stop on the way must
     be visible and show a focus indicator."""
+    target = None
     if isinstance(wanted, Locator):
         expect(wanted).to_have_count(1)
+        target = wanted.element_handle()
     stops: list[str] = []
     for _ in range(limit):
         page.keyboard.press(key)
-        info = assert_focus_visible(page)
+        info = assert_focus_visible(page, target)
         stops.append(info["describe"])
-        if _is_focused(page, wanted, info):
+        if info["hit"] if target is not None else wanted(info):
             return info
     listing = "\n  ".join(stops)
     pytest.fail(f"{wanted} never got focus after {limit} presses of {key} on {page.url}; focus went to:\n  {listing}")
@@ -232,8 +230,19 @@ def test_keyboard_only_volunteer_signs_up_in_velp(page: Page, demo, mail):
     shot(page, "keyboard1-week-grid")
     press_button(page, page.get_by_role("button", name="Volgende stap"), r"/vrijwilliger/aanmelden/[a-z-]+/$")
 
-    # Step 4: preferences (the defaults), then sign up.
+    # Step 4: preferences. Tab lands on the chosen radio button of a group (1 at
+    # first); the arrow keys move the choice within the group.
     skip_to_content(page)
+    one = page.locator('input[name="max_active_matches"][value="1"]')
+    tab_to(page, one)
+    expect(one).to_be_checked()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    three = page.locator('input[name="max_active_matches"][value="3"]')
+    expect(three).to_be_focused()
+    expect(three).to_be_checked()
+    assert_focus_visible(page)
+    type_into(page, page.get_by_label("Een andere taal"), "so")
     press_button(page, page.get_by_role("button", name="Aanmelden als vrijwilliger"), r"/vrijwilliger/$")
     expect(page.get_by_text("U staat nu ingeschreven als vrijwilliger")).to_be_visible()
     shot(page, "keyboard1-volunteer-home")
@@ -247,6 +256,8 @@ def test_keyboard_only_volunteer_signs_up_in_velp(page: Page, demo, mail):
     assert volunteer.organisation.slug == "regio-arnhem"
     assert {s.code for s in volunteer.skills.all()} == {"shopping", "companionship"}
     assert [str(slot) for slot in volunteer.availability.all()] == ["di 13:00-17:30"]
+    assert volunteer.max_active_matches == 3
+    assert volunteer.language_codes() == ["nl", "so"]
 
 
 def test_keyboard_only_broker_proposes_a_volunteer(page: Page, demo):

@@ -315,3 +315,24 @@ def test_keyboard_only_broker_proposes_a_volunteer(page: Page, demo):
 
     match = Match.objects.get(request=request)
     assert (match.volunteer, match.status, match.proposed_by) == (anna, Match.Status.PROPOSED, broker)
+
+
+def test_tab_to_fails_on_a_hidden_focus_and_an_unreachable_control(page: Page):
+    """The checks of the journeys above can fail: a focus ring taken away, a link
+    taken out of the tab order, a focused element pushed off screen."""
+    page.goto("/")
+    skip = page.locator("a.skip-link")
+    skip.evaluate("el => { el.style.setProperty('outline', 'none', 'important'); el.style.boxShadow = 'none'; }")
+    with pytest.raises(AssertionError, match="no visible focus indicator on <a href=#content> Naar de inhoud"):
+        skip_to_content(page)
+
+    page.goto("/")
+    signup = page.get_by_role("main").get_by_role("link", name="Meld u aan als vrijwilliger")
+    signup.evaluate("el => el.setAttribute('tabindex', '-1')")
+    with pytest.raises(pytest.fail.Exception, match=r"(?s)never got focus after 10 presses of Tab.*Naar de inhoud"):
+        tab_to(page, signup, limit=10)
+
+    page.goto("/")
+    skip.evaluate("el => el.style.setProperty('top', '-100px', 'important')")
+    with pytest.raises(AssertionError, match="not visible"):
+        tab_to(page, skip)

@@ -30,7 +30,9 @@ START_PAGE = r"^https?://[^/]+/$"
 # else (a sticky header), with an outline or a box-shadow around it.
 FOCUS_INFO = """(target) => {
   const el = document.activeElement;
-  if (!el || el === document.body) return {tag: 'body', describe: '<body>', hit: false};
+  if (!el || el === document.body) {
+    return {tag: 'body', describe: '<body>', hit: false, visible: false, indicator: false, where: '', style: ''};
+  }
   const style = getComputedStyle(el);
   const rect = el.getBoundingClientRect();
   const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ');
@@ -84,7 +86,7 @@ def assert_focus_visible(page: Page, target: ElementHandle | None = None) -> dic
     asked for), so an element that focus scrolls to may need a moment to arrive."""
     info = focus_info(page, target)
     for _ in range(SETTLE_TRIES):
-        if info["visible"] or info["tag"] == "body":
+        if info["tag"] == "body" or info["visible"]:
             break
         page.wait_for_timeout(50)
         info = focus_info(page, target)

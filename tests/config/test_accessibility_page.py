@@ -28,3 +28,20 @@ def test_what_it_says_about_the_checks_is_what_the_journeys_do():
     for role in ("vrijwilliger@", "mantelzorger@", "makelaar@", "partner@", "gemeente.", "coordinator@"):
         assert role in test
     assert "tests/e2e" in (ROOT / ".ci/run").read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_what_it_says_about_the_keyboard_is_what_the_keyboard_journeys_do(client):
+    """'Two journeys with the keyboard alone, a visible focus at every step, Tab first
+    shows the skip link': the keyboard journeys do exactly that, without a mouse."""
+    html = client.get(reverse("accessibility")).content.decode()
+    assert "Twee routes doorlopen we alleen met het toetsenbord" in html
+    test = (ROOT / "tests/e2e/test_journeys_keyboard.py").read_text(encoding="utf-8")
+    for journey in (
+        "def test_keyboard_only_volunteer_signs_up_in_velp(",
+        "def test_keyboard_only_broker_proposes_a_volunteer(",
+    ):
+        assert journey in test
+    assert "no visible focus indicator" in test and "not the skip link" in test
+    for mouse in (".click(", ".fill(", ".check(", ".select_option(", ".tap("):
+        assert mouse not in test, f"the keyboard journeys use the mouse: {mouse}"

@@ -482,7 +482,7 @@ class SignalCreateSerializer(serializers.Serializer):
         required=False, default=False, help_text=both("De persoon is mantelzorger.", "The person is a carer.")
     )
     source_kind = serializers.ChoiceField(
-        choices=CareSignal.SourceKind.choices, help_text=both("Van wie komt het signaal?", "Who passes the signal?")
+        choices=CareSignal.staff_source_kinds(), help_text=both("Van wie komt het signaal?", "Who passes the signal?")
     )
     source_name = serializers.CharField(
         max_length=150,

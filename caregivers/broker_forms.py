@@ -491,7 +491,7 @@ class SignalForm(AddressForm):
     about_carer = forms.BooleanField(label=_("De persoon zorgt voor een naaste (mantelzorger)"), required=False)
     source_kind = forms.ChoiceField(
         label=_("Van wie komt het signaal?"),
-        choices=CareSignal.SourceKind.choices,
+        choices=CareSignal.staff_source_kinds(),
         error_messages={
             "required": _("Kies van wie het signaal komt."),
             "invalid_choice": _("Kies van wie het signaal komt."),
@@ -566,6 +566,31 @@ class SignalForm(AddressForm):
             "about_carer": data["about_carer"],
             "source_kind": data["source_kind"],
             "source_name": data["source_name"],
+            "consent_given": data["consent_given"],
+            "consent_how": data["consent_how"],
+            "location": getattr(self, "location", None),
+            "postcode": data.get("postcode") or "",
+            "place": data.get("place", ""),
+        }
+
+
+class PartnerSignalForm(SignalForm):
+    """A partner passes a signal on its own pages: the staff form's fields and rules,
+    without "from whom" (the partner itself is the source)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["source_kind"]
+        del self.fields["source_name"]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "contact": data["contact"],
+            "noticed": data["noticed"],
+            "about_carer": data["about_carer"],
+            "source_kind": CareSignal.SourceKind.PARTNER,
             "consent_given": data["consent_given"],
             "consent_how": data["consent_how"],
             "location": getattr(self, "location", None),

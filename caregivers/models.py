@@ -343,9 +343,9 @@ class CareSignal(models.Model):
     """Someone noticed that a person may need support ("erop af"): a signal passed to the
     broker with the least data needed to get in touch, and the person's consent.
 
-    Today staff enter signals (a colleague, or what a GP or wijkteam said on the
-    phone); ``source_kind`` and ``source_name`` say where it came from, so that a partner
-    organisation can be the source later without changing what a signal is. The broker
+    Staff enter signals (a colleague, or what a GP or wijkteam said on the phone), and a
+    partner organisation passes them on its own pages (``source_kind`` "partner",
+    ``source_partner_id``); ``source_kind`` and ``source_name`` say where it came from. The broker
     contacts the person and turns the signal into a request (``request``) or closes it
     with a reason. Personal data: exported and erased with the request it became, made
     anonymous by retention (``privacy.retention``), every read logged (``caregivers.access``)."""
@@ -356,6 +356,7 @@ class CareSignal(models.Model):
         DISTRICT_TEAM = "district_team", _("wijkteam of wijkverpleging")
         HOUSING = "housing", _("woningcorporatie")
         NEIGHBOUR = "neighbour", _("buurtbewoner of vrijwilliger")
+        PARTNER = "partner", _("partnerorganisatie (via de eigen pagina's)")
         OTHER = "other", _("anders")
 
     class Status(models.TextChoices):
@@ -380,6 +381,9 @@ class CareSignal(models.Model):
     )
     source_kind = models.CharField(_("van wie komt het signaal?"), max_length=20, choices=SourceKind.choices)
     source_name = models.CharField(_("naam van de melder of organisatie"), max_length=150, blank=True)
+    # The partners.Partner that passed the signal on its own pages (source_kind "partner").
+    # A plain id, not a foreign key: caregivers lies below partners in the layers.
+    source_partner_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     first_name = models.CharField(_("voornaam"), max_length=100)
     contact = models.CharField(_("hoe bereiken we de persoon?"), max_length=150)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
@@ -420,6 +424,11 @@ class CareSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{_('signaal')} #{self.pk}"
+
+    @classmethod
+    def staff_source_kinds(cls) -> list[tuple[str, str]]:
+        """The sources staff and the API can name; "partner" is only set by a partner's own page."""
+        return [choice for choice in cls.SourceKind.choices if choice[0] != cls.SourceKind.PARTNER]
 
 
 class NetworkMember(models.Model):

@@ -1,8 +1,9 @@
 """Signals ("erop af"): someone noticed that a person may need support and passes it to
 the broker, with the person's consent. Writes and reads of :class:`CareSignal`.
 
-A signal is entered by staff (broker or admin; later a partner organisation, see
-``CareSignal.source_kind``), read and handled by brokers only (a signal says something
+A signal is entered by staff (broker or admin) or by a partner organisation of the
+centre on its own pages (``partner=``; the partner then sees its signals' status only,
+``signals_of_partner``), read and handled by brokers only (a signal says something
 about someone's situation: ``StaffMembership.CARE_FILE_ROLES``). Handling ends it in
 one of two ways: it becomes a request (``signal_to_request``, in the transaction that
 stores the request) or it is closed with a reason (``signal_close``). Both are claimed
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import roles_for
 from caregivers.models import CarerSupport, CareSignal, HelpRequest
 from caregivers.services import _neighbourhood_in, _raise_from_validation_error
 from common.errors import DomainError
@@ -44,11 +46,21 @@ def signal_submit(
     place: str = "",
     source_name: str = "",
     about_carer: bool = False,
+    partner=None,
 ) -> CareSignal:
     """Store a signal about someone. Refused (DomainError, nothing stored) without the
     person's recorded consent, without a first name, a way to reach them or what was
-    noticed, or by someone who is not a broker or admin of ``organisation``."""
-    if not is_broker_of(by, organisation.pk):
+    noticed, or by someone who is not a broker or admin of ``organisation``.
+
+    With ``partner`` (a ``partners.Partner``) the signal comes from that partner's own
+    pages: ``by`` must work for it, it must be active and a partner of ``organisation``;
+    the source is then the partner (kind "partner", its name and id)."""
+    if partner is not None:
+        if not _works_for_partner(by, partner, organisation):
+            raise DomainError(_("Alleen een partner van deze organisatie kan hier een signaal doorgeven."))
+        source_kind = CareSignal.SourceKind.PARTNER
+        source_name = partner.name
+    elif not is_broker_of(by, organisation.pk):
         raise DomainError(_("Alleen medewerkers van deze organisatie kunnen een signaal doorgeven."))
     if consent_given is not True:
         raise DomainError(
@@ -60,7 +72,9 @@ def signal_submit(
         )
     if consent_how not in CareSignal.ConsentHow.values:
         raise DomainError(_("Kies hoe de persoon toestemming gaf."), field="consent_how")
-    if source_kind not in CareSignal.SourceKind.values:
+    if source_kind not in CareSignal.SourceKind.values or (
+        partner is None and source_kind == CareSignal.SourceKind.PARTNER
+    ):
         raise DomainError(_("Kies van wie het signaal komt."), field="source_kind")
     first_name = (first_name or "").strip()
     contact = (contact or "").strip()
@@ -93,6 +107,7 @@ def signal_submit(
         consent_how=consent_how,
         consent_at=timezone.now(),
         entered_by=by,
+        source_partner_id=partner.pk if partner is not None else None,
     )
     try:
         signal.full_clean(exclude=["organisation", "neighbourhood", "request", "entered_by", "handled_by"])
@@ -100,6 +115,24 @@ def signal_submit(
         _raise_from_validation_error(error)
     signal.save()
     return signal
+
+
+def _works_for_partner(user, partner, organisation: Organisation) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not partner.is_active or partner.organisation_id != organisation.pk:
+        return False
+    return any(own.pk == partner.pk for own in roles_for(user).partner_of)
+
+
+def signals_of_partner(*, organisation: Organisation, partner_pk: int) -> QuerySet:
+    """What a partner may see of the signals it passed: when and the status, nothing
+    else (no name, contact, notes or the request it became)."""
+    return (
+        CareSignal.objects.filter(organisation=organisation, source_partner_id=partner_pk)
+        .order_by("-created_at", "-pk")
+        .values("pk", "created_at", "status")
+    )
 
 
 def signals_of_organisation(*, organisation: Organisation) -> QuerySet[CareSignal]:

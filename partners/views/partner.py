@@ -1,6 +1,7 @@
 """The partner's own pages (``/partner/``, namespace ``partners``): the profile, the
-vacancies and the responses to them. Every object is looked up through the user's
-partner membership: another partner's vacancy or response is a 404."""
+vacancies and the responses to them, and the signals it passes to the centre. Every
+object is looked up through the user's partner membership: another partner's vacancy
+or response is a 404."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from caregivers.broker_forms import PartnerSignalForm
+from caregivers.outreach import signal_submit, signals_of_partner
 from common.errors import DomainError
 from partners.forms import PartnerProfileForm, VacancyForm
 from partners.models import Response, Vacancy
@@ -152,3 +156,32 @@ def response_accept(request, response_pk):
 @require_POST
 def response_decline(request, response_pk):
     return _decide(request, response_pk, accept=False)
+
+
+@login_required
+def signal_new(request, pk):
+    """The partner passes a signal ("erop af") about someone who may need support, with
+    the person's consent; it lands in the broker's queue like a staff signal."""
+    partner = partner_for_user(user=request.user, pk=pk)
+    form = PartnerSignalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = signal_submit(
+                organisation=partner.organisation, by=request.user, partner=partner, **form.service_kwargs()
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            when = formats.date_format(timezone.localtime(signal.created_at), "j F Y")
+            messages.success(request, _("Doorgegeven op %(date)s.") % {"date": when})
+            return redirect("partners:signals", pk=partner.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partners/partner/signal_new.html", {"partner": partner, "form": form}, status=status)
+
+
+@login_required
+def signals(request, pk):
+    """The signals this partner passed: the date and the status only."""
+    partner = partner_for_user(user=request.user, pk=pk)
+    rows = list(signals_of_partner(organisation=partner.organisation, partner_pk=partner.pk))
+    return render(request, "partners/partner/signals.html", {"partner": partner, "rows": rows})

@@ -515,6 +515,8 @@ TABLE: dict[str, Entry] = {
     "partners:home": Entry(LoggedIn(NOT_FOUND, partner=OK)),
     "partners:profile": Entry(Owner("partner"), methods="GET+POST", args={"pk": "partner"}),
     "partners:vacancy_new": Entry(Owner("partner"), methods="GET+POST", args={"pk": "partner"}),
+    "partners:signal_new": Entry(Owner("partner"), methods="GET+POST", args={"pk": "partner"}),
+    "partners:signals": Entry(Owner("partner"), args={"pk": "partner"}),
     "partners:vacancy_edit": Entry(Owner("partner"), methods="GET+POST", args={"vacancy_pk": "vacancy"}),
     "partners:vacancy_close": Entry(Owner("partner"), methods="POST", args={"vacancy_pk": "vacancy"}),
     "partners:responses": Entry(Owner("partner"), args={"vacancy_pk": "vacancy"}),

@@ -103,6 +103,7 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "caregivers.forms.NetworkMemberContactForm": lambda w: {"prefix": "network-0"},
     "caregivers.broker_forms.BehalfRequestForm": _none,
     "caregivers.broker_forms.SignalForm": _none,
+    "caregivers.broker_forms.PartnerSignalForm": _none,
     "caregivers.broker_forms.SignalCloseForm": _none,
     "caregivers.broker_forms.CarerSupportForm": _none,
     "caregivers.views.support.ConsultantForm": _none,

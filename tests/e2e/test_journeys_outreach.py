@@ -1,4 +1,4 @@
-"""Browser journeys of issue #15: a signal about a carer, passed on by staff, becomes a
+"""Browser journeys of issue #15: a signal about a carer, passed on by staff or by a partner, becomes a
 request in the broker's queue; and a carer's burden before and after respite shows in
 the organisation's report once the respite ended and the carer checked in again."""
 
@@ -134,3 +134,43 @@ def test_respite_ends_and_the_report_shows_the_carers_burden_change(page: Page, 
     assert texts[-2] == "1", texts
     assert re.fullmatch(r"[-−]5(,0)?", texts[-1]), texts
     shot(page, "outreach-3-burden-change")
+
+
+def test_a_partner_passes_a_signal_and_the_broker_makes_it_a_request(page: Page, demo, settings):
+    """The demo partner passes a signal on its own pages and sees the date and status
+    only; the broker finds it in the queue and turns it into a request."""
+    from caregivers.models import CareSignal
+
+    log_in(page, "partner@buurtmakelaar.demo", settings.DEMO_PASSWORD)
+    page.goto("/partner/")
+    page.get_by_role("link", name="Signaal doorgeven").first.click()
+    expect(page.get_by_role("heading", name="Signaal doorgeven", level=1)).to_be_visible()
+    expect(page.get_by_label("Van wie komt het signaal?")).to_have_count(0)
+    page.get_by_label("Voornaam").fill("Mirjam")
+    page.get_by_label("Hoe bereiken we de persoon?").fill("026 111 22 33")
+    page.get_by_label("Postcode").fill("6851 AB")
+    page.get_by_label("Wat viel op?").fill("Haalt pakketten voor haar vader en oogt moe.")
+    page.get_by_label("De persoon zorgt voor een naaste (mantelzorger)").check()
+    page.get_by_label("Mondeling").check()
+    page.get_by_label("De persoon vindt het goed dat wij contact opnemen").check()
+    page.get_by_role("button", name="Signaal doorgeven").click()
+    expect(page.get_by_text(re.compile(r"^Doorgegeven op \d"))).to_be_visible()
+    expect(page.get_by_role("main")).not_to_contain_text("Mirjam")
+    expect(page.get_by_role("table")).to_contain_text("open")
+    signal = CareSignal.objects.get(first_name="Mirjam")
+    assert signal.source_kind == CareSignal.SourceKind.PARTNER and signal.source_partner_id
+    log_out(page)
+
+    log_in(page, BROKER_EMAIL, settings.DEMO_PASSWORD)
+    page.goto(QUEUE)
+    page.get_by_role("region", name=re.compile("nieuw signaal")).get_by_role(
+        "link", name=f"Signaal #{signal.pk}: Mirjam"
+    ).click()
+    expect(page.get_by_role("main")).to_contain_text(signal.source_name)
+    page.get_by_role("link", name="Hulpvraag maken").click()
+    page.get_by_label("Huisnummer").fill("9")
+    page.get_by_label("Vaste tijden, elke week").fill("di 13:00-17:00")
+    page.get_by_role("button", name="Vraag opslaan").click()
+    expect(page.get_by_text("De vraag van Mirjam staat erin.")).to_be_visible()
+    signal.refresh_from_db()
+    assert signal.status == CareSignal.Status.REQUEST

@@ -361,6 +361,37 @@ class CareRecipientForm(forms.Form):
     )
 
 
+class CareEndedForm(forms.Form):
+    """The day the care ended (empty: the care goes on). Checked again by ``care_ended_set``."""
+
+    ended_on = forms.DateField(
+        label=_("De zorg is gestopt op"),
+        required=False,
+        help_text=_("Laat leeg als u nog voor iemand zorgt."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-01.")},
+    )
+
+    def __init__(self, *args, mantelzorger=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mantelzorger = mantelzorger
+        self.fields["ended_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_ended_on(self):
+        value = self.cleaned_data.get("ended_on")
+        if value is None:
+            return None
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Deze datum ligt in de toekomst. Vul de dag in waarop de zorg stopte."))
+        made = self.mantelzorger.created_at if self.mantelzorger is not None else None
+        if made and value < timezone.localdate(made):
+            raise forms.ValidationError(
+                _("De zorg kan niet gestopt zijn vóór uw aanmelding (%(date)s).")
+                % {"date": timezone.localdate(made).strftime("%d-%m-%Y")}
+            )
+        return value
+
+
 class BurdenCheckInForm(forms.Form):
     """How heavy does care feel? A 0-10 scale and four yes/no signals."""
 

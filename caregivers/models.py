@@ -35,6 +35,9 @@ class Mantelzorger(Located):
     care_hours_per_week = models.PositiveSmallIntegerField(
         _("uren zorg per week"), null=True, blank=True, validators=[MaxValueValidator(168)]
     )
+    # The care ended (the person cared for died, moved to a home, or someone else took
+    # over): no more check-in reminders or yearly thank-you mails. Set by the carer or a broker.
+    care_ended_on = models.DateField(_("de zorg is gestopt op"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

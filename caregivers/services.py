@@ -275,6 +275,30 @@ def care_recipient_update(
     return care_recipient
 
 
+def care_ended_set(*, mantelzorger: Mantelzorger, by, ended_on: datetime.date | None) -> Mantelzorger:
+    """Record (or clear, with ``None``) the day the carer's care ended: from then on no
+    check-in reminders or yearly thank-you mails (``matches.mails``). By the carer
+    themselves or a broker of their organisation; not in the future, not before the
+    carer's record was made."""
+    own = by is not None and by.is_authenticated and mantelzorger.user_id == by.pk
+    if not own and not is_broker_of(by, mantelzorger.organisation_id):
+        raise DomainError(_("Alleen de mantelzorger of een makelaar kan dit aanpassen."))
+    if ended_on is not None:
+        if ended_on > timezone.localdate():
+            raise DomainError(
+                _("Deze datum ligt in de toekomst. Vul de dag in waarop de zorg stopte."), field="ended_on"
+            )
+        made = timezone.localdate(mantelzorger.created_at) if mantelzorger.created_at else None
+        if made and ended_on < made:
+            raise DomainError(
+                _("De zorg kan niet gestopt zijn vóór uw aanmelding (%(date)s).") % {"date": made.strftime("%d-%m-%Y")},
+                field="ended_on",
+            )
+    Mantelzorger.objects.filter(pk=mantelzorger.pk).update(care_ended_on=ended_on)
+    mantelzorger.care_ended_on = ended_on
+    return mantelzorger
+
+
 def burden_checkin_add(
     *,
     mantelzorger: Mantelzorger,

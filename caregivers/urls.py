@@ -18,6 +18,7 @@ requester_patterns = [
     path("mantelzorger/", requester.mantelzorger_home, name="mantelzorger_home"),
     path("mantelzorger/aanmelden/", requester.mantelzorger_start, name="mantelzorger_start"),
     path("mantelzorger/hoe-gaat-het/", requester.checkin, name="checkin"),
+    path("mantelzorger/zorg-gestopt/", requester.care_ended, name="care_ended"),
     path("mantelzorger/steun/", support.carer_support, name="support"),
     path("mantelzorger/naaste/nieuw/", requester.care_recipient_new, name="care_recipient_new"),
     path("mantelzorger/naaste/<int:pk>/", requester.care_recipient_edit, name="care_recipient_edit"),

@@ -326,12 +326,12 @@ def carer_checkin_reminders(*, organisation: Organisation, now: datetime.datetim
     """A gentle e-mail to each carer of ``organisation`` whose last burden check-in (or
     registration) is at least ``carer_checkin_reminder_days`` ago: once per such period
     (the key holds the period's number), never to a carer without an e-mail address,
-    whose care ended (nobody cared for on record, or erased), or who switched
+    whose care ended (``care_ended_on`` set, nobody cared for on record, or erased), or who switched
     reminders off (``mail_queue`` asks the preferences). Returns how many were queued."""
     days = organisation.carer_checkin_reminder_days
     now = now.astimezone(datetime.UTC)  # N days are N × 24 hours, also across DST
     carers = (
-        Mantelzorger.objects.filter(organisation=organisation)
+        Mantelzorger.objects.filter(organisation=organisation, care_ended_on__isnull=True)
         .filter(Exists(CareRecipient.objects.filter(mantelzorger=OuterRef("pk"))))
         .annotate(last_at=Coalesce(Max("checkins__created_at"), "created_at"))
         .filter(last_at__lte=now - datetime.timedelta(days=days))
@@ -366,7 +366,8 @@ CARER_THANKS_DAY = (11, 10)
 
 def carer_thanks_send(*, organisation: Organisation, now: datetime.datetime) -> int:
     """The carers' yearly thank-you: once a year, from the Dag van de Mantelzorg to the end
-    of the year, to each carer of ``organisation`` who still cares for someone and has an
+    of the year, to each carer of ``organisation`` who still cares for someone (someone cared
+    for on record, no ``care_ended_on``) and has an
     e-mail address, with the mantelzorgwaardering of their municipality where the
     organisation keeps one (``neighbourhoods.CarerAppreciation``). Once per carer and
     year (the outbox key holds the year); preferences respected (``updates``). Returns
@@ -382,7 +383,7 @@ def carer_thanks_send(*, organisation: Organisation, now: datetime.datetime) -> 
         return 0
     suffix = f":yearly-thanks:{today.year}"
     carers = (
-        Mantelzorger.objects.filter(organisation=organisation)
+        Mantelzorger.objects.filter(organisation=organisation, care_ended_on__isnull=True)
         .filter(Exists(CareRecipient.objects.filter(mantelzorger=OuterRef("pk"))))
         .annotate(thanks_key=Concat(Value("mantelzorger:"), Cast("pk", CharField()), Value(suffix)))
         .exclude(Exists(Notification.objects.filter(key=OuterRef("thanks_key"))))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.roles import profile_of
 from caregivers.forms import (
     BurdenCheckInForm,
+    CareEndedForm,
     CareRecipientForm,
     HelpRequestForm,
     MantelzorgerForm,
@@ -51,6 +52,7 @@ from caregivers.services import (
     BurdenAnswers,
     CareRecipientDetails,
     burden_checkin_add,
+    care_ended_set,
     care_recipient_add,
     care_recipient_update,
     default_skills,
@@ -264,6 +266,36 @@ def checkin(request):
                 messages.success(request, _("Dank u. We hebben opgeslagen hoe het nu gaat."))
             return redirect("caregivers:mantelzorger_home")
     return render(request, "caregivers/checkin.html", {"form": form, "done_today": done_today and not form.errors})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_ended(request):
+    """The carer records that their care ended (or that it goes on after all): no more
+    check-in reminders or yearly thank-you mails from then on."""
+    mantelzorger = _own_mantelzorger_or_redirect(request)
+    if mantelzorger is None:
+        return redirect("caregivers:mantelzorger_start")
+    form = CareEndedForm(
+        request.POST if request.method == "POST" else None,
+        mantelzorger=mantelzorger,
+        initial={"ended_on": mantelzorger.care_ended_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            care_ended_set(mantelzorger=mantelzorger, by=request.user, ended_on=form.cleaned_data["ended_on"])
+        except DomainError as error:
+            _add_domain_error(error, form)
+        else:
+            if mantelzorger.care_ended_on:
+                messages.success(
+                    request, _("Opgeslagen. We sturen u geen herinneringen meer om in te vullen hoe het gaat.")
+                )
+            else:
+                messages.success(request, _("Opgeslagen. De zorg gaat door."))
+            return redirect("caregivers:mantelzorger_home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "caregivers/care_ended.html", {"form": form, "mantelzorger": mantelzorger}, status=status)
 
 
 @login_required

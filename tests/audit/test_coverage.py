@@ -62,6 +62,7 @@ NOT_LOGGED = {
     "caregivers:mantelzorger_home": OWN,
     "caregivers:mantelzorger_start": OWN,
     "caregivers:checkin": OWN,
+    "caregivers:care_ended": OWN,
     "caregivers:support": OWN,
     "caregivers:care_recipient_new": OWN,
     "caregivers:care_recipient_edit": OWN,

@@ -87,6 +87,21 @@ def test_never_when_care_ended_or_no_address(world, case):
     assert carer_checkin_reminders(organisation=world.org, now=NOW) == 0
 
 
+def test_never_after_the_recorded_end_of_care_and_again_when_cleared(world):
+    from caregivers.services import care_ended_set
+
+    ended = carer(world.org, checked_days_ago=200)
+    other = carer(world.org, checked_days_ago=200, email="piet@example.nl")
+    ended.refresh_from_db()
+    care_ended_set(mantelzorger=ended, by=world.broker, ended_on=(NOW - 10 * DAY).date())
+    assert carer_checkin_reminders(organisation=world.org, now=NOW) == 1
+    assert not mails_to("hanna@example.nl").exists() and mails_to("piet@example.nl").count() == 1
+    care_ended_set(mantelzorger=ended, by=world.broker, ended_on=None)  # the care goes on after all
+    assert carer_checkin_reminders(organisation=world.org, now=NOW) == 1
+    assert mails_to("hanna@example.nl").count() == 1
+    assert other.pk
+
+
 def test_the_beat_run_sends_it_in_waking_hours(world):
     carer(world.org, checked_days_ago=200)
     counts = reminders_send(now=NOW, force=True)

@@ -71,3 +71,11 @@ def test_the_beat_run_sends_it_once(world):
     assert reminders_send(now=DAY_OF_CARERS, force=True)["carer_thanks"] == 1
     assert reminders_send(now=DAY_OF_CARERS, force=True)["carer_thanks"] == 0
     assert mails_to("hanna@example.nl").count() == 1
+
+
+def test_never_to_a_carer_whose_care_ended(world):
+    ended = carer(world.org, checked_days_ago=10)
+    Mantelzorger.objects.filter(pk=ended.pk).update(care_ended_on=datetime.date(2026, 6, 1))
+    carer(world.org, checked_days_ago=10, email="piet@example.nl")
+    assert carer_thanks_send(organisation=world.org, now=DAY_OF_CARERS) == 1
+    assert not mails_to("hanna@example.nl").exists() and mails_to("piet@example.nl").count() == 1

@@ -349,6 +349,7 @@ TABLE: dict[str, Entry] = {
     "caregivers:mantelzorger_home": Entry(LoggedIn(AWAY, mantelzorger=OK)),
     "caregivers:mantelzorger_start": Entry(LoggedIn(OK, mantelzorger=AWAY), methods="GET+POST"),
     "caregivers:checkin": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
+    "caregivers:care_ended": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:support": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:care_recipient_new": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:care_recipient_edit": Entry(Owner("mantelzorger"), methods="GET+POST", args={"pk": "care_recipient"}),

@@ -111,6 +111,7 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "caregivers.forms.AskWithoutAccountForm": _none,
     "caregivers.forms.CareRecipientForm": lambda w: {"prefix": "recipient"},
     "caregivers.forms.BurdenCheckInForm": lambda w: {"prefix": "checkin"},
+    "caregivers.forms.CareEndedForm": lambda w: {"mantelzorger": w.a.mantelzorger},
     "caregivers.forms.ScheduleForm": lambda w: {"prefix": "when"},
     "caregivers.forms.RespiteRequestForm": lambda w: {"mantelzorger": w.a.mantelzorger},
     "caregivers.forms.HelpRequestForm": lambda w: {"user": w.a.users["help_seeker"]},

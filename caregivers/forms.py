@@ -386,7 +386,7 @@ class CareEndedForm(forms.Form):
         made = self.mantelzorger.created_at if self.mantelzorger is not None else None
         if made and value < timezone.localdate(made):
             raise forms.ValidationError(
-                _("De zorg kan niet gestopt zijn vóór uw aanmelding (%(date)s).")
+                _("De zorg kan niet gestopt zijn vóór de aanmelding als mantelzorger (%(date)s).")
                 % {"date": timezone.localdate(made).strftime("%d-%m-%Y")}
             )
         return value

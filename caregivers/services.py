@@ -291,7 +291,8 @@ def care_ended_set(*, mantelzorger: Mantelzorger, by, ended_on: datetime.date | 
         made = timezone.localdate(mantelzorger.created_at) if mantelzorger.created_at else None
         if made and ended_on < made:
             raise DomainError(
-                _("De zorg kan niet gestopt zijn vóór uw aanmelding (%(date)s).") % {"date": made.strftime("%d-%m-%Y")},
+                _("De zorg kan niet gestopt zijn vóór de aanmelding als mantelzorger (%(date)s).")
+                % {"date": made.strftime("%d-%m-%Y")},
                 field="ended_on",
             )
     Mantelzorger.objects.filter(pk=mantelzorger.pk).update(care_ended_on=ended_on)

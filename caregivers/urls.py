@@ -35,6 +35,7 @@ broker_patterns = [
     path("<int:pk>/intrekken/", broker.request_withdraw_view, name="withdraw"),
     path("<int:pk>/opgelost/", broker.request_close_solved_view, name="close_solved"),
     path("<int:pk>/heropenen/", broker.request_reopen_view, name="reopen"),
+    path("<int:pk>/zorg-gestopt/", broker.request_care_ended_view, name="care_ended"),
     path("<int:pk>/account-koppelen/", broker.request_account_link_view, name="link_account"),
     path("signalen/nieuw/", signals.signal_new, name="signal_new"),
     path("mantelzorgsteun/", support.carer_support_edit, name="support_edit"),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from caregivers.access import request_read, signal_read
 from caregivers.asking import account_to_link, request_account_link
 from caregivers.broker_forms import BehalfRequestForm, CloseSolvedForm, IntakeForm, NoteForm, ReferForm, WithdrawForm
 from caregivers.filters import TABS, RequestQueueFilter
-from caregivers.forms import network_formset, network_initial
+from caregivers.forms import CareEndedForm, network_formset, network_initial
 from caregivers.intake import (
     OPEN_STATUSES,
     QUEUE_PAGE_SIZE,
@@ -46,7 +47,7 @@ from caregivers.outreach import signal_for_broker, signal_prefill, signal_to_req
 from caregivers.priority import known_urgency, priority_percent, request_priority, waiting_days
 from caregivers.referral import referral_targets
 from caregivers.selectors import REQUEST_STATUS_BADGE, burden_direction, burden_sparkline, burden_trend
-from caregivers.services import request_submit, request_withdraw
+from caregivers.services import care_ended_set, request_submit, request_withdraw
 from common.errors import DomainError
 from common.languages import language_label
 from neighbourhoods.models import StaffMembership
@@ -358,6 +359,35 @@ def request_close_solved_view(request, slug, pk):
         request,
         "caregivers/broker/close_solved.html",
         {"organisation": organisation, "item": help_request, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def request_care_ended_view(request, slug, pk):
+    """The broker records that the care of the request's carer ended (or goes on after
+    all): no more check-in reminders or yearly thank-you mails. 404 without a carer."""
+    organisation = _organisation(request, slug)
+    help_request = request_for_broker(organisation=organisation, pk=pk)
+    owner = request_care_owner(help_request)
+    if owner is None:
+        raise Http404
+    form = CareEndedForm(request.POST or None, mantelzorger=owner, initial={"ended_on": owner.care_ended_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            care_ended_set(mantelzorger=owner, by=request.user, ended_on=form.cleaned_data["ended_on"])
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            messages.success(request, _("Opgeslagen."))
+            return _to_detail(organisation, help_request)
+    request_read(
+        request=request, help_request=help_request, what=What.REQUEST_STEP, obj=f"mantelzorger:{owner.pk}:care-ended"
+    )
+    return render(
+        request,
+        "caregivers/broker/care_ended.html",
+        {"organisation": organisation, "item": help_request, "owner": owner, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -26,6 +26,7 @@ LOGGED = {
     "caregivers_broker:refer": ("broker", "request_step"),
     "caregivers_broker:withdraw": ("broker", "request_step"),
     "caregivers_broker:close_solved": ("broker", "request_step"),
+    "caregivers_broker:care_ended": ("broker", "request_step"),
     "matching:suggestions": ("broker", "suggestions"),
     "legacy_suggestions": ("broker", "suggestions_api"),
     # The REST API (api/): the same codes as the pages that show the same.

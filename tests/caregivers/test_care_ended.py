@@ -47,7 +47,7 @@ def test_the_carer_records_and_clears_the_end_of_care(client, mark, frozen_now):
     ("value", "error"),
     [
         ("future", "in de toekomst"),
-        ("before", "vóór uw aanmelding"),
+        ("before", "vóór de aanmelding"),
         ("2026-02-30", "geldige datum"),
         ("gisteren", "geldige datum"),
         ("99999999999999999999", "geldige datum"),
@@ -88,3 +88,32 @@ def test_the_service_refuses_others_and_bad_dates(mark, other_carer, frozen_now)
     care_ended_set(mantelzorger=mark, by=mark.user, ended_on=TODAY)
     mark.refresh_from_db()
     assert mark.care_ended_on == TODAY
+
+
+def test_the_broker_records_it_from_the_request_page(client, region, frozen_now):
+    from demo.factories import HelpRequestFactory, MantelzorgerFactory, StaffMembershipFactory, UserFactory
+    from neighbourhoods.models import StaffMembership
+
+    broker = UserFactory(email="bob@example.nl")
+    StaffMembershipFactory(user=broker, organisation=region["org_a"], role=StaffMembership.Role.BROKER)
+    carer = MantelzorgerFactory(organisation=region["org_a"], first_name="Hanna")
+    _made_days_ago(carer, 50)
+    help_request = HelpRequestFactory(organisation=region["org_a"], mantelzorger=carer)
+    url = reverse("caregivers_broker:care_ended", args=["org-a", help_request.pk])
+    log_in(client, broker)
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"ended_on": (TODAY + datetime.timedelta(days=3)).isoformat()})
+    assert bad.status_code == 400 and "in de toekomst" in bad.content.decode()
+    assert client.post(url, {"ended_on": TODAY.isoformat()}).status_code == 302
+    carer.refresh_from_db()
+    assert carer.care_ended_on == TODAY
+    # Another organisation's broker: 404; a request without a carer: 404.
+    other = UserFactory(email="olaf@example.nl")
+    StaffMembershipFactory(user=other, organisation=region["org_b"], role=StaffMembership.Role.BROKER)
+    client.logout()
+    log_in(client, other)
+    assert client.get(reverse("caregivers_broker:care_ended", args=["org-b", help_request.pk])).status_code == 404
+    client.logout()
+    log_in(client, broker)
+    no_carer = HelpRequestFactory(organisation=region["org_a"], mantelzorger=None)
+    assert client.get(reverse("caregivers_broker:care_ended", args=["org-a", no_carer.pk])).status_code == 404

@@ -363,6 +363,7 @@ TABLE: dict[str, Entry] = {
     "caregivers_broker:refer": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:withdraw": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:close_solved": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers_broker:care_ended": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:reopen": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     "caregivers_broker:link_account": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     "caregivers_broker:signal_new": Entry(Staff(*CASEWORK), methods="GET+POST"),

@@ -12,6 +12,9 @@ with a conditional UPDATE, so two brokers cannot handle one signal twice.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import roles_for
 from caregivers.models import CarerSupport, CareSignal, HelpRequest
-from caregivers.services import _neighbourhood_in, _raise_from_validation_error
+from caregivers.services import _neighbourhood_in, _raise_from_validation_error, signals_erase
 from common.errors import DomainError
 from neighbourhoods.geocoding import GeocodeResult
 from neighbourhoods.models import Organisation, StaffMembership
@@ -133,6 +136,41 @@ def signals_of_partner(*, organisation: Organisation, partner_pk: int) -> QueryS
         .order_by("-created_at", "-pk")
         .values("pk", "created_at", "status")
     )
+
+
+def _contact_key(value: str) -> str:
+    """An e-mail address in lower case, a phone number as its digits (+31 / 0031 as 0)."""
+    value = (value or "").strip().lower()
+    if "@" in value:
+        return value
+    digits = re.sub(r"\D", "", value)
+    if digits.startswith("0031"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("31") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def open_signals_erase(*, contacts: Iterable[str], organisation_id: int | None = None) -> int:
+    """Erasure of a person: the signals nobody handled yet whose way to reach the person
+    is one of ``contacts`` (their e-mail addresses and phone numbers) lose everything
+    personal and leave the queue (closed, reason "anders"). Only ``organisation_id``'s
+    when given (a broker erasing their organisation's records). Returns how many."""
+    keys = {key for key in map(_contact_key, contacts) if len(key) >= 6}
+    if not keys:
+        return 0
+    found = CareSignal.objects.filter(status=CareSignal.Status.OPEN)
+    if organisation_id is not None:
+        found = found.filter(organisation_id=organisation_id)
+    ids = [pk for pk, contact in found.values_list("pk", "contact") if _contact_key(contact) in keys]
+    if not ids:
+        return 0
+    with transaction.atomic():
+        signals_erase(signal_ids=ids)
+        CareSignal.objects.filter(pk__in=ids, status=CareSignal.Status.OPEN).update(
+            status=CareSignal.Status.CLOSED, close_reason=CareSignal.CloseReason.OTHER, handled_at=timezone.now()
+        )
+    return len(ids)
 
 
 def signals_of_organisation(*, organisation: Organisation) -> QuerySet[CareSignal]:

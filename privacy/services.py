@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.personal_data import Subject
 from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
+from caregivers.outreach import open_signals_erase
 from caregivers.services import mantelzorgers_erase, requests_erase
 from common.errors import DomainError
 from matches.models import CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent
@@ -135,6 +136,7 @@ def _erase_records(*, subject: Subject, by) -> None:
         ).values_list("pk", flat=True)
     )
     words = _identifying_words(subject)
+    contacts = _contacts(subject)
     other_requests = list(
         Match.objects.filter(pk__in=match_ids)
         .exclude(request_id__in=subject.request_ids)
@@ -155,7 +157,22 @@ def _erase_records(*, subject: Subject, by) -> None:
     HoursEntry.objects.filter(match_id__in=match_ids).update(note="")
     Evaluation.objects.filter(match_id__in=match_ids).update(note="")
     notifications_erase(emails=subject.emails, user=subject.user, match_ids=match_ids, before_pk=mail_mark)
+    # Signals about the person nobody handled yet (no link to a record: found by the
+    # e-mail address or phone number the signal gives to reach them).
+    open_signals_erase(contacts=contacts, organisation_id=subject.organisation_id)
     _admin_log_erase(subject)
+
+
+def _contacts(subject: Subject) -> set[str]:
+    """The person's e-mail addresses and phone numbers, as their records hold them."""
+    contacts = set(subject.emails)
+    for model, ids in (
+        (Volunteer, subject.volunteer_ids),
+        (Mantelzorger, subject.mantelzorger_ids),
+        (HelpRequest, subject.request_ids),
+    ):
+        contacts |= set(model.objects.filter(pk__in=ids).values_list("phone", flat=True))
+    return {contact for contact in contacts if contact}
 
 
 def _identifying_words(subject: Subject) -> list[str]:

@@ -183,3 +183,58 @@ def test_an_erased_volunteers_response_still_counts_without_the_person(client, s
     client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
     response = Response.objects.get(pk=volunteer_person.extra["vacancy_response"].pk)
     assert (response.volunteer_id, response.note, response.status) == (None, "", "accepted")
+
+
+def _open_signal(org, *, contact, by, first_name="Wobkje"):
+    from django.utils import timezone
+
+    from caregivers.models import CareSignal
+
+    return CareSignal.objects.create(
+        organisation=org,
+        source_kind="gp",
+        source_name="Huisartsenpraktijk De Linde",
+        first_name=first_name,
+        contact=contact,
+        place="Velp",
+        noticed="Zorgt alleen voor haar moeder en slaapt slecht.",
+        about_carer=True,
+        consent_given=True,
+        consent_how="verbal",
+        consent_at=timezone.now(),
+        entered_by=by,
+    )
+
+
+def test_open_signals_about_the_person_go_with_them(client, scene, mantelzorger_person):
+    """Unhandled signals about the person (found by the e-mail address or phone number
+    they give, in any notation) are erased and leave the queue; others stay."""
+    from caregivers.models import CareSignal
+
+    person = mantelzorger_person
+    by_phone = _open_signal(scene.org, contact="+31 6 11122233", by=scene.broker)
+    by_email = _open_signal(scene.org, contact="Wobkje.Y@voorbeeld.test", by=scene.broker)
+    someone_else = _open_signal(scene.org, contact="06 99988877", by=scene.broker, first_name="Kees")
+    log_in(client, person.user)
+    client.post(reverse("mydata:erase"), {"password": PASSWORD, "confirm": "on"})
+    for signal in (by_phone, by_email):
+        signal.refresh_from_db()
+        assert signal.status == CareSignal.Status.CLOSED and signal.first_name == "Oud-signaal"
+        assert (signal.contact, signal.noticed, signal.place, signal.source_name) == ("",) * 4
+    someone_else.refresh_from_db()
+    assert someone_else.status == CareSignal.Status.OPEN and someone_else.first_name == "Kees"
+    assert not scan([person.email, "11122233"])
+
+
+def test_a_broker_erasing_a_record_erases_only_their_organisations_open_signals(scene, mantelzorger_person):
+    from caregivers.models import CareSignal
+    from caregivers.outreach import open_signals_erase
+
+    here = _open_signal(scene.org, contact="06-11122233", by=scene.broker)
+    elsewhere = _open_signal(scene.region["org_b"], contact="0611122233", by=None)
+    assert open_signals_erase(contacts=["06 111 222 33"], organisation_id=scene.org.pk) == 1
+    here.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert here.status == CareSignal.Status.CLOSED and here.contact == ""
+    assert elsewhere.status == CareSignal.Status.OPEN and elsewhere.contact == "0611122233"
+    assert open_signals_erase(contacts=["", "12"], organisation_id=None) == 0  # too short to match

@@ -350,7 +350,8 @@ class CareSignal(models.Model):
     partner organisation passes them on its own pages (``source_kind`` "partner",
     ``source_partner_id``); ``source_kind`` and ``source_name`` say where it came from. The broker
     contacts the person and turns the signal into a request (``request``) or closes it
-    with a reason. Personal data: exported and erased with the request it became, made
+    with a reason. Personal data: exported and erased with the request it became (an
+    open signal: erased with the person it names, by their e-mail or phone), made
     anonymous by retention (``privacy.retention``), every read logged (``caregivers.access``)."""
 
     class SourceKind(models.TextChoices):

@@ -11,8 +11,10 @@ class ApiConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_save
 
-        from api import receivers
-        from api import schema  # noqa: F401  (the OpenAPI extensions for our authentication)
+        from api import (
+            receivers,
+            schema,  # noqa: F401  (the OpenAPI extensions for our authentication)
+        )
 
         # Webhooks: the rows that record a change, by model name (no upward import code).
         post_save.connect(

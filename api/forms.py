@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from api.models import ApiToken
+from api.models import ApiToken, WebhookSubscription
 from api.services import MAX_DAYS
 
 
@@ -26,4 +26,17 @@ class TokenForm(forms.Form):
         max_value=MAX_DAYS,
         initial=90,
         help_text=_("Daarna werkt de sleutel niet meer. U kunt hem eerder intrekken."),
+    )
+
+
+class WebhookForm(forms.Form):
+    target_url = forms.CharField(
+        label=_("Adres van de ontvanger"),
+        max_length=500,
+        help_text=_("Een adres op internet dat met https:// begint."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Bij welke gebeurtenissen?"),
+        choices=WebhookSubscription.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
     )

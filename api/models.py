@@ -80,6 +80,11 @@ class WebhookSubscription(models.Model):
         return self.target_url
 
     @property
+    def event_labels(self) -> list[str]:
+        labels = dict(self.Event.choices)
+        return [str(labels.get(code, code)) for code in self.events]
+
+    @property
     def secret_hint(self) -> str:
         """The first characters of the secret, to recognise it (never the whole)."""
         return self.secret[:10]

@@ -64,7 +64,7 @@ class WebhookSubscription(models.Model):
     target_url = models.URLField(_("adres"), max_length=500)
     events = models.JSONField(_("gebeurtenissen"), default=list)
     secret = models.CharField(max_length=100, editable=False)
-    is_active = models.BooleanField(_("aan"), default=True)
+    is_active = models.BooleanField(_("staat aan"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -456,3 +456,32 @@ def test_no_events_is_refused(region, personas):
         )
     assert refused.value.field == "events"
     assert not WebhookSubscription.objects.exists()
+
+
+def test_the_command_sends_what_is_due(sent, delivery):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("send_pending_webhooks", stdout=out)
+    assert out.getvalue().strip() == "delivered 1, retry 0, failed 0, skipped 0"
+    assert len(sent.calls) == 1
+
+
+def test_the_readmes_receiver_verifies_a_delivery(sent, subscribe, pair, personas):
+    """The verification shown in the README's API section accepts what we send."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("import hashlib, hmac, time")
+    code = readme[start : readme.index("```", start)]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102  (our own README)
+    made = subscribe()
+    request, volunteer = pair
+    match_propose(request=request, volunteer=volunteer, by=personas["broker_a"])
+    assert webhook_deliver(pk=WebhookDelivery.objects.get().pk) == "delivered"
+    call = sent.calls[0]
+    assert namespace["verify"](made.secret, call["headers"], call["body"])
+    assert not namespace["verify"](made.secret, call["headers"], call["body"].replace(b"proposed", b"ended"))

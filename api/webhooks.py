@@ -476,3 +476,16 @@ def webhooks_drain(*, now: datetime.datetime | None = None) -> dict[str, int]:
         outcome = webhook_deliver(pk=pk, now=now)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+def webhooks_purge(*, now: datetime.datetime | None = None) -> int:
+    """Forget deliveries that were delivered or given up more than
+    ``WEBHOOK_DELIVERY_KEEP_DAYS`` ago (default 30); the number removed."""
+    now = now or timezone.now()
+    days = int(getattr(settings, "WEBHOOK_DELIVERY_KEEP_DAYS", 30))
+    removed, _ = (
+        WebhookDelivery.objects.filter(created_at__lt=now - datetime.timedelta(days=days))
+        .exclude(status=WebhookDelivery.Status.PENDING)
+        .delete()
+    )
+    return removed

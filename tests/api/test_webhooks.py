@@ -485,3 +485,18 @@ def test_the_readmes_receiver_verifies_a_delivery(sent, subscribe, pair, persona
     call = sent.calls[0]
     assert namespace["verify"](made.secret, call["headers"], call["body"])
     assert not namespace["verify"](made.secret, call["headers"], call["body"].replace(b"proposed", b"ended"))
+
+
+def test_old_finished_deliveries_are_forgotten_and_waiting_ones_kept(sent, delivery, settings):
+    from api.tasks import purge_webhooks
+
+    settings.WEBHOOK_DELIVERY_KEEP_DAYS = 30
+    assert webhook_deliver(pk=delivery.pk) == "delivered"
+    waiting = WebhookDelivery.objects.create(
+        subscription=delivery.subscription, event="match.ended", payload={}, next_attempt_at=timezone.now()
+    )
+    old = timezone.now() - datetime.timedelta(days=31)
+    WebhookDelivery.objects.update(created_at=old)
+    assert purge_webhooks() == 1
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [waiting.pk]
+    assert webhooks.webhooks_purge(now=old + datetime.timedelta(days=29)) == 0

@@ -1,6 +1,6 @@
 """Thin Celery tasks around the webhooks (``api.webhooks``).
 
-``deliver_webhook`` is queued after the commit of each event; ``webhooks_drain`` runs
+``deliver_webhook`` is queued after the commit of each event; ``drain_webhooks`` runs
 every minute from beat and sends whatever is due (first tries the queue missed, and
 retries after their backoff); ``purge_webhooks`` forgets old deliveries every night.
 Running the first two twice sends nothing twice at once: each delivery is claimed under

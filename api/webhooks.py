@@ -37,9 +37,10 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,7 +191,13 @@ def webhook_subscription_create(
         secret=secret,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    subscription.full_clean()
+    try:
+        subscription.full_clean()
+    except ValidationError as error:
+        field = "target_url" if "target_url" in error.message_dict else None
+        raise DomainError(
+            _("Dit is geen geldig adres.") if field else _("Controleer wat u invulde."), field=field
+        ) from None
     subscription.save()
     return NewSubscription(subscription=subscription, secret=secret)
 
@@ -377,9 +384,10 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float = TIM
             raise SendError(f"refused: {host} points to an address in a private network")
     connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(host, port, address=addresses[0], timeout=timeout)
-    path = parts.path or "/"
+    # Non-ASCII in the path or query is sent percent-encoded (http.client sends ASCII only).
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
-        path += "?" + parts.query
+        path += "?" + quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()

@@ -500,3 +500,28 @@ def test_old_finished_deliveries_are_forgotten_and_waiting_ones_kept(sent, deliv
     assert purge_webhooks() == 1
     assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [waiting.pk]
     assert webhooks.webhooks_purge(now=old + datetime.timedelta(days=29)) == 0
+
+
+def test_an_address_the_url_field_refuses_is_a_form_error_not_a_crash(region, personas):
+    with pytest.raises(DomainError) as refused:
+        webhook_subscription_create(
+            organisation=region["org_a"],
+            target_url="https://exa_mple..org/hook",
+            events=["match.proposed"],
+            by=personas["admin_a"],
+        )
+    assert refused.value.field == "target_url"
+
+
+def test_a_non_ascii_path_is_sent_percent_encoded(delivery, public_dns, monkeypatch):
+    sent_paths = []
+
+    def fake_request(self, method, path, body=None, headers=None):
+        sent_paths.append(path)
+        raise ConnectionRefusedError("refused")
+
+    delivery.subscription.target_url = "https://hooks.example.org/zoë?naam=Zoë&x=1"
+    delivery.subscription.save()
+    monkeypatch.setattr(webhooks._PinnedHTTPSConnection, "request", fake_request)
+    assert webhook_deliver(pk=delivery.pk) == "retry"
+    assert sent_paths == ["/zo%C3%AB?naam=Zo%C3%AB&x=1"]

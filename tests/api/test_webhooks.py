@@ -525,3 +525,30 @@ def test_a_non_ascii_path_is_sent_percent_encoded(delivery, public_dns, monkeypa
     monkeypatch.setattr(webhooks._PinnedHTTPSConnection, "request", fake_request)
     assert webhook_deliver(pk=delivery.pk) == "retry"
     assert sent_paths == ["/zo%C3%AB?naam=Zo%C3%AB&x=1"]
+
+
+@pytest.mark.parametrize(
+    ("from_status", "to_status"),
+    [("active", "active"), ("proposed", "cancelled"), ("accepted_by_volunteer", "declined")],
+)
+def test_check_ins_cancellations_and_declines_are_not_announced(
+    sent, subscribe, pair, make_match, from_status, to_status
+):
+    from matches.models import MatchEvent
+
+    subscribe()
+    request, volunteer = pair
+    match = make_match(request, volunteer, status=from_status)
+    MatchEvent.objects.create(match=match, from_status=from_status, to_status=to_status)
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_direct_event_to_ended_is_announced(sent, subscribe, pair, make_match):
+    from matches.models import MatchEvent
+
+    subscribe(events=["match.ended"])
+    request, volunteer = pair
+    match = make_match(request, volunteer, status="active")
+    MatchEvent.objects.create(match=match, from_status="active", to_status="ended")
+    payload = WebhookDelivery.objects.get().payload
+    assert payload["event"] == "match.ended" and payload["match_id"] == match.pk and payload["status"] == "ended"

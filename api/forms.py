@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiToken, WebhookSubscription
 from api.services import MAX_DAYS
+from api.webhooks import target_url_check
+from common.errors import DomainError
 
 
 class TokenForm(forms.Form):
@@ -40,3 +42,10 @@ class WebhookForm(forms.Form):
         choices=WebhookSubscription.Event.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def clean_target_url(self):
+        # The service checks again; here so that every error shows at once.
+        try:
+            return target_url_check(self.cleaned_data["target_url"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None

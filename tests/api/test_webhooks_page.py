@@ -156,3 +156,10 @@ def test_anonymous_is_sent_to_the_login(client, subscription):
     for response in (client.get(url("list")), client.get(url("deliveries")), client.post(url("delete", pk=made.pk))):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert WebhookSubscription.objects.count() == 1
+
+
+def test_a_bad_address_and_no_events_show_both_errors(client, admin, settings):
+    settings.WEBHOOKS_ALLOW_LOCAL = False
+    response = client.post(url("new"), {"target_url": "http://10.0.0.1/x"})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"target_url", "events"}

@@ -122,6 +122,11 @@ NOT_LOGGED = {
     "api_tokens:list": "the admin's API tokens, no care data",
     "api_tokens:new": POST,
     "api_tokens:revoke": POST,
+    "api_webhooks:list": "the admin's webhooks, no care data",
+    "api_webhooks:new": POST,
+    "api_webhooks:deliveries": "the webhooks' delivery log: ids, status and answer codes, no care data",
+    "api_webhooks:deactivate": POST,
+    "api_webhooks:delete": POST,
 }
 
 

@@ -44,3 +44,79 @@ class ApiToken(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class WebhookSubscription(models.Model):
+    """An organisation's webhook: events of its matches and signals are POSTed, signed,
+    to ``target_url`` (``api.webhooks``). The secret signs every delivery; it is shown to
+    the admin once, when the subscription is made, and kept here to sign with."""
+
+    class Event(models.TextChoices):
+        MATCH_PROPOSED = "match.proposed", _("koppeling voorgesteld")
+        MATCH_ACCEPTED = "match.accepted", _("vrijwilliger zegt ja")
+        MATCH_ACTIVE = "match.active", _("hulp is begonnen")
+        MATCH_ENDED = "match.ended", _("hulp is afgerond")
+        SIGNAL_CREATED = "signal.created", _("nieuw signaal")
+
+    organisation = models.ForeignKey(
+        "neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="webhook_subscriptions"
+    )
+    target_url = models.URLField(_("adres"), max_length=500)
+    events = models.JSONField(_("gebeurtenissen"), default=list)
+    secret = models.CharField(max_length=100, editable=False)
+    is_active = models.BooleanField(_("staat aan"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "is_active"])]
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.target_url
+
+    @property
+    def event_labels(self) -> list[str]:
+        labels = dict(self.Event.choices)
+        return [str(labels.get(code, code)) for code in self.events]
+
+    @property
+    def secret_hint(self) -> str:
+        """The first characters of the secret, to recognise it (never the whole)."""
+        return self.secret[:10]
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription: written in the transaction of the change it tells
+    about, sent after the commit and retried with backoff (``api.webhooks``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wacht")
+        DELIVERED = "delivered", _("afgeleverd")
+        FAILED = "failed", _("mislukt")
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=30, choices=WebhookSubscription.Event.choices)
+    # Ids only (api.webhooks.match_payload, signal_payload): never names or care data.
+    payload = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the next try is due; while a worker holds the delivery, the end of its claim.
+    next_attempt_at = models.DateTimeField()
+    last_response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("webhook-aflevering")
+        verbose_name_plural = _("webhook-afleveringen")
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription_id} ({self.status})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from api.models import ApiToken
+from api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from api.services import TOKEN_PREFIX, token_hash
 from neighbourhoods.models import Organisation
 
@@ -18,3 +18,16 @@ def token_for_secret(secret: str) -> ApiToken | None:
 
 def organisation_tokens(*, organisation: Organisation) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def organisation_webhooks(*, organisation: Organisation) -> QuerySet[WebhookSubscription]:
+    return WebhookSubscription.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def organisation_webhook_deliveries(*, organisation: Organisation, limit: int = 100) -> list[WebhookDelivery]:
+    """The latest ``limit`` deliveries of the organisation's webhooks, newest first."""
+    return list(
+        WebhookDelivery.objects.filter(subscription__organisation=organisation)
+        .select_related("subscription")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -10,7 +10,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.views import figures, matching, outcomes, people, reference, signals, tokens, vacancies
+from api.views import figures, matching, outcomes, people, reference, signals, tokens, vacancies, webhooks
 
 organisation_patterns = [
     path("figures/", figures.FiguresView.as_view(), name="figures"),
@@ -42,10 +42,20 @@ token_patterns = [
     path("<int:pk>/intrekken/", tokens.token_revoke_view, name="revoke"),
 ]
 
+webhook_patterns = [
+    path("", webhooks.webhook_list, name="list"),
+    path("nieuw/", webhooks.webhook_new, name="new"),
+    path("afleveringen/", webhooks.webhook_deliveries, name="deliveries"),
+    path("<int:pk>/uitzetten/", webhooks.webhook_deactivate, name="deactivate"),
+    path("<int:pk>/verwijderen/", webhooks.webhook_delete, name="delete"),
+]
+
 urlpatterns = [
     path("api/v1/", include((v1_patterns, "api"))),
     # The admin's page of API tokens.
     path("organisatie/<slug:slug>/instellingen/api-sleutels/", include((token_patterns, "api_tokens"))),
+    # The admin's page of webhooks and their delivery log.
+    path("organisatie/<slug:slug>/instellingen/webhooks/", include((webhook_patterns, "api_webhooks"))),
     # The suggestions' first address (before the API): the same view, kept working.
     path(
         "organisatie/<slug:slug>/koppelen/api/<int:pk>/",

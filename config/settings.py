@@ -284,6 +284,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "notifications.tasks.drain_outbox", "schedule": 60.0},
     "lifecycle-reminders": {"task": "matches.tasks.send_reminders", "schedule": 15 * 60.0},
+    # Webhook deliveries that are due: first tries the queue missed, retries after backoff.
+    "drain-webhooks": {"task": "api.tasks.drain_webhooks", "schedule": 60.0},
+    "purge-webhooks": {"task": "api.tasks.purge_webhooks", "schedule": crontab(hour=2, minute=40)},
     "purge-outbox": {
         "task": "notifications.tasks.purge_outbox",
         "schedule": crontab(hour=2, minute=30),
@@ -484,3 +487,8 @@ SPECTACULAR_SETTINGS = {
 }
 # How long the public vacancies of the API stay in the shared cache (seconds; 0 = not).
 API_PUBLIC_CACHE_SECONDS = env_int("API_PUBLIC_CACHE_SECONDS", 60)
+# Webhooks (api.webhooks) may go to http://localhost / 127.0.0.1 / [::1]: for a local run
+# (DEBUG) and tests only; never in production, where only public https addresses are allowed.
+WEBHOOKS_ALLOW_LOCAL = env_bool("WEBHOOKS_ALLOW_LOCAL", DEBUG) and not PRODUCTION
+# Delivered and given-up webhook deliveries are forgotten after this many days.
+WEBHOOK_DELIVERY_KEEP_DAYS = env_int("WEBHOOK_DELIVERY_KEEP_DAYS", 30)

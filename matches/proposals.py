@@ -34,7 +34,7 @@ from common.db import value_set
 from common.errors import DomainError
 from matches.models import BatchRun, Match, MatchEvent
 from matches.reasons import Reason, clean_reasons
-from matches.signals import open_matches_changed
+from matches.signals import match_events_inserted, open_matches_changed
 from neighbourhoods.models import Organisation
 from volunteers.models import Volunteer
 
@@ -351,6 +351,10 @@ def _insert_proposals(*, pairs: Sequence[NewProposal], organisation_ids: Sequenc
             "updated_at": now,
         }
         matches.append(Match.from_db(connection.alias, names, [values.get(name) for name in names]))
+    # The events above sent no post_save: tell their listeners (the API's webhooks).
+    match_events_inserted.send(
+        sender=MatchEvent, matches=matches, from_status="", to_status=Match.Status.PROPOSED, at=now
+    )
     return matches
 
 

@@ -45,6 +45,8 @@ NOT_EXPORTED: dict[str, str] = {
     # An API token of the organisation (api.ApiToken): who made it, for the access log of
     # the calls made with it; the link is cleared when the account is deleted (SET_NULL).
     "api.ApiToken": "the organisation's API token; account link cleared on deletion",
+    # A webhook of the organisation (api.WebhookSubscription): which admin made it.
+    "api.WebhookSubscription": "the organisation's webhook; account link cleared on deletion",
     # The organisation's texts about support for carers: who last edited them (SET_NULL).
     "caregivers.CarerSupport": "the organisation's texts for carers; account link cleared on deletion",
 }

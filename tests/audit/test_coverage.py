@@ -95,6 +95,9 @@ NOT_LOGGED = {
     "matching_people:accept": POST,
     "matching_people:hours": POST,
     "matching_people:requester": OWN,
+    "matching_people:year_overview": OWN,
+    "matching_people:year_overview_year": OWN,
+    "matching_people:certificate": OWN,
     "matching_people:activate": OWN,
     "matching_people:requester_decline": OWN,
     "calendar:manage": OWN,
@@ -124,6 +127,11 @@ NOT_LOGGED = {
     "api_tokens:list": "the admin's API tokens, no care data",
     "api_tokens:new": POST,
     "api_tokens:revoke": POST,
+    "api_webhooks:list": "the admin's webhooks, no care data",
+    "api_webhooks:new": POST,
+    "api_webhooks:deliveries": "the webhooks' delivery log: ids, status and answer codes, no care data",
+    "api_webhooks:deactivate": POST,
+    "api_webhooks:delete": POST,
 }
 
 

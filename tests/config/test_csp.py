@@ -183,6 +183,11 @@ def test_every_page_of_every_role_has_no_inline_script_or_style(client, personas
         starts += [
             reverse("neighbourhoods:settings_carer_appreciation", args=[region["org_a"].slug, region["arnhem"].pk])
         ]
+        # The webhooks' pages (the list is linked from the API keys page; the log from the list).
+        starts += [
+            reverse("api_webhooks:list", args=[region["org_a"].slug]),
+            reverse("api_webhooks:deliveries", args=[region["org_a"].slug]),
+        ]
     found = crawl(client, starts)
     assert len(found) >= minimum, sorted(found)
     assert not _clean(found)

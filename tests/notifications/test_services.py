@@ -559,7 +559,8 @@ def test_the_periodic_tasks_drain_and_purge(clock, settings):
 
 
 def test_the_beat_schedule_names_registered_tasks(settings):
-    import matches.tasks  # noqa: F401 - registers the shared tasks
+    import api.tasks  # noqa: F401 - registers the shared tasks
+    import matches.tasks  # noqa: F401
     import matching.tasks  # noqa: F401
     import notifications.tasks  # noqa: F401
     import privacy.tasks  # noqa: F401
@@ -569,4 +570,5 @@ def test_the_beat_schedule_names_registered_tasks(settings):
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"notifications.tasks.drain_outbox", "notifications.tasks.purge_outbox"} <= names
     assert "matches.tasks.send_reminders" in names
+    assert {"api.tasks.drain_webhooks", "api.tasks.purge_webhooks"} <= names
     assert names <= set(app.tasks)

@@ -247,6 +247,7 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     "hours_entry": lambda side, role: side.hours_entry.pk,
     "batch_run": lambda side, role: side.batch_run.pk,
     "api_token": lambda side, role: _api_token(side).pk,
+    "webhook": lambda side, role: _webhook(side).pk,
     "running_batch_run": lambda side, role: side.running_run.pk,
     "link_purpose": lambda side, role: "accept",
     "link_secret": lambda side, role: side.link_secrets["accept"],
@@ -275,6 +276,22 @@ def _api_token(side):
     found = ApiToken.objects.filter(organisation=side.organisation).first()
     if found is None:
         found = token_create(organisation=side.organisation, name="Matrix", scopes=["broker"], days=30, by=None).token
+    return found
+
+
+def _webhook(side):
+    """The organisation's webhook subscription (made the first time it is asked for)."""
+    from api.models import WebhookSubscription
+    from api.webhooks import webhook_subscription_create
+
+    found = WebhookSubscription.objects.filter(organisation=side.organisation).first()
+    if found is None:
+        found = webhook_subscription_create(
+            organisation=side.organisation,
+            target_url="https://hooks.example.org/matrix",
+            events=["match.proposed"],
+            by=None,
+        ).subscription
     return found
 
 
@@ -430,6 +447,11 @@ TABLE: dict[str, Entry] = {
     "api_tokens:list": Entry(Staff("org_admin")),
     "api_tokens:new": Entry(Staff("org_admin"), methods="POST"),
     "api_tokens:revoke": Entry(Staff("org_admin"), methods="POST", args={"pk": "api_token"}),
+    "api_webhooks:list": Entry(Staff("org_admin")),
+    "api_webhooks:new": Entry(Staff("org_admin"), methods="POST"),
+    "api_webhooks:deliveries": Entry(Staff("org_admin")),
+    "api_webhooks:deactivate": Entry(Staff("org_admin"), methods="POST", args={"pk": "webhook"}),
+    "api_webhooks:delete": Entry(Staff("org_admin"), methods="POST", args={"pk": "webhook"}),
     "matching_batch:list": Entry(Staff(*CASEWORK)),
     "matching_batch:start": Entry(Staff(*CASEWORK), methods="POST"),
     "matching_batch:detail": Entry(Staff(*CASEWORK), args={"pk": "batch_run"}),

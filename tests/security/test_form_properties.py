@@ -129,6 +129,8 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "neighbourhoods.forms.OrganisationSettingsForm": _none,
     "neighbourhoods.forms.LogoForm": _none,
     "neighbourhoods.forms.FrontDoorForm": _none,
+    "neighbourhoods.forms.CarerAppreciationForm": _none,
+    "volunteers.forms.VolunteerThanksForm": _none,
     "neighbourhoods.forms.MunicipalityAddForm": _none,
     "neighbourhoods.forms.StaffInviteForm": lambda w: {"organisation": w.a.organisation},
     "matches.views.people.DeclineForm": _none,

@@ -26,9 +26,11 @@ Nothing is bent on the server for the test but SECURE_SSL_REDIRECT=0.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import random
 import re
+import tempfile
 
 import gevent.lock
 import pyotp
@@ -46,6 +48,27 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TOTP_SECRET = re.compile(r'id="authenticator_secret" value="([A-Z2-7]+)"')
 REQUEST_LINK = re.compile(rf"/organisatie/{BROKER_ORG}/vragen/(\d+)/")
 ACCEPT_LINK = re.compile(r"/koppelingen/(\d+)/ja/")
+
+
+# The secrets of the apps this load test set up (production has no known demo secret),
+# so that a second run against the same database can log in again.
+SECRETS_FILE = os.environ.get(
+    "LOAD_TOTP_SECRETS", os.path.join(tempfile.gettempdir(), "buurtmakelaar-load-totp-secrets.json")
+)
+
+
+def _secrets_read() -> dict[str, str]:
+    try:
+        with open(SECRETS_FILE, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return {}
+
+
+def _secrets_write(key: str, secret: str) -> None:
+    secrets = _secrets_read() | {key: secret}
+    with open(SECRETS_FILE, "w", encoding="utf-8") as fh:
+        json.dump(secrets, fh)
 
 
 _sessions: dict[str, list] = {}
@@ -90,7 +113,10 @@ class DemoUser(HttpUser):
             raise RuntimeError(f"login of {self.email} failed: {response.status_code}")
         location = response.headers["Location"]
         if location.startswith("/accounts/2fa/authenticate/"):
-            self._second_step(location, DEMO_TOTP_SECRET)
+            # An app set up by an earlier run against this server (its secret kept in
+            # SECRETS_FILE), else the local demo's known secret.
+            known = _secrets_read().get(f"{self.host} {self.email}")
+            self._second_step(location, [s for s in (known, DEMO_TOTP_SECRET) if s])
         else:
             start = self.client.get(location, name="/ [after login]", allow_redirects=False)
             if start.status_code == 302 and start.headers["Location"].startswith("/accounts/2fa/"):
@@ -106,12 +132,16 @@ class DemoUser(HttpUser):
             allow_redirects=False,
         )
 
-    def _second_step(self, url: str, secret: str) -> None:
-        """The code of the staff member's app (TOTP), as the login's second step."""
-        page = self.client.get(url, name="/accounts/2fa/authenticate/")
-        response = self._post(url, {"code": pyotp.TOTP(secret).now()}, "/accounts/2fa/authenticate/ [POST]", page.text)
-        if response.status_code != 302:
-            raise RuntimeError(f"second step of {self.email} failed: {response.status_code}")
+    def _second_step(self, url: str, secrets: list[str]) -> None:
+        """The code of the staff member's app (TOTP), as the login's second step: the
+        secrets are tried in turn (a wrong code shows the form again, status 200)."""
+        for secret in secrets:
+            page = self.client.get(url, name="/accounts/2fa/authenticate/")
+            code = pyotp.TOTP(secret).now()
+            response = self._post(url, {"code": code}, "/accounts/2fa/authenticate/ [POST]", page.text)
+            if response.status_code == 302:
+                return
+        raise RuntimeError(f"second step of {self.email} failed: {response.status_code}")
 
     def _set_up_app(self) -> None:
         """A staff member without an app (the production stack has no known demo secret)
@@ -130,6 +160,9 @@ class DemoUser(HttpUser):
         response = self._post(url, {"code": pyotp.TOTP(found.group(1)).now()}, f"{url} [POST]", page.text)
         if response.status_code != 302:
             raise RuntimeError(f"setting up the app of {self.email} failed: {response.status_code}")
+        # The next run against the same server logs in with this app (a new process
+        # cannot read the secret from anywhere else).
+        _secrets_write(f"{self.host} {self.email}", found.group(1))
 
     def page(self, url: str, name: str):
         """GET a page; a redirect to the login (a lost session) counts as a failure."""

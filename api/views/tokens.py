@@ -26,9 +26,9 @@ def _page(request, organisation, *, form=None, secret=None, status=200):
         "form": form or TokenForm(),
         "secret": secret,
     }
-    response = render(request, "api/tokens.html", context, status=status)
-    response["Cache-Control"] = "no-store, private"
-    return response
+    # The token shown once is kept by no browser or proxy: config.middleware's
+    # NoStoreForPersonalPagesMiddleware sends "no-store, private" on every logged-in page.
+    return render(request, "api/tokens.html", context, status=status)
 
 
 @login_required

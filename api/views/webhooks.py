@@ -23,11 +23,6 @@ from common.errors import DomainError
 from neighbourhoods.selectors import staff_organisation
 
 
-def _no_store(response):
-    response["Cache-Control"] = "no-store, private"
-    return response
-
-
 def _page(request, organisation, *, form=None, secret=None, status=200):
     context = {
         "organisation": organisation,
@@ -35,7 +30,9 @@ def _page(request, organisation, *, form=None, secret=None, status=200):
         "form": form or WebhookForm(),
         "secret": secret,
     }
-    return _no_store(render(request, "api/webhooks.html", context, status=status))
+    # The secret shown once is kept by no browser or proxy: config.middleware's
+    # NoStoreForPersonalPagesMiddleware sends "no-store, private" on every logged-in page.
+    return render(request, "api/webhooks.html", context, status=status)
 
 
 @login_required
@@ -96,4 +93,4 @@ def webhook_deliveries(request, slug):
         "deliveries": organisation_webhook_deliveries(organisation=organisation, limit=LOG_SIZE),
         "log_size": LOG_SIZE,
     }
-    return _no_store(render(request, "api/webhook_deliveries.html", context))
+    return render(request, "api/webhook_deliveries.html", context)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "matches",
     "matching",
     "partners",
+    "activities",
     "reports",
     "privacy",
     "api",
@@ -286,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
     "lifecycle-reminders": {"task": "matches.tasks.send_reminders", "schedule": 15 * 60.0},
     # Webhook deliveries that are due: first tries the queue missed, retries after backoff.
     "drain-webhooks": {"task": "api.tasks.drain_webhooks", "schedule": 60.0},
+    # Waiting-list offers past their 48 hours: the next in line gets the place.
+    "activity-offers-expire": {"task": "activities.tasks.offers_expire", "schedule": 5 * 60.0},
     "purge-webhooks": {"task": "api.tasks.purge_webhooks", "schedule": crontab(hour=2, minute=40)},
     "purge-outbox": {
         "task": "notifications.tasks.purge_outbox",

@@ -6,6 +6,7 @@ someone up or off, the waiting list's order and inviting the waiting requesters.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ def _activity(organisation, pk) -> Activity:
     return get_object_or_404(Activity, pk=pk, organisation=organisation)
 
 
+@login_required
 def activity_list(request, slug):
     organisation = _organisation(request, slug)
     activities = organisation_activities(organisation)[:200]
@@ -73,6 +75,7 @@ def _demand(request, organisation) -> dict:
     return data
 
 
+@login_required
 def activity_new(request, slug):
     organisation = _organisation(request, slug)
     demand = _demand(request, organisation)
@@ -107,6 +110,7 @@ def activity_new(request, slug):
     return render(request, "activities/centre/form.html", context, status=400 if request.method == "POST" else 200)
 
 
+@login_required
 def activity_detail(request, slug, pk, *, signup_form=None, status=200):
     organisation = _organisation(request, slug)
     activity = _activity(organisation, pk)
@@ -151,6 +155,7 @@ def _person(organisation, role: str, email: str) -> dict:
     return {"user": request.requester}
 
 
+@login_required
 @require_POST
 def signup_add(request, slug, pk):
     organisation = _organisation(request, slug)
@@ -171,6 +176,7 @@ def signup_add(request, slug, pk):
     return activity_detail(request, slug, pk, signup_form=form, status=400)
 
 
+@login_required
 @require_POST
 def signup_remove(request, slug, pk):
     organisation = _organisation(request, slug)
@@ -184,6 +190,7 @@ def signup_remove(request, slug, pk):
     return redirect("activities_centre:detail", slug=organisation.slug, pk=signup.activity_id)
 
 
+@login_required
 @require_POST
 def order(request, slug, pk):
     organisation = _organisation(request, slug)
@@ -197,6 +204,7 @@ def order(request, slug, pk):
     return redirect("activities_centre:detail", slug=organisation.slug, pk=activity.pk)
 
 
+@login_required
 @require_POST
 def invite(request, slug, pk):
     organisation = _organisation(request, slug)

@@ -265,6 +265,10 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     "partner": lambda side, role: side.partner.pk,
     "vacancy": lambda side, role: side.vacancy.pk,
     "response": lambda side, role: side.response.pk,
+    # An open activity, the mantelzorger's place at it, the secret of an open offer.
+    "activity": lambda side, role: side.activity.pk,
+    "signup": lambda side, role: side.signup.pk,
+    "offer_token": lambda side, role: side.offer_token,
 }
 
 
@@ -546,6 +550,21 @@ TABLE: dict[str, Entry] = {
     "partners:responses": Entry(Owner("partner"), args={"vacancy_pk": "vacancy"}),
     "partners:response_accept": Entry(Owner("partner"), methods="POST", args={"response_pk": "response"}),
     "partners:response_decline": Entry(Owner("partner"), methods="POST", args={"response_pk": "response"}),
+    # activities: the public pages (anyone), signing oneself up or off (logged in: a
+    # person who cannot is sent back with the reason), the offer behind its secret
+    "activities:list": Entry(Public()),
+    "activities:detail": Entry(Public(), args={"pk": "activity"}),
+    "activities:signup": Entry(LoggedIn(), methods="POST", args={"pk": "activity"}),
+    "activities:cancel": Entry(LoggedIn(), methods="POST", args={"pk": "activity"}),
+    "activities:offer": Entry(Secret(), methods="GET+POST", args={"token": "offer_token"}),
+    # activities: the centre's pages (brokers and admins)
+    "activities_centre:list": Entry(Staff(*CASEWORK)),
+    "activities_centre:new": Entry(Staff(*CASEWORK), methods="GET+POST"),
+    "activities_centre:detail": Entry(Staff(*CASEWORK), args={"pk": "activity"}),
+    "activities_centre:signup": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
+    "activities_centre:order": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
+    "activities_centre:invite": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
+    "activities_centre:cancel": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "signup"}),
     # partners: the centre's partner page (admins)
     "partners_centre:list": Entry(Staff("org_admin")),
     "partners_centre:invite": Entry(Staff("org_admin"), methods="POST"),

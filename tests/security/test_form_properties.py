@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 APPS = (
     "accounts",
+    "activities",
     "audit",
     "caregivers",
     "common",
@@ -87,6 +88,12 @@ def _none(world: World) -> dict:
 # class path -> world -> the keyword arguments its view passes (besides the data).
 BUILDERS: dict[str, Callable[[World], dict]] = {
     "accounts.forms.SignupForm": _none,
+    "activities.forms.ActivityForm": lambda w: {"organisation": w.a.organisation},
+    "activities.forms.DemandForm": _none,
+    "activities.forms.BrokerSignUpForm": _none,
+    "activities.forms.WaitingOrderForm": _none,
+    "activities.forms.SignUpForm": _none,
+    "activities.forms.OfferAnswerForm": _none,
     "caregivers.filters.RequestQueueFilter": lambda w: {
         "queryset": _requests_of(w),
         "organisation": w.a.organisation,

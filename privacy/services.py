@@ -24,6 +24,7 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
 from accounts.personal_data import Subject
+from activities.services import signups_erase
 from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
 from caregivers.outreach import open_signals_erase
 from caregivers.services import mantelzorgers_erase, requests_erase
@@ -141,6 +142,12 @@ def _erase_records(*, subject: Subject, by) -> None:
         Match.objects.filter(pk__in=match_ids)
         .exclude(request_id__in=subject.request_ids)
         .values_list("request_id", flat=True)
+    )
+    # Places at activities go to the next in line; the rows stay without the person.
+    signups_erase(
+        user_ids=[subject.user.pk] if subject.user is not None else [],
+        volunteer_ids=subject.volunteer_ids,
+        mantelzorger_ids=subject.mantelzorger_ids,
     )
     for volunteer in Volunteer.objects.filter(pk__in=subject.volunteer_ids).order_by("pk"):
         volunteer_erase(volunteer=volunteer, by=by)

@@ -294,3 +294,21 @@ def test_the_export_holds_the_persons_sign_ups(scene, activity):
     rows = activities_export(Subject(user=scene.carers[0].user, mantelzorger_ids=frozenset({scene.carers[0].pk})))
     assert [(r["activity"], r["status"]) for r in rows] == [(activity.title, "confirmed")]
     assert activities_export(Subject(user=scene.carers[1].user)) == []
+
+
+def test_erasing_ones_account_frees_the_place_and_the_export_before_holds_it(scene, activity):
+    from privacy.export import personal_data_collect
+    from privacy.selectors import subject_for_user
+    from privacy.services import account_erase
+
+    user = scene.carers[0].user
+    user.set_password("x-Very-secret-1")
+    user.save()
+    signups = [sign_up(activity, carer) for carer in scene.carers]
+    assert [r["status"] for r in personal_data_collect(subject_for_user(user))["parts"]["activity_signups"]] == [
+        "confirmed"
+    ]
+    account_erase(user=user, password="x-Very-secret-1")
+    row = SignUp.objects.get(pk=signups[0].pk)
+    assert (row.user_id, row.mantelzorger_id, row.status) == (None, None, "cancelled")
+    assert SignUp.objects.get(pk=signups[4].pk).status == "offered"

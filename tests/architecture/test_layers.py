@@ -24,6 +24,7 @@ PACKAGES = [
     "api",
     "privacy",
     "reports",
+    "activities",
     "partners",
     "matching",
     "matches",

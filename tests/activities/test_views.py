@@ -173,8 +173,12 @@ def test_a_broker_creates_an_activity_from_a_demand_signal_and_invites_the_waiti
     other = HelpRequestFactory(organisation=scene.org, neighbourhood=velp, email="anders@example.nl", skills=[respite])
     RequestSlot.objects.create(request=other, weekday=3, start=datetime.time(14), end=datetime.time(17))
     log_in(client, scene.broker)
-    query = f"?neighbourhood={velp.pk}&skill={respite.pk}&weekday=1&part=afternoon"
+    # The demand page ("In Velp wachten 3 vragen voor respijtzorg op dinsdagmiddag") links here.
+    demand = client.get(reverse("reports:demand", args=[scene.org.slug])).content.decode()
+    query = f"?neighbourhood={velp.pk}&amp;skill={respite.pk}&amp;weekday=1&amp;part=afternoon"
     url = reverse("activities_centre:new", args=[scene.org.slug]) + query
+    assert f'href="{url}"' in demand
+    url = url.replace("&amp;", "&")
     form = client.get(url)
     assert form.status_code == 200
     assert "di 14:00-17:00" in form.content.decode()

@@ -123,6 +123,8 @@ NOT_LOGGED = {
     "api:batch_run": "a round: request and volunteer ids with scores, no person",
     "api:vacancies": "public vacancies of partners, no person",
     "api:vacancy": "a public vacancy of a partner, no person",
+    "api:activities": "public activities of the centre, no person",
+    "api:activity": "a public activity of the centre, no person",
     "api:signals": "POST only: a partner passes a signal (create, nothing is read back)",
     "api_tokens:list": "the admin's API tokens, no care data",
     "api_tokens:new": POST,

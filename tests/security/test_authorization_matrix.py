@@ -446,6 +446,8 @@ TABLE: dict[str, Entry] = {
     "api:evaluations": Entry(Staff(*CARE_FILES, anonymous=UNAUTHORISED)),
     "api:vacancies": Entry(Public()),
     "api:vacancy": Entry(PublicOfOrganisation(), args={"pk": "vacancy"}),
+    "api:activities": Entry(Public()),
+    "api:activity": Entry(PublicOfOrganisation(), args={"pk": "activity"}),
     # Signals are passed on with a write:signals token; a session has no such scope.
     "api:signals": Entry(Staff(anonymous=UNAUTHORISED), methods="POST"),
     "api_tokens:list": Entry(Staff("org_admin")),

@@ -11,3 +11,8 @@ class ActivitiesConfig(AppConfig):
         from activities.personal_data import activities_export
 
         export_source("activity_signups", models=("activities.SignUp",), order=36)(activities_export)
+
+        from activities.selectors import organised_for_partner
+        from partners.organised import organised_source
+
+        organised_source(organised_for_partner)

@@ -69,3 +69,21 @@ def places_left(activity: Activity, role: str = SignUp.Role.PARTICIPANT) -> int:
     places = activity.participant_places if role == SignUp.Role.PARTICIPANT else activity.volunteer_places
     held = SignUp.objects.filter(activity=activity, role=role, status__in=SignUp.HOLDING).count()
     return max(0, places - held)
+
+
+def organised_for_partner(partner_id: int) -> list:
+    """The open activities the centre organises for a partner (``partners.organised``)."""
+    from django.urls import reverse
+
+    from partners.organised import Organised
+
+    return [
+        Organised(
+            title=activity.title,
+            url=reverse("activities:detail", args=[activity.pk]),
+            until=activity.until,
+            taken=activity.participants,
+            places=activity.participant_places,
+        )
+        for activity in public_activities().filter(partner_id=partner_id)
+    ]

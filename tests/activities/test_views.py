@@ -262,3 +262,20 @@ def test_another_centres_broker_sees_nothing(client, scene):
     log_in(client, scene.other_broker)
     assert client.get(reverse("activities_centre:detail", args=["org-a", activity.pk])).status_code == 404
     assert client.get(reverse("activities_centre:detail", args=["org-b", activity.pk])).status_code == 404
+
+
+def test_the_partner_sees_what_the_centre_organises_for_it(client, scene):
+    from demo.factories import UserFactory
+    from partners.models import Partner, PartnerMembership
+
+    partner = Partner.objects.create(organisation=scene.org, name="Wijkboerderij", kind="initiative")
+    person = UserFactory(email="wim@wijkboerderij.example")
+    PartnerMembership.objects.create(partner=partner, user=person)
+    ours = make_activity(scene, partner=partner, title="Soep <i>koken</i>")
+    make_activity(scene, title="Van de centrale zelf")
+    log_in(client, person)
+    page = client.get(reverse("partners:home")).content.decode()
+    assert f'href="/activiteiten/{ours.pk}/"' in page and "Soep &lt;i&gt;koken&lt;/i&gt;" in page
+    assert "Van de centrale zelf" not in page
+    # The public page names the partner as the organiser.
+    assert "Wijkboerderij" in client.get(reverse("activities:detail", args=[ours.pk])).content.decode()

@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from activities.models import SignUp
 from audit.models import AccessLogEntry
 from audit.services import access_log_prune
 from caregivers.burden import requests_burden_refresh
@@ -327,6 +328,24 @@ def _vacancy_responses_anonymise(ids: list[int], ctx: Context) -> None:
     VacancyResponse.objects.filter(pk__in=ids).update(note="", volunteer=None)
 
 
+def _activity_signups(ctx: Context) -> QuerySet:
+    return SignUp.objects.filter(
+        activity__organisation=ctx.organisation, activity__until__lt=timezone.localdate(ctx.cutoff("activities"))
+    ).filter(
+        Q(user__isnull=False)
+        | Q(mantelzorger__isnull=False)
+        | Q(volunteer__isnull=False)
+        | Q(signed_up_by__isnull=False)
+    )
+
+
+def _activity_signups_anonymise(ids: list[int], ctx: Context) -> None:
+    # The role, the state and the moments stay: the figures count participants and waiting.
+    SignUp.objects.filter(pk__in=ids).update(
+        user=None, mantelzorger=None, volunteer=None, signed_up_by=None, offer_token_hash=""
+    )
+
+
 def _access_log_cutoff(ctx: Context) -> datetime.datetime:
     """The access log is one hash chain for the whole platform: only its oldest part can
     go (``audit.services.access_log_prune``). So it goes by the longest period any
@@ -460,6 +479,7 @@ SELECT: dict[str, Callable[[Context], QuerySet]] = {
     "matches": _matches,
     "hours": _hours,
     "vacancy_responses": _vacancy_responses,
+    "activity_signups": _activity_signups,
     "access_log": _access_log,
 }
 APPLY: dict[str, Callable[[list[int], Context], None]] = {
@@ -473,6 +493,7 @@ APPLY: dict[str, Callable[[list[int], Context], None]] = {
     "matches": _matches_anonymise,
     "hours": _hours_anonymise,
     "vacancy_responses": _vacancy_responses_anonymise,
+    "activity_signups": _activity_signups_anonymise,
     "access_log": _access_log_delete,
 }
 # Kinds that also cover records without an organisation (mail to nobody's organisation,

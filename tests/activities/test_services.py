@@ -312,3 +312,15 @@ def test_erasing_ones_account_frees_the_place_and_the_export_before_holds_it(sce
     row = SignUp.objects.get(pk=signups[0].pk)
     assert (row.user_id, row.mantelzorger_id, row.status) == (None, None, "cancelled")
     assert SignUp.objects.get(pk=signups[4].pk).status == "offered"
+
+
+def test_the_expiry_runs_from_beat_as_a_registered_task(scene, activity, settings):
+    from common.tasks import task_named
+
+    entry = settings.CELERY_BEAT_SCHEDULE["activity-offers-expire"]
+    assert entry["schedule"] <= 15 * 60
+    signups = [sign_up(activity, carer) for carer in scene.carers]
+    signup_cancel(signup=signups[0], by=scene.broker)
+    SignUp.objects.filter(pk=signups[4].pk).update(offer_expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert task_named(entry["task"]).apply().get() == 1
+    assert SignUp.objects.get(pk=signups[5].pk).status == "offered"

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "matches",
     "matching",
     "partners",
+    "conversations",
     "reports",
     "privacy",
     "api",

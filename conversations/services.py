@@ -158,10 +158,13 @@ def _notices(*, thread: Thread, subject, message: Message) -> None:
 
 def threads_erase(*, match_ids=(), response_ids=(), volunteer_ids=()) -> int:
     """Delete the threads (with their messages) of these matches and responses, and of
-    every match and response of these volunteers."""
+    every match and response of these volunteers (and of responses without a volunteer)."""
     query = Q(match_id__in=list(match_ids)) | Q(response_id__in=list(response_ids))
     if volunteer_ids:
         query |= Q(match__volunteer_id__in=list(volunteer_ids)) | Q(response__volunteer_id__in=list(volunteer_ids))
+        # A response that lost its volunteer (erased or past its retention, in
+        # partners.services.responses_erase, which may run first) keeps no conversation.
+        query |= Q(response__isnull=False, response__volunteer__isnull=True)
     deleted, _counts = Thread.objects.filter(query).delete()
     return deleted
 

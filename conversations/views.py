@@ -64,7 +64,9 @@ def _thread_page(request, *, subject, side: str, action: str, back: str, log=Non
                 if not request.headers.get("HX-Request"):
                     return redirect(f"{action}#bericht-{thread_of(subject).messages.order_by('-pk').first().pk}")
                 form = MessageForm()
-        if form.errors:
+        # A refusal is a 400 with the form; htmx does not swap a 4xx in, so its fragment
+        # (the same form with the same reason) comes with a 200.
+        if form.errors and not request.headers.get("HX-Request"):
             status = 400
     if log is not None:
         log()

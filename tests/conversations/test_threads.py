@@ -58,6 +58,13 @@ def test_htmx_post_answers_the_thread_fragment(client, scene):
     assert "thread__message" in html
 
 
+def test_htmx_post_with_bad_input_shows_the_reason_in_the_fragment(client, scene):
+    response = _post(client, scene.vera, _match_url(scene), "", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # htmx swaps only a 2xx in
+    assert "Schrijf een bericht." in response.content.decode()
+    assert not Message.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("body", "error"),
     [("", "Schrijf een bericht."), ("   \n ", "Schrijf een bericht."), ("x" * 2001, "hoogstens 2000 tekens")],

@@ -261,7 +261,7 @@ def inbox_of(user) -> list[ThreadRow]:
         .select_related(
             "match__organisation",
             "match__volunteer",
-            "match__request",
+            "match__request__mantelzorger",
             "response__vacancy__partner",
             "response__volunteer",
         )
@@ -280,7 +280,9 @@ def inbox_of(user) -> list[ThreadRow]:
                 "volunteer": match.volunteer.first_name,
                 "requester": match.request.requester_first_name,
             }
-            if match.organisation_id in is_broker_of and not (match_sides(user, match) - {Side.BROKER}):
+            carer = match.request.mantelzorger
+            person = user.pk in (match.volunteer.user_id, match.request.requester_id, carer and carer.user_id)
+            if match.organisation_id in is_broker_of and not person:
                 url = reverse("conversations_broker:thread", kwargs={"slug": match.organisation.slug, "pk": match.pk})
             else:
                 url = reverse("conversations:match", kwargs={"pk": match.pk})

@@ -57,12 +57,12 @@ def _thread_page(request, *, subject, side: str, action: str, back: str, log=Non
         form = MessageForm(request.POST)
         if form.is_valid():
             try:
-                message_post(subject=subject, user=request.user, side=side, body=form.cleaned_data["body"])
+                message = message_post(subject=subject, user=request.user, side=side, body=form.cleaned_data["body"])
             except DomainError as error:
                 form.add_error("body" if error.field == "body" else None, error.message)
             else:
                 if not request.headers.get("HX-Request"):
-                    return redirect(f"{action}#bericht-{thread_of(subject).messages.order_by('-pk').first().pk}")
+                    return redirect(f"{action}#bericht-{message.pk}")
                 form = MessageForm()
         # A refusal is a 400 with the form; htmx does not swap a 4xx in, so its fragment
         # (the same form with the same reason) comes with a 200.

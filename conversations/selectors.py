@@ -7,7 +7,8 @@ Who takes part:
   (``StaffMembership.CARE_FILE_ROLES``, as for care files: an admin as such does not
   read them). The volunteer and the requester see the thread once the volunteer said
   yes (never on a bare proposal: the requester does not know of it yet).
-* a response to a vacancy: its volunteer and the accounts of the partner.
+* a response to a vacancy: its volunteer and the accounts of the partner (while the
+  centre has not stopped the partner, as on the partner's own pages).
 
 Anyone else gets a 404. A thread takes new messages while the match waits for the
 requester or runs, or while the response is new or accepted; after that it can be read,
@@ -81,7 +82,9 @@ def response_sides(user, response: Response) -> set[str]:
     sides = set()
     if response.volunteer_id is not None and response.volunteer.user_id == user.pk:
         sides.add(Side.VOLUNTEER)
-    if PartnerMembership.objects.filter(user=user, partner_id=response.vacancy.partner_id).exists():
+    if PartnerMembership.objects.filter(
+        user=user, partner_id=response.vacancy.partner_id, partner__is_active=True
+    ).exists():
         sides.add(Side.PARTNER)
     return sides
 
@@ -221,7 +224,7 @@ def threads_of(user) -> QuerySet[Thread]:
         "organisation_id"
     )
     as_broker = Q(match__isnull=False, organisation_id__in=broker_orgs)
-    partners = PartnerMembership.objects.filter(user=user).values("partner_id")
+    partners = PartnerMembership.objects.filter(user=user, partner__is_active=True).values("partner_id")
     as_response = Q(response__volunteer__user=user) | Q(response__vacancy__partner_id__in=partners)
     ids = Thread.objects.filter(as_person | as_broker | as_response, last_message_at__isnull=False).values("pk")
     return Thread.objects.filter(pk__in=ids)

@@ -121,9 +121,10 @@ def _recipients(subject, writer) -> list[tuple[object, str, str, str]]:
         volunteer = subject.volunteer
         if volunteer is not None and volunteer.user_id:
             found.append((volunteer.user, volunteer.user.email, Category.UPDATES, link))
-        for membership in PartnerMembership.objects.filter(partner_id=subject.vacancy.partner_id).select_related(
-            "user"
-        ):
+        memberships = PartnerMembership.objects.filter(
+            partner_id=subject.vacancy.partner_id, partner__is_active=True
+        ).select_related("user")
+        for membership in memberships:
             found.append((membership.user, membership.user.email, Category.UPDATES, link))
     seen, unique = {writer.pk}, []
     for user, email, category, link in found:

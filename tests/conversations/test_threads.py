@@ -172,6 +172,17 @@ def test_a_partner_reads_its_own_responses_only(client, scene):
     assert client.get(own).status_code == 404
 
 
+def test_a_stopped_partner_no_longer_reads_its_responses(client, scene):
+    from partners.models import Partner
+
+    url = reverse("conversations:response", kwargs={"pk": scene.response.pk})
+    Partner.objects.filter(pk=scene.response.vacancy.partner_id).update(is_active=False)
+    log_in(client, scene.partner_user)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"body": "Hallo"}).status_code == 404
+    assert not Message.objects.exists()
+
+
 # --- Before both sides agreed ------------------------------------------------------------
 
 

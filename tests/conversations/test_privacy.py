@@ -78,3 +78,12 @@ def test_the_export_holds_the_messages(scene):
     data = personal_data_collect(subject_for_user(scene.mark))
     assert [m["text"] for m in data["parts"]["messages"]["messages"]] == ["Hallo Mark", "Hallo Vera"]
     assert [m["by_me"] for m in data["parts"]["messages"]["messages"]] == [False, True]
+
+
+def test_the_readable_export_page_shows_the_messages(client, scene):
+    from tests.login import log_in
+
+    message_post(subject=scene.match, user=scene.mark, side="requester", body="Tot dinsdag, Vera!")
+    log_in(client, scene.mark)
+    page = client.get(reverse("mydata:export_page")).content.decode()
+    assert "Berichten" in page and "Tot dinsdag, Vera!" in page and "door u geschreven" in page

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "matches",
     "matching",
     "partners",
+    "conversations",
     "reports",
     "privacy",
     "api",
@@ -492,3 +493,5 @@ API_PUBLIC_CACHE_SECONDS = env_int("API_PUBLIC_CACHE_SECONDS", 60)
 WEBHOOKS_ALLOW_LOCAL = env_bool("WEBHOOKS_ALLOW_LOCAL", DEBUG) and not PRODUCTION
 # Delivered and given-up webhook deliveries are forgotten after this many days.
 WEBHOOK_DELIVERY_KEEP_DAYS = env_int("WEBHOOK_DELIVERY_KEEP_DAYS", 30)
+# Messages (conversations): at most one e-mail notice per thread and person in this many minutes.
+MESSAGE_NOTICE_MINUTES = env_int("MESSAGE_NOTICE_MINUTES", 15)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("matches.urls")),
     path("", include("matching.urls")),
     path("", include("partners.urls")),
+    path("", include("conversations.urls")),
     path("", include("reports.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("privacy.urls")),

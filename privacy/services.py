@@ -28,6 +28,7 @@ from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
 from caregivers.outreach import open_signals_erase
 from caregivers.services import mantelzorgers_erase, requests_erase
 from common.errors import DomainError
+from conversations.services import messages_of_author_erase, threads_erase
 from matches.models import CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Organisation, StaffMembership
 from neighbourhoods.selectors import may_read_care_files
@@ -156,6 +157,12 @@ def _erase_records(*, subject: Subject, by) -> None:
     MatchEvent.objects.filter(match_id__in=match_ids, pk__lte=event_mark).update(note="")
     HoursEntry.objects.filter(match_id__in=match_ids).update(note="")
     Evaluation.objects.filter(match_id__in=match_ids).update(note="")
+    # The messages about the person's matches and responses (the receivers of the
+    # erasure signals take most; this catches matches without an erasure signal), and the
+    # text of what they wrote in other threads (as a broker or for a partner).
+    threads_erase(match_ids=match_ids, volunteer_ids=subject.volunteer_ids)
+    if subject.user is not None:
+        messages_of_author_erase(user=subject.user)
     notifications_erase(emails=subject.emails, user=subject.user, match_ids=match_ids, before_pk=mail_mark)
     # Signals about the person nobody handled yet (no link to a record: found by the
     # e-mail address or phone number the signal gives to reach them).

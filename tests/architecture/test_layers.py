@@ -24,6 +24,7 @@ PACKAGES = [
     "api",
     "privacy",
     "reports",
+    "conversations",
     "partners",
     "matching",
     "matches",

@@ -50,6 +50,7 @@ PAGES = {
         "/koppelingen/",
         "/agenda/",
         "/e-mail/",
+        "/berichten/",
     ],
     "mantelzorger@buurtmakelaar.demo": [
         "/hulp/mantelzorger/",
@@ -58,6 +59,7 @@ PAGES = {
         "/hulp/vraag/nieuw/",
         "/hulp/mantelzorger/steun/",
         "/koppelingen/wie-komt-er/",
+        "/berichten/",
     ],
     "makelaar@buurtmakelaar.demo": [
         f"{BASE}/",
@@ -69,10 +71,11 @@ PAGES = {
         f"{BASE}/aandacht/",
         f"{BASE}/cijfers/organisatie/",
         f"{BASE}/cijfers/vraag-en-aanbod/",
+        "/berichten/",
     ],
     "gemeente.arnhem@buurtmakelaar.demo": [f"{BASE}/gemeente/", f"{BASE}/cijfers/"],
     "coordinator@buurtmakelaar.demo": [f"{BASE}/instellingen/", f"{BASE}/team/", f"{BASE}/partners/"],
-    "partner@buurtmakelaar.demo": ["/partner/", "/vacatures/"],
+    "partner@buurtmakelaar.demo": ["/partner/", "/vacatures/", "/berichten/"],
 }
 
 
@@ -115,11 +118,18 @@ def test_every_roles_pages_pass_axe_at_desktop_and_phone_width(page: Page, peopl
     broken = {v["id"] for v in axe.run(page, options=OPTIONS).response["violations"]}
     assert {"image-alt", "label"} <= broken, broken
 
+    # A conversation with messages: the demo's sample messages on a running match.
+    from conversations.models import Thread
+
+    thread = Thread.objects.filter(match__isnull=False).order_by("pk").first()
+    assert thread is not None, "the demo has no sample conversation"
+    extra = {"makelaar@buurtmakelaar.demo": [f"{BASE}/koppelingen/{thread.match_id}/berichten/"]}
+
     found: dict[tuple[str, str], list[str]] = {}
     for who, paths in PAGES.items():
         if who is not None:
             log_in(page, who, settings.DEMO_PASSWORD)
-        for path in paths:
+        for path in paths + extra.get(who, []):
             _check(page, axe, path, found)
         if who is not None:
             log_out(page)

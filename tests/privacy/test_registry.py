@@ -20,6 +20,7 @@ def test_the_sources_have_stable_keys_in_order():
         "volunteers",
         "matches",
         "vacancy_responses",
+        "messages",
         "staff_memberships",
         "notifications",
         "privacy",

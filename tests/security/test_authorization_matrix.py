@@ -546,6 +546,14 @@ TABLE: dict[str, Entry] = {
     "partners:responses": Entry(Owner("partner"), args={"vacancy_pk": "vacancy"}),
     "partners:response_accept": Entry(Owner("partner"), methods="POST", args={"response_pk": "response"}),
     "partners:response_decline": Entry(Owner("partner"), methods="POST", args={"response_pk": "response"}),
+    # conversations: the people's threads (a match's volunteer and requester; a response's
+    # volunteer and partner) and the broker's thread of a match (brokers: care files)
+    "conversations:inbox": Entry(LoggedIn()),
+    "conversations:match": Entry(
+        Owner("volunteer", "mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "requester_match"}
+    ),
+    "conversations:response": Entry(Owner("volunteer", "partner"), methods="GET+POST", args={"pk": "response"}),
+    "conversations_broker:thread": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "match"}),
     # partners: the centre's partner page (admins)
     "partners_centre:list": Entry(Staff("org_admin")),
     "partners_centre:invite": Entry(Staff("org_admin"), methods="POST"),

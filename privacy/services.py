@@ -137,7 +137,7 @@ def _erase_records(*, subject: Subject, by) -> None:
         ).values_list("pk", flat=True)
     )
     words = _identifying_words(subject)
-    contacts = _contacts(subject)
+    contacts = subject.contacts
     other_requests = list(
         Match.objects.filter(pk__in=match_ids)
         .exclude(request_id__in=subject.request_ids)
@@ -168,18 +168,6 @@ def _erase_records(*, subject: Subject, by) -> None:
     # e-mail address or phone number the signal gives to reach them).
     open_signals_erase(contacts=contacts, organisation_id=subject.organisation_id)
     _admin_log_erase(subject)
-
-
-def _contacts(subject: Subject) -> set[str]:
-    """The person's e-mail addresses and phone numbers, as their records hold them."""
-    contacts = set(subject.emails)
-    for model, ids in (
-        (Volunteer, subject.volunteer_ids),
-        (Mantelzorger, subject.mantelzorger_ids),
-        (HelpRequest, subject.request_ids),
-    ):
-        contacts |= set(model.objects.filter(pk__in=ids).values_list("phone", flat=True))
-    return {contact for contact in contacts if contact}
 
 
 def _identifying_words(subject: Subject) -> list[str]:

@@ -60,6 +60,7 @@ NOT_LOGGED = {
     "caregivers:request_new": OWN,
     "caregivers:request_detail": OWN,
     "caregivers:withdraw": OWN,
+    "caregivers:request_ladder": OWN,
     "caregivers:respite_new": OWN,
     "caregivers:mantelzorger_home": OWN,
     "caregivers:mantelzorger_start": OWN,

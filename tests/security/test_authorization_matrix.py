@@ -362,6 +362,9 @@ TABLE: dict[str, Entry] = {
     "caregivers:ask_thanks": Entry(Public()),
     "caregivers:request_detail": Entry(Owner("mantelzorger", "help_seeker"), args={"pk": "help_request"}),
     "caregivers:withdraw": Entry(Owner("mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers:request_ladder": Entry(
+        Owner("mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "help_request"}
+    ),
     "caregivers:respite_new": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:mantelzorger_home": Entry(LoggedIn(AWAY, mantelzorger=OK)),
     "caregivers:mantelzorger_start": Entry(LoggedIn(OK, mantelzorger=AWAY), methods="GET+POST"),

@@ -70,6 +70,7 @@ def test_zoom_fits_the_map_to_one_municipality(demo_region):
     assert {s.municipality for s in rheden.shapes} == {"Rheden"}
     velp_whole = next(s for s in whole.shapes if s.name == "Velp")
     velp_zoom = next(s for s in rheden.shapes if s.name == "Velp")
+
     # Zoomed in, Velp's outline is drawn much bigger.
     def width(d):
         xs = [float(x) for x in re.findall(r"([\d.]+),[\d.]+", d)]

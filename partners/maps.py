@@ -62,7 +62,9 @@ def vacancy_map(vacancies: Sequence[Vacancy]) -> VacancyMap | None:
         placed.setdefault((round(v.longitude, 4), round(v.latitude, 4)), []).append((number, v))
     if not placed:
         return None
-    municipalities = {v.neighbourhood.municipality.name for group in placed.values() for _, v in group if v.neighbourhood}
+    municipalities = {
+        v.neighbourhood.municipality.name for group in placed.values() for _, v in group if v.neighbourhood
+    }
     outlines = base_outlines(municipalities)
     points = list(placed)
     # Fit the dots, with the municipalities around them when there are few dots.

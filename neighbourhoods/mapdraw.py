@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from neighbourhoods.outlines import Outline
 
 LABEL_SIZE = 12  # font size in map units
-CHAR_WIDTH = 0.58 * LABEL_SIZE
+CHAR_WIDTH = 0.62 * LABEL_SIZE  # a wide sans-serif (DejaVu Sans) averages ~0.6 em
+LABEL_MARGIN = 2.0  # map units kept free around a label: glyphs and their white halo reach past the estimate
 
 
 def rings(geometry) -> list[list[tuple[float, float]]]:
@@ -154,7 +155,8 @@ def place_labels(markers: Sequence[Marker], *, width: int, height: int) -> None:
         return all(x2 <= a1 or x1 >= a2 or y2 <= b1 or y1 >= b2 for a1, b1, a2, b2 in boxes)
 
     def put(m: Marker, text: str) -> Label | None:
-        for anchor, x, y, box in _options(m, CHAR_WIDTH * len(text)):
+        for anchor, x, y, (x1, y1, x2, y2) in _options(m, CHAR_WIDTH * len(text)):
+            box = (x1 - LABEL_MARGIN, y1 - LABEL_MARGIN, x2 + LABEL_MARGIN, y2 + LABEL_MARGIN)
             if free(box):
                 boxes.append(box)
                 return Label(text, round(x, 1), round(y, 1), anchor)

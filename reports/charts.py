@@ -1,6 +1,7 @@
 """Charts and the region map as plain geometry, drawn server-side as inline SVG by
-the templates in ``templates/reports/`` (no scripts, no tiles, nothing
-from the internet). Every chart carries a text summary for its ``<desc>``; the page
+the templates in ``templates/reports/`` (no scripts, no tiles, nothing from the
+internet, unless the deployment sets ``MAP_TILES_URL``: then the page adds a Leaflet
+map of the same areas over those tiles). Every chart carries a text summary for its ``<desc>``; the page
 shows the same numbers in a table next to it.
 
 A figure that is hidden (fewer than 10 people) is not drawn: the bar is left out

@@ -68,3 +68,13 @@ def test_with_tiles_the_search_adds_leaflet_with_links_to_the_vacancies(client, 
     assert "vendor/leaflet/leaflet-1.9.4.js" in html
     assert reverse("vacancies:detail", args=[v.pk]) in html.split('id="vacancymap-features"')[1]
     assert _svg(html)
+
+
+def test_the_privacy_page_says_whether_the_maps_fetch_tiles_elsewhere(client, settings):
+    html = client.get("/privacy/").content.decode()
+    assert "uw browser haalt niets op bij een andere website" in html
+    settings.MAP_TILES_URL = (
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+    )
+    html = client.get("/privacy/").content.decode()
+    assert "halen hun ondergrond bij service.pdok.nl" in html and "IP-adres" in html

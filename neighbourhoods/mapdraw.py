@@ -137,27 +137,37 @@ def _options(m: Marker, width: float) -> list[tuple[str, float, float, tuple[flo
         ("middle", cx, cy - r - 4, (cx - width / 2, cy - r - h - 3, cx + width / 2, cy - r - 1)),
         ("start", cx + r + 3, cy + 4, (cx + r + 2, cy - h / 2 - 1, cx + r + 3 + width, cy + h / 2 + 1)),
         ("end", cx - r - 3, cy + 4, (cx - r - 3 - width, cy - h / 2 - 1, cx - r - 2, cy + h / 2 + 1)),
+        # The four corners, where the sides are taken.
+        ("start", cx + r - 1, cy + r + h, (cx + r - 2, cy + r + 1, cx + r - 1 + width, cy + r + h + 3)),
+        ("start", cx + r - 1, cy - r - 4, (cx + r - 2, cy - r - h - 3, cx + r - 1 + width, cy - r - 1)),
+        ("end", cx - r + 1, cy + r + h, (cx - r + 1 - width, cy + r + 1, cx - r + 2, cy + r + h + 3)),
+        ("end", cx - r + 1, cy - r - 4, (cx - r + 1 - width, cy - r - h - 3, cx - r + 2, cy - r - 1)),
     ]
 
 
 def place_labels(markers: Sequence[Marker], *, width: int, height: int) -> None:
-    """Give each marker a label below, above, right or left of it where the label
+    """Give each marker a label below, above, right or left of it (or at a corner) where the label
     overlaps no other label or marker and stays inside the map. A name that fits
     nowhere becomes a number (1, 2, ...; the caller shows the key), placed the same
     way; a marker whose number fits nowhere either keeps no label (its name is in the
     tooltip and the table). Markers with a higher priority are placed first."""
     boxes = [(m.cx - m.r, m.cy - m.r, m.cx + m.r, m.cy + m.r) for m in markers]
 
-    def free(box) -> bool:
+    own = {id(m): i for i, m in enumerate(markers)}
+
+    def free(box, skip: int) -> bool:
         x1, y1, x2, y2 = box
         if x1 < 0 or x2 > width or y1 < 0 or y2 > height:
             return False
-        return all(x2 <= a1 or x1 >= a2 or y2 <= b1 or y1 >= b2 for a1, b1, a2, b2 in boxes)
+        return all(
+            x2 <= a1 or x1 >= a2 or y2 <= b1 or y1 >= b2 for i, (a1, b1, a2, b2) in enumerate(boxes) if i != skip
+        )
 
     def put(m: Marker, text: str) -> Label | None:
         for anchor, x, y, (x1, y1, x2, y2) in _options(m, CHAR_WIDTH * len(text)):
+            # The margin keeps labels apart and off other markers; a label may touch its own.
             box = (x1 - LABEL_MARGIN, y1 - LABEL_MARGIN, x2 + LABEL_MARGIN, y2 + LABEL_MARGIN)
-            if free(box):
+            if free(box, own[id(m)]):
                 boxes.append(box)
                 return Label(text, round(x, 1), round(y, 1), anchor)
         return None

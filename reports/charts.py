@@ -312,7 +312,12 @@ def draw_region_map(
         n = a.neighbourhood
         points.append((n.longitude, n.latitude))
         points.extend(p for ring in rings(n.boundary) for p in ring)
-    frame = Frame(Bounds.around(points), MAP_WIDTH, MAP_HEIGHT, MAP_PAD)
+    bounds = Bounds.around(points)
+    if bounds is None:  # zoomed to a municipality with neither an outline nor a located area
+        return RegionMap(
+            title=title, description=_("Er zijn nog geen buurten met een plek op de kaart."), shapes=[], legend=[]
+        )
+    frame = Frame(bounds, MAP_WIDTH, MAP_HEIGHT, MAP_PAD)
     shapes = []
     for a in located:
         n = a.neighbourhood

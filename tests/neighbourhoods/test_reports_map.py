@@ -58,6 +58,7 @@ def test_the_demo_region_map_draws_outlines_base_geography_and_no_overlapping_la
     markers = [Marker(s.cx, s.cy, s.r, s.name, label=s.label) for s in result.shapes]
     assert not labels_overlap(markers)
     # Every area is named or numbered on the map, or (when even a number does not fit) in the table.
+    # At the scale of the whole region (81 areas in 480 units, Arnhem dense) most get a name or a number.
     assert sum(1 for s in result.shapes if s.label) > len(result.shapes) // 2
     rows = result.rows(areas)
     assert {number for _, number in rows if number} == set(result.numbers.values())
@@ -144,3 +145,16 @@ def test_the_csp_allows_the_tile_host_only_when_set():
     for bad in ("http://tile.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/tile.png", "javascript:x"):
         with pytest.raises(ImproperlyConfigured):
             tiles_origin(bad)
+
+
+def test_zoom_to_a_municipality_without_outline_or_places_says_so(db):
+    from demo.factories import MunicipalityFactory, NeighbourhoodFactory
+
+    ede = MunicipalityFactory(name="Ede")
+    velp = NeighbourhoodFactory(municipality=MunicipalityFactory(name="Rheden"), name="Velp", latitude=51.995,
+                                longitude=5.97)  # fmt: skip
+    result = draw_region_map(title="Kaart", areas=[AreaGap(velp, 1, 0)], municipalities=[ede.name], zoom="Ede")
+    assert result.shapes == [] and "nog geen buurten" in result.description
+    # Not zoomed, Rheden's outline and Velp are drawn.
+    whole = draw_region_map(title="Kaart", areas=[AreaGap(velp, 1, 0)], municipalities=[ede.name])
+    assert [s.name for s in whole.shapes] == ["Velp"] and any(b.name == "Rheden" for b in whole.base)

@@ -73,6 +73,7 @@ PAGES = {
         f"{BASE}/koppelronde/",
         f"{BASE}/aandacht/",
         f"{BASE}/cijfers/organisatie/",
+        f"{BASE}/cijfers/organisatie/?kaart=Arnhem",
         f"{BASE}/cijfers/vraag-en-aanbod/",
         "/berichten/",
     ],

@@ -144,6 +144,7 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "reports.forms.MonthForm": _none,
     "reports.forms.ReportForm": lambda w: {"access": _access(w, "municipality")},
     "reports.forms.MunicipalityForm": lambda w: {"access": _access(w, "broker"), "municipality_required": False},
+    "reports.forms.MapZoomForm": lambda w: {"access": _access(w, "broker")},
     "reports.forms.ExportForm": lambda w: {"access": _access(w, "municipality")},
     "volunteers.forms.VolunteerDetailsForm": _none,
     "volunteers.forms.VolunteerSkillsForm": lambda w: {"organisation": w.a.organisation},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -161,3 +162,13 @@ def test_the_offline_page_in_english(client):
     response = client.get(reverse("offline"))
     assert response["Content-Language"] == "en"
     assert "<h1>No internet connection</h1>" in response.content.decode()
+
+
+def test_the_privacy_page_says_what_the_browser_keeps(client):
+    """What it promises (static files and the offline page, none of the person's pages) is
+    what tests/e2e/test_pwa.py finds in the worker's cache after a logged-in visit."""
+    html = client.get(reverse("privacy")).content.decode()
+    assert "Uw browser bewaart ook de opmaak en de plaatjes van Buurtmakelaar" in html
+    assert "gegevens bewaart de browser niet" in html
+    e2e = (Path(settings.BASE_DIR) / "tests/e2e/test_pwa.py").read_text(encoding="utf-8")
+    assert 'path.startswith("/static/") or path == "/offline/"' in e2e

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 
+from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponse, JsonResponse
@@ -101,7 +102,8 @@ def service_worker(request):
     config = {
         "cache": CACHE_PREFIX + static_version(),
         "cachePrefix": CACHE_PREFIX,
-        "static": static(""),
+        # Not static(""): a manifest storage has no hashed name for "" (ValueError).
+        "static": settings.STATIC_URL,
         "offline": reverse("offline"),
         "precache": [static(path) for path in PRECACHE],
     }

@@ -125,12 +125,30 @@ def test_a_deploy_with_changed_static_files_gets_a_new_cache(client, tmp_path, s
         finders.get_finder.cache_clear()
 
 
-def test_in_production_the_version_is_the_static_manifests_hash(monkeypatch):
-    class ManifestStorage:
-        manifest_hash = "0123456789abcdef0123"
+def test_with_the_production_storage_the_version_is_the_manifests_hash(client, settings, tmp_path):
+    """In production (a manifest storage after collectstatic) the worker and the manifest
+    name the hashed files, and the cache is named after the manifest's hash."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
 
-    monkeypatch.setattr(pwa, "staticfiles_storage", ManifestStorage())
-    assert pwa.static_version() == "0123456789abcdef"
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    staticfiles_storage._setup()  # the storage reads the manifest that collectstatic wrote
+    assert staticfiles_storage.manifest_hash
+    assert pwa.static_version() == staticfiles_storage.manifest_hash[:16]
+
+    config = _worker_config(client.get(reverse("service_worker")))
+    assert config["cache"] == pwa.CACHE_PREFIX + staticfiles_storage.manifest_hash[:16]
+    assert config["static"] == settings.STATIC_URL
+    site_css = next(url for url in config["precache"] if "/css/site" in url)
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", site_css), site_css
+    assert (tmp_path / site_css.removeprefix("/static/")).is_file()
+    icons = json.loads(client.get(reverse("web_manifest")).content)["icons"]
+    assert all(re.search(r"\.[0-9a-f]{12}\.png$", icon["src"]) for icon in icons), icons
 
 
 @pytest.mark.parametrize("name", ["web_manifest", "service_worker", "offline"])

@@ -41,6 +41,8 @@ PAGES = {
         "/buurt/?postcode=6881AB",
         "/vacatures/",
         "/hulp/zonder-account/",
+        # What the service worker shows when the network is down (config/pwa.py).
+        "/offline/",
     ],
     "vrijwilliger@buurtmakelaar.demo": [
         "/vrijwilliger/",

@@ -318,6 +318,10 @@ TABLE: dict[str, Entry] = {
     "accessibility": Entry(Public()),
     "robots_txt": Entry(Public()),
     "sitemap": Entry(Public()),
+    # The installable web app (config/pwa.py): the same for everybody, nothing personal.
+    "web_manifest": Entry(Public()),
+    "service_worker": Entry(Public()),
+    "offline": Entry(Public()),
     # GET sends back to where one came from; POST switches the language and does the same.
     "set_language": Entry(Public(AWAY), methods="GET+POST"),
     # allauth's account pages

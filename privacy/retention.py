@@ -54,6 +54,8 @@ from caregivers.models import (
 )
 from caregivers.services import ANONYMOUS_SIGNAL, SIGNAL_TEXT, signals_erase
 from common.errors import DomainError
+from conversations.models import Thread
+from conversations.services import threads_erase
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
@@ -289,6 +291,7 @@ def _matches(ctx: Context) -> QuerySet:
         | Exists(MatchEvent.objects.filter(match=OuterRef("pk")).exclude(note=""))
         | Exists(MatchLinkToken.objects.filter(match=OuterRef("pk")))
         | Exists(Evaluation.objects.filter(match=OuterRef("pk")).exclude(note=""))
+        | Exists(Thread.objects.filter(match=OuterRef("pk")))
     )
     return (
         Match.objects.filter(organisation=ctx.organisation, status__in=MATCH_FINISHED)
@@ -305,6 +308,8 @@ def _matches_anonymise(ids: list[int], ctx: Context) -> None:
     MatchEvent.objects.filter(match_id__in=ids).exclude(note="").update(note="")
     MatchLinkToken.objects.filter(match_id__in=ids).delete()
     Evaluation.objects.filter(match_id__in=ids).exclude(note="").update(note="")
+    # The messages about the match go (conversations.services.threads_erase).
+    threads_erase(match_ids=ids)
 
 
 def _hours(ctx: Context) -> QuerySet:
@@ -326,6 +331,7 @@ def _vacancy_responses(ctx: Context) -> QuerySet:
 def _vacancy_responses_anonymise(ids: list[int], ctx: Context) -> None:
     # The status and the dates stay: the centre's figures count responses and filled places.
     VacancyResponse.objects.filter(pk__in=ids).update(note="", volunteer=None)
+    threads_erase(response_ids=ids)
 
 
 def _activity_signups(ctx: Context) -> QuerySet:

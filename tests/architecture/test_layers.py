@@ -24,6 +24,7 @@ PACKAGES = [
     "api",
     "privacy",
     "reports",
+    "conversations",
     "activities",
     "partners",
     "matching",

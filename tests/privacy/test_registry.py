@@ -21,6 +21,7 @@ def test_the_sources_have_stable_keys_in_order():
         "matches",
         "vacancy_responses",
         "activity_signups",
+        "messages",
         "staff_memberships",
         "notifications",
         "privacy",

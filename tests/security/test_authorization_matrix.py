@@ -322,6 +322,10 @@ TABLE: dict[str, Entry] = {
     "accessibility": Entry(Public()),
     "robots_txt": Entry(Public()),
     "sitemap": Entry(Public()),
+    # The installable web app (config/pwa.py): the same for everybody, nothing personal.
+    "web_manifest": Entry(Public()),
+    "service_worker": Entry(Public()),
+    "offline": Entry(Public()),
     # GET sends back to where one came from; POST switches the language and does the same.
     "set_language": Entry(Public(AWAY), methods="GET+POST"),
     # allauth's account pages
@@ -366,6 +370,9 @@ TABLE: dict[str, Entry] = {
     "caregivers:ask_thanks": Entry(Public()),
     "caregivers:request_detail": Entry(Owner("mantelzorger", "help_seeker"), args={"pk": "help_request"}),
     "caregivers:withdraw": Entry(Owner("mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers:request_ladder": Entry(
+        Owner("mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "help_request"}
+    ),
     "caregivers:respite_new": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:mantelzorger_home": Entry(LoggedIn(AWAY, mantelzorger=OK)),
     "caregivers:mantelzorger_start": Entry(LoggedIn(OK, mantelzorger=AWAY), methods="GET+POST"),
@@ -567,6 +574,14 @@ TABLE: dict[str, Entry] = {
     "activities_centre:order": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
     "activities_centre:invite": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
     "activities_centre:cancel": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "signup"}),
+    # conversations: the people's threads (a match's volunteer and requester; a response's
+    # volunteer and partner) and the broker's thread of a match (brokers: care files)
+    "conversations:inbox": Entry(LoggedIn()),
+    "conversations:match": Entry(
+        Owner("volunteer", "mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "requester_match"}
+    ),
+    "conversations:response": Entry(Owner("volunteer", "partner"), methods="GET+POST", args={"pk": "response"}),
+    "conversations_broker:thread": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "match"}),
     # partners: the centre's partner page (admins)
     "partners_centre:list": Entry(Staff("org_admin")),
     "partners_centre:invite": Entry(Staff("org_admin"), methods="POST"),

@@ -59,6 +59,7 @@ class AccessLogEntry(models.Model):
         MATCH_DETAIL = "match_detail", _("koppeling")
         SIGNAL = "signal", _("signaal over iemand")
         MESSAGES = "messages", _("berichten bij een koppeling")
+        ACTIVITY_MESSAGES = "activity_messages", _("berichten bij een aanmelding voor een activiteit")
         # Django's admin.
         ADMIN_LIST = "admin_list", _("beheer: lijst")
         ADMIN_VIEW = "admin_view", _("beheer: gegevens")

@@ -1,10 +1,11 @@
-"""Messages between the people of one match or one vacancy response.
+"""Messages between the people of one match, one vacancy response or one activity sign-up.
 
 A :class:`Thread` is about exactly one subject: a match (the volunteer, the person who
 asked or their mantelzorger, and the organisation's brokers) or a response to a vacancy
-(the volunteer and the partner's accounts). A database constraint holds that exactly
-one subject is set; a new kind of subject (an activity) is one more nullable foreign key
-and one more branch of the constraint. The thread goes with its subject (cascade): every
+(the volunteer and the partner's accounts) or a sign-up for an activity (the person who
+signed up, the centre's brokers and, for an activity a partner organises, the partner's
+accounts). A database constraint holds that exactly one subject is set; a new kind of
+subject is one more nullable foreign key and one more branch of the constraint. The thread goes with its subject (cascade): every
 message is kept with the match and erased with it.
 
 Messages are plain text (no attachments, at most ``Message.MAX_LENGTH`` characters),
@@ -23,6 +24,7 @@ class Thread(models.Model):
     class Kind(models.TextChoices):
         MATCH = "match", _("koppeling")
         RESPONSE = "response", _("reactie op een vacature")
+        SIGNUP = "signup", _("aanmelding voor een activiteit")
 
     organisation = models.ForeignKey(
         "neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="conversation_threads"
@@ -33,6 +35,9 @@ class Thread(models.Model):
     response = models.OneToOneField(
         "partners.Response", null=True, blank=True, on_delete=models.CASCADE, related_name="conversation"
     )
+    signup = models.OneToOneField(
+        "activities.SignUp", null=True, blank=True, on_delete=models.CASCADE, related_name="conversation"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
 
@@ -40,20 +45,23 @@ class Thread(models.Model):
         ordering = ["-last_message_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(match__isnull=False) & Q(response__isnull=True))
-                | (Q(match__isnull=True) & Q(response__isnull=False)),
-                name="conversation_thread_one_subject",
+                condition=(Q(match__isnull=False) & Q(response__isnull=True) & Q(signup__isnull=True))
+                | (Q(match__isnull=True) & Q(response__isnull=False) & Q(signup__isnull=True))
+                | (Q(match__isnull=True) & Q(response__isnull=True) & Q(signup__isnull=False)),
+                name="conversation_thread_one_subject_of_three",
             ),
         ]
         verbose_name = _("gesprek")
         verbose_name_plural = _("gesprekken")
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.match_id or self.response_id}"
+        return f"{self.kind}:{self.match_id or self.response_id or self.signup_id}"
 
     @property
     def kind(self) -> str:
-        return self.Kind.MATCH if self.match_id else self.Kind.RESPONSE
+        if self.match_id:
+            return self.Kind.MATCH
+        return self.Kind.RESPONSE if self.response_id else self.Kind.SIGNUP
 
 
 class Message(models.Model):
@@ -64,6 +72,7 @@ class Message(models.Model):
         REQUESTER = "requester", _("hulpvrager")
         BROKER = "broker", _("makelaar")
         PARTNER = "partner", _("partnerorganisatie")
+        PARTICIPANT = "participant", _("deelnemer")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
     # Empty once the author's login is removed: the side still says who wrote it.

@@ -1,5 +1,5 @@
 """The conversations part of a person's data export (``accounts.personal_data``): the
-messages in the threads of their matches and vacancy responses, and the messages they
+messages in the threads of their matches, vacancy responses and activity sign-ups, and the messages they
 wrote themselves, with who wrote each (as a side: volunteer, requester, broker, partner)."""
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ def conversations_export(subject: Subject) -> dict[str, Any]:
         Q(thread__match__volunteer_id__in=subject.volunteer_ids)
         | Q(thread__match__request_id__in=subject.request_ids)
         | Q(thread__response__volunteer_id__in=subject.volunteer_ids)
+        | Q(thread__signup__volunteer_id__in=subject.volunteer_ids)
+        | Q(thread__signup__mantelzorger_id__in=subject.mantelzorger_ids)
     )
     if subject.user is not None:
-        query |= Q(author=subject.user)
+        query |= Q(author=subject.user) | Q(thread__signup__user=subject.user)
     messages = Message.objects.filter(query).select_related("thread")
     if subject.organisation_id is not None:
         messages = messages.filter(thread__organisation_id=subject.organisation_id)
@@ -32,6 +34,7 @@ def conversations_export(subject: Subject) -> dict[str, Any]:
                 "about": message.thread.kind,
                 "match": message.thread.match_id,
                 "vacancy_response": message.thread.response_id,
+                "activity_signup": message.thread.signup_id,
                 "written_as": message.side,
                 "by_me": subject.user is not None and message.author_id == subject.user.pk,
                 "text": message.body,

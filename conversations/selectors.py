@@ -9,10 +9,15 @@ Who takes part:
   yes (never on a bare proposal: the requester does not know of it yet).
 * a response to a vacancy: its volunteer and the accounts of the partner (while the
   centre has not stopped the partner, as on the partner's own pages).
+* a sign-up for an activity: the person who signed up (as a participant or as a helping
+  volunteer), the brokers of the activity's organisation (``CARE_FILE_ROLES``) and, when
+  a partner organises the activity, the partner's accounts.
 
 Anyone else gets a 404. A thread takes new messages while the match waits for the
-requester or runs, or while the response is new or accepted; after that it can be read,
-not written. Until both sides agreed (the match started, the response was accepted)
+requester or runs, or while the response is new or accepted, or while the sign-up stands (a place or a
+place in line) and the activity is neither cancelled nor over; after that it can be
+read, not written. Until both sides agreed (the match started, the response was
+accepted, the place at the activity confirmed)
 the thread shows first names only, and e-mail addresses and phone numbers written in
 a message are hidden (``body_shown``)."""
 
@@ -26,6 +31,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from activities.models import Activity, SignUp
 from caregivers.models import HelpRequest
 from conversations.models import Message, Thread, ThreadRead
 from matches.models import Match
@@ -89,6 +95,68 @@ def response_sides(user, response: Response) -> set[str]:
     return sides
 
 
+def signup_person_user_ids(signup: SignUp) -> set[int]:
+    """The accounts of the person who signed up (the sign-up's account, and the account
+    of the carer or volunteer profile it is for)."""
+    ids = {signup.user_id}
+    if signup.mantelzorger_id is not None:
+        ids.add(signup.mantelzorger.user_id)
+    if signup.volunteer_id is not None:
+        ids.add(signup.volunteer.user_id)
+    ids.discard(None)
+    return ids
+
+
+def signup_sides(user, signup: SignUp) -> set[str]:
+    if not _logged_in(user):
+        return set()
+    sides = set()
+    if user.pk in signup_person_user_ids(signup):
+        sides.add(Side.VOLUNTEER if signup.role == SignUp.Role.HELPER else Side.PARTICIPANT)
+    activity = signup.activity
+    if StaffMembership.objects.filter(
+        user=user, organisation_id=activity.organisation_id, role__in=StaffMembership.CARE_FILE_ROLES
+    ).exists():
+        sides.add(Side.BROKER)
+    if (
+        activity.partner_id is not None
+        and PartnerMembership.objects.filter(user=user, partner_id=activity.partner_id, partner__is_active=True).exists()
+    ):
+        sides.add(Side.PARTNER)
+    return sides
+
+
+def _signup_queryset() -> QuerySet[SignUp]:
+    return SignUp.objects.select_related(
+        "activity__organisation", "activity__partner", "user", "mantelzorger", "volunteer"
+    )
+
+
+def signup_for_participant(*, user, pk: int) -> tuple[SignUp, str]:
+    """The sign-up ``pk`` and the side ``user`` writes as on the people's page: the
+    person who signed up, or the partner organising the activity; Http404 for anyone
+    else (the centre's broker has a page of the organisation)."""
+    signup = _signup_queryset().filter(pk=pk).first()
+    if signup is None:
+        raise Http404
+    sides = signup_sides(user, signup) - {Side.BROKER}
+    if not sides:
+        raise Http404
+    for side in (Side.PARTICIPANT, Side.VOLUNTEER, Side.PARTNER):
+        if side in sides:
+            return signup, side
+    raise Http404  # pragma: no cover - the sides above are all there are
+
+
+def signup_for_broker(*, organisation, pk: int, user) -> SignUp:
+    """A sign-up for one of ``organisation``'s activities whose thread ``user`` may read
+    as its broker."""
+    signup = _signup_queryset().filter(pk=pk, activity__organisation=organisation).first()
+    if signup is None or Side.BROKER not in signup_sides(user, signup):
+        raise Http404
+    return signup
+
+
 def _match_queryset() -> QuerySet[Match]:
     return Match.objects.select_related("organisation", "volunteer", "request__mantelzorger", "request__requester")
 
@@ -125,23 +193,36 @@ def response_for_participant(*, user, pk: int) -> tuple[Response, str]:
     return response, (Side.VOLUNTEER if Side.VOLUNTEER in sides else sides.pop())
 
 
-def thread_of(subject) -> Thread | None:
+def subject_field(subject) -> str:
+    """The thread's key that points at ``subject``."""
     if isinstance(subject, Match):
-        return Thread.objects.filter(match=subject).first()
-    return Thread.objects.filter(response=subject).first()
+        return "match"
+    return "signup" if isinstance(subject, SignUp) else "response"
+
+
+def thread_of(subject) -> Thread | None:
+    return Thread.objects.filter(**{subject_field(subject): subject}).first()
 
 
 def is_open(subject) -> bool:
     """Whether the thread about ``subject`` takes new messages."""
     if isinstance(subject, Match):
         return subject.status in MATCH_OPEN
+    if isinstance(subject, SignUp):
+        activity = subject.activity
+        return (
+            subject.status in SignUp.ACTIVE and activity.status == Activity.Status.OPEN and not activity.is_over()
+        )
     return subject.status in RESPONSE_OPEN
 
 
 def agreed(subject) -> bool:
-    """Both sides agreed: the match started, or the partner accepted the response."""
+    """Both sides agreed: the match started, the partner accepted the response, or the
+    person's place at the activity is confirmed."""
     if isinstance(subject, Match):
         return subject.activated_at is not None or subject.status == MatchStatus.ACTIVE
+    if isinstance(subject, SignUp):
+        return subject.status == SignUp.Status.CONFIRMED
     return subject.status == Response.Status.ACCEPTED
 
 
@@ -167,11 +248,22 @@ class ShownMessage:
     created_at: object
 
 
+def signup_person_name(signup: SignUp) -> tuple[str, str]:
+    """(first name, last name) of the person who signed up."""
+    for person in (signup.mantelzorger, signup.volunteer, signup.user):
+        if person is not None:
+            return person.first_name, person.last_name
+    return "", ""
+
+
 def _author_name(message: Message, subject, *, full: bool) -> str:
     """Who wrote ``message``, as the records of the subject name them."""
     author = message.author
     first, last = (author.first_name, author.last_name) if author is not None else ("", "")
-    if message.side == Side.VOLUNTEER:
+    if isinstance(subject, SignUp):
+        if message.side in (Side.VOLUNTEER, Side.PARTICIPANT):
+            first, last = signup_person_name(subject)
+    elif message.side == Side.VOLUNTEER:
         volunteer = subject.volunteer
         if volunteer is not None:
             first, last = volunteer.first_name, volunteer.last_name
@@ -184,8 +276,9 @@ def _author_name(message: Message, subject, *, full: bool) -> str:
             first, last = request.requester_first_name, request.requester_last_name
     name = f"{first} {last}".strip() if full else first.strip()
     if message.side == Side.PARTNER:
-        partner = subject.vacancy.partner.name
-        return f"{name} ({partner})" if name else partner
+        partner = subject.activity.partner if isinstance(subject, SignUp) else subject.vacancy.partner
+        partner_name = partner.name if partner is not None else ""
+        return f"{name} ({partner_name})" if name and partner_name else (name or partner_name or _("iemand"))
     return name or _("iemand")
 
 
@@ -226,7 +319,16 @@ def threads_of(user) -> QuerySet[Thread]:
     as_broker = Q(match__isnull=False, organisation_id__in=broker_orgs)
     partners = PartnerMembership.objects.filter(user=user, partner__is_active=True).values("partner_id")
     as_response = Q(response__volunteer__user=user) | Q(response__vacancy__partner_id__in=partners)
-    ids = Thread.objects.filter(as_person | as_broker | as_response, last_message_at__isnull=False).values("pk")
+    as_signup = (
+        Q(signup__user=user)
+        | Q(signup__mantelzorger__user=user)
+        | Q(signup__volunteer__user=user)
+        | Q(signup__isnull=False, organisation_id__in=broker_orgs)
+        | Q(signup__activity__partner_id__in=partners)
+    )
+    ids = Thread.objects.filter(
+        as_person | as_broker | as_response | as_signup, last_message_at__isnull=False
+    ).values("pk")
     return Thread.objects.filter(pk__in=ids)
 
 
@@ -267,6 +369,10 @@ def inbox_of(user) -> list[ThreadRow]:
             "match__request__mantelzorger",
             "response__vacancy__partner",
             "response__volunteer",
+            "signup__activity__organisation",
+            "signup__mantelzorger",
+            "signup__volunteer",
+            "signup__user",
         )
         .order_by("-last_message_at", "-pk")
     )
@@ -289,6 +395,20 @@ def inbox_of(user) -> list[ThreadRow]:
                 url = reverse("conversations_broker:thread", kwargs={"slug": match.organisation.slug, "pk": match.pk})
             else:
                 url = reverse("conversations:match", kwargs={"pk": match.pk})
+        elif thread.signup_id:
+            signup = thread.signup
+            title = _("Aanmelding van %(person)s voor “%(activity)s”") % {
+                "person": signup_person_name(signup)[0] or _("iemand"),
+                "activity": signup.activity.title,
+            }
+            person = user.pk in signup_person_user_ids(signup)
+            if signup.activity.organisation_id in is_broker_of and not person:
+                url = reverse(
+                    "conversations_activity:thread",
+                    kwargs={"slug": signup.activity.organisation.slug, "pk": signup.pk},
+                )
+            else:
+                url = reverse("conversations:signup", kwargs={"pk": signup.pk})
         else:
             response = thread.response
             title = _("Reactie op “%(vacancy)s” (%(partner)s)") % {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,7 +22,15 @@ from django.utils.translation import gettext as _
 
 from common.errors import DomainError
 from conversations.models import Message, Thread, ThreadRead
-from conversations.selectors import is_open, match_sides, response_sides
+from activities.models import SignUp
+from conversations.selectors import (
+    is_open,
+    match_sides,
+    response_sides,
+    signup_person_user_ids,
+    signup_sides,
+    subject_field,
+)
 from matches.models import Match
 from neighbourhoods.selectors import is_broker_of
 from notifications.links import absolute
@@ -37,10 +46,26 @@ def notice_minutes() -> int:
     return int(getattr(settings, "MESSAGE_NOTICE_MINUTES", 15))
 
 
+def _organisation_id(subject) -> int:
+    if isinstance(subject, Match):
+        return subject.organisation_id
+    if isinstance(subject, SignUp):
+        return subject.activity.organisation_id
+    return subject.vacancy.partner.organisation_id
+
+
+def _sides(user, subject) -> set[str]:
+    if isinstance(subject, Match):
+        return match_sides(user, subject)
+    if isinstance(subject, SignUp):
+        return signup_sides(user, subject)
+    return response_sides(user, subject)
+
+
 def _thread_for(subject) -> Thread:
     """The thread about ``subject``, made on the first message (two at once: one wins)."""
-    field = "match" if isinstance(subject, Match) else "response"
-    organisation_id = subject.organisation_id if isinstance(subject, Match) else subject.vacancy.partner.organisation_id
+    field = subject_field(subject)
+    organisation_id = _organisation_id(subject)
     found = Thread.objects.filter(**{field: subject}).first()
     if found is not None:
         return found
@@ -52,10 +77,11 @@ def _thread_for(subject) -> Thread:
 
 
 def message_post(*, subject, user, side: str, body: str) -> Message:
-    """``user`` writes ``body`` in the thread about ``subject`` (a Match or a Response)
-    as ``side``. Refused (DomainError) when they do not take part as that side, when the
-    thread is closed or the text is empty or too long; nothing is stored then."""
-    sides = match_sides(user, subject) if isinstance(subject, Match) else response_sides(user, subject)
+    """``user`` writes ``body`` in the thread about ``subject`` (a Match, a Response or
+    an activity SignUp) as ``side``. Refused (DomainError) when they do not take part as
+    that side, when the thread is closed or the text is empty or too long; nothing is
+    stored then."""
+    sides = _sides(user, subject)
     if side not in sides:
         raise DomainError(_("U kunt in dit gesprek geen bericht schrijven."))
     body = (body or "").strip()
@@ -69,6 +95,9 @@ def message_post(*, subject, user, side: str, body: str) -> Message:
         )
     with transaction.atomic():
         locked = type(subject).objects.select_for_update().get(pk=subject.pk)
+        if isinstance(locked, SignUp):
+            locked.activity = subject.activity
+            locked.activity.refresh_from_db(fields=["status", "until"])
         if not is_open(locked):
             raise DomainError(_("Dit gesprek is gesloten. U kunt het nog lezen, maar niet meer schrijven."))
         thread = _thread_for(subject)
@@ -116,6 +145,25 @@ def _recipients(subject, writer) -> list[tuple[object, str, str, str]]:
                 "conversations_broker:thread", kwargs={"slug": subject.organisation.slug, "pk": subject.pk}
             )
             found.append((broker, broker.email, Category.BROKER, broker_link))
+    elif isinstance(subject, SignUp):
+        link = reverse("conversations:signup", kwargs={"pk": subject.pk})
+        users = get_user_model().objects.filter(pk__in=signup_person_user_ids(subject)).order_by("pk")
+        for person in users:
+            found.append((person, person.email, Category.UPDATES, link))
+        activity = subject.activity
+        # The centre's side: the broker who made the activity (while still a broker).
+        broker = activity.created_by
+        if broker is not None and is_broker_of(broker, activity.organisation_id):
+            broker_link = reverse(
+                "conversations_activity:thread", kwargs={"slug": activity.organisation.slug, "pk": subject.pk}
+            )
+            found.append((broker, broker.email, Category.BROKER, broker_link))
+        if activity.partner_id is not None:
+            memberships = PartnerMembership.objects.filter(
+                partner_id=activity.partner_id, partner__is_active=True
+            ).select_related("user")
+            for membership in memberships:
+                found.append((membership.user, membership.user.email, Category.UPDATES, link))
     else:
         link = reverse("conversations:response", kwargs={"pk": subject.pk})
         volunteer = subject.volunteer
@@ -157,10 +205,24 @@ def _notices(*, thread: Thread, subject, message: Message) -> None:
 # --- Erasure ------------------------------------------------------------------------------
 
 
-def threads_erase(*, match_ids=(), response_ids=(), volunteer_ids=()) -> int:
-    """Delete the threads (with their messages) of these matches and responses, and of
-    every match and response of these volunteers (and of responses without a volunteer)."""
-    query = Q(match_id__in=list(match_ids)) | Q(response_id__in=list(response_ids))
+def threads_erase(*, match_ids=(), response_ids=(), volunteer_ids=(), signup_ids=()) -> int:
+    """Delete the threads (with their messages) of these matches, responses and activity
+    sign-ups, and of every match and response of these volunteers (and of responses
+    without a volunteer, and of sign-ups that no longer name a person)."""
+    query = (
+        Q(match_id__in=list(match_ids))
+        | Q(response_id__in=list(response_ids))
+        | Q(signup_id__in=list(signup_ids))
+        | Q(signup__volunteer_id__in=list(volunteer_ids))
+        # A sign-up whose person was erased (activities.services.signups_erase, or past
+        # its retention) keeps the row for the figures, never the conversation.
+        | Q(
+            signup__isnull=False,
+            signup__user__isnull=True,
+            signup__volunteer__isnull=True,
+            signup__mantelzorger__isnull=True,
+        )
+    )
     if volunteer_ids:
         query |= Q(match__volunteer_id__in=list(volunteer_ids)) | Q(response__volunteer_id__in=list(volunteer_ids))
         # A response that lost its volunteer (erased or past its retention, in

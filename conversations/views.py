@@ -5,8 +5,13 @@
   (or their mantelzorger) of a match;
 * ``/berichten/reactie/<pk>/`` (``conversations:response``): the volunteer and the
   partner of a response to a vacancy;
+* ``/berichten/activiteit/<pk>/`` (``conversations:signup``): the person who signed up
+  for an activity and, when a partner organises it, the partner;
 * ``/organisatie/<slug>/koppelingen/<pk>/berichten/`` (``conversations_broker:thread``):
-  the organisation's broker; every view of it is recorded in the access log.
+  the organisation's broker; every view of it is recorded in the access log;
+* ``/organisatie/<slug>/activiteiten/aanmeldingen/<pk>/berichten/``
+  (``conversations_activity:thread``): the centre's broker about one sign-up for an
+  activity; every view of it is recorded in the access log.
 
 GET shows the thread (and marks it read); POST adds a message, then sends the browser
 back to the thread (no JS), or, for htmx, answers the thread's fragment to swap in.
@@ -21,8 +26,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from activities.models import SignUp
 from audit.models import AccessLogEntry
-from caregivers.access import request_read
+from audit.services import Subject, access_record
+from caregivers.access import mantelzorger_subject, request_read
 from common.errors import DomainError
 from conversations.forms import MessageForm
 from conversations.models import Message
@@ -34,6 +41,8 @@ from conversations.selectors import (
     match_for_participant,
     messages_shown,
     response_for_participant,
+    signup_for_broker,
+    signup_for_participant,
     thread_of,
 )
 from conversations.services import message_post, thread_mark_read
@@ -76,6 +85,7 @@ def _thread_page(request, *, subject, side: str, action: str, back: str, log=Non
     context = {
         "subject": subject,
         "is_match": isinstance(subject, Match),
+        "is_signup": isinstance(subject, SignUp),
         "messages_shown": messages_shown(thread=thread, subject=subject, user=request.user),
         "form": form,
         "open": is_open(subject),
@@ -127,4 +137,48 @@ def broker_thread(request, slug: str, pk: int) -> HttpResponse:
         action=reverse("conversations_broker:thread", kwargs={"slug": organisation.slug, "pk": match.pk}),
         back=reverse("matching_broker:detail", kwargs={"slug": organisation.slug, "pk": match.pk}),
         log=lambda: request_read(request=request, help_request=match.request, what=AccessLogEntry.What.MESSAGES),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signup_thread(request, pk: int) -> HttpResponse:
+    signup, side = signup_for_participant(user=request.user, pk=pk)
+    if side == Side.PARTNER:
+        back = reverse("partners:home")
+    else:
+        back = reverse("activities:detail", kwargs={"pk": signup.activity_id})
+    return _thread_page(
+        request,
+        subject=signup,
+        side=side,
+        action=reverse("conversations:signup", kwargs={"pk": signup.pk}),
+        back=back,
+    )
+
+
+def _signup_subject(signup: SignUp) -> Subject:
+    """Whose data a broker reads in a sign-up's thread, as the access log keeps it."""
+    organisation_id = signup.activity.organisation_id
+    if signup.mantelzorger_id is not None:
+        return mantelzorger_subject(signup.mantelzorger)
+    if signup.user_id is not None:
+        return Subject(key=f"user:{signup.user_id}", organisation_id=organisation_id, user_id=signup.user_id)
+    return Subject(key=f"signup:{signup.pk}", organisation_id=organisation_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def broker_signup_thread(request, slug: str, pk: int) -> HttpResponse:
+    organisation = staff_organisation(user=request.user, slug=slug, roles=set(StaffMembership.CARE_FILE_ROLES))
+    signup = signup_for_broker(organisation=organisation, pk=pk, user=request.user)
+    return _thread_page(
+        request,
+        subject=signup,
+        side=Side.BROKER,
+        action=reverse("conversations_activity:thread", kwargs={"slug": organisation.slug, "pk": signup.pk}),
+        back=reverse("activities_centre:detail", kwargs={"slug": organisation.slug, "pk": signup.activity_id}),
+        log=lambda: access_record(
+            request=request, subject=_signup_subject(signup), what=AccessLogEntry.What.ACTIVITY_MESSAGES, obj=signup
+        ),
     )

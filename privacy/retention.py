@@ -350,6 +350,8 @@ def _activity_signups_anonymise(ids: list[int], ctx: Context) -> None:
     SignUp.objects.filter(pk__in=ids).update(
         user=None, mantelzorger=None, volunteer=None, signed_up_by=None, offer_token_hash=""
     )
+    # The messages about the sign-up go with the person.
+    threads_erase(signup_ids=ids)
 
 
 def _access_log_cutoff(ctx: Context) -> datetime.datetime:

@@ -24,6 +24,7 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
 from accounts.personal_data import Subject
+from activities.models import SignUp
 from activities.services import signups_erase
 from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
 from caregivers.outreach import open_signals_erase
@@ -144,7 +145,12 @@ def _erase_records(*, subject: Subject, by) -> None:
         .exclude(request_id__in=subject.request_ids)
         .values_list("request_id", flat=True)
     )
-    # Places at activities go to the next in line; the rows stay without the person.
+    # Places at activities go to the next in line; the rows stay without the person,
+    # the messages about them go (below).
+    person = Q(volunteer_id__in=subject.volunteer_ids) | Q(mantelzorger_id__in=subject.mantelzorger_ids)
+    if subject.user is not None:
+        person |= Q(user_id=subject.user.pk)
+    signup_ids = list(SignUp.objects.filter(person).values_list("pk", flat=True))
     signups_erase(
         user_ids=[subject.user.pk] if subject.user is not None else [],
         volunteer_ids=subject.volunteer_ids,
@@ -167,7 +173,7 @@ def _erase_records(*, subject: Subject, by) -> None:
     # The messages about the person's matches and responses (the receivers of the
     # erasure signals take most; this catches matches without an erasure signal), and the
     # text of what they wrote in other threads (as a broker or for a partner).
-    threads_erase(match_ids=match_ids, volunteer_ids=subject.volunteer_ids)
+    threads_erase(match_ids=match_ids, volunteer_ids=subject.volunteer_ids, signup_ids=signup_ids)
     if subject.user is not None:
         messages_of_author_erase(user=subject.user)
     notifications_erase(emails=subject.emails, user=subject.user, match_ids=match_ids, before_pk=mail_mark)

@@ -125,6 +125,10 @@ def activity_detail(request, slug, pk, *, signup_form=None, status=200):
         "signup_form": signup_form or BrokerSignUpForm(),
         "order_form": WaitingOrderForm(initial={"order": activity.waiting_order}),
         "invitable": demand_requests(activity).count(),
+        # The messages about a sign-up are read by brokers (as care files), not by an admin as such.
+        "can_read_messages": StaffMembership.objects.filter(
+            user=request.user, organisation=organisation, role__in=StaffMembership.CARE_FILE_ROLES
+        ).exists(),
     }
     return render(request, "activities/centre/detail.html", context, status=status)
 

@@ -35,6 +35,7 @@ LOGGED = {
     "api:requests": ("broker", "queue"),
     "matching_broker:detail": ("broker", "match_detail"),
     "conversations_broker:thread": ("broker", "messages"),
+    "conversations_activity:thread": ("broker", "activity_messages"),
     "matching_people:mine": ("volunteer", "volunteer_match"),
     "matching_people:decline": ("volunteer", "volunteer_match"),
     "matching_people:link": ("anonymous", "link_page"),
@@ -117,6 +118,7 @@ NOT_LOGGED = {
     "conversations:inbox": "the person's own threads: first names and dates, no message text",
     "conversations:match": "the person's own conversation about their match (volunteer or requester)",
     "conversations:response": "a volunteer's and a partner's conversation about a response: no care data",
+    "conversations:signup": "the person's own conversation about their sign-up (or the organising partner's)",
     "api:schema": "the API's description, no data",
     "api:docs": "the API's reference page, no data",
     "api:figures": "aggregate figures, small numbers hidden",
@@ -176,6 +178,34 @@ def superuser(django_user_model):
     return django_user_model.objects.create_superuser(email="root@example.nl", password="x-Very-secret-1")
 
 
+def _carer_signup(mantelzorger):
+    """The mantelzorger's place at an activity of their organisation."""
+    import datetime
+
+    from django.utils import timezone
+
+    from activities.models import Activity, SignUp
+
+    activity = Activity.objects.create(
+        organisation_id=mantelzorger.organisation_id,
+        title="Samen eten",
+        description="Een maaltijd in de buurt.",
+        until=timezone.localdate() + datetime.timedelta(days=30),
+        participant_places=4,
+        place="Arnhem",
+        latitude=51.98,
+        longitude=5.91,
+    )
+    return SignUp.objects.create(
+        activity=activity,
+        role=SignUp.Role.PARTICIPANT,
+        user=mantelzorger.user,
+        mantelzorger=mantelzorger,
+        status=SignUp.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+    )
+
+
 def _url(name, *, slug, item, match, mantelzorger, secret):
     if name in ("caregivers_broker:queue", "api:requests"):
         return reverse(name, kwargs={"slug": slug})
@@ -183,6 +213,8 @@ def _url(name, *, slug, item, match, mantelzorger, secret):
         return reverse(name, kwargs={"slug": slug})
     if name.startswith(("caregivers_broker:", "matching:", "api:")) or name == "legacy_suggestions":
         return reverse(name, kwargs={"slug": slug, "pk": item.pk})
+    if name == "conversations_activity:thread":
+        return reverse(name, kwargs={"slug": slug, "pk": _carer_signup(mantelzorger).pk})
     if name in ("matching_broker:detail", "conversations_broker:thread"):
         return reverse(name, kwargs={"slug": slug, "pk": match.pk})
     if name == "matching_people:mine":
@@ -240,7 +272,8 @@ def test_each_page_with_care_data_logs_one_row_about_its_person(
     else:
         assert row.subject_key == f"mantelzorger:{mantelzorger.pk}"
         assert row.subject_mantelzorger_id == mantelzorger.pk
-        if name != "admin:caregivers_mantelzorger_change":
+        # A sign-up belongs to the carer, not to one of their requests.
+        if name not in ("admin:caregivers_mantelzorger_change", "conversations_activity:thread"):
             assert row.subject_request_id == carer_request.pk
 
 

@@ -582,6 +582,11 @@ TABLE: dict[str, Entry] = {
     ),
     "conversations:response": Entry(Owner("volunteer", "partner"), methods="GET+POST", args={"pk": "response"}),
     "conversations_broker:thread": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "match"}),
+    # conversations about a sign-up for an activity: the person who signed up (the
+    # mantelzorger's place), the partner organising it; the centre's brokers have a page
+    # of the organisation.
+    "conversations:signup": Entry(Owner("mantelzorger"), methods="GET+POST", args={"pk": "signup"}),
+    "conversations_activity:thread": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "signup"}),
     # partners: the centre's partner page (admins)
     "partners_centre:list": Entry(Staff("org_admin")),
     "partners_centre:invite": Entry(Staff("org_admin"), methods="POST"),

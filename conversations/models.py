@@ -5,8 +5,9 @@ asked or their mantelzorger, and the organisation's brokers) or a response to a 
 (the volunteer and the partner's accounts) or a sign-up for an activity (the person who
 signed up, the centre's brokers and, for an activity a partner organises, the partner's
 accounts). A database constraint holds that exactly one subject is set; a new kind of
-subject is one more nullable foreign key and one more branch of the constraint. The thread goes with its subject (cascade): every
-message is kept with the match and erased with it.
+subject is one more nullable foreign key and one more branch of the constraint. The
+thread goes with its subject (cascade): every message is kept with the match (response,
+sign-up) and erased with it.
 
 Messages are plain text (no attachments, at most ``Message.MAX_LENGTH`` characters),
 shown escaped. Who wrote a message is the account and the side they wrote as; their

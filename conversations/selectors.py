@@ -118,10 +118,8 @@ def signup_sides(user, signup: SignUp) -> set[str]:
         user=user, organisation_id=activity.organisation_id, role__in=StaffMembership.CARE_FILE_ROLES
     ).exists():
         sides.add(Side.BROKER)
-    if (
-        activity.partner_id is not None
-        and PartnerMembership.objects.filter(user=user, partner_id=activity.partner_id, partner__is_active=True).exists()
-    ):
+    partners = PartnerMembership.objects.filter(user=user, partner_id=activity.partner_id, partner__is_active=True)
+    if activity.partner_id is not None and partners.exists():
         sides.add(Side.PARTNER)
     return sides
 
@@ -210,9 +208,7 @@ def is_open(subject) -> bool:
         return subject.status in MATCH_OPEN
     if isinstance(subject, SignUp):
         activity = subject.activity
-        return (
-            subject.status in SignUp.ACTIVE and activity.status == Activity.Status.OPEN and not activity.is_over()
-        )
+        return subject.status in SignUp.ACTIVE and activity.status == Activity.Status.OPEN and not activity.is_over()
     return subject.status in RESPONSE_OPEN
 
 
@@ -326,9 +322,9 @@ def threads_of(user) -> QuerySet[Thread]:
         | Q(signup__isnull=False, organisation_id__in=broker_orgs)
         | Q(signup__activity__partner_id__in=partners)
     )
-    ids = Thread.objects.filter(
-        as_person | as_broker | as_response | as_signup, last_message_at__isnull=False
-    ).values("pk")
+    ids = Thread.objects.filter(as_person | as_broker | as_response | as_signup, last_message_at__isnull=False).values(
+        "pk"
+    )
     return Thread.objects.filter(pk__in=ids)
 
 

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.models import SignUp
 from common.errors import DomainError
 from conversations.models import Message, Thread, ThreadRead
-from activities.models import SignUp
 from conversations.selectors import (
     is_open,
     match_sides,

@@ -277,3 +277,33 @@ class OfferAnswerForm(forms.Form):
         choices=[("accept", _("Ja, ik kom")), ("decline", _("Nee, geef de plaats aan een ander"))],
         error_messages={"required": _("Kies ja of nee."), "invalid_choice": _("Kies ja of nee.")},
     )
+
+
+class PartnerActivityForm(ActivityForm):
+    """A partner posts its own activity: the same fields, without choosing a partner (it
+    is the partner's own) and without the waiting list's priority rule (that reads the
+    carers' burden, which only the centre knows: first come, first served)."""
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, organisation=organisation, **kwargs)
+        del self.fields["partner"]
+        del self.fields["waiting_order"]
+
+    def service_values(self) -> dict:
+        data = super().service_values()
+        data.pop("partner", None)
+        data["waiting_order"] = Activity.WaitingOrder.FIRST_COME
+        return data
+
+
+class ReviewForm(forms.Form):
+    """The centre's answer on a partner's activity that waits for the check."""
+
+    decision = forms.ChoiceField(
+        label=_("Besluit"),
+        choices=[("approve", _("Goedkeuren")), ("reject", _("Afwijzen"))],
+        error_messages={
+            "required": _("Kies goedkeuren of afwijzen."),
+            "invalid_choice": _("Kies goedkeuren of afwijzen."),
+        },
+    )

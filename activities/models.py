@@ -1,7 +1,8 @@
 """Collective activities of a centre (issue #16): a group respite afternoon, a
 neighbourhood meal, a walking group, a transport pool. Organised by the centre, possibly
-for one of its partners (then shown with the partner), on one or more dates or every
-week, at a place, with places for participants and for volunteers.
+for one of its partners (then shown with the partner), or posted by a partner itself
+(then, like its vacancies, the centre checks its first ones before they are public:
+status ``review``), on one or more dates or every week, at a place, with places for participants and for volunteers.
 
 A :class:`SignUp` is one person's place or place in line. The waiting list is ordered:
 first come, first served, or (the broker's choice) carers with a high burden first. When
@@ -49,6 +50,9 @@ class Activity(Located):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         CANCELLED = "cancelled", _("afgelast")
+        # A partner's own activity the centre checks first (the setting of the vacancies).
+        REVIEW = "review", _("wacht op controle door de centrale")
+        REJECTED = "rejected", _("niet goedgekeurd door de centrale")
 
     organisation = models.ForeignKey(
         "neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="activities", verbose_name=_("centrale")
@@ -92,6 +96,12 @@ class Activity(Located):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Posted by the partner itself (not by the centre for it), and the centre's check.
+    by_partner = models.BooleanField(_("geplaatst door de partner"), default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -100,6 +110,11 @@ class Activity(Located):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(participant_places__gte=1), name="activity_participant_places_at_least_one"
+            ),
+            # Only a partner's own activity waits for the centre's check.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["review", "rejected"]) | models.Q(by_partner=True),
+                name="activity_review_only_for_a_partners_own",
             ),
         ]
         indexes = [models.Index(fields=["status", "until"])]

@@ -3,7 +3,10 @@ activity with its places and waiting list, a person's own sign-ups."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -87,3 +90,81 @@ def organised_for_partner(partner_id: int) -> list:
         )
         for activity in public_activities().filter(partner_id=partner_id)
     ]
+
+
+# --- A partner's own activities ----------------------------------------------------------------
+
+
+def partner_own_activities(partner) -> QuerySet[Activity]:
+    """Every activity of the partner (also those waiting for the centre's check), with
+    the places taken and the length of the waiting list."""
+    return (
+        Activity.objects.filter(partner=partner)
+        .annotate(
+            participants=Count(
+                "signups",
+                filter=Q(signups__role=SignUp.Role.PARTICIPANT, signups__status__in=SignUp.HOLDING),
+            ),
+            waiting=Count("signups", filter=Q(signups__status=SignUp.Status.WAITING)),
+        )
+        .order_by("-until", "-pk")
+    )
+
+
+def activity_for_partner_user(*, user, pk: int) -> Activity:
+    """Activity ``pk`` when ``user`` works for the (active) partner that organises it;
+    404 otherwise (another partner's activity, the centre's own)."""
+    if not user.is_authenticated:
+        raise Http404
+    found = (
+        Activity.objects.filter(pk=pk, partner__is_active=True, partner__memberships__user=user)
+        .select_related("partner", "organisation")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass(frozen=True)
+class PartnerSignUpRow:
+    """One sign-up as the partner sees it: the first name only, and the contact details
+    once the place is confirmed."""
+
+    pk: int
+    role_label: str
+    status_label: str
+    name: str
+    email: str
+    phone: str
+    confirmed: bool
+
+
+def signups_for_partner(activity: Activity) -> list[PartnerSignUpRow]:
+    rows = []
+    signups = (
+        SignUp.objects.filter(activity=activity, status__in=SignUp.ACTIVE)
+        .select_related("user", "mantelzorger", "volunteer")
+        .order_by("role", "created_at", "pk")
+    )
+    for signup in signups:
+        person = next((p for p in (signup.mantelzorger, signup.volunteer, signup.user) if p is not None), None)
+        confirmed = signup.status == SignUp.Status.CONFIRMED
+        first = person.first_name if person is not None else ""
+        full = f"{person.first_name} {person.last_name}".strip() if person is not None else ""
+        rows.append(
+            PartnerSignUpRow(
+                pk=signup.pk,
+                role_label=str(signup.get_role_display()),
+                status_label=str(signup.get_status_display()),
+                name=(full if confirmed else first) or "–",
+                email=(getattr(person, "email", "") or "") if confirmed else "",
+                phone=(getattr(person, "phone", "") or "") if confirmed else "",
+                confirmed=confirmed,
+            )
+        )
+    return rows
+
+
+def waiting_list_length(activity: Activity) -> int:
+    return SignUp.objects.filter(activity=activity, status=SignUp.Status.WAITING).count()

@@ -35,7 +35,9 @@ from neighbourhoods.selectors import is_broker_of, neighbourhood_for_point
 from notifications.links import absolute
 from notifications.models import Category
 from notifications.services import mail_queue
-from partners.models import Partner
+from partners.models import Partner, PartnerMembership
+from partners.selectors import partner_settings
+from partners.services import REVIEWED_FIRST
 from volunteers.models import Volunteer
 
 MAX_DATES = 60
@@ -117,6 +119,99 @@ def activity_save(
 ) -> Activity:
     """Create an activity (``activity`` None) or change one of the organisation's own."""
     _require_broker(organisation, by)
+    return _activity_write(
+        organisation=organisation,
+        by=by,
+        activity=activity,
+        title=title,
+        description=description,
+        kind=kind,
+        audience=audience,
+        partner=partner,
+        schedule=schedule,
+        dates=dates,
+        slots=slots,
+        until=until,
+        participant_places=participant_places,
+        volunteer_places=volunteer_places,
+        waiting_order=waiting_order,
+        postcode=postcode,
+        house_number=house_number,
+        place=place,
+        point=point,
+        demand=demand,
+    )
+
+
+def partner_activity_create(*, partner: Partner, by, **values) -> Activity:
+    """A partner's account posts an activity the partner organises itself. Like its
+    vacancies, the centre checks the partner's first ones before they are public (the
+    centre's setting ``review_first_vacancies``, ``partners.services.REVIEWED_FIRST``
+    approved ones): until then the status is ``review``. Sign-ups go through the centre's
+    rules (its waiting list); the partner sees who signed up on its own pages."""
+    if not partner.is_active or not PartnerMembership.objects.filter(partner=partner, user=by).exists():
+        raise DomainError(_("U werkt niet voor deze partner."))
+    values.pop("demand", None)
+    values.pop("activity", None)
+    values["partner"] = partner
+    with transaction.atomic():
+        review = partner_needs_review(partner)
+        activity = _activity_write(organisation=partner.organisation, by=by, activity=None, **values)
+        Activity.objects.filter(pk=activity.pk).update(
+            by_partner=True, status=Activity.Status.REVIEW if review else Activity.Status.OPEN
+        )
+        activity.refresh_from_db()
+    return activity
+
+
+def partner_needs_review(partner: Partner) -> bool:
+    """Whether the centre checks the partner's next activity first."""
+    if not partner_settings(partner.organisation).review_first_vacancies:
+        return False
+    approved = Activity.objects.filter(
+        partner=partner, by_partner=True, reviewed_by__isnull=False, reviewed_at__isnull=False
+    ).exclude(status__in=[Activity.Status.REVIEW, Activity.Status.REJECTED])
+    return approved.count() < REVIEWED_FIRST
+
+
+def activity_review(*, activity: Activity, by, approve: bool) -> Activity:
+    """The centre's broker approves (public from now on) or rejects a partner's activity
+    that waits for the check. Once only: a second answer is refused."""
+    _require_broker(activity.organisation, by)
+    now = timezone.now()
+    status = Activity.Status.OPEN if approve else Activity.Status.REJECTED
+    updated = Activity.objects.filter(pk=activity.pk, status=Activity.Status.REVIEW).update(
+        status=status, reviewed_by=by, reviewed_at=now, updated_at=now
+    )
+    if not updated:
+        raise DomainError(_("Deze activiteit wacht niet (meer) op controle."))
+    activity.refresh_from_db()
+    return activity
+
+
+def _activity_write(
+    *,
+    organisation: Organisation,
+    by,
+    activity: Activity | None,
+    title: str,
+    description: str,
+    kind: str = Activity.Kind.OTHER,
+    audience: str = Activity.Audience.EVERYONE,
+    partner: Partner | None = None,
+    schedule: str,
+    dates: Iterable[DateTime] = (),
+    slots: Iterable[Slot] = (),
+    until: datetime.date | None,
+    participant_places: int,
+    volunteer_places: int = 0,
+    waiting_order: str = Activity.WaitingOrder.FIRST_COME,
+    postcode: str = "",
+    house_number: str = "",
+    place: str = "",
+    point: Point | None = None,
+    demand: dict | None = None,
+) -> Activity:
     if activity is not None and activity.organisation_id != organisation.pk:
         raise DomainError(_("Deze activiteit is van een andere centrale."))
     if partner is not None and partner.organisation_id != organisation.pk:

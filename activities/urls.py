@@ -1,9 +1,11 @@
 """The public activities (``/activiteiten/``, namespace ``activities``) and the centre's
-activity pages (``/organisatie/<slug>/activiteiten/``, namespace ``activities_centre``)."""
+activity pages (``/organisatie/<slug>/activiteiten/``, namespace ``activities_centre``),
+and a partner's own activities (``/partner/<pk>/activiteiten/``, namespace
+``activities_partner``)."""
 
 from django.urls import include, path
 
-from activities.views import centre, public
+from activities.views import centre, partner, public
 
 public_patterns = [
     path("", public.activity_list, name="list"),
@@ -21,9 +23,17 @@ centre_patterns = [
     path("<int:pk>/volgorde/", centre.order, name="order"),
     path("<int:pk>/uitnodigen/", centre.invite, name="invite"),
     path("aanmeldingen/<int:pk>/afmelden/", centre.signup_remove, name="cancel"),
+    path("<int:pk>/controleren/", centre.review, name="review"),
+]
+
+partner_patterns = [
+    path("<int:pk>/activiteiten/", partner.activity_list, name="list"),
+    path("<int:pk>/activiteiten/nieuw/", partner.activity_new, name="new"),
+    path("activiteiten/<int:pk>/", partner.activity_detail, name="detail"),
 ]
 
 urlpatterns = [
     path("activiteiten/", include((public_patterns, "activities"))),
     path("organisatie/<slug:slug>/activiteiten/", include((centre_patterns, "activities_centre"))),
+    path("partner/", include((partner_patterns, "activities_partner"))),
 ]

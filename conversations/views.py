@@ -145,7 +145,7 @@ def broker_thread(request, slug: str, pk: int) -> HttpResponse:
 def signup_thread(request, pk: int) -> HttpResponse:
     signup, side = signup_for_participant(user=request.user, pk=pk)
     if side == Side.PARTNER:
-        back = reverse("partners:home")
+        back = reverse("activities_partner:detail", kwargs={"pk": signup.activity_id})
     else:
         back = reverse("activities:detail", kwargs={"pk": signup.activity_id})
     return _thread_page(

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.forms import ActivityForm, BrokerSignUpForm, DemandForm, WaitingOrderForm
+from activities.forms import ActivityForm, BrokerSignUpForm, DemandForm, ReviewForm, WaitingOrderForm
 from activities.models import Activity, SignUp
 from activities.selectors import organisation_activities, places_left, signups_of
 from activities.services import (
+    activity_review,
     activity_save,
     demand_requests,
     requesters_invite,
@@ -125,6 +126,7 @@ def activity_detail(request, slug, pk, *, signup_form=None, status=200):
         "signup_form": signup_form or BrokerSignUpForm(),
         "order_form": WaitingOrderForm(initial={"order": activity.waiting_order}),
         "invitable": demand_requests(activity).count(),
+        "review_form": ReviewForm() if activity.status == Activity.Status.REVIEW else None,
         # The messages about a sign-up are read by brokers (as care files), not by an admin as such.
         "can_read_messages": StaffMembership.objects.filter(
             user=request.user, organisation=organisation, role__in=StaffMembership.CARE_FILE_ROLES
@@ -219,4 +221,26 @@ def invite(request, slug, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Uitnodigingen verstuurd: %(n)s.") % {"n": sent})
+    return redirect("activities_centre:detail", slug=organisation.slug, pk=activity.pk)
+
+
+@login_required
+@require_POST
+def review(request, slug, pk):
+    """The broker approves or rejects a partner's own activity that waits for the check."""
+    organisation = _organisation(request, slug)
+    activity = _activity(organisation, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies goedkeuren of afwijzen."))
+        return activity_detail(request, slug, pk, status=400)
+    try:
+        activity_review(activity=activity, by=request.user, approve=form.cleaned_data["decision"] == "approve")
+    except DomainError as error:
+        messages.error(request, error.message)
+        return activity_detail(request, slug, pk, status=400)
+    if activity.status == Activity.Status.OPEN:
+        messages.success(request, _("De activiteit staat nu online."))
+    else:
+        messages.success(request, _("De activiteit is afgewezen. Hij komt niet online."))
     return redirect("activities_centre:detail", slug=organisation.slug, pk=activity.pk)

@@ -268,6 +268,9 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     # An open activity, the mantelzorger's place at it, the secret of an open offer.
     "activity": lambda side, role: side.activity.pk,
     "signup": lambda side, role: side.signup.pk,
+    # The partner's own activity, and the volunteer's place at it.
+    "partner_activity": lambda side, role: side.partner_activity.pk,
+    "partner_signup": lambda side, role: side.partner_signup.pk,
     "offer_token": lambda side, role: side.offer_token,
 }
 
@@ -574,6 +577,11 @@ TABLE: dict[str, Entry] = {
     "activities_centre:order": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
     "activities_centre:invite": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
     "activities_centre:cancel": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "signup"}),
+    "activities_centre:review": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
+    # activities: a partner's own activities (its accounts only; another partner's is a 404)
+    "activities_partner:list": Entry(Owner("partner"), args={"pk": "partner"}),
+    "activities_partner:new": Entry(Owner("partner"), methods="GET+POST", args={"pk": "partner"}),
+    "activities_partner:detail": Entry(Owner("partner"), args={"pk": "partner_activity"}),
     # conversations: the people's threads (a match's volunteer and requester; a response's
     # volunteer and partner) and the broker's thread of a match (brokers: care files)
     "conversations:inbox": Entry(LoggedIn()),
@@ -583,9 +591,9 @@ TABLE: dict[str, Entry] = {
     "conversations:response": Entry(Owner("volunteer", "partner"), methods="GET+POST", args={"pk": "response"}),
     "conversations_broker:thread": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "match"}),
     # conversations about a sign-up for an activity: the person who signed up (the
-    # mantelzorger's place), the partner organising it; the centre's brokers have a page
-    # of the organisation.
-    "conversations:signup": Entry(Owner("mantelzorger"), methods="GET+POST", args={"pk": "signup"}),
+    # volunteer helping at the partner's own activity) and the partner organising it; the
+    # centre's brokers have a page of the organisation.
+    "conversations:signup": Entry(Owner("volunteer", "partner"), methods="GET+POST", args={"pk": "partner_signup"}),
     "conversations_activity:thread": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "signup"}),
     # partners: the centre's partner page (admins)
     "partners_centre:list": Entry(Staff("org_admin")),

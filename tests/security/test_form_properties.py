@@ -95,6 +95,8 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "activities.forms.WaitingOrderForm": _none,
     "activities.forms.SignUpForm": _none,
     "activities.forms.OfferAnswerForm": _none,
+    "activities.forms.PartnerActivityForm": lambda w: {"organisation": w.a.organisation},
+    "activities.forms.ReviewForm": _none,
     "caregivers.filters.RequestQueueFilter": lambda w: {
         "queryset": _requests_of(w),
         "organisation": w.a.organisation,

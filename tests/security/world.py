@@ -72,6 +72,8 @@ class Side:
     activity: Any = None  # an open activity of the organisation (one place, taken)
     signup: Any = None  # the mantelzorger's place at it
     offer_token: str = ""  # the secret of the offer to the help seeker, next in line
+    partner_activity: Any = None  # an open activity the partner posted itself
+    partner_signup: Any = None  # the side's volunteer helping at it (confirmed)
 
 
 @dataclass
@@ -255,7 +257,10 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
     )
     partner, vacancy, response = _partner_side(upper, organisation, users["partner"], volunteer, located, skills)
     activity, signup, offer_token = _activity_side(upper, organisation, broker, mantelzorger, users, located)
+    partner_activity, partner_signup = _partner_activity_side(upper, partner, users["partner"], volunteer, located)
     return Side(
+        partner_activity=partner_activity,
+        partner_signup=partner_signup,
         activity=activity,
         signup=signup,
         offer_token=offer_token,
@@ -311,6 +316,40 @@ def _partner_side(upper: str, organisation, user, volunteer, located: dict, skil
     VacancySlot.objects.create(vacancy=vacancy, weekday=1, start=datetime.time(14), end=datetime.time(16))
     response = Response.objects.create(vacancy=vacancy, volunteer=volunteer, note=f"Reactie van vrijwilliger {upper}")
     return partner, vacancy, response
+
+
+def _partner_activity_side(upper: str, partner, user, volunteer, located: dict):
+    """An open activity the partner posted itself, with the volunteer helping at it."""
+    from django.utils import timezone
+
+    from activities.models import Activity, ActivitySlot, SignUp
+
+    activity = Activity.objects.create(
+        organisation=partner.organisation,
+        partner=partner,
+        by_partner=True,
+        title=f"Activiteit van partner {upper}",
+        description=f"Samen sporten bij {upper}",
+        kind=Activity.Kind.OTHER,
+        schedule=Activity.Schedule.WEEKLY,
+        until=timezone.localdate() + datetime.timedelta(days=60),
+        participant_places=5,
+        volunteer_places=2,
+        place=located["place"],
+        latitude=located["latitude"],
+        longitude=located["longitude"],
+        created_by=user,
+    )
+    ActivitySlot.objects.create(activity=activity, weekday=3, start=datetime.time(10), end=datetime.time(12))
+    signup = SignUp.objects.create(
+        activity=activity,
+        role=SignUp.Role.HELPER,
+        user=volunteer.user,
+        volunteer=volunteer,
+        status=SignUp.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+    )
+    return activity, signup
 
 
 def _activity_side(upper: str, organisation, broker, mantelzorger, users, located: dict):

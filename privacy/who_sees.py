@@ -52,8 +52,8 @@ WHO_SEES: tuple[Sight, ...] = (
     Sight(
         "messages",
         _(
-            "De berichten bij een koppeling: de makelaars van de centrale lezen ze, en elke keer dat zij ze "
-            "openen staat in het logboek. Niemand anders van de centrale."
+            "De berichten bij een koppeling of bij een aanmelding voor een activiteit: de makelaars van de "
+            "centrale lezen ze, en elke keer dat zij ze openen staat in het logboek. Niemand anders van de centrale."
         ),
         tuple(StaffMembership.CARE_FILE_ROLES),
     ),

@@ -65,6 +65,8 @@ PAGES = {
         "/koppelingen/wie-komt-er/",
         lambda: f"/activiteiten/{_activity_pk()}/",
         "/berichten/",
+        # The messages about her place at the respite afternoon.
+        lambda: f"/berichten/activiteit/{_signup_pk('mantelzorger@buurtmakelaar.demo')}/",
         # The carer's own request, and the page where she fills in the ladder (issue #15).
         "/hulp/vraag/{own_request}/",
         "/hulp/vraag/{own_request}/eigen-kracht/",
@@ -83,11 +85,20 @@ PAGES = {
         f"{BASE}/activiteiten/",
         f"{BASE}/activiteiten/nieuw/",
         lambda: f"{BASE}/activiteiten/{_activity_pk()}/",
+        lambda: f"{BASE}/activiteiten/aanmeldingen/{_signup_pk('mantelzorger@buurtmakelaar.demo')}/berichten/",
         "/berichten/",
     ],
     "gemeente.arnhem@buurtmakelaar.demo": [f"{BASE}/gemeente/", f"{BASE}/cijfers/"],
     "coordinator@buurtmakelaar.demo": [f"{BASE}/instellingen/", f"{BASE}/team/", f"{BASE}/partners/"],
-    "partner@buurtmakelaar.demo": ["/partner/", "/vacatures/", "/berichten/"],
+    "partner@buurtmakelaar.demo": [
+        "/partner/",
+        "/vacatures/",
+        "/berichten/",
+        # The partner's own activities, a new one, and one with who signed up.
+        lambda: f"/partner/{_partner_pk()}/activiteiten/",
+        lambda: f"/partner/{_partner_pk()}/activiteiten/nieuw/",
+        lambda: f"/partner/activiteiten/{_partner_activity_pk()}/",
+    ],
 }
 
 
@@ -96,6 +107,30 @@ def _activity_pk() -> int:
     from activities.models import Activity
 
     return Activity.objects.get(title="Respijtmiddag voor mantelzorgers").pk
+
+
+def _signup_pk(email: str) -> int:
+    """The person's place (or place in line) at an activity of the demo."""
+    from activities.models import SignUp
+
+    return SignUp.objects.filter(user__email=email).order_by("pk").values_list("pk", flat=True).first()
+
+
+def _partner_pk() -> int:
+    from partners.models import Partner
+
+    return Partner.objects.filter(memberships__user__email="partner@buurtmakelaar.demo").values_list("pk", flat=True)[0]
+
+
+def _partner_activity_pk() -> int:
+    """An activity the demo's partner organises (made here when the demo has none)."""
+    from activities.models import Activity
+
+    found = Activity.objects.filter(partner_id=_partner_pk()).order_by("pk").first()
+    if found is None:
+        found = Activity.objects.get(title="Respijtmiddag voor mantelzorgers")
+        Activity.objects.filter(pk=found.pk).update(partner_id=_partner_pk())
+    return found.pk
 
 
 def _own_request(email: str) -> int:

@@ -146,8 +146,11 @@ def signup_thread(request, pk: int) -> HttpResponse:
     signup, side = signup_for_participant(user=request.user, pk=pk)
     if side == Side.PARTNER:
         back = reverse("activities_partner:detail", kwargs={"pk": signup.activity_id})
-    else:
+    elif is_open(signup):
         back = reverse("activities:detail", kwargs={"pk": signup.activity_id})
+    else:
+        # The public page of a cancelled or past activity is gone: back to the inbox.
+        back = reverse("conversations:inbox")
     return _thread_page(
         request,
         subject=signup,

@@ -213,7 +213,7 @@ def queue_rows(*, pks: Sequence[int], organisation: Organisation) -> dict[int, H
         requests_of_organisation(organisation=organisation)
         .filter(pk__in=pks)
         .annotate(latest_checkin_id=_latest_checkin_id())
-        .select_related("neighbourhood", "mantelzorger")
+        .select_related("neighbourhood", "mantelzorger", "assigned_to")
         .prefetch_related(
             Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
             Prefetch("dates", queryset=RequestDate.objects.order_by("date", "start")),
@@ -286,7 +286,9 @@ def request_for_broker(*, organisation: Organisation, pk: int) -> HelpRequest:
     request = (
         requests_of_organisation(organisation=organisation)
         .filter(pk=pk)
-        .select_related("neighbourhood__municipality", "mantelzorger", "care_recipient", "entered_by", "requester")
+        .select_related(
+            "neighbourhood__municipality", "mantelzorger", "care_recipient", "entered_by", "requester", "assigned_to"
+        )
         .prefetch_related(
             Prefetch("skills", queryset=Skill.objects.order_by("code")),
             Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),

@@ -258,6 +258,16 @@ class HelpRequest(Located):
     contact_name = models.CharField(_("gevraagd door"), max_length=150, blank=True)
     call_time = models.CharField(_("beste tijd om te bellen"), max_length=100, blank=True)
     status_changed_at = models.DateTimeField(_("stand gewijzigd op"), null=True, blank=True)
+    # The broker of the organisation who looks after this request (the desk's "assigned
+    # to me"); caregivers.desk.request_assign checks the role. Cleared when that account goes.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+        verbose_name=_("toegewezen aan"),
+    )
     needs_vog = models.BooleanField(_("VOG nodig"), default=False)
     max_distance_km = models.FloatField(
         _("maximale afstand (km)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -507,3 +517,28 @@ class CarerSupport(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class SavedQueueFilter(models.Model):
+    """A broker's named set of queue filters ("Mijn wijk, dringend"), for that broker in
+    that organisation only. ``query`` is the queue's query string as the filter form
+    accepted it (caregivers.desk.saved_filter_save keeps only known, valid parameters)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_queue_filters")
+    organisation = models.ForeignKey(
+        "neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="saved_queue_filters"
+    )
+    name = models.CharField(_("naam"), max_length=60)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "name"], name="unique_saved_queue_filter_name"),
+        ]
+        verbose_name = _("bewaard filter")
+        verbose_name_plural = _("bewaarde filters")
+
+    def __str__(self) -> str:
+        return self.name

@@ -85,6 +85,12 @@ def _none(world: World) -> dict:
 
 
 # class path -> world -> the keyword arguments its view passes (besides the data).
+def _brokers(w: World):
+    from caregivers.desk import organisation_brokers
+
+    return organisation_brokers(organisation=w.a.organisation)
+
+
 BUILDERS: dict[str, Callable[[World], dict]] = {
     "accounts.forms.SignupForm": _none,
     "caregivers.filters.RequestQueueFilter": lambda w: {
@@ -97,6 +103,9 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "caregivers.broker_forms.NoteForm": _none,
     "caregivers.broker_forms.ReferForm": _none,
     "caregivers.broker_forms.WithdrawForm": _none,
+    "caregivers.broker_forms.AssignForm": lambda w: {"brokers": _brokers(w)},
+    "caregivers.broker_forms.SaveFilterForm": _none,
+    "caregivers.broker_forms.BulkForm": lambda w: {"brokers": _brokers(w)},
     "caregivers.broker_forms.CloseSolvedForm": _none,
     "caregivers.forms.OwnStrengthForm": lambda w: {"prefix": "own"},
     "caregivers.forms.NetworkMemberForm": lambda w: {"prefix": "network-0"},

@@ -69,6 +69,7 @@ class Side:
     response: Any = None  # the side's volunteer's response to it (new)
     webauthn_keys: dict[str, int] = field(default_factory=dict)  # role -> its user's security key
     signal: Any = None  # an open signal about someone (CareSignal)
+    saved_filter: Any = None  # the side's broker's saved queue filter (SavedQueueFilter)
 
 
 @dataclass
@@ -251,7 +252,13 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
         entered_by=broker,
     )
     partner, vacancy, response = _partner_side(upper, organisation, users["partner"], volunteer, located, skills)
+    from caregivers.models import SavedQueueFilter
+
+    saved_filter = SavedQueueFilter.objects.create(
+        user=broker, organisation=organisation, name=f"Filter {upper}", query="tab=all"
+    )
     return Side(
+        saved_filter=saved_filter,
         signal=signal,
         key=key,
         organisation=organisation,

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.personal_data import Subject
+from audit.models import AccessLogEntry
 from caregivers.desk import SAVED_FILTERS_MAX, queue_query_clean, request_assign
 from caregivers.models import HelpRequest, RequestEvent, SavedQueueFilter
 from caregivers.personal_data import caregivers_export
@@ -208,6 +209,10 @@ def test_bulk_assign_to_me_reports_each_request(broker_client, make_request, bro
     assert "Deze vraag is al afgesloten." in page
     assert page.count("Deze vraag bestaat niet of hoort niet bij uw organisatie.") == 2
     assert "Ander" not in page  # nothing about the other organisation's request
+    # The outcome names the requests: logged like the queue, the other organisation's not.
+    logged = AccessLogEntry.objects.get(what=AccessLogEntry.What.QUEUE, actor=broker).object_ref.split(",")
+    assert {f"helprequest:{first.pk}", f"helprequest:{second.pk}"} <= set(logged)
+    assert f"helprequest:{foreign_request.pk}" not in logged
     assert set(HelpRequest.objects.filter(assigned_to=broker).values_list("pk", flat=True)) == {first.pk, second.pk}
     foreign_request.refresh_from_db()
     assert foreign_request.assigned_to is None

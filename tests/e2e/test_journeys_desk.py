@@ -162,7 +162,9 @@ def test_queue_on_a_phone_as_cards_with_bulk_steps_and_a_saved_filter(page: Page
     # Desktop: the "Wanneer" column keeps one short line per weekly time.
     page.goto(f"{QUEUE}?urgency=high")
     one_slot = page.locator("tr", has_text="Vrager0").locator(".when-short")
-    heights = one_slot.evaluate("el => [el.getBoundingClientRect().height, parseFloat(getComputedStyle(el).lineHeight)]")
+    heights = one_slot.evaluate(
+        "el => [el.getBoundingClientRect().height, parseFloat(getComputedStyle(el).lineHeight)]"
+    )
     assert heights[0] <= heights[1] * 1.5, f"one weekly time takes {heights[0]} px (a line is {heights[1]} px)"
 
     page.set_viewport_size({"width": 390, "height": 844})

@@ -186,7 +186,7 @@ def test_queue_on_a_phone_as_cards_with_bulk_steps_and_a_saved_filter(page: Page
     # Two requests to me at once; a foreign id smuggled in is reported, not a 500.
     page.get_by_label(f"Kies vraag #{made[0].pk} van Vrager0").check()
     page.get_by_label(f"Kies vraag #{made[2].pk} van Vrager2").check()
-    page.get_by_label("Actie").select_option("assign")
+    page.get_by_label("Wat wilt u doen met de gekozen vragen?").select_option("assign")
     page.get_by_role("button", name="Uitvoeren").click()
     expect(page.get_by_role("heading", name="Gekozen vragen", level=1)).to_be_visible()
     expect(page.get_by_text("2 van 2 vragen zijn gelukt.")).to_be_visible()

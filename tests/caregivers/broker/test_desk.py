@@ -285,3 +285,13 @@ def test_the_queue_offers_the_bulk_form_with_a_box_per_request(broker_client, ma
     page = broker_client.get(url("queue")).content.decode()
     assert f'name="requests" value="{item.pk}"' in page
     assert 'name="action"' in page and "Met de gekozen vragen" in page
+
+
+def test_the_desk_reads_in_english(broker_client, make_request, broker):
+    item = make_request(requester_first_name="Gerda")
+    HelpRequest.objects.filter(pk=item.pk).update(assigned_to=broker)
+    broker_client.cookies["django_language"] = "en"
+    page = broker_client.get(url("queue")).content.decode()
+    assert "Assigned to me" in page and "With the chosen requests" in page and "My saved filters" in page
+    response = broker_client.post(url("bulk"), {"requests": [item.pk], "action": "ready"})
+    assert "0 of 1 requests done." in response.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.personal_data import Subject
 from audit.models import AccessLogEntry
@@ -291,7 +292,10 @@ def test_the_desk_reads_in_english(broker_client, make_request, broker):
     item = make_request(requester_first_name="Gerda")
     HelpRequest.objects.filter(pk=item.pk).update(assigned_to=broker)
     broker_client.cookies["django_language"] = "en"
-    page = broker_client.get(url("queue")).content.decode()
+    try:
+        page = broker_client.get(url("queue")).content.decode()
+        response = broker_client.post(url("bulk"), {"requests": [item.pk], "action": "ready"})
+    finally:
+        translation.activate("nl")  # the requests left English active in this thread
     assert "Assigned to me" in page and "With the chosen requests" in page and "My saved filters" in page
-    response = broker_client.post(url("bulk"), {"requests": [item.pk], "action": "ready"})
     assert "0 of 1 requests done." in response.content.decode()

@@ -1,6 +1,7 @@
 """Browser journeys of the broker's desk (issue 18, item 3 and problem 14): the request
 page lists at least 8 candidates in one screen at 1280 x 900, the shortcuts j/k/p
-propose a volunteer with the keyboard, and the queue fits a 390 px phone as cards with
+propose a volunteer with the keyboard (without JavaScript the buttons do), and the queue fits a
+390 px phone as cards with
 bulk steps and saved filters.
 
 The requests and volunteers are made through the ORM (as in test_journeys_matching);
@@ -196,3 +197,29 @@ def test_queue_on_a_phone_as_cards_with_bulk_steps_and_a_saved_filter(page: Page
     page.get_by_role("link", name="Terug naar de hulpvragen").click()
     page.get_by_role("link", name=re.compile("Aan mij toegewezen")).click()
     expect(page.locator("tbody tr")).to_have_count(2)
+
+
+def test_without_javascript_the_list_and_the_propose_buttons_still_work(browser, live_server, demo, mail):
+    """No JavaScript: the request page links to the suggestions page, which lists the same
+    compact rows; the shortcut line stays hidden (the keys would not work) and the
+    buttons propose as before."""
+    from matches.models import Match
+
+    request, volunteers = _request_with_twelve_candidates()
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        log_in(page, BROKER_EMAIL, settings.DEMO_PASSWORD)
+        page.goto(f"{QUEUE}{request.pk}/")
+        page.get_by_role("link", name="Vrijwilligers zoeken die passen").click()
+        rows = page.locator("#suggestions ol.candidates > li")
+        expect(rows).to_have_count(10)
+        expect(page.locator("#shortcut-help")).to_be_hidden()
+        rows.nth(2).get_by_role("button", name=re.compile(r"^Voorstellen")).click()
+        expect(page.get_by_text("Carla Smit is voorgesteld voor deze vraag.", exact=False)).to_be_visible()
+        page.screenshot(path=str(RESULTS / "desk-no-javascript.png"))
+    finally:
+        context.close()
+    assert Match.objects.get(request=request).volunteer == volunteers[2]

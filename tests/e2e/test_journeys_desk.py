@@ -1,8 +1,7 @@
 """Browser journeys of the broker's desk (issue 18, item 3 and problem 14): the request
 page lists at least 8 candidates in one screen at 1280 x 900, the shortcuts j/k/p
-propose a volunteer with the keyboard (without JavaScript the buttons do), and the queue fits a
-390 px phone as cards with
-bulk steps and saved filters.
+propose a volunteer with the keyboard (without JavaScript the buttons do), and the queue
+fits a 390 px phone as cards with bulk steps and saved filters.
 
 The requests and volunteers are made through the ORM (as in test_journeys_matching);
 everything the broker does goes through the browser.

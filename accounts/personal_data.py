@@ -31,6 +31,14 @@ class Subject:
     request_ids: frozenset[int] = field(default_factory=frozenset)
     # The person's own e-mail addresses (lower case): mail sent to them, preferences.
     emails: frozenset[str] = field(default_factory=frozenset)
+    # The person's own phone numbers, as their records hold them.
+    phones: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def contacts(self) -> frozenset[str]:
+        """The e-mail addresses and phone numbers: how a record without a link to the
+        person (an open signal about them) is found, for the export and the erasure alike."""
+        return frozenset(contact for contact in self.emails | self.phones if contact)
 
 
 ExportFunction = Callable[[Subject], Any]

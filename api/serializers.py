@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from activities.models import Activity
 from caregivers.models import CareSignal, HelpRequest
 from matches.models import BatchRun, Evaluation, HoursEntry, Match, MatchEvent
 from partners.models import Partner, Vacancy
@@ -584,3 +585,91 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "note": {"help_text": both("Toelichting.", "Note.")},
             "created_at": {"help_text": both("Vastgelegd op.", "Recorded at.")},
         }
+
+
+# --- Activities ------------------------------------------------------------------------------
+
+
+class PublicActivityDateSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text=both("Datum.", "Date."))
+    start = serializers.TimeField(help_text=both("Van.", "From."))
+    end = serializers.TimeField(help_text=both("Tot.", "Until."))
+
+
+class PublicActivitySerializer(serializers.ModelSerializer):
+    """An open activity as ``/activiteiten/<id>/`` shows it: no sign-ups, no names, no
+    coordinates; the number of free places only."""
+
+    organiser = serializers.SerializerMethodField(
+        help_text=both("Wie het organiseert (partner of centrale).", "Organiser (partner or centre).")
+    )
+    place = serializers.SerializerMethodField(help_text=both("Plaats (of postcode).", "Place (or postcode)."))
+    neighbourhood = serializers.SerializerMethodField(help_text=both("Buurt of dorp.", "Neighbourhood or village."))
+    dates = PublicActivityDateSerializer(many=True, read_only=True, help_text=both("De datums.", "The dates."))
+    weekly = serializers.SerializerMethodField(
+        help_text=both("Vaste tijden per week (bij 'weekly').", "Weekly slots (for 'weekly').")
+    )
+    places_left = serializers.SerializerMethodField(
+        help_text=both(
+            "Vrije plaatsen voor deelnemers (0: wachtlijst).", "Free places for participants (0: waiting list)."
+        )
+    )
+    url = serializers.SerializerMethodField(help_text=both("De openbare pagina.", "The public page."))
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "title",
+            "description",
+            "kind",
+            "audience",
+            "organiser",
+            "place",
+            "neighbourhood",
+            "schedule",
+            "dates",
+            "weekly",
+            "until",
+            "participant_places",
+            "volunteer_places",
+            "places_left",
+            "url",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": both("Nummer van de activiteit.", "Activity id.")},
+            "title": {"help_text": both("Titel.", "Title.")},
+            "description": {"help_text": both("Omschrijving.", "Description.")},
+            "kind": {"help_text": both("Soort activiteit.", "Kind of activity.")},
+            "audience": {"help_text": both("Voor wie.", "Audience.")},
+            "schedule": {"help_text": both("Op datums of elke week.", "On dates or weekly.")},
+            "until": {"help_text": both("Loopt tot en met.", "Runs until (inclusive).")},
+            "participant_places": {
+                "help_text": both("Plaatsen voor deelnemers.", "Places for participants."),
+                "max_value": 500,
+            },
+            "volunteer_places": {
+                "help_text": both("Plaatsen voor vrijwilligers.", "Places for volunteers."),
+                "max_value": 100,
+            },
+        }
+
+    def get_organiser(self, obj) -> str:
+        return obj.partner.name if obj.partner_id else obj.organisation.name
+
+    def get_place(self, obj) -> str:
+        return obj.place or obj.postcode
+
+    def get_neighbourhood(self, obj) -> str:
+        return obj.neighbourhood.name if obj.neighbourhood_id else ""
+
+    def get_weekly(self, obj) -> list[str]:
+        return [slot.as_slot().code() for slot in obj.slots.all()]
+
+    def get_places_left(self, obj) -> int:
+        return max(0, obj.participant_places - getattr(obj, "participants", 0))
+
+    def get_url(self, obj) -> str:
+        path = reverse("activities:detail", kwargs={"pk": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path

@@ -3,14 +3,14 @@
 * ``schema/`` the OpenAPI 3.1 description (``api/openapi.yaml`` is the committed copy),
   ``docs/`` the reference (Swagger UI from our own static files);
 * ``organisations/<slug>/…`` the resources of one organisation (``api.access``); its
-  ``vacancies/`` are public (no token needed);
+  ``vacancies/`` and ``activities/`` are public (no token needed);
 * the old address of the JSON suggestions stays as an alias of the one view.
 """
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.views import figures, matching, outcomes, people, reference, signals, tokens, vacancies, webhooks
+from api.views import activities, figures, matching, outcomes, people, reference, signals, tokens, vacancies, webhooks
 
 organisation_patterns = [
     path("figures/", figures.FiguresView.as_view(), name="figures"),
@@ -27,6 +27,8 @@ organisation_patterns = [
     path("evaluations/", outcomes.EvaluationList.as_view(), name="evaluations"),
     path("vacancies/", vacancies.VacancyList.as_view(), name="vacancies"),
     path("vacancies/<int:pk>/", vacancies.VacancyDetail.as_view(), name="vacancy"),
+    path("activities/", activities.ActivityList.as_view(), name="activities"),
+    path("activities/<int:pk>/", activities.ActivityDetail.as_view(), name="activity"),
     path("signals/", signals.SignalCreate.as_view(), name="signals"),
 ]
 

@@ -58,6 +58,7 @@ class AccessLogEntry(models.Model):
         SUGGESTIONS_API = "suggestions_api", _("voorstellen van vrijwilligers (API)")
         MATCH_DETAIL = "match_detail", _("koppeling")
         SIGNAL = "signal", _("signaal over iemand")
+        MESSAGES = "messages", _("berichten bij een koppeling")
         # Django's admin.
         ADMIN_LIST = "admin_list", _("beheer: lijst")
         ADMIN_VIEW = "admin_view", _("beheer: gegevens")

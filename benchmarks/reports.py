@@ -602,6 +602,17 @@ def measure(users: dict, samples: int, seed: int) -> dict:
     return results
 
 
+def _commit() -> str:
+    """The commit the measured code is at (with "+changes" when the tree differs from it)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=Path(__file__).parent).stdout
+
+    head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no").strip() else "")
+
+
 def worker(args) -> dict:
     db = synthetic.database_prepare(args.database[0], pg_name=PG_NAME)
     try:
@@ -619,6 +630,7 @@ def worker(args) -> dict:
             "machine": info,
             "load_average": list(os.getloadavg()),
             "measured_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
+            "commit": _commit(),
         }
     finally:
         db.cleanup()
@@ -683,10 +695,15 @@ def section(results: dict) -> str:
         f"Python {info['python']}, Django {info['django']}, SQLite {info['sqlite']}{pg}.",
     ]
     loads = [r["load_average"][0] for r in latest.values()]
+    commits = sorted({r.get("commit", "not recorded") for r in latest.values()})
+    lines.append(f"Code at commit {', '.join(commits)}.")
     lines.append(
         f"The machine was shared with other work (load average, 1 min: {min(loads):.1f}-{max(loads):.1f} "
         "when the runs ended)."
     )
+    # With more runnable processes than CPUs, the wall-clock figures mostly measure the wait for
+    # a CPU; the CPU time of the measuring process still says what a page costs.
+    busy = max(loads) > info["nproc"]
     lines += [
         "",
         "Data:",
@@ -758,6 +775,22 @@ def section(results: dict) -> str:
 
     met = all(latest[db]["timings"][key]["p95_ms"] <= TARGET_MS for db in dbs for key in TARGETS)
     verdict = "**Target met**" if met else "**Target NOT met**"
+    if busy and not met:
+        cpu_met = all(
+            latest[db]["timings"][key].get("cpu_p95_ms", TARGET_MS + 1) <= TARGET_MS for db in dbs for key in TARGETS
+        )
+
+        def cpu(key: str) -> str:
+            return ", ".join(f"{names[db]} {latest[db]['timings'][key].get('cpu_p95_ms', '-')} ms" for db in dbs)
+
+        verdict = (
+            "**Target not decided by this run**: the machine was busier than it has CPUs (load average above "
+            f"{info['nproc']}), so the wall-clock figures mostly measure the wait for a CPU. The CPU time of the "
+            f"page (p95; on PostgreSQL without the database server's own time) "
+            f"{'stays within' if cpu_met else 'is above'} the target: municipality dashboard Arnhem "
+            f"{cpu('dashboard_arnhem')}; Rheden {cpu('dashboard_rheden')}; organisation overview "
+            f"{cpu('organisation')}. Re-run on a quiet machine to decide. Wall clock"
+        )
     lines += [
         "What is timed. *Figures stored* is the page as people see it once the refresh task has run: the",
         "monthly figures come from the table `ReportMonth`/`ReportMonthArea` (final months as they were",

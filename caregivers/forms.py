@@ -214,10 +214,13 @@ class NetworkMemberForm(forms.Form):
 
 class BaseNetworkFormSet(forms.BaseFormSet):
     def members(self) -> list[NetworkMemberData]:
+        """Who the person named: every stored member shown on the page (changed or not;
+        left out only when "verwijderen" is ticked) and every new row that was filled in."""
+        initial = self.initial_form_count()
         return [
             form.member()
-            for form in self.forms
-            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+            for i, form in enumerate(self.forms)
+            if (i < initial or form.has_changed()) and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
     @property
@@ -235,7 +238,9 @@ class NetworkMemberContactForm(NetworkMemberForm):
     with_contact = True
 
 
-def network_formset(*, with_contact: bool, extra: int = 2):
+def network_formset(*, with_contact: bool, extra: int = 2, can_delete: bool | None = None):
+    """The network's rows; the broker's have contact fields. ``can_delete`` (default: the
+    broker's) adds "verwijderen" to stored rows, for a page that changes a stored network."""
     return forms.formset_factory(
         NetworkMemberContactForm if with_contact else NetworkMemberForm,
         formset=BaseNetworkFormSet,
@@ -243,7 +248,7 @@ def network_formset(*, with_contact: bool, extra: int = 2):
         max_num=MAX_NETWORK_MEMBERS,
         validate_max=True,
         absolute_max=MAX_NETWORK_MEMBERS,
-        can_delete=with_contact,
+        can_delete=with_contact if can_delete is None else can_delete,
     )
 
 

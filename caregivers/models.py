@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from common.models import Located, StatusEvent, WeeklySlot
 
 
+class MantelzorgerQuerySet(models.QuerySet):
+    def still_caring(self) -> MantelzorgerQuerySet:
+        """Carers whose care has not ended (``care_ended_on`` empty). The one rule for
+        "the care ended": no check-in reminders, no yearly thank-you, and no place on
+        "Aandacht nodig" for a high burden after that (``care_ended_set`` refuses a day
+        in the future, so a day that is set has passed)."""
+        return self.filter(care_ended_on__isnull=True)
+
+
 class Mantelzorger(Located):
     """An informal carer. Care details (issue: people and requests) hang off this
     record and are visible only to the carer and their organisation's brokers."""
@@ -39,6 +48,8 @@ class Mantelzorger(Located):
     # over): no more check-in reminders or yearly thank-you mails. Set by the carer or a broker.
     care_ended_on = models.DateField(_("de zorg is gestopt op"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MantelzorgerQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

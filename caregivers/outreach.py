@@ -151,18 +151,27 @@ def _contact_key(value: str) -> str:
     return digits
 
 
+def open_signal_ids_about(*, contacts: Iterable[str], organisation_id: int | None = None) -> list[int]:
+    """The signals nobody handled yet about a person: those whose way to reach the
+    person is one of ``contacts`` (their e-mail addresses and phone numbers, in any
+    notation; shorter than 6 characters never matches). Only ``organisation_id``'s when
+    given. The one lookup behind the person's export and erasure (oldest first)."""
+    keys = {key for key in map(_contact_key, contacts) if len(key) >= 6}
+    if not keys:
+        return []
+    found = CareSignal.objects.filter(status=CareSignal.Status.OPEN)
+    if organisation_id is not None:
+        found = found.filter(organisation_id=organisation_id)
+    rows = found.order_by("created_at", "pk").values_list("pk", "contact")
+    return [pk for pk, contact in rows if _contact_key(contact) in keys]
+
+
 def open_signals_erase(*, contacts: Iterable[str], organisation_id: int | None = None) -> int:
     """Erasure of a person: the signals nobody handled yet whose way to reach the person
     is one of ``contacts`` (their e-mail addresses and phone numbers) lose everything
     personal and leave the queue (closed, reason "anders"). Only ``organisation_id``'s
     when given (a broker erasing their organisation's records). Returns how many."""
-    keys = {key for key in map(_contact_key, contacts) if len(key) >= 6}
-    if not keys:
-        return 0
-    found = CareSignal.objects.filter(status=CareSignal.Status.OPEN)
-    if organisation_id is not None:
-        found = found.filter(organisation_id=organisation_id)
-    ids = [pk for pk, contact in found.values_list("pk", "contact") if _contact_key(contact) in keys]
+    ids = open_signal_ids_about(contacts=contacts, organisation_id=organisation_id)
     if not ids:
         return 0
     with transaction.atomic():

@@ -2,16 +2,20 @@
 mantelzorger profile with the people cared for and the burden check-ins, who opened
 the care file and when, the help requests with their times and history, and the
 requests and signals this person entered, moved or was given as a broker (ids and steps
-only) with their saved queue filters, and the signals about the person that became one
-of their requests."""
+only) with their saved queue filters, and the signals about the person: those that became
+one of their requests, and those nobody handled yet that name their e-mail address or phone
+number (the same lookup as the erasure, ``caregivers.outreach.open_signal_ids_about``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from accounts.personal_data import Subject
 from audit.selectors import reads_about_person, role_label
 from caregivers.models import CareSignal, HelpRequest, Mantelzorger, RequestEvent, SavedQueueFilter
+from caregivers.outreach import open_signal_ids_about
 
 
 def caregivers_export(subject: Subject) -> dict[str, Any]:
@@ -26,10 +30,14 @@ def caregivers_export(subject: Subject) -> dict[str, Any]:
     data: dict[str, Any] = {
         "mantelzorgers": [_mantelzorger(carer) for carer in carers.order_by("pk")],
         "requests": [_request(request) for request in requests.order_by("created_at", "pk")],
-        # Signals about this person that became one of their requests.
+        # Signals about this person: those that became one of their requests, and the open
+        # ones found by their e-mail address or phone number (erased with them too).
         "signals": [
             _signal(signal)
-            for signal in CareSignal.objects.filter(request_id__in=subject.request_ids).order_by("created_at", "pk")
+            for signal in CareSignal.objects.filter(
+                Q(request_id__in=subject.request_ids)
+                | Q(pk__in=open_signal_ids_about(contacts=subject.contacts, organisation_id=subject.organisation_id))
+            ).order_by("created_at", "pk")
         ],
         "requests_entered": [],
         "request_steps_taken": [],

@@ -21,6 +21,9 @@ from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelz
 
 # Requests that the requester may still withdraw (nothing has been arranged yet).
 WITHDRAWABLE_STATUSES = (HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY)
+# While the broker still clarifies the request, the person may add to the ladder's parts
+# (what they can do, who helps, their goal, the language); the same statuses as the intake.
+LADDER_EDITABLE_STATUSES = WITHDRAWABLE_STATUSES
 
 # What each status means for the person who asked, in plain words (B1).
 REQUEST_STATUS_TEXT: dict[str, str] = {
@@ -198,6 +201,10 @@ def request_times(request: HelpRequest) -> list[str]:
 
 def request_can_be_withdrawn(request: HelpRequest) -> bool:
     return request.status in WITHDRAWABLE_STATUSES
+
+
+def request_ladder_editable(request: HelpRequest) -> bool:
+    return request.status in LADDER_EDITABLE_STATUSES
 
 
 def withdraw_refusal(status: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +30,7 @@ from caregivers.models import (
     RequestEvent,
     RequestSlot,
 )
-from caregivers.selectors import WITHDRAWABLE_STATUSES, withdraw_refusal
+from caregivers.selectors import LADDER_EDITABLE_STATUSES, WITHDRAWABLE_STATUSES, withdraw_refusal
 from caregivers.signals import request_erasing, request_withdrawn
 from common.errors import DomainError
 from common.languages import language_code
@@ -753,6 +753,15 @@ def offline_carer_link(
     )
 
 
+def _is_own_request(request: HelpRequest, user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return user.pk == request.requester_id or (
+        request.mantelzorger_id is not None
+        and Mantelzorger.objects.filter(pk=request.mantelzorger_id, user=user).exists()
+    )
+
+
 def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpRequest:
     """The requester (or the carer it is for, or a broker of the organisation)
     takes a request back while nothing has been arranged yet (new, intake, ready).
@@ -768,10 +777,7 @@ def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpReque
         message=_("Schrijf hoogstens %(limit)s tekens. Nu zijn het er %(count)s."),
     )
     is_broker = _is_broker(by, request.organisation)
-    is_own = by.pk == request.requester_id or (
-        request.mantelzorger_id is not None
-        and Mantelzorger.objects.filter(pk=request.mantelzorger_id, user=by).exists()
-    )
+    is_own = _is_own_request(request, by)
     if not (is_own or is_broker):
         raise DomainError(_("U mag deze vraag niet intrekken."))
     with transaction.atomic():
@@ -798,6 +804,57 @@ def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpReque
         )
     request.status = HelpRequest.Status.WITHDRAWN
     request.status_changed_at = now
+    return request
+
+
+def request_ladder_update(
+    *,
+    request: HelpRequest,
+    by,
+    own_strength: str,
+    goal_own_words: str,
+    preferred_language: str,
+    network: Sequence[NetworkMemberData],
+) -> HelpRequest:
+    """The person who asked (or the carer it is for) fills in or changes the ladder's
+    parts on their own request page: what they can do themselves, who in their network
+    helps or could help, the goal in their own words, the language they prefer.
+
+    Only while the broker still clarifies the request (new, intake, ready), checked
+    under a row lock. ``network`` becomes the request's network: a member with an
+    ``id`` of this request stays, and keeps the contact details and consent the broker
+    recorded (the person's own form has no contact fields); a member left out is
+    removed. The broker's measurable goal and the ladder step are not the person's to
+    change. Bad input: :class:`DomainError`, nothing saved."""
+    if not _is_own_request(request, by):
+        raise DomainError(_("Alleen wie de vraag stelde, kan dit aanpassen."))
+    texts = ladder_texts_check(own_strength=own_strength, goal_own_words=goal_own_words)
+    del texts["goal_measurable"]
+    language = preferred_language_check(preferred_language)
+    members = network_check(network)
+    if any(m.phone or m.email or m.contact_consent for m in members):
+        raise DomainError(_("Telefoonnummers en e-mailadressen van anderen vragen we hier niet."), field="network")
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in LADDER_EDITABLE_STATUSES:
+            raise DomainError(
+                _("De makelaar is klaar met het gesprek over deze vraag. Wilt u iets veranderen? Neem contact op.")
+            )
+        stored = {m.pk: m for m in NetworkMember.objects.filter(request=locked)}
+        if any(m.id is not None and m.id not in stored for m in members):
+            raise DomainError(_("Deze persoon uit het netwerk hoort niet bij deze vraag."), field="network")
+        # What the broker recorded with consent stays with a member that stays.
+        members = [
+            replace(m, contact_consent=stored[m.id].contact_consent, phone=stored[m.id].phone, email=stored[m.id].email)
+            if m.id is not None
+            else m
+            for m in members
+        ]
+        now = timezone.now()
+        HelpRequest.objects.filter(pk=locked.pk).update(**texts, preferred_language=language, updated_at=now)
+        network_replace(request=locked, members=members)
+    for name, value in {**texts, "preferred_language": language, "updated_at": now}.items():
+        setattr(request, name, value)
     return request
 
 

@@ -14,6 +14,7 @@ requester_patterns = [
     path("zonder-account/verstuurd/", asking.ask_thanks, name="ask_thanks"),
     path("vraag/<int:pk>/", requester.request_detail, name="request_detail"),
     path("vraag/<int:pk>/intrekken/", requester.withdraw, name="withdraw"),
+    path("vraag/<int:pk>/eigen-kracht/", requester.request_ladder, name="request_ladder"),
     path("respijtzorg/", requester.respite_new, name="respite_new"),
     path("mantelzorger/", requester.mantelzorger_home, name="mantelzorger_home"),
     path("mantelzorger/aanmelden/", requester.mantelzorger_start, name="mantelzorger_start"),

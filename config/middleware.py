@@ -115,7 +115,7 @@ def service_unavailable(exception: BaseException) -> HttpResponse:
 
 
 # Pages reached with a secret in the address (no login) that show personal data.
-_TOKEN_PAGE_PREFIXES = ("/koppelingen/link/", "/agenda/", "/e-mail/")
+_TOKEN_PAGE_PREFIXES = ("/koppelingen/link/", "/agenda/", "/e-mail/", "/activiteiten/aanbod/")
 
 
 class NoStoreForPersonalPagesMiddleware:

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "matches",
     "matching",
     "partners",
+    "activities",
+    "conversations",
     "reports",
     "privacy",
     "api",
@@ -286,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
     "lifecycle-reminders": {"task": "matches.tasks.send_reminders", "schedule": 15 * 60.0},
     # Webhook deliveries that are due: first tries the queue missed, retries after backoff.
     "drain-webhooks": {"task": "api.tasks.drain_webhooks", "schedule": 60.0},
+    # Waiting-list offers past their 48 hours: the next in line gets the place.
+    "activity-offers-expire": {"task": "activities.tasks.offers_expire", "schedule": 5 * 60.0},
     "purge-webhooks": {"task": "api.tasks.purge_webhooks", "schedule": crontab(hour=2, minute=40)},
     "purge-outbox": {
         "task": "notifications.tasks.purge_outbox",
@@ -414,6 +418,31 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [_SELF],
     },
 }
+# Base tiles under the maps (reports, vacancy search). Empty (the default): no tiles,
+# nothing from the internet; the maps are SVG drawn on the server from the shipped
+# outlines. Set to an https XYZ template, e.g. PDOK's BRT-Achtergrondkaart
+# https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png
+# or OpenStreetMap's https://tile.openstreetmap.org/{z}/{x}/{y}.png, and the pages add a
+# Leaflet map (static/vendor/leaflet) over those tiles; the CSP then allows images from
+# that one host only. MAP_TILES_ATTRIBUTION: the credit line the tile source asks for
+# (empty: the pages name PDOK or OpenStreetMap themselves).
+MAP_TILES_URL = env_str("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
+
+
+def tiles_origin(url: str) -> str:
+    """The origin (scheme://host[:port]) the CSP must allow for a tile template."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc or not all(k in url for k in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured("MAP_TILES_URL must be an https URL with {z}, {x} and {y}, or empty.")
+    return f"https://{parts.netloc}"
+
+
+if MAP_TILES_URL:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [_SELF, tiles_origin(MAP_TILES_URL)]
+
 # Browser features no page uses (no page asks for the location: postcodes are typed).
 # Passkeys (WebAuthn, for staff MFA) stay allowed on our own pages.
 PERMISSIONS_POLICY = (
@@ -492,3 +521,5 @@ API_PUBLIC_CACHE_SECONDS = env_int("API_PUBLIC_CACHE_SECONDS", 60)
 WEBHOOKS_ALLOW_LOCAL = env_bool("WEBHOOKS_ALLOW_LOCAL", DEBUG) and not PRODUCTION
 # Delivered and given-up webhook deliveries are forgotten after this many days.
 WEBHOOK_DELIVERY_KEEP_DAYS = env_int("WEBHOOK_DELIVERY_KEEP_DAYS", 30)
+# Messages (conversations): at most one e-mail notice per thread and person in this many minutes.
+MESSAGE_NOTICE_MINUTES = env_int("MESSAGE_NOTICE_MINUTES", 15)

@@ -11,14 +11,30 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from activities.sitemaps import ActivitySitemap
 from partners.sitemaps import VacancySitemap
 
 # URL names of the public pages without parameters, in the sitemap and allowed to crawlers.
-PUBLIC_PAGES = ("home", "vacancies:list", "neighbourhoods:lookup", "privacy", "accessibility", "caregivers:ask")
+PUBLIC_PAGES = (
+    "home",
+    "vacancies:list",
+    "activities:list",
+    "neighbourhoods:lookup",
+    "privacy",
+    "accessibility",
+    "caregivers:ask",
+)
 
 # Public pages under an allowed prefix that are personal or need a login (RFC 9309
 # patterns: ``*`` is any text).
-PRIVATE_UNDER_PUBLIC = ("/vacatures/past-bij-u/", "/vacatures/mijn-reacties/", "/vacatures/*/reageren/")
+PRIVATE_UNDER_PUBLIC = (
+    "/vacatures/past-bij-u/",
+    "/vacatures/mijn-reacties/",
+    "/vacatures/*/reageren/",
+    "/activiteiten/*/aanmelden/",
+    "/activiteiten/*/afmelden/",
+    "/activiteiten/aanbod/",
+)
 
 
 class PublicPagesSitemap(Sitemap):
@@ -32,7 +48,7 @@ class PublicPagesSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"pages": PublicPagesSitemap, "vacancies": VacancySitemap}
+SITEMAPS = {"pages": PublicPagesSitemap, "vacancies": VacancySitemap, "activities": ActivitySitemap}
 
 
 def robots_lines(*, sitemap_url: str) -> list[str]:
@@ -41,7 +57,9 @@ def robots_lines(*, sitemap_url: str) -> list[str]:
     lines += [f"Disallow: {pattern}" for pattern in PRIVATE_UNDER_PUBLIC]
     for name in PUBLIC_PAGES:
         path = reverse(name)
-        # The start page alone, not everything under "/"; the vacancies and all below them.
-        lines.append(f"Allow: {path}$" if path == "/" or name != "vacancies:list" else f"Allow: {path}")
+        # The start page alone, not everything under "/"; the vacancies, the activities and
+        # all below them.
+        below = name in ("vacancies:list", "activities:list")
+        lines.append(f"Allow: {path}" if below and path != "/" else f"Allow: {path}$")
     lines += ["Allow: /static/", "Disallow: /", "", f"Sitemap: {sitemap_url}"]
     return lines

@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from accounts.views import webauthn_remove
-from config import health
+from config import health, pwa
 from config.sitemaps import SITEMAPS
 from config.views import accessibility, home, not_found, robots_txt, server_error
 from privacy.views import retention as privacy_views
@@ -25,6 +25,11 @@ urlpatterns = [
     # The accessibility statement (toegankelijkheidsverklaring), in the format of the
     # Dutch public bodies' model statement.
     path("toegankelijkheid/", accessibility, name="accessibility"),
+    # The installable web app (config/pwa.py): the service worker at the root, so that
+    # its scope is the whole site.
+    path("manifest.webmanifest", pwa.web_manifest, name="web_manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     # Before allauth's URLs, so that this one wins: staff keep at least one second step.
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", webauthn_remove, name="mfa_remove_webauthn"),
     path("accounts/", include("allauth.urls")),
@@ -37,6 +42,8 @@ urlpatterns = [
     path("", include("matches.urls")),
     path("", include("matching.urls")),
     path("", include("partners.urls")),
+    path("", include("activities.urls")),
+    path("", include("conversations.urls")),
     path("", include("reports.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("privacy.urls")),

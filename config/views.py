@@ -13,8 +13,10 @@ def home(request):
     logged in see the start of each of their roles."""
     if not request.user.is_authenticated:
         return render(request, "home.html", {"lookup_form": AddressForm()})
+    from conversations.selectors import unread_count
+
     roles = roles_for(request.user)
-    return render(request, "accounts/home.html", {"roles": roles})
+    return render(request, "accounts/home.html", {"roles": roles, "unread_messages": unread_count(request.user)})
 
 
 def accessibility(request):

@@ -23,6 +23,7 @@ from accounts.models import User
 from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestEvent, RequestSlot
 from common.geo import Point, haversine_km
 from common.slots import parse_slots
+from demo.activities import demo_activities_load
 from demo.partners import DEMO_PARTNERS, demo_partner_load
 from neighbourhoods.geo import get_gazetteer
 from neighbourhoods.models import (
@@ -42,6 +43,7 @@ from neighbourhoods.services import (
     municipality_ensure,
     skills_ensure_defaults,
 )
+from partners.models import Partner
 from volunteers.models import AvailabilitySlot, VogCheck, Volunteer
 
 DEMO_ORGANISATION_SLUG = "regio-arnhem"
@@ -630,8 +632,19 @@ def demo_load(
             # A realistic history: asked some days ago, then intake and ready.
             _history(request, broker=broker, asked=now - timedelta(days=rng.randint(0, 45), hours=rng.randint(0, 23)))
             created_requests += 1
+    # Collective activities (issue #16): a full respite afternoon with a waiting list, a
+    # meal for the partner, a walking group, with sign-ups of the region's carers.
+    activities = demo_activities_load(
+        organisation=organisation,
+        broker=users["broker"],
+        partner=Partner.objects.filter(organisation=organisation, name=partner_spec.name).first(),
+        area=partner_area,
+        postcode=f"{partner_pc4} AB",
+        volunteer=Volunteer.objects.filter(user=users["volunteer"]).first(),
+    )
     return {
         "organisation": organisation,
+        "activities": len(activities),
         "municipalities": len(municipalities),
         "neighbourhoods": len(areas),
         "volunteers_created": created_volunteers,

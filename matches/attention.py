@@ -24,8 +24,10 @@ hours               hours not approved, logged (``created_at``) at least 7 days 
 consultant          a carer's request to talk with the carer consultant (``topic``) that is
                     still new or in intake; since it came in
 burden              a mantelzorger whose last burden check-in is high (``BurdenCheckIn.is_high``:
-                    score 7 or more, or two signals or more) and who has no open request
-                    (new, intake, ready, matched); since the check-in, one item per carer
+                    score 7 or more, or two signals or more), who has no open request
+                    (new, intake, ready, matched) and whose care has not ended
+                    (``Mantelzorger.objects.still_caring``); since the check-in, one item
+                    per carer
 ==================  =====================================================================
 
 Each item has a ``since`` moment (proposed at, said yes at, started or last check-in,
@@ -266,7 +268,8 @@ def _high_checkin() -> Q:
 def _burden_high(organisation: Organisation, now: datetime.datetime) -> QuerySet[Mantelzorger]:
     latest = BurdenCheckIn.objects.filter(mantelzorger=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
-        Mantelzorger.objects.filter(organisation=organisation)
+        Mantelzorger.objects.still_caring()
+        .filter(organisation=organisation)
         .annotate(
             last_checkin=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
             last_checkin_at=Subquery(latest.values("created_at")[:1], output_field=DateTimeField()),

@@ -331,7 +331,8 @@ def carer_checkin_reminders(*, organisation: Organisation, now: datetime.datetim
     days = organisation.carer_checkin_reminder_days
     now = now.astimezone(datetime.UTC)  # N days are N × 24 hours, also across DST
     carers = (
-        Mantelzorger.objects.filter(organisation=organisation, care_ended_on__isnull=True)
+        Mantelzorger.objects.still_caring()
+        .filter(organisation=organisation)
         .filter(Exists(CareRecipient.objects.filter(mantelzorger=OuterRef("pk"))))
         .annotate(last_at=Coalesce(Max("checkins__created_at"), "created_at"))
         .filter(last_at__lte=now - datetime.timedelta(days=days))
@@ -383,7 +384,8 @@ def carer_thanks_send(*, organisation: Organisation, now: datetime.datetime) -> 
         return 0
     suffix = f":yearly-thanks:{today.year}"
     carers = (
-        Mantelzorger.objects.filter(organisation=organisation, care_ended_on__isnull=True)
+        Mantelzorger.objects.still_caring()
+        .filter(organisation=organisation)
         .filter(Exists(CareRecipient.objects.filter(mantelzorger=OuterRef("pk"))))
         .annotate(thanks_key=Concat(Value("mantelzorger:"), Cast("pk", CharField()), Value(suffix)))
         .exclude(Exists(Notification.objects.filter(key=OuterRef("thanks_key"))))

@@ -15,6 +15,7 @@ from common.geo import Point, haversine_km
 from neighbourhoods.geo import get_gazetteer
 from neighbourhoods.models import DEFAULT_SKILLS, Municipality, Neighbourhood, Organisation, Skill, StaffMembership
 from neighbourhoods.municipalities import CurrentMunicipality, get_register
+from neighbourhoods.outlines import Place, assign_outlines
 from neighbourhoods.selectors import municipality_lookup_message
 from neighbourhoods.wijken import WijkBuurt, of_municipality
 
@@ -56,18 +57,25 @@ def geography_load_region(region: Region) -> tuple[int, int]:
             name=name, defaults={"province": region.province}
         )
         municipalities[name] = municipality
-    count = 0
-    for row in get_gazetteer().region_places():
-        if row.municipality not in municipalities or row.point is None:
-            continue
+    rows = [r for r in get_gazetteer().region_places() if r.municipality in municipalities and r.point is not None]
+    # The shipped CBS outlines (neighbourhoods/outlines.py): a place whose wijk is its
+    # own is drawn as that outline, and its centre moves inside it if it lay outside.
+    places = [Place(name=r.name, kind=r.kind, code="", municipality=r.municipality, centroid=r.point) for r in rows]
+    assigned = assign_outlines(places)
+    for i, row in enumerate(rows):
+        outline = assigned.get(i)
+        point = outline.centroid if outline and outline.centroid else row.point
         Neighbourhood.objects.update_or_create(
             municipality=municipalities[row.municipality],
             name=row.name,
             kind=row.kind,
-            defaults={"latitude": row.point.lat, "longitude": row.point.lon},
+            defaults={
+                "latitude": point.lat,
+                "longitude": point.lon,
+                "boundary": outline.geometry if outline else None,
+            },
         )
-        count += 1
-    return len(municipalities), count
+    return len(municipalities), len(rows)
 
 
 def postcode_near(*, municipality: str, point: Point) -> str | None:

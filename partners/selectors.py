@@ -129,7 +129,7 @@ def public_vacancies(*, today: datetime.date | None = None) -> QuerySet[Vacancy]
         Vacancy.objects.filter(status=Vacancy.Status.PUBLISHED, partner__is_active=True)
         .filter(Q(until__isnull=True) | Q(until__gte=today))
         .exclude(when=Vacancy.When.ONE_OFF, date__lt=today)
-        .select_related("partner")
+        .select_related("partner", "neighbourhood__municipality")
         .prefetch_related("skills", "slots")
     )
 

@@ -16,12 +16,18 @@ from partners.models import Vacancy
 SUMMARY_LENGTH = 200
 
 
-def vacancy_summary(vacancy: Vacancy) -> str:
-    """The description on one line, at most :data:`SUMMARY_LENGTH` characters."""
-    text = " ".join(vacancy.description.split())
+def text_summary(description: str) -> str:
+    """A description on one line, at most :data:`SUMMARY_LENGTH` characters (also for
+    the activities above this app)."""
+    text = " ".join(description.split())
     if len(text) <= SUMMARY_LENGTH:
         return text
     return text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def vacancy_summary(vacancy: Vacancy) -> str:
+    """The description on one line, at most :data:`SUMMARY_LENGTH` characters."""
+    return text_summary(vacancy.description)
 
 
 def vacancy_structured_data(vacancy: Vacancy, *, url: str) -> dict:

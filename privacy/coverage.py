@@ -42,6 +42,9 @@ NOT_EXPORTED: dict[str, str] = {
     # A partner's vacancy (partners.Vacancy): the partner's own text, organisation data.
     # Who wrote or approved it is cleared when that account is deleted (SET_NULL).
     "partners.Vacancy": "a partner organisation's vacancy; account links cleared on deletion",
+    # An activity (activities.Activity): the centre's own text; created_by is the staff
+    # member who made it, an account link that is cleared when the account goes.
+    "activities.Activity": "an activity of the centre, organisation data; account link cleared on deletion",
     # An API token of the organisation (api.ApiToken): who made it, for the access log of
     # the calls made with it; the link is cleared when the account is deleted (SET_NULL).
     "api.ApiToken": "the organisation's API token; account link cleared on deletion",

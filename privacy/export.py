@@ -79,6 +79,18 @@ LABELS = {
     "status": _("stand van zaken"),
     "kind": _("soort"),
     "skills": _("vaardigheden"),
+    # conversations
+    "messages": _("Berichten"),
+    "about": _("over"),
+    "match": _("koppeling"),
+    "vacancy_response": _("reactie op een vacature"),
+    "written_as": _("geschreven als"),
+    "by_me": _("door u geschreven"),
+    "text": _("tekst"),
+    "sent_at": _("verstuurd op"),
+    "read_up_to": _("gelezen tot"),
+    "thread": _("gesprek"),
+    "read_at": _("gelezen op"),
 }
 
 

@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from activities.models import SignUp
 from audit.models import AccessLogEntry
 from audit.services import access_log_prune
 from caregivers.burden import requests_burden_refresh
@@ -53,6 +54,8 @@ from caregivers.models import (
 )
 from caregivers.services import ANONYMOUS_SIGNAL, SIGNAL_TEXT, signals_erase
 from common.errors import DomainError
+from conversations.models import Thread
+from conversations.services import threads_erase
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent, MatchLinkToken
 from neighbourhoods.models import Organisation, StaffMembership
 from notifications.links import absolute
@@ -288,6 +291,7 @@ def _matches(ctx: Context) -> QuerySet:
         | Exists(MatchEvent.objects.filter(match=OuterRef("pk")).exclude(note=""))
         | Exists(MatchLinkToken.objects.filter(match=OuterRef("pk")))
         | Exists(Evaluation.objects.filter(match=OuterRef("pk")).exclude(note=""))
+        | Exists(Thread.objects.filter(match=OuterRef("pk")))
     )
     return (
         Match.objects.filter(organisation=ctx.organisation, status__in=MATCH_FINISHED)
@@ -304,6 +308,8 @@ def _matches_anonymise(ids: list[int], ctx: Context) -> None:
     MatchEvent.objects.filter(match_id__in=ids).exclude(note="").update(note="")
     MatchLinkToken.objects.filter(match_id__in=ids).delete()
     Evaluation.objects.filter(match_id__in=ids).exclude(note="").update(note="")
+    # The messages about the match go (conversations.services.threads_erase).
+    threads_erase(match_ids=ids)
 
 
 def _hours(ctx: Context) -> QuerySet:
@@ -325,6 +331,25 @@ def _vacancy_responses(ctx: Context) -> QuerySet:
 def _vacancy_responses_anonymise(ids: list[int], ctx: Context) -> None:
     # The status and the dates stay: the centre's figures count responses and filled places.
     VacancyResponse.objects.filter(pk__in=ids).update(note="", volunteer=None)
+    threads_erase(response_ids=ids)
+
+
+def _activity_signups(ctx: Context) -> QuerySet:
+    return SignUp.objects.filter(
+        activity__organisation=ctx.organisation, activity__until__lt=timezone.localdate(ctx.cutoff("activities"))
+    ).filter(
+        Q(user__isnull=False)
+        | Q(mantelzorger__isnull=False)
+        | Q(volunteer__isnull=False)
+        | Q(signed_up_by__isnull=False)
+    )
+
+
+def _activity_signups_anonymise(ids: list[int], ctx: Context) -> None:
+    # The role, the state and the moments stay: the figures count participants and waiting.
+    SignUp.objects.filter(pk__in=ids).update(
+        user=None, mantelzorger=None, volunteer=None, signed_up_by=None, offer_token_hash=""
+    )
 
 
 def _access_log_cutoff(ctx: Context) -> datetime.datetime:
@@ -460,6 +485,7 @@ SELECT: dict[str, Callable[[Context], QuerySet]] = {
     "matches": _matches,
     "hours": _hours,
     "vacancy_responses": _vacancy_responses,
+    "activity_signups": _activity_signups,
     "access_log": _access_log,
 }
 APPLY: dict[str, Callable[[list[int], Context], None]] = {
@@ -473,6 +499,7 @@ APPLY: dict[str, Callable[[list[int], Context], None]] = {
     "matches": _matches_anonymise,
     "hours": _hours_anonymise,
     "vacancy_responses": _vacancy_responses_anonymise,
+    "activity_signups": _activity_signups_anonymise,
     "access_log": _access_log_delete,
 }
 # Kinds that also cover records without an organisation (mail to nobody's organisation,

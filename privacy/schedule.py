@@ -57,6 +57,7 @@ PERIODS: dict[str, Period] = {
         Period("access_log", _("Wie een dossier bekeek"), 60, 60, 120),
         Period("accounts", _("Accounts die niet meer gebruikt worden"), 24, 12, 60),
         Period("responses", _("Reacties op vacatures"), 12, 6, 36),
+        Period("activities", _("Aanmeldingen voor activiteiten"), 12, 6, 36),
     )
 }
 
@@ -175,6 +176,14 @@ KINDS: tuple[Kind, ...] = (
         Action.ANONYMISE,
         _("We halen uw toelichting weg, en wie u bent. Alleen dat er iemand reageerde blijft over, voor de cijfers."),
         "responses",
+    ),
+    Kind(
+        "activity_signups",
+        _("Uw aanmelding voor een activiteit, en uw plaats op de wachtlijst"),
+        _("na de laatste dag van de activiteit"),
+        Action.ANONYMISE,
+        _("We halen weg wie u bent. Alleen dat er iemand meedeed of wachtte blijft over, voor de cijfers."),
+        "activities",
     ),
     Kind(
         "access_log",

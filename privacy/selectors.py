@@ -29,29 +29,36 @@ def _emails(*groups) -> frozenset[str]:
     return frozenset(e.strip().lower() for group in groups for e in group if e and e.strip())
 
 
+def _phones(*groups) -> frozenset[str]:
+    return frozenset(p.strip() for group in groups for p in group if p and p.strip())
+
+
 def subject_for_user(user) -> Subject:
     """Everything about ``user``: their profiles in every organisation, their requests
     (as requester or as the mantelzorger they are for), their account."""
     from allauth.account.models import EmailAddress
 
-    volunteers = list(Volunteer.objects.filter(user=user).values_list("pk", "email"))
-    carers = list(Mantelzorger.objects.filter(user=user).values_list("pk", "email"))
-    carer_ids = [pk for pk, _email in carers]
+    volunteers = list(Volunteer.objects.filter(user=user).values_list("pk", "email", "phone"))
+    carers = list(Mantelzorger.objects.filter(user=user).values_list("pk", "email", "phone"))
+    carer_ids = [pk for pk, _email, _phone in carers]
     requests = list(
-        HelpRequest.objects.filter(Q(requester=user) | Q(mantelzorger_id__in=carer_ids)).values_list("pk", "email")
+        HelpRequest.objects.filter(Q(requester=user) | Q(mantelzorger_id__in=carer_ids)).values_list(
+            "pk", "email", "phone"
+        )
     )
     return Subject(
         user=user,
-        volunteer_ids=frozenset(pk for pk, _e in volunteers),
+        volunteer_ids=frozenset(pk for pk, _e, _p in volunteers),
         mantelzorger_ids=frozenset(carer_ids),
-        request_ids=frozenset(pk for pk, _e in requests),
+        request_ids=frozenset(pk for pk, _e, _p in requests),
         emails=_emails(
             [user.email],
             EmailAddress.objects.filter(user=user).values_list("email", flat=True),
-            [e for _pk, e in volunteers],
-            [e for _pk, e in carers],
-            [e for _pk, e in requests],
+            [e for _pk, e, _p in volunteers],
+            [e for _pk, e, _p in carers],
+            [e for _pk, e, _p in requests],
         ),
+        phones=_phones([p for *_rest, p in volunteers], [p for *_rest, p in carers], [p for *_rest, p in requests]),
     )
 
 
@@ -92,7 +99,12 @@ def record_for_broker(*, organisation: Organisation, kind_slug: str, pk: int) ->
             label=f"{volunteer.first_name} {volunteer.last_name}".strip(),
             erased=erased,
             has_account=volunteer.user_id is not None,
-            subject=Subject(organisation_id=org, volunteer_ids=frozenset({pk}), emails=_emails([volunteer.email])),
+            subject=Subject(
+                organisation_id=org,
+                volunteer_ids=frozenset({pk}),
+                emails=_emails([volunteer.email]),
+                phones=_phones([volunteer.phone]),
+            ),
         )
     if kind == RightsEvent.SubjectKind.REQUEST:
         request = HelpRequest.objects.filter(pk=pk, organisation_id=org).first()
@@ -103,7 +115,7 @@ def record_for_broker(*, organisation: Organisation, kind_slug: str, pk: int) ->
         requests = HelpRequest.objects.filter(pk=pk)
         if request.requester_id is not None:
             requests = HelpRequest.objects.filter(requester_id=request.requester_id, organisation_id=org)
-        rows = list(requests.values_list("pk", "email"))
+        rows = list(requests.values_list("pk", "email", "phone"))
         return Record(
             kind=kind,
             slug=kind_slug,
@@ -113,14 +125,15 @@ def record_for_broker(*, organisation: Organisation, kind_slug: str, pk: int) ->
             has_account=request.requester_id is not None,
             subject=Subject(
                 organisation_id=org,
-                request_ids=frozenset(p for p, _e in rows),
-                emails=_emails([e for _p, e in rows]),
+                request_ids=frozenset(p for p, _e, _ph in rows),
+                emails=_emails([e for _p, e, _ph in rows]),
+                phones=_phones([ph for _p, _e, ph in rows]),
             ),
         )
     carer = Mantelzorger.objects.filter(pk=pk, organisation_id=org).first()
     if carer is None:
         raise Http404
-    rows = list(HelpRequest.objects.filter(mantelzorger_id=pk, organisation_id=org).values_list("pk", "email"))
+    rows = list(HelpRequest.objects.filter(mantelzorger_id=pk, organisation_id=org).values_list("pk", "email", "phone"))
     return Record(
         kind=kind,
         slug="mantelzorger",
@@ -131,8 +144,9 @@ def record_for_broker(*, organisation: Organisation, kind_slug: str, pk: int) ->
         subject=Subject(
             organisation_id=org,
             mantelzorger_ids=frozenset({pk}),
-            request_ids=frozenset(p for p, _e in rows),
-            emails=_emails([carer.email], [e for _p, e in rows]),
+            request_ids=frozenset(p for p, _e, _ph in rows),
+            emails=_emails([carer.email], [e for _p, e, _ph in rows]),
+            phones=_phones([carer.phone], [ph for _p, _e, ph in rows]),
         ),
     )
 

@@ -24,10 +24,12 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
 from accounts.personal_data import Subject
+from activities.services import signups_erase
 from caregivers.models import HelpRequest, Mantelzorger, RequestEvent
 from caregivers.outreach import open_signals_erase
 from caregivers.services import mantelzorgers_erase, requests_erase
 from common.errors import DomainError
+from conversations.services import messages_of_author_erase, threads_erase
 from matches.models import CalendarFeed, Evaluation, HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Organisation, StaffMembership
 from neighbourhoods.selectors import may_read_care_files
@@ -136,11 +138,17 @@ def _erase_records(*, subject: Subject, by) -> None:
         ).values_list("pk", flat=True)
     )
     words = _identifying_words(subject)
-    contacts = _contacts(subject)
+    contacts = subject.contacts
     other_requests = list(
         Match.objects.filter(pk__in=match_ids)
         .exclude(request_id__in=subject.request_ids)
         .values_list("request_id", flat=True)
+    )
+    # Places at activities go to the next in line; the rows stay without the person.
+    signups_erase(
+        user_ids=[subject.user.pk] if subject.user is not None else [],
+        volunteer_ids=subject.volunteer_ids,
+        mantelzorger_ids=subject.mantelzorger_ids,
     )
     for volunteer in Volunteer.objects.filter(pk__in=subject.volunteer_ids).order_by("pk"):
         volunteer_erase(volunteer=volunteer, by=by)
@@ -156,23 +164,17 @@ def _erase_records(*, subject: Subject, by) -> None:
     MatchEvent.objects.filter(match_id__in=match_ids, pk__lte=event_mark).update(note="")
     HoursEntry.objects.filter(match_id__in=match_ids).update(note="")
     Evaluation.objects.filter(match_id__in=match_ids).update(note="")
+    # The messages about the person's matches and responses (the receivers of the
+    # erasure signals take most; this catches matches without an erasure signal), and the
+    # text of what they wrote in other threads (as a broker or for a partner).
+    threads_erase(match_ids=match_ids, volunteer_ids=subject.volunteer_ids)
+    if subject.user is not None:
+        messages_of_author_erase(user=subject.user)
     notifications_erase(emails=subject.emails, user=subject.user, match_ids=match_ids, before_pk=mail_mark)
     # Signals about the person nobody handled yet (no link to a record: found by the
     # e-mail address or phone number the signal gives to reach them).
     open_signals_erase(contacts=contacts, organisation_id=subject.organisation_id)
     _admin_log_erase(subject)
-
-
-def _contacts(subject: Subject) -> set[str]:
-    """The person's e-mail addresses and phone numbers, as their records hold them."""
-    contacts = set(subject.emails)
-    for model, ids in (
-        (Volunteer, subject.volunteer_ids),
-        (Mantelzorger, subject.mantelzorger_ids),
-        (HelpRequest, subject.request_ids),
-    ):
-        contacts |= set(model.objects.filter(pk__in=ids).values_list("phone", flat=True))
-    return {contact for contact in contacts if contact}
 
 
 def _identifying_words(subject: Subject) -> list[str]:

@@ -50,6 +50,14 @@ WHO_SEES: tuple[Sight, ...] = (
         tuple(StaffMembership.CASEWORK_ROLES),
     ),
     Sight(
+        "messages",
+        _(
+            "De berichten bij een koppeling: de makelaars van de centrale lezen ze, en elke keer dat zij ze "
+            "openen staat in het logboek. Niemand anders van de centrale."
+        ),
+        tuple(StaffMembership.CARE_FILE_ROLES),
+    ),
+    Sight(
         "figures",
         _(
             "Cijfers per buurt en maand, zonder namen of adressen. Kleine aantallen (minder dan 10) laten we "

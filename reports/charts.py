@@ -1,6 +1,7 @@
 """Charts and the region map as plain geometry, drawn server-side as inline SVG by
-the templates in ``templates/reports/`` (no scripts, no tiles, nothing
-from the internet). Every chart carries a text summary for its ``<desc>``; the page
+the templates in ``templates/reports/`` (no scripts, no tiles, nothing from the
+internet, unless the deployment sets ``MAP_TILES_URL``: then the page adds a Leaflet
+map of the same areas over those tiles). Every chart carries a text summary for its ``<desc>``; the page
 shows the same numbers in a table next to it.
 
 A figure that is hidden (fewer than 10 people) is not drawn: the bar is left out
@@ -9,16 +10,21 @@ and marked ``<10`` on the axis, a line is broken there.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils import formats
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from neighbourhoods.mapdraw import BasePath, Bounds, Frame, Label, Marker, base_layer, place_labels, rings
+from neighbourhoods.outlines import base_outlines
 from reports.demand import AreaGap, GapLevel
 from reports.figures import Cell
 from reports.months import Month
@@ -185,28 +191,28 @@ def _describe(title: str, points: Sequence[Point], kind: str) -> str:
 
 # --- The region map --------------------------------------------------------------------
 
-MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 480, 420, 30
-MARKER_R = 11
-LABEL_LIMIT = 30  # more areas than this: names only in the table and the tooltips
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 480, 420, 24
+MARKER_R = 9
+OUTLINED_R = 7  # the symbol's disc inside an outlined area is smaller: the colour is the area
+MAP_CACHE_SECONDS = 10 * 60
 
 
 @dataclass
 class Shape:
     key: str
+    pk: int
     name: str
+    municipality: str
     level: str
     level_label: str
     symbol: str
     cx: float
     cy: float
     r: float
-    paths: list[str]
+    path: str
     waiting: int | str
     available: int | str
-    label: bool
-    label_x: float = 0
-    label_y: float = 0
-    label_anchor: str = "middle"
+    label: Label | None = None
 
     @property
     def tooltip(self) -> str:
@@ -217,6 +223,10 @@ class Shape:
             "available": self.available,
         }
 
+    @property
+    def number(self) -> int | None:
+        return self.label.number if self.label else None
+
 
 @dataclass
 class RegionMap:
@@ -224,67 +234,123 @@ class RegionMap:
     description: str
     shapes: list[Shape]
     legend: list[tuple[str, str, str]]  # (level, label, symbol)
+    base: list[BasePath] = field(default_factory=list)
+    zoom: str = ""  # the municipality zoomed to, or ""
+    numbers: dict[int, int] = field(default_factory=dict)  # neighbourhood pk -> number on the map
     width: int = MAP_WIDTH
     height: int = MAP_HEIGHT
+    seconds: float = 0.0  # how long drawing took (not when it came from the cache)
+
+    def rows(self, areas: Sequence[AreaGap]) -> list[tuple[AreaGap, int | None]]:
+        """The table alternative: each area with its number on the map, if it has one."""
+        return [(a, self.numbers.get(a.neighbourhood.pk)) for a in areas]
 
 
-def region_map(*, title: str, areas: Sequence[AreaGap]) -> RegionMap:
-    """Neighbourhoods at their place (equirectangular projection, scaled to fit),
-    coloured by gap level, each with the level's symbol as a second cue. Areas with
-    a GeoJSON boundary are drawn as their outline, the others as a circle."""
+def region_map(
+    *, title: str, areas: Sequence[AreaGap], municipalities: Sequence[str] = (), zoom: str = "", cache_key: str = ""
+) -> RegionMap:
+    """The map of the gap between demand and supply, cached for ``MAP_CACHE_SECONDS``
+    under ``cache_key`` plus a digest of everything it shows (so a change in a count
+    or a language draws it anew). See :func:`draw_region_map`."""
+    if not cache_key:
+        return draw_region_map(title=title, areas=areas, municipalities=municipalities, zoom=zoom)
+    digest = hashlib.sha256(
+        repr(
+            (
+                title,
+                zoom,
+                sorted(municipalities),
+                get_language(),
+                [
+                    (
+                        a.neighbourhood.pk,
+                        a.neighbourhood.name,
+                        a.neighbourhood.municipality.name,
+                        a.neighbourhood.latitude,
+                        a.neighbourhood.longitude,
+                        bool(a.neighbourhood.boundary),
+                        a.level,
+                        a.waiting_shown,
+                        a.available_shown,
+                    )
+                    for a in areas
+                ],
+            )
+        ).encode()
+    ).hexdigest()[:32]
+    key = f"reports:map:{cache_key}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = draw_region_map(title=title, areas=areas, municipalities=municipalities, zoom=zoom)
+    cache.set(key, result, MAP_CACHE_SECONDS)
+    return result
+
+
+def draw_region_map(
+    *, title: str, areas: Sequence[AreaGap], municipalities: Sequence[str] = (), zoom: str = ""
+) -> RegionMap:
+    """Neighbourhoods at their place over the base geography (the municipalities'
+    outlines and their CBS wijken, see ``neighbourhoods.outlines``), coloured by gap
+    level on a sequential scale, each with the level's symbol as a second cue. An area
+    with an outline is drawn as that outline, the others as a dot. Names go where they
+    overlap nothing; a name that fits nowhere becomes a number whose key is in the
+    table. ``zoom``: the name of one municipality to fit the map to."""
+    started = time.perf_counter()
+    names = list(dict.fromkeys([*municipalities, *(a.neighbourhood.municipality.name for a in areas)]))
+    base_outlines_ = base_outlines(names)
+    if zoom:
+        areas = [a for a in areas if a.neighbourhood.municipality.name == zoom]
     located = [a for a in areas if a.neighbourhood.latitude is not None and a.neighbourhood.longitude is not None]
-    if not located:
+    if not located and not base_outlines_:
         return RegionMap(
             title=title, description=_("Er zijn nog geen buurten met een plek op de kaart."), shapes=[], legend=[]
         )
-    lats = [a.neighbourhood.latitude for a in located]
-    lons = [a.neighbourhood.longitude for a in located]
+    frame_outlines = [o for o in base_outlines_ if o.kind == "gemeente" and (not zoom or o.name == zoom)]
+    points = [p for o in frame_outlines for p in rings(o.geometry)[0]] if frame_outlines else []
     for a in located:
-        for lon, lat in _ring_points(a.neighbourhood.boundary):
-            lats.append(lat)
-            lons.append(lon)
-    lat0 = math.radians((min(lats) + max(lats)) / 2)
-    span_x = max((max(lons) - min(lons)) * math.cos(lat0), 1e-3)
-    span_y = max(max(lats) - min(lats), 1e-3)
-    scale = min((MAP_WIDTH - 2 * MAP_PAD) / span_x, (MAP_HEIGHT - 2 * MAP_PAD) / span_y)
-    off_x = (MAP_WIDTH - span_x * scale) / 2
-    off_y = (MAP_HEIGHT - span_y * scale) / 2
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        x = off_x + (lon - min(lons)) * math.cos(lat0) * scale
-        y = off_y + (max(lats) - lat) * scale
-        return round(x, 1), round(y, 1)
-
-    labels = len(located) <= LABEL_LIMIT
+        n = a.neighbourhood
+        points.append((n.longitude, n.latitude))
+        points.extend(p for ring in rings(n.boundary) for p in ring)
+    bounds = Bounds.around(points)
+    if bounds is None:  # zoomed to a municipality with neither an outline nor a located area
+        return RegionMap(
+            title=title, description=_("Er zijn nog geen buurten met een plek op de kaart."), shapes=[], legend=[]
+        )
+    frame = Frame(bounds, MAP_WIDTH, MAP_HEIGHT, MAP_PAD)
     shapes = []
     for a in located:
         n = a.neighbourhood
-        cx, cy = project(n.longitude, n.latitude)
-        paths = []
-        for ring in _rings(n.boundary):
-            coords = [project(lon, lat) for lon, lat in ring]
-            if len(coords) >= 3:
-                paths.append("M" + " L".join(f"{x},{y}" for x, y in coords) + " Z")
+        cx, cy = frame.project(n.longitude, n.latitude)
+        path = frame.path(n.boundary)
         shapes.append(
             Shape(
                 key=f"n{n.pk}",
+                pk=n.pk,
                 name=n.name,
+                municipality=n.municipality.name,
                 level=a.level,
                 level_label=a.level_label,
                 symbol=a.symbol,
                 cx=cx,
                 cy=cy,
-                r=MARKER_R,
-                paths=paths,
+                r=OUTLINED_R if path else MARKER_R,
+                path=path,
                 waiting=a.waiting_shown,
                 available=a.available_shown,
-                label=labels,
             )
         )
-    if labels:
-        _place_labels(shapes)
-    # Draw the worst last, so that it is on top where circles overlap.
-    shapes.sort(key=lambda s: GapLevel.ORDER.index(s.level))
+    markers = [
+        Marker(s.cx, s.cy, s.r, s.name, priority=GapLevel.ORDER.index(s.level))
+        for s in shapes
+        if 0 <= s.cx <= MAP_WIDTH and 0 <= s.cy <= MAP_HEIGHT
+    ]
+    place_labels(markers, width=MAP_WIDTH, height=MAP_HEIGHT)
+    by_place = {(m.cx, m.cy, m.name): m.label for m in markers}
+    for s in shapes:
+        s.label = by_place.get((s.cx, s.cy, s.name))
+    # Outlines first, dots on top; within each, the worst last (on top where they overlap).
+    shapes.sort(key=lambda s: (not s.path, GapLevel.ORDER.index(s.level)))
     counts = {level: sum(s.level == level for s in shapes) for level in GapLevel.ORDER}
     description = (
         ngettext("Kaart van %(n)s buurt of dorp.", "Kaart van %(n)s buurten en dorpen.", len(shapes))
@@ -296,68 +362,35 @@ def region_map(*, title: str, areas: Sequence[AreaGap]) -> RegionMap:
     if short:
         description += ". " + _("Tekort in: %(names)s.") % {"names": ", ".join(sorted(short))}
     legend = [(level, str(GapLevel.LABELS[level]), GapLevel.SYMBOLS[level]) for level in reversed(GapLevel.ORDER)]
-    return RegionMap(title=title, description=description, shapes=shapes, legend=legend)
+    result = RegionMap(
+        title=title,
+        description=description,
+        shapes=shapes,
+        legend=legend,
+        base=base_layer(frame, base_outlines_),
+        zoom=zoom,
+        numbers={s.pk: s.number for s in shapes if s.number},
+    )
+    result.seconds = time.perf_counter() - started
+    return result
 
 
-LABEL_SIZE = 12  # font size in map units
-CHAR_WIDTH = 0.58 * LABEL_SIZE
-
-
-def _place_labels(shapes: list[Shape]) -> None:
-    """Put each name below, above, right or left of its marker where it overlaps no
-    other name or marker; names that fit nowhere are left out (they are in the
-    tooltip and the table). The areas with the biggest gap get their place first."""
-    boxes = [(s.cx - s.r, s.cy - s.r, s.cx + s.r, s.cy + s.r) for s in shapes]
-
-    def free(box) -> bool:
-        x1, y1, x2, y2 = box
-        if x1 < 0 or x2 > MAP_WIDTH or y1 < 0 or y2 > MAP_HEIGHT:
-            return False
-        return all(x2 <= a1 or x1 >= a2 or y2 <= b1 or y1 >= b2 for a1, b1, a2, b2 in boxes)
-
-    for shape in sorted(shapes, key=lambda s: (-GapLevel.ORDER.index(s.level), s.name)):
-        width = CHAR_WIDTH * len(shape.name)
-        r, cx, cy = shape.r, shape.cx, shape.cy
-        options = (
-            ("middle", cx, cy + r + LABEL_SIZE, (cx - width / 2, cy + r + 1, cx + width / 2, cy + r + LABEL_SIZE + 3)),
-            ("middle", cx, cy - r - 4, (cx - width / 2, cy - r - LABEL_SIZE - 3, cx + width / 2, cy - r - 1)),
-            (
-                "start",
-                cx + r + 3,
-                cy + 4,
-                (cx + r + 2, cy - LABEL_SIZE / 2 - 1, cx + r + 3 + width, cy + LABEL_SIZE / 2 + 1),
-            ),
-            (
-                "end",
-                cx - r - 3,
-                cy + 4,
-                (cx - r - 3 - width, cy - LABEL_SIZE / 2 - 1, cx - r - 2, cy + LABEL_SIZE / 2 + 1),
-            ),
+def region_map_features(region: RegionMap, areas: Sequence[AreaGap]) -> dict:
+    """The same areas as GeoJSON for the tiled map (Leaflet draws them over the base
+    tiles when ``MAP_TILES_URL`` is set): outline or point, level, name and tooltip."""
+    shown = {s.pk: s for s in region.shapes}
+    features = []
+    for a in areas:
+        n = a.neighbourhood
+        s = shown.get(n.pk)
+        if s is None:
+            continue
+        geometry = n.boundary if rings(n.boundary) else {"type": "Point", "coordinates": [n.longitude, n.latitude]}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"name": s.name, "level": s.level, "symbol": s.symbol, "tooltip": s.tooltip},
+            }
         )
-        for anchor, x, y, box in options:
-            if free(box):
-                shape.label_anchor, shape.label_x, shape.label_y = anchor, round(x, 1), round(y, 1)
-                boxes.append(box)
-                break
-        else:
-            shape.label = False
-
-
-def _rings(boundary) -> list[list[tuple[float, float]]]:
-    """The outer rings of a GeoJSON Polygon or MultiPolygon, as (lon, lat) pairs."""
-    if not isinstance(boundary, dict):
-        return []
-    try:
-        if boundary.get("type") == "Polygon":
-            polygons = [boundary["coordinates"]]
-        elif boundary.get("type") == "MultiPolygon":
-            polygons = boundary["coordinates"]
-        else:
-            return []
-        return [[(float(p[0]), float(p[1])) for p in polygon[0]] for polygon in polygons if polygon]
-    except (KeyError, IndexError, TypeError, ValueError):
-        return []
-
-
-def _ring_points(boundary) -> list[tuple[float, float]]:
-    return [p for ring in _rings(boundary) for p in ring]
+    return {"type": "FeatureCollection", "features": features}

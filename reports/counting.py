@@ -9,6 +9,7 @@ of every figure are in the docstring of ``reports.figures``.
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -30,9 +31,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import Activity, ActivityDate, ActivitySlot, SignUp
 from caregivers.models import BurdenCheckIn, CareSignal, HelpRequest, RequestEvent
 from matches.models import Evaluation, HoursEntry, Match, MatchEvent
 from neighbourhoods.models import Municipality, Organisation
@@ -345,6 +348,30 @@ FIGURES += (
         _("Reacties die de partner in de maand heeft aangenomen."),
     ),
 )
+# Collective activities (issue #16), by the activity's neighbourhood (activities.Activity).
+FIGURES += (
+    Figure(
+        "activities_held",
+        _("activiteiten gehouden"),
+        "count",
+        "activities",
+        _("Activiteiten die in de maand minstens één keer zijn gehouden (tot en met vandaag, niet afgelast)."),
+    ),
+    Figure(
+        "activity_participants",
+        _("deelnemers aan activiteiten"),
+        "count",
+        "activities",
+        _("Aanmeldingen met een plaats bij een activiteit die in de maand is gehouden."),
+    ),
+    Figure(
+        "activity_waiting",
+        _("op een wachtlijst"),
+        "count",
+        "activities",
+        _("Aanmeldingen die in de maand op de wachtlijst van een activiteit stonden."),
+    ),
+)
 SIGNAL_OUTCOME_CODES = ("signals_open", "signals_request", *(f"signals_closed_{r}" for r in CLOSE_REASONS))
 FIGURE_BY_CODE = {f.code: f for f in FIGURES}
 COUNT_CODES = tuple(f.code for f in FIGURES if f.kind == "count")
@@ -359,6 +386,7 @@ GROUPS: tuple[tuple[str, Promise], ...] = (
     ("ladder", _("Waar is de vraag opgelost?")),
     ("satisfaction", _("Tevredenheid")),
     ("partners", _("Vacatures van partners")),
+    ("activities", _("Activiteiten")),
 )
 
 
@@ -796,7 +824,71 @@ def raw_figures(*, scope: Scope, months: Sequence[Month]) -> RawTable:
         )
         for m, area, n in rows:
             cell(m, area).counts[code] += n
+
+    _activity_figures(scope=scope, months=months, cell=cell)
     return table
+
+
+def _overlaps(start, end, month: Month) -> bool:
+    """A stretch from ``start`` (set) to ``end`` (None: still going) touches ``month``."""
+    return start is not None and start < month.end and (end is None or end >= month.start)
+
+
+def _activity_figures(*, scope: Scope, months: Sequence[Month], cell) -> None:
+    """Activities held, participants with a place at them and people on a waiting list,
+    per month and the activity's neighbourhood (three queries). An activity is held in a
+    month when one of its dates, or a weekday of its weekly times between its start and
+    its last day, falls in the month, up to today."""
+    today = timezone.localdate()
+    activities = {
+        pk: (area, schedule, timezone.localdate(created), until)
+        for pk, area, schedule, created, until in Activity.objects.filter(
+            scope.q("neighbourhood"),
+            organisation=scope.organisation,
+            status=Activity.Status.OPEN,
+            created_at__lt=months[-1].end,
+            until__gte=months[0].first_day,
+        ).values_list("pk", "neighbourhood", "schedule", "created_at", "until")
+    }
+    if not activities:
+        return
+    held: set[tuple[int, int]] = set()  # (month index, activity)
+    for pk, day in ActivityDate.objects.filter(
+        _in_months("date", months, dates=True), activity_id__in=activities, date__lte=today
+    ).values_list("activity_id", "date"):
+        held.add((_month_index(day, months), pk))
+    weekdays: dict[int, set[int]] = defaultdict(set)
+    for pk, weekday in ActivitySlot.objects.filter(activity_id__in=activities).values_list("activity_id", "weekday"):
+        weekdays[pk].add(weekday)
+    for pk, (_area, schedule, created, until) in activities.items():
+        if schedule != Activity.Schedule.WEEKLY or not weekdays[pk]:
+            continue
+        for i, month in enumerate(months):
+            first = max(month.first_day, created)
+            last = min(month.next().first_day - datetime.timedelta(days=1), until, today)
+            days = (last - first).days + 1
+            if days > 0 and any(
+                (first + datetime.timedelta(days=n)).weekday() in weekdays[pk] for n in range(min(days, 7))
+            ):
+                held.add((i, pk))
+    for i, pk in held:
+        cell(i, activities[pk][0]).counts["activities_held"] += 1
+    signups = SignUp.objects.filter(activity_id__in=activities).filter(
+        Q(confirmed_at__lt=months[-1].end, role=SignUp.Role.PARTICIPANT) | Q(waiting_since__lt=months[-1].end)
+    )
+    for pk, role, confirmed, ended, waiting_since, waiting_until in signups.values_list(
+        "activity_id", "role", "confirmed_at", "ended_at", "waiting_since", "waiting_until"
+    ):
+        area = activities[pk][0]
+        for i, month in enumerate(months):
+            if role == SignUp.Role.PARTICIPANT and (i, pk) in held and _overlaps(confirmed, ended, month):
+                cell(i, area).counts["activity_participants"] += 1
+            if _overlaps(waiting_since, waiting_until, month):
+                cell(i, area).counts["activity_waiting"] += 1
+
+
+def _month_index(day: datetime.date, months: Sequence[Month]) -> int:
+    return next(i for i, month in enumerate(months) if month.first_day <= day < month.next().first_day)
 
 
 def burden_pairs(*, scope: Scope, months: Sequence[Month]) -> list[tuple[int, int | None, int]]:

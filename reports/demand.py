@@ -97,6 +97,9 @@ class SkillRow:
     oldest: datetime.datetime | None
     now: datetime.datetime = field(repr=False)
     suppress: bool = field(repr=False, default=True)
+    # The ids behind the names: the link that makes an activity from this signal.
+    neighbourhood_id: int | None = field(repr=False, default=None)
+    skill_id: int | None = field(repr=False, default=None)
 
     @property
     def gap(self) -> int:
@@ -131,6 +134,15 @@ class SkillRow:
 class Hotspot(SkillRow):
     weekday: int = 0
     part: str = "morning"
+
+    @property
+    def activity_query(self) -> str:
+        """The demand signal as the query string of ``activities_centre:new``."""
+        from urllib.parse import urlencode
+
+        values = {"neighbourhood": self.neighbourhood_id, "skill": self.skill_id, "weekday": self.weekday}
+        values = {key: value for key, value in values.items() if value is not None}
+        return urlencode({**values, "part": self.part})
 
     @property
     def when(self) -> str:
@@ -332,6 +344,8 @@ def demand_signals(
             oldest=oldest,
             now=now,
             suppress=suppress,
+            neighbourhood_id=area_id,
+            skill_id=skill_id,
             **extra,
         )
 

@@ -148,3 +148,29 @@ class ExportForm(_MunicipalityChoice):
             field = "maand" if month else error.field
             self.add_error(field if field in self.fields else None, error.message)
         return data
+
+
+class MapZoomForm(forms.Form):
+    """The region map: the whole area, or zoomed to one of the user's municipalities."""
+
+    kaart = forms.CharField(label=gettext_lazy("Kaart van"), required=False, max_length=100)
+
+    def __init__(self, *args, access: ReportAccess, **kwargs):
+        self.access = access
+        super().__init__(*args, **kwargs)
+        self.fields["kaart"].widget = forms.Select(
+            choices=[("", _("Het hele werkgebied"))] + [(m.name, m.name) for m in access.municipalities]
+        )
+
+    def clean_kaart(self) -> str:
+        name = (self.cleaned_data.get("kaart") or "").strip()
+        if not name:
+            return ""
+        municipality = self.access.municipality_named(name)
+        if municipality is None:
+            allowed = ", ".join(m.name for m in self.access.municipalities) or _("geen")
+            raise forms.ValidationError(
+                _("De kaart kan niet inzoomen op ‘%(name)s’. Kies uit: %(allowed)s.")
+                % {"name": name[:100], "allowed": allowed}
+            )
+        return municipality.name

@@ -68,9 +68,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Max, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 
+from activities.models import Activity, SignUp
 from caregivers.models import BurdenCheckIn, CareSignal, HelpRequest, Mantelzorger, RequestEvent
 from matches.models import Evaluation, HoursEntry, Match
 from neighbourhoods.models import Neighbourhood, Organisation
@@ -91,7 +93,9 @@ from volunteers.models import Volunteer
 
 # Bump when ``raw_figures`` changes what it counts: stored months of another version
 # are counted again (by the pages that need them and the nightly task).
-STORE_VERSION = 3  # 2: the ladder, goals and satisfaction (issue #15); 3: partners' vacancies (issue #16)
+# 2: the ladder, goals and satisfaction (issue #15); 3: partners' vacancies (issue #16);
+# 4: collective activities (issue #16)
+STORE_VERSION = 4
 FRESH_SECONDS = 15 * 60
 # A row changed this long before a count may have been committed after the count read
 # its table (long transactions, imports): the nightly check looks back this far.
@@ -556,6 +560,25 @@ def report_months_changed(*, organisation: Organisation, months: Sequence[Month]
     ):
         touch([received, decided, posted], *changed)
 
+    # Activities: a sign-up's moments (signed up, place, offer, left the list, ended) in
+    # the month they happened; a change to the activity itself invalidates (below).
+    paths = ("created_at", "confirmed_at", "waiting_until", "ended_at")
+    signups = SignUp.objects.filter(
+        _in_months(paths[0], months)
+        | _in_months(paths[1], months)
+        | _in_months(paths[2], months)
+        | _in_months(paths[3], months),
+        activity__organisation=organisation,
+    )
+    for *indexes, changed in (
+        signups.annotate(**{f"i{n}": _index(path, months) for n, path in enumerate(paths)})
+        .values_list(*(f"i{n}" for n in range(len(paths))))
+        .annotate(t=Max(Greatest(*(Coalesce(path, "created_at") for path in paths))))
+        .order_by()
+    ):
+        touch(indexes, changed)
+    touch_by_month(Activity.objects.filter(organisation=organisation), "created_at", "created_at")
+
     return {months[i]: moment for i, moment in latest.items()}
 
 
@@ -580,6 +603,14 @@ def _vacancy_deleted(sender, instance, **kwargs) -> None:
         report_months_invalidate(organisation_id=organisation_id)
 
 
+def _activity_changed(sender, instance, **kwargs) -> None:
+    """An activity changed (its place, dates, status) or deleted: the months it was held
+    in are not known from a timestamp."""
+    if kwargs.get("created"):
+        return
+    report_months_invalidate(organisation_id=instance.organisation_id)
+
+
 def _neighbourhood_deleted(sender, instance, **kwargs) -> None:
     report_months_invalidate(neighbourhood_id=instance.pk)
 
@@ -591,5 +622,7 @@ def connect_signals() -> None:
     post_save.connect(_organisation_changed, sender=Mantelzorger, dispatch_uid="report-store-mantelzorger-save")
     post_delete.connect(_organisation_changed, sender=Mantelzorger, dispatch_uid="report-store-mantelzorger-delete")
     pre_delete.connect(_vacancy_deleted, sender=Vacancy, dispatch_uid="report-store-vacancy-delete")
+    post_save.connect(_activity_changed, sender=Activity, dispatch_uid="report-store-activity-save")
+    post_delete.connect(_activity_changed, sender=Activity, dispatch_uid="report-store-activity-delete")
     # Before the delete: the stored rows of the neighbourhood go with it (CASCADE).
     pre_delete.connect(_neighbourhood_deleted, sender=Neighbourhood, dispatch_uid="report-store-neighbourhood-delete")

@@ -28,6 +28,7 @@ from caregivers.forms import (
     ScheduleForm,
     WithdrawForm,
     network_formset,
+    network_initial,
 )
 from caregivers.models import HelpRequest, Mantelzorger
 from caregivers.selectors import (
@@ -42,6 +43,7 @@ from caregivers.selectors import (
     mantelzorger_for_user,
     request_can_be_withdrawn,
     request_event_text,
+    request_ladder_editable,
     request_of_user,
     request_status_text,
     request_times,
@@ -57,10 +59,12 @@ from caregivers.services import (
     care_recipient_update,
     default_skills,
     mantelzorger_register,
+    request_ladder_update,
     request_submit,
     request_withdraw,
 )
 from common.errors import DomainError
+from common.languages import language_label
 from neighbourhoods.selectors import carer_appreciation_for, serving_area
 
 # Service field names that are called differently in these forms.
@@ -69,6 +73,8 @@ FIELD_ALIASES = {"kind": "help_with", "requester_first_name": "first_name", "req
 SCHEDULE_FIELDS = {"weekly_slots", "dates", "when"}
 # Who helps: a first name or description, the relation and what they do; no contact details.
 NetworkFormSet = network_formset(with_contact=False, extra=2)
+# On the person's own request page: the stored members can be changed or removed.
+OwnNetworkFormSet = network_formset(with_contact=False, extra=1, can_delete=True)
 
 
 def _own_forms(data) -> tuple[OwnStrengthForm, forms.BaseFormSet]:
@@ -476,8 +482,69 @@ def request_detail(request, pk: int):
     return render(
         request,
         "caregivers/request_detail.html",
-        {"row": row, "help_request": help_request, "events": events, "withdraw_form": WithdrawForm()},
+        {
+            "row": row,
+            "help_request": help_request,
+            "events": events,
+            "withdraw_form": WithdrawForm(),
+            "network_members": list(help_request.network.all()),
+            "language_label": language_label(help_request.preferred_language),
+            "ladder_editable": request_ladder_editable(help_request),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_ladder(request, pk: int):
+    """The person fills in or changes, on their own request, what they can do themselves,
+    who in their network helps, their goal and the language (``request_ladder_update``)."""
+    help_request = request_of_user(user=request.user, pk=pk)
+    if help_request is None:
+        raise Http404
+    if not request_ladder_editable(help_request):
+        messages.error(
+            request,
+            _("De makelaar is klaar met het gesprek over deze vraag. Wilt u iets veranderen? Neem contact op."),
+        )
+        return redirect("caregivers:request_detail", pk=help_request.pk)
+    data = request.POST if request.method == "POST" else None
+    own_form = OwnStrengthForm(
+        data,
+        prefix="own",
+        initial={
+            "own_strength": help_request.own_strength,
+            "goal_own_words": help_request.goal_own_words,
+            **OwnStrengthForm.language_initial(help_request.preferred_language),
+        },
+    )
+    network = OwnNetworkFormSet(data, prefix="network", initial=network_initial(help_request))
+    all_forms = [own_form, network]
+    if request.method == "POST" and _all_valid(all_forms):
+        d = own_form.cleaned_data
+        try:
+            request_ladder_update(
+                request=help_request,
+                by=request.user,
+                own_strength=d["own_strength"],
+                goal_own_words=d["goal_own_words"],
+                preferred_language=d["language"],
+                network=network.members(),
+            )
+        except DomainError as error:
+            _add_domain_error(error, own_form)
+        else:
+            messages.success(request, _("Opgeslagen. De makelaar ziet wat u heeft ingevuld."))
+            return redirect("caregivers:request_detail", pk=help_request.pk)
+    response = _page(
+        request,
+        "caregivers/request_ladder.html",
+        {"help_request": help_request, "own_form": own_form, "network": network},
+        all_forms=all_forms,
+    )
+    if request.method == "POST":
+        response.status_code = 400
+    return response
 
 
 @login_required

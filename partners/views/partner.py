@@ -18,6 +18,7 @@ from caregivers.outreach import signal_submit, signals_of_partner
 from common.errors import DomainError
 from partners.forms import PartnerProfileForm, VacancyForm
 from partners.models import Response, Vacancy
+from partners.organised import organised_for
 from partners.selectors import (
     partner_for_user,
     partner_vacancies,
@@ -41,7 +42,7 @@ def home(request):
     partners = partners_of_user(request.user)
     if not partners:
         raise Http404
-    blocks = [(partner, list(partner_vacancies(partner))) for partner in partners]
+    blocks = [(partner, list(partner_vacancies(partner)), organised_for(partner_id=partner.pk)) for partner in partners]
     return render(request, "partners/partner/home.html", {"blocks": blocks})
 
 

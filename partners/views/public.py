@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
+from neighbourhoods.mapdraw import tiles_context
 from partners.filters import VacancyFilter
 from partners.fit import vacancies_fitting
 from partners.forms import ResponseForm
+from partners.maps import vacancy_features, vacancy_map
 from partners.selectors import public_vacancies, public_vacancy, responded, volunteer_responses
 from partners.seo import vacancy_structured_data, vacancy_summary
 from partners.services import response_submit
@@ -36,10 +38,14 @@ def vacancy_list(request):
     context = {
         "filter": search,
         "vacancies": vacancies,
+        "vacancy_map": vacancy_map(vacancies),
         "responded": responded(volunteer=volunteer, vacancies=vacancies),
         "volunteer": volunteer,
         "page_size": PAGE_SIZE,
     }
+    tiles = tiles_context()
+    if tiles and context["vacancy_map"]:
+        context.update(tiles=tiles, map_features=vacancy_features(vacancies), features_id="vacancymap-features")
     return render(request, "partners/public/list.html", context, status=400 if search.form.errors else 200)
 
 

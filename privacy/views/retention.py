@@ -3,6 +3,9 @@ admin's page for the organisation's retention periods."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -44,6 +47,8 @@ def privacy_page(request):
         "who_sees": WHO_SEES,
         "retention_organisation": organisation,
         "retention_lines": schedule_lines(retention_months(organisation=organisation)),
+        # The browser fetches map tiles from this host when the deployment uses them.
+        "map_tiles_host": urlsplit(settings.MAP_TILES_URL).netloc if settings.MAP_TILES_URL else "",
     }
     return render(request, "privacy.html", context)
 

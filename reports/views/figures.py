@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -21,14 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from neighbourhoods.mapdraw import tiles_context
 from neighbourhoods.selectors import report_access
 from partners.selectors import vacancy_figures
-from reports.charts import region_map, trend_chart
+from reports.charts import region_map, region_map_features, trend_chart
 from reports.counting import FIGURE_BY_CODE, GROUPS, figures_in
 from reports.demand import GapLevel, area_gaps, demand_signals
 from reports.export import report_csv_write, report_csv_write_for_people, report_filename
 from reports.figures import SMALL_CELL, report_as_json, report_build
-from reports.forms import MAX_EXPORT_MONTHS, ExportForm, MonthForm, MunicipalityForm, ReportForm
+from reports.forms import MAX_EXPORT_MONTHS, ExportForm, MapZoomForm, MonthForm, MunicipalityForm, ReportForm
 from reports.workload import broker_workload
 
 KEY_FIGURES = (
@@ -80,6 +82,27 @@ def _key_figures(report, month):
     ]
 
 
+def _map_context(*, access, title: str, areas, map_id: str, municipalities=(), zoom: str = "", zoom_form=None) -> dict:
+    """What ``reports/_map.html`` needs: the (cached) map, its table rows with the
+    numbers on the map, the zoom choice and, when the deployment has base tiles, the
+    same areas as GeoJSON for Leaflet."""
+    region = region_map(
+        title=title,
+        areas=areas,
+        municipalities=[m.name for m in municipalities],
+        zoom=zoom,
+        cache_key=f"{access.organisation.pk}:{map_id}:{int(bool(areas) and areas[0].suppress)}",
+    )
+    context = {"map": region, "map_rows": region.rows(areas), "zoom_form": zoom_form, "gaps": areas}
+    if settings.MAP_TILES_URL:
+        context.update(
+            tiles=tiles_context(),
+            map_features=region_map_features(region, areas),
+            features_id=f"{map_id}-features",
+        )
+    return context
+
+
 def _form_error_page(request, template: str, context: dict):
     return render(request, template, context, status=400)
 
@@ -107,8 +130,13 @@ def municipality_dashboard(request, slug):
         groups=_groups(),
         key_figures=_key_figures(report, month),
         charts=_charts(report, "trend"),
-        map=region_map(title=_("Vraag en aanbod nu in %(name)s") % {"name": municipality.name}, areas=gaps),
-        gaps=gaps,
+        **_map_context(
+            access=access,
+            title=_("Vraag en aanbod nu in %(name)s") % {"name": municipality.name},
+            areas=gaps,
+            map_id="gapmap",
+            municipalities=[municipality],
+        ),
         gap_levels=GapLevel,
         previous_month=month.previous(),
         next_month=month.next() if month.next() <= month.current() else None,
@@ -122,8 +150,10 @@ def demand(request, slug):
     """Signals of unmet demand: where requests wait and few volunteers are free."""
     access = report_access(user=request.user, slug=slug)
     form = MunicipalityForm(request.GET, access=access, municipality_required=not access.is_staff)
+    zoom_form = MapZoomForm(request.GET, access=access)
     context = {"organisation": access.organisation, "access": access, "form": form, "small_cell": SMALL_CELL}
-    if not form.is_valid():
+    if not form.is_valid() or not zoom_form.is_valid():
+        context["zoom_form_errors"] = zoom_form.errors.get("kaart")
         return _form_error_page(request, "reports/demand.html", context)
     municipality = form.cleaned_data["gemeente"]
     # Per municipality: as the municipality sees it. The whole organisation: staff, exact.
@@ -131,10 +161,15 @@ def demand(request, slug):
     context.update(
         municipality=municipality,
         demand=result,
-        map=region_map(
+        **_map_context(
+            access=access,
             title=_("Vraag en aanbod nu in %(name)s")
             % {"name": municipality.name if municipality else access.organisation.name},
             areas=result.areas,
+            map_id="demandmap",
+            municipalities=[municipality] if municipality else access.municipalities,
+            zoom="" if municipality else zoom_form.cleaned_data["kaart"],
+            zoom_form=None if municipality else zoom_form,
         ),
     )
     return render(request, "reports/demand.html", context)
@@ -147,8 +182,10 @@ def organisation_overview(request, slug):
     plus the workload per broker. Brokers and admins only."""
     access = report_access(user=request.user, slug=slug, staff_only=True)
     form = MonthForm(request.GET)
+    zoom_form = MapZoomForm(request.GET, access=access)
     context = {"organisation": access.organisation, "access": access, "form": form}
-    if not form.is_valid():
+    if not form.is_valid() or not zoom_form.is_valid():
+        context["zoom_form_errors"] = zoom_form.errors.get("kaart")
         return _form_error_page(request, "reports/organisation.html", context)
     month = form.cleaned_data["maand"]
     report = report_build(organisation=access.organisation, months=form.trend_months(), suppress=False, use_stored=True)
@@ -160,7 +197,15 @@ def organisation_overview(request, slug):
         groups=_groups(),
         key_figures=_key_figures(report, month),
         charts=_charts(report, "org"),
-        map=region_map(title=_("Vraag en aanbod nu in het werkgebied"), areas=gaps),
+        **_map_context(
+            access=access,
+            title=_("Vraag en aanbod nu in het werkgebied"),
+            areas=gaps,
+            map_id="gapmap",
+            municipalities=access.municipalities,
+            zoom=zoom_form.cleaned_data["kaart"],
+            zoom_form=zoom_form,
+        ),
         workload=broker_workload(organisation=access.organisation, month=month, use_cache=True, use_stored=True),
         vacancies=vacancy_figures(organisation=access.organisation, start=month.start, end=month.end),
         previous_month=month.previous(),

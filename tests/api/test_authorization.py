@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from activities.models import Activity
 from api.models import ApiToken
 from caregivers.models import CareSignal
 from matches.models import BatchRun, Evaluation, HoursEntry, MatchEvent
@@ -25,6 +26,7 @@ PARAMS = {
     "api:match": "match",
     "api:batch_run": "batch_run",
     "api:vacancy": "vacancy",
+    "api:activity": "activity",
 }
 NOT_OF_AN_ORGANISATION = {"api:schema", "api:docs"}
 # Create-only operations (no GET): the body of a good call.
@@ -74,6 +76,13 @@ def sides(region, make_request, make_volunteer, make_match, make_token):
         vacancy = Vacancy.objects.create(
             partner=partner, title=f"Vacaturetitel{key.upper()}", description="-", status=Vacancy.Status.PUBLISHED
         )
+        activity = Activity.objects.create(
+            organisation=org,
+            title=f"Activiteittitel{key.upper()}",
+            description="-",
+            until=datetime.date.today() + datetime.timedelta(days=30),
+            participant_places=5,
+        )
         out[key] = {
             "slug": org.slug,
             "rows": {
@@ -82,12 +91,14 @@ def sides(region, make_request, make_volunteer, make_match, make_token):
                 "match": match.pk,
                 "batch_run": run.pk,
                 "vacancy": vacancy.pk,
+                "activity": activity.pk,
             },
             "token": make_token(org, *ApiToken.Scope.values),
             "secret": [
                 f"Zorggeheim{key.upper()}",
                 f"Geheimnaam{key.upper()}",
                 f"Vacaturetitel{key.upper()}",
+                f"Activiteittitel{key.upper()}",
                 f"Uurgeheim{key.upper()}",
                 f"Evalgeheim{key.upper()}",
             ],

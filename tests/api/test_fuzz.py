@@ -53,6 +53,7 @@ CALLERS = ("read:reports", "read:public", "write:signals", "broker", "all", "oth
 def fuzz_world(region, personas, make_request, make_volunteer, make_match, make_token, settings):
     """Rows of both organisations (requests, volunteers, matches, hours, evaluations,
     batch runs, vacancies) and the callers."""
+    from activities.models import Activity
     from api.models import ApiToken
     from matches.models import BatchRun, Evaluation, HoursEntry, MatchEvent
     from partners.models import Partner, Vacancy
@@ -72,7 +73,14 @@ def fuzz_world(region, personas, make_request, make_volunteer, make_match, make_
         vacancy = Vacancy.objects.create(
             partner=partner, title=f"Vacature {key}", description="-", status=Vacancy.Status.PUBLISHED
         )
-        ids[key] = [request.pk, volunteer.pk, match.pk, run.pk, vacancy.pk]
+        activity = Activity.objects.create(
+            organisation=org,
+            title=f"Activiteit {key}",
+            description="-",
+            until=datetime.date.today() + datetime.timedelta(days=30),
+            participant_places=5,
+        )
+        ids[key] = [request.pk, volunteer.pk, match.pk, run.pk, vacancy.pk, activity.pk]
     org_a = region["org_a"]
     tokens = {scope: make_token(org_a, scope) for scope in ("read:reports", "read:public", "write:signals", "broker")}
     tokens["all"] = make_token(org_a, *ApiToken.Scope.values)

@@ -24,6 +24,8 @@ PACKAGES = [
     "api",
     "privacy",
     "reports",
+    "conversations",
+    "activities",
     "partners",
     "matching",
     "matches",

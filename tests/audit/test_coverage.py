@@ -16,7 +16,7 @@ from caregivers.models import HelpRequest, Mantelzorger
 from matches.links import match_link_create
 from tests.login import log_in
 
-APPS = ("caregivers.urls", "matches.urls", "matching.urls", "audit.urls", "api.urls")
+APPS = ("caregivers.urls", "matches.urls", "matching.urls", "audit.urls", "api.urls", "conversations.urls")
 
 # url name -> (who opens it, what is logged). Built into a request by _open below.
 LOGGED = {
@@ -34,6 +34,7 @@ LOGGED = {
     "api:request": ("broker", "request_detail"),
     "api:requests": ("broker", "queue"),
     "matching_broker:detail": ("broker", "match_detail"),
+    "conversations_broker:thread": ("broker", "messages"),
     "matching_people:mine": ("volunteer", "volunteer_match"),
     "matching_people:decline": ("volunteer", "volunteer_match"),
     "matching_people:link": ("anonymous", "link_page"),
@@ -59,6 +60,7 @@ NOT_LOGGED = {
     "caregivers:request_new": OWN,
     "caregivers:request_detail": OWN,
     "caregivers:withdraw": OWN,
+    "caregivers:request_ladder": OWN,
     "caregivers:respite_new": OWN,
     "caregivers:mantelzorger_home": OWN,
     "caregivers:mantelzorger_start": OWN,
@@ -118,6 +120,9 @@ NOT_LOGGED = {
     "attention:list": "signals (no answer, check-in due, VOG) with first names, no care details",
     "attention:checkin": POST,
     "audit:log": "the log itself: pseudonymous keys; its export is logged",
+    "conversations:inbox": "the person's own threads: first names and dates, no message text",
+    "conversations:match": "the person's own conversation about their match (volunteer or requester)",
+    "conversations:response": "a volunteer's and a partner's conversation about a response: no care data",
     "api:schema": "the API's description, no data",
     "api:docs": "the API's reference page, no data",
     "api:figures": "aggregate figures, small numbers hidden",
@@ -129,6 +134,8 @@ NOT_LOGGED = {
     "api:batch_run": "a round: request and volunteer ids with scores, no person",
     "api:vacancies": "public vacancies of partners, no person",
     "api:vacancy": "a public vacancy of a partner, no person",
+    "api:activities": "public activities of the centre, no person",
+    "api:activity": "a public activity of the centre, no person",
     "api:signals": "POST only: a partner passes a signal (create, nothing is read back)",
     "api_tokens:list": "the admin's API tokens, no care data",
     "api_tokens:new": POST,
@@ -182,7 +189,7 @@ def _url(name, *, slug, item, match, mantelzorger, secret):
         return reverse(name, kwargs={"slug": slug})
     if name.startswith(("caregivers_broker:", "matching:", "api:")) or name == "legacy_suggestions":
         return reverse(name, kwargs={"slug": slug, "pk": item.pk})
-    if name == "matching_broker:detail":
+    if name in ("matching_broker:detail", "conversations_broker:thread"):
         return reverse(name, kwargs={"slug": slug, "pk": match.pk})
     if name == "matching_people:mine":
         return reverse(name)

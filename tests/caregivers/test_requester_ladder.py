@@ -125,3 +125,212 @@ def test_respite_request_refuses_bad_ladder_input(client, mark, frozen_now):
     response = client.post(RESPITE, data)
     assert response.status_code == 200 and "al helpt of zou kunnen helpen" in response.content.decode()
     assert HelpRequest.objects.count() == before and not NetworkMember.objects.exists()
+
+
+# --- The ladder on the person's own request page ---------------------------------------
+
+NO_NETWORK = {
+    "network-TOTAL_FORMS": "1",
+    "network-INITIAL_FORMS": "0",
+    "network-MIN_NUM_FORMS": "0",
+    "network-MAX_NUM_FORMS": "8",
+}
+
+
+@pytest.fixture
+def own_request(personas):
+    """Nina's own request (new), with Anja in her network as the broker recorded her:
+    with a phone number, kept with Nina's consent."""
+    import datetime
+
+    from demo.factories import HelpRequestFactory
+
+    item = HelpRequestFactory(requester=personas["nobody"], kind="practical", status="new", own_strength="")
+    NetworkMember.objects.create(
+        request=item,
+        name="Anja",
+        relation="family",
+        helps="now",
+        what="Boodschappen",
+        contact_consent=True,
+        contact_consent_on=datetime.date(2030, 5, 1),
+        phone="06 12345678",
+    )
+    return item
+
+
+def ladder_url(item):
+    return reverse("caregivers:request_ladder", args=[item.pk])
+
+
+def own_post(item, *, members=(), **overrides):
+    """What the own page posts: the stored members as they are shown, plus ``members``."""
+    stored = list(item.network.order_by("pk"))
+    data = {
+        "own-own_strength": "Ik kan zelf nog koken.",
+        "own-goal_own_words": "Ik wil weer zelf naar de winkel.",
+        "own-preferred_language": "",
+        "own-other_language": "",
+        "network-TOTAL_FORMS": str(len(stored) + max(len(members), 1)),
+        "network-INITIAL_FORMS": str(len(stored)),
+        "network-MIN_NUM_FORMS": "0",
+        "network-MAX_NUM_FORMS": "8",
+    }
+    for i, m in enumerate(stored):
+        data.update(
+            {
+                f"network-{i}-id": str(m.pk),
+                f"network-{i}-name": m.name,
+                f"network-{i}-relation": m.relation,
+                f"network-{i}-helps": m.helps,
+                f"network-{i}-what": m.what,
+            }
+        )
+    for j, member in enumerate(members, start=len(stored)):
+        data.update({f"network-{j}-{key}": value for key, value in member.items()})
+    data.update(overrides)
+    return data
+
+
+def test_the_own_request_page_shows_the_ladder_and_offers_to_change_it(client, personas, own_request):
+    own_request.goal_own_words = "Weer naar de markt"
+    own_request.preferred_language = "tr"
+    own_request.save()
+    log_in(client, personas["nobody"])
+    html = client.get(reverse("caregivers:request_detail", args=[own_request.pk])).content.decode()
+    assert "Wat u zelf kunt, en wie helpt" in html
+    assert "Anja (familie, helpt al): Boodschappen" in html and "Weer naar de markt" in html and "Turks" in html
+    assert "06 12345678" not in html  # the contact details are the broker's, not shown here
+    assert ladder_url(own_request) in html
+    page = client.get(ladder_url(own_request))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="Anja"' in html and 'name="network-0-DELETE"' in html and 'name="network-0-phone"' not in html
+
+
+def test_the_person_fills_in_the_ladder_and_the_broker_keeps_what_they_recorded(client, personas, own_request):
+    log_in(client, personas["nobody"])
+    new = {"name": "De buurvrouw", "relation": "neighbour", "helps": "could", "what": "Kan rijden"}
+    data = own_post(own_request, members=[new], **{"own-preferred_language": "other", "own-other_language": "so"})
+    response = client.post(ladder_url(own_request), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("caregivers:request_detail", args=[own_request.pk])
+    own_request.refresh_from_db()
+    assert own_request.own_strength == "Ik kan zelf nog koken."
+    assert own_request.goal_own_words == "Ik wil weer zelf naar de winkel."
+    assert own_request.preferred_language == "so" and own_request.status == "new"
+    anja, buur = own_request.network.order_by("pk")
+    # Anja was not changed on the page: she stays, with the phone number and consent date the broker kept.
+    assert (anja.name, anja.phone, anja.contact_consent, str(anja.contact_consent_on)) == (
+        "Anja",
+        "06 12345678",
+        True,
+        "2030-05-01",
+    )
+    assert (buur.name, buur.relation, buur.helps, buur.what, buur.phone) == (
+        "De buurvrouw",
+        "neighbour",
+        "could",
+        "Kan rijden",
+        "",
+    )
+
+
+def test_the_person_changes_and_removes_members(client, personas, own_request):
+    log_in(client, personas["nobody"])
+    NetworkMember.objects.create(request=own_request, name="Kees", relation="friend", helps="could")
+    data = own_post(own_request, **{"network-0-what": "Boodschappen en koken", "network-1-DELETE": "on"})
+    assert client.post(ladder_url(own_request), data).status_code == 302
+    [anja] = own_request.network.all()
+    assert (anja.name, anja.what, anja.phone) == ("Anja", "Boodschappen en koken", "06 12345678")
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"own-own_strength": "x" * 2001}, "Schrijf hoogstens 2000 tekens"),
+        ({"own-goal_own_words": "x" * 1001}, "Schrijf hoogstens 1000 tekens"),
+        ({"own-preferred_language": "klingon"}, "Kies een taal uit de lijst."),
+        ({"own-preferred_language": "other", "own-other_language": "123"}, "taalcode van 2 letters"),
+        ({"network-0-name": ""}, "Vul een voornaam of omschrijving in."),
+        ({"network-0-relation": "boss"}, "Kies wie het is."),
+        ({"network-0-helps": "soms"}, "al helpt of zou kunnen helpen"),
+        ({"network-0-what": "x" * 301}, "Schrijf hoogstens 300"),
+        ({"network-TOTAL_FORMS": "9"}, "8"),
+    ],
+)
+def test_bad_input_on_the_own_page_is_explained_and_changes_nothing(client, personas, own_request, overrides, message):
+    log_in(client, personas["nobody"])
+    response = client.post(ladder_url(own_request), own_post(own_request, **overrides))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    own_request.refresh_from_db()
+    assert own_request.own_strength == "" and own_request.network.get().what == "Boodschappen"
+
+
+def test_a_member_of_another_request_cannot_be_taken_over(client, personas, own_request, mark):
+    other = HelpRequest.objects.get(mantelzorger=mark)
+    theirs = NetworkMember.objects.create(request=other, name="Truus", relation="family", helps="now")
+    log_in(client, personas["nobody"])
+    data = own_post(own_request, **{"network-0-id": str(theirs.pk)})
+    response = client.post(ladder_url(own_request), data)
+    assert response.status_code == 400 and "hoort niet bij deze vraag" in response.content.decode()
+    theirs.refresh_from_db()
+    assert (theirs.request_id, theirs.name) == (other.pk, "Truus")
+    assert own_request.network.get().name == "Anja"
+
+
+@pytest.mark.parametrize("who", ["mantelzorger", "broker_a", "broker_b", "volunteer"])
+def test_nobody_else_sees_or_changes_the_own_page(client, personas, own_request, who):
+    log_in(client, personas[who])
+    assert client.get(ladder_url(own_request)).status_code == 404
+    assert client.get(reverse("caregivers:request_detail", args=[own_request.pk])).status_code == 404
+    assert client.post(ladder_url(own_request), own_post(own_request)).status_code == 404
+    own_request.refresh_from_db()
+    assert own_request.own_strength == "" and own_request.network.count() == 1
+
+
+def test_anonymous_is_sent_to_log_in(client, own_request):
+    response = client.post(ladder_url(own_request), own_post(own_request))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    own_request.refresh_from_db()
+    assert own_request.own_strength == ""
+
+
+@pytest.mark.parametrize("status", ["matched", "closed", "referred", "withdrawn"])
+def test_after_the_intake_the_ladder_is_no_longer_the_persons_to_change(client, personas, own_request, status):
+    HelpRequest.objects.filter(pk=own_request.pk).update(status=status)
+    log_in(client, personas["nobody"])
+    detail = client.get(reverse("caregivers:request_detail", args=[own_request.pk])).content.decode()
+    assert ladder_url(own_request) not in detail and "Anja" in detail
+    for response in (client.get(ladder_url(own_request)), client.post(ladder_url(own_request), own_post(own_request))):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("caregivers:request_detail", args=[own_request.pk])
+    own_request.refresh_from_db()
+    assert own_request.own_strength == ""
+
+
+def test_the_carer_changes_a_respite_request_a_broker_entered_for_her(client, mark, personas):
+    item = HelpRequest.objects.get(mantelzorger=mark)
+    HelpRequest.objects.filter(pk=item.pk).update(requester=None, status="intake")
+    log_in(client, mark.user)
+    assert client.post(ladder_url(item), own_post(item)).status_code == 302
+    item.refresh_from_db()
+    assert item.own_strength == "Ik kan zelf nog koken." and item.status == "intake"
+
+
+def test_the_service_refuses_others_contact_details_and_a_closed_request(personas, own_request):
+    from caregivers.services import NetworkMemberData, request_ladder_update
+    from common.errors import DomainError
+
+    kwargs = {"own_strength": "Zelf", "goal_own_words": "", "preferred_language": ""}
+    with pytest.raises(DomainError, match="Alleen wie de vraag stelde"):
+        request_ladder_update(request=own_request, by=personas["broker_a"], network=[], **kwargs)
+    phone = NetworkMemberData(name="Zoon", relation="family", helps="now", phone="0612345678", contact_consent=True)
+    with pytest.raises(DomainError, match="Telefoonnummers"):
+        request_ladder_update(request=own_request, by=personas["nobody"], network=[phone], **kwargs)
+    HelpRequest.objects.filter(pk=own_request.pk).update(status="closed")
+    with pytest.raises(DomainError, match="klaar met het gesprek"):
+        request_ladder_update(request=own_request, by=personas["nobody"], network=[], **kwargs)
+    own_request.refresh_from_db()
+    assert own_request.own_strength == "" and own_request.network.get().name == "Anja"

@@ -45,3 +45,16 @@ def test_what_it_says_about_the_keyboard_is_what_the_keyboard_journeys_do(client
     assert "no visible focus indicator" in test and "not the skip link" in test
     for mouse in (".click(", ".fill(", ".check(", ".select_option(", ".tap("):
         assert mouse not in test, f"the keyboard journeys use the mouse: {mouse}"
+
+
+@pytest.mark.django_db
+def test_what_it_says_about_the_phone_menu_is_what_the_phone_journey_does(client):
+    """'On a phone the menu is behind the Menu button, which works with Enter, Space and
+    Escape, and holds the language choice': tests/e2e/test_phone.py presses those keys."""
+    html = client.get(reverse("accessibility")).content.decode()
+    assert "Op een telefoon zit het menu achter de knop" in html
+    test = (ROOT / "tests/e2e/test_phone.py").read_text(encoding="utf-8")
+    assert "def test_menu_opens_and_closes_with_the_keyboard(" in test
+    assert "def test_language_switch_lives_in_the_menu_and_works(" in test
+    for key in ('press("Enter")', 'press("Space")', 'press("Escape")'):
+        assert key in test, key

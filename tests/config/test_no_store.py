@@ -29,3 +29,10 @@ def test_secret_link_pages_are_no_store_even_when_the_link_is_unknown(client):
     response = client.get("/koppelingen/link/accept/" + "x" * 40 + "/")
     assert response.status_code in (404, 410)
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_an_activity_offer_link_is_no_store_even_when_unknown(client):
+    response = client.get(reverse("activities:offer", args=["x" * 32]))
+    assert response.status_code == 404
+    assert "no-store" in response["Cache-Control"]

@@ -41,6 +41,10 @@ PAGES = {
         "/buurt/?postcode=6881AB",
         "/vacatures/",
         "/hulp/zonder-account/",
+        "/activiteiten/",
+        lambda: f"/activiteiten/{_activity_pk()}/",
+        # What the service worker shows when the network is down (config/pwa.py).
+        "/offline/",
     ],
     "vrijwilliger@buurtmakelaar.demo": [
         "/vrijwilliger/",
@@ -50,6 +54,7 @@ PAGES = {
         "/koppelingen/",
         "/agenda/",
         "/e-mail/",
+        "/berichten/",
     ],
     "mantelzorger@buurtmakelaar.demo": [
         "/hulp/mantelzorger/",
@@ -58,6 +63,11 @@ PAGES = {
         "/hulp/vraag/nieuw/",
         "/hulp/mantelzorger/steun/",
         "/koppelingen/wie-komt-er/",
+        lambda: f"/activiteiten/{_activity_pk()}/",
+        "/berichten/",
+        # The carer's own request, and the page where she fills in the ladder (issue #15).
+        "/hulp/vraag/{own_request}/",
+        "/hulp/vraag/{own_request}/eigen-kracht/",
     ],
     "makelaar@buurtmakelaar.demo": [
         f"{BASE}/",
@@ -72,12 +82,37 @@ PAGES = {
         f"{BASE}/koppelronde/",
         f"{BASE}/aandacht/",
         f"{BASE}/cijfers/organisatie/",
+        f"{BASE}/cijfers/organisatie/?kaart=Arnhem",
         f"{BASE}/cijfers/vraag-en-aanbod/",
+        f"{BASE}/activiteiten/",
+        f"{BASE}/activiteiten/nieuw/",
+        lambda: f"{BASE}/activiteiten/{_activity_pk()}/",
+        "/berichten/",
     ],
     "gemeente.arnhem@buurtmakelaar.demo": [f"{BASE}/gemeente/", f"{BASE}/cijfers/"],
     "coordinator@buurtmakelaar.demo": [f"{BASE}/instellingen/", f"{BASE}/team/", f"{BASE}/partners/"],
-    "partner@buurtmakelaar.demo": ["/partner/", "/vacatures/"],
+    "partner@buurtmakelaar.demo": ["/partner/", "/vacatures/", "/berichten/"],
 }
+
+
+def _activity_pk() -> int:
+    """The demo's full respite afternoon (its id is known once the demo is loaded)."""
+    from activities.models import Activity
+
+    return Activity.objects.get(title="Respijtmiddag voor mantelzorgers").pk
+
+
+def _own_request(email: str) -> int:
+    """The newest request of ``email`` that the broker still clarifies (its ladder open to change)."""
+    from caregivers.models import HelpRequest
+    from caregivers.selectors import LADDER_EDITABLE_STATUSES
+
+    return (
+        HelpRequest.objects.filter(requester__email=email, status__in=LADDER_EDITABLE_STATUSES)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _known() -> dict[tuple[str, str], str]:
@@ -123,12 +158,24 @@ def test_every_roles_pages_pass_axe_at_desktop_and_phone_width(page: Page, peopl
 
     ready = HelpRequest.objects.filter(organisation__slug="regio-arnhem", status=HelpRequest.Status.READY).first()
     assert ready is not None, "the demo has no ready request for the desk's pages"
+
+    # A conversation with messages: the demo's sample messages on a running match.
+    from conversations.models import Thread
+
+    thread = Thread.objects.filter(match__isnull=False).order_by("pk").first()
+    assert thread is not None, "the demo has no sample conversation"
+    extra = {"makelaar@buurtmakelaar.demo": [f"{BASE}/koppelingen/{thread.match_id}/berichten/"]}
+
     found: dict[tuple[str, str], list[str]] = {}
     for who, paths in PAGES.items():
         if who is not None:
             log_in(page, who, settings.DEMO_PASSWORD)
-        for path in paths:
-            _check(page, axe, path.format(ready_request=ready.pk), found)
+        for path in paths + extra.get(who, []):
+            if callable(path):
+                path = path()
+            elif "{" in path:
+                path = path.format(own_request=_own_request(who), ready_request=ready.pk)
+            _check(page, axe, path, found)
         if who is not None:
             log_out(page)
 

@@ -106,7 +106,16 @@ def _fresh_demo_code(email: str) -> str:
     return code
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the menu (with log out and the language choice) is folded away behind
+    the "Menu" button: open it. On a wide screen there is nothing to open."""
+    toggle = page.locator("[data-menu-toggle]")
+    if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+
+
 def log_out(page: Page) -> None:
+    open_menu(page)
     control = page.locator(LOGOUT).first
     if control.evaluate("el => el.tagName") == "FORM":
         submit(control)
@@ -119,6 +128,7 @@ def log_out(page: Page) -> None:
 
 def switch_language(page: Page, code: str) -> None:
     """Use the language switch (Django's set_language form) in the page."""
+    open_menu(page)
     form = page.locator('form[action="/i18n/setlang/"]').first
     expect(form).to_be_attached()
     button = form.locator(

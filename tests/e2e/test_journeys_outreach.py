@@ -79,12 +79,14 @@ def test_a_staff_signal_becomes_a_request_in_the_queue(page: Page, demo, setting
 
 
 def test_respite_ends_and_the_report_shows_the_carers_burden_change(page: Page, demo, settings):
-    """Set up in the database: Ineke's respite match ran (her check-in of 8 came before
-    it started) and the broker ended it. In the browser: Ineke checks in again (3), and
-    the broker's organisation report shows one carer measured before and after, -5."""
+    """Set up in the database: Ineke's respite match runs (her check-in of 8 came before
+    it started). In the browser: the broker ends the match with its evaluation, Ineke
+    checks in again (3), and the broker's organisation report shows one carer measured
+    before and after, -5."""
+    from django.urls import reverse
+
     from accounts.models import User
     from caregivers.models import BurdenCheckIn
-    from matches.lifecycle import match_end
     from matches.models import Match
 
     broker = User.objects.get(email=BROKER_EMAIL)
@@ -101,14 +103,20 @@ def test_respite_ends_and_the_report_shows_the_carers_burden_change(page: Page, 
         accepted_at=now - datetime.timedelta(days=2),
         activated_at=now - datetime.timedelta(days=2),
     )
-    match_end(
-        match=match,
-        by=broker,
-        goal_reached="yes",
-        volunteer_satisfaction=5,
-        requester_satisfaction=5,
-        next_step="close",
-    )
+
+    # The broker ends the respite with its evaluation.
+    log_in(page, BROKER_EMAIL, settings.DEMO_PASSWORD)
+    page.goto(reverse("matching_broker:detail", kwargs={"slug": ORGANISATION, "pk": match.pk}))
+    end = page.get_by_role("region", name="Afronden met evaluatie")
+    group(page, "Is het doel bereikt?").get_by_role("radio", name="ja", exact=True).check()
+    end.get_by_label("Hoe tevreden is de vrijwilliger?").select_option("5")
+    end.get_by_label("Hoe tevreden is de hulpvrager?").select_option("5")
+    group(page, "Hoe gaat het verder met de vraag?").get_by_role("radio", name="vraag afsluiten").check()
+    end.get_by_role("button", name="Afronden").click()
+    expect(page.get_by_text("De koppeling is afgerond en de evaluatie is opgeslagen.")).to_be_visible()
+    match.refresh_from_db()
+    assert match.status == Match.Status.ENDED
+    log_out(page)
 
     log_in(page, CARER_EMAIL)
     page.goto("/hulp/mantelzorger/hoe-gaat-het/")

@@ -321,6 +321,23 @@ def test_carer_with_a_high_last_checkin_and_no_open_request(world, score, signal
         assert attention_count(organisation=world.org, now=NOW) == len(_items(world.org))
 
 
+def test_a_carer_whose_care_ended_leaves_the_burden_list(world):
+    """A high last check-in, no open request, but the care ended (issue #15): no item,
+    and the count agrees; clearing the day brings the carer back."""
+    from caregivers.services import care_ended_set
+
+    _quiet_personas(world)
+    carer = MantelzorgerFactory(organisation=world.org, first_name="Hanna")
+    BurdenCheckIn.objects.create(mantelzorger=carer, score=9)
+    assert len(_about(world.org, Kind.BURDEN, carer)) == 1
+    before = attention_count(organisation=world.org, now=NOW)
+    care_ended_set(mantelzorger=carer, by=world.broker, ended_on=TODAY)
+    assert _about(world.org, Kind.BURDEN, carer) == []
+    assert attention_count(organisation=world.org, now=NOW) == before - 1 == len(_items(world.org))
+    care_ended_set(mantelzorger=carer, by=world.broker, ended_on=None)
+    assert len(_about(world.org, Kind.BURDEN, carer)) == 1
+
+
 def test_only_the_last_checkin_counts_for_burden(world):
     carer = MantelzorgerFactory(organisation=world.org, first_name="Hanna")
     old = BurdenCheckIn.objects.create(mantelzorger=carer, score=9)

@@ -264,3 +264,34 @@ def test_exports_and_the_report_command_carry_the_new_columns(ladder_month, regi
     total = next(row for row in table if row["area_kind"] == "total")
     assert total["solved_own_network"] == "13" and total["solved_own_strength"] == "<10"
     assert json.dumps(data)  # plain JSON, no lazy strings left
+
+
+def test_burden_change_is_shown_from_ten_pairs_and_adds_up_over_neighbourhoods():
+    """The median change in burden rests on ``burden_pairs``: 9 carers give "<10"; two
+    neighbourhoods of 5 each are small apiece, their 10 together are shown."""
+
+    def pairs(*changes):
+        counts = {"burden_pairs": len(changes)}
+        for change in changes:
+            counts[f"burden_delta_{change}"] = counts.get(f"burden_delta_{change}", 0) + 1
+        return _raw(**counts)
+
+    nine = _row("a", pairs(*([-3] * 9)))
+    _table(nine)
+    assert nine["burden_pairs"].export == nine["burden_change_median"].export == "<10"
+    ten = _row("a", pairs(*([-3] * 6), *([1] * 4)))
+    _table(ten)
+    assert (ten["burden_pairs"].export, ten["burden_change_median"].export) == (10, -3)
+    a, b = _row("a", pairs(*([-4] * 5))), _row("b", pairs(*([2] * 5)))
+    total = _table(a, b)
+    assert a["burden_change_median"].export == b["burden_change_median"].export == "<10"
+    assert (total["burden_pairs"].export, total["burden_change_median"].export) == (10, -1)
+
+
+def test_goals_partly_is_a_count_of_people_and_small_under_ten():
+    row = _row("a", _raw(requests_solved=12, solved_volunteer=12, goals_recorded=12, goals_reached=3, goals_partly=9))
+    _table(row)
+    assert row["goals_partly"].export == "<10" and row["goals_reached"].export == "<10"
+    row = _row("a", _raw(requests_solved=30, solved_volunteer=30, goals_recorded=30, goals_reached=10, goals_partly=15))
+    _table(row)
+    assert (row["goals_partly"].export, row["goals_reached"].export) == (15, 10)

@@ -221,10 +221,11 @@ def test_region_map_draws_outlines_and_symbols(db):
         areas=[AreaGap(velp, 14, 2), AreaGap(dieren, 0, 3), AreaGap(rozendaal, 3, 2, suppress=True)],
     )
     shapes = {s.name: s for s in result.shapes}
-    assert shapes["Velp"].level == "short" and shapes["Velp"].symbol == "!!" and shapes["Velp"].paths
-    assert shapes["Dieren"].level == "none" and not shapes["Dieren"].paths
+    assert shapes["Velp"].level == "short" and shapes["Velp"].symbol == "!!" and shapes["Velp"].path
+    assert shapes["Dieren"].level == "none" and not shapes["Dieren"].path
     assert shapes["Rozendaal"].waiting == "<10"
-    assert result.shapes[-1].name == "Velp"  # the worst on top
+    # Outlines under the dots; among the dots the worst on top.
+    assert result.shapes[0].name == "Velp" and result.shapes[-1].name == "Rozendaal"
     for s in result.shapes:
         assert 0 <= s.cx <= result.width and 0 <= s.cy <= result.height
     assert "Tekort in: Velp" in result.description

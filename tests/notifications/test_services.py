@@ -559,7 +559,8 @@ def test_the_periodic_tasks_drain_and_purge(clock, settings):
 
 
 def test_the_beat_schedule_names_registered_tasks(settings):
-    import api.tasks  # noqa: F401 - registers the shared tasks
+    import activities.tasks  # noqa: F401 - registers the shared tasks
+    import api.tasks  # noqa: F401
     import matches.tasks  # noqa: F401
     import matching.tasks  # noqa: F401
     import notifications.tasks  # noqa: F401

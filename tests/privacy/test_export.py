@@ -125,3 +125,34 @@ def test_volunteer_export_has_the_responses_to_vacancies(client, volunteer_perso
     [response] = data["parts"]["vacancy_responses"]["responses"]
     assert response["vacancy"] == "Pakketten rondbrengen" and response["status"] == "accepted"
     assert volunteer_person.phone in response["note"]
+
+
+def test_open_signals_about_the_person_are_in_the_export_as_they_are_erased(client, scene, mantelzorger_person):
+    """An unhandled signal about the person, found by their phone number (any notation) or
+    e-mail address, is in their export, the same signals the erasure takes (issue #15);
+    a signal about someone else, or one in another organisation for a broker's export, is not."""
+    from caregivers.outreach import open_signal_ids_about
+    from privacy.selectors import record_for_broker, subject_for_user
+    from tests.privacy.test_erasure import _open_signal
+
+    by_phone = _open_signal(scene.org, contact="+31 6 11122233", by=scene.broker)
+    by_email = _open_signal(scene.org, contact="wobkje.y@VOORBEELD.test", by=None)
+    elsewhere = _open_signal(scene.region["org_b"], contact="0611122233", by=None)
+    _open_signal(scene.org, contact="06 99988877", by=scene.broker, first_name="Kees")
+    data, text = download(client, mantelzorger_person.user)
+    exported = {s["id"]: s for s in data["parts"]["caregivers"]["signals"]}
+    assert {by_phone.pk, by_email.pk, elsewhere.pk} <= set(exported)
+    assert "Kees" not in text and "99988877" not in text
+    assert exported[by_phone.pk]["noticed"] == by_phone.noticed and exported[by_phone.pk]["status"] == "open"
+    # The same lookup decides the erasure: what is exported is what goes.
+    subject = subject_for_user(mantelzorger_person.user)
+    assert set(open_signal_ids_about(contacts=subject.contacts)) == {by_phone.pk, by_email.pk, elsewhere.pk}
+    # A broker's export for the person holds only the broker's organisation's signals.
+    from privacy.export import personal_data_collect
+
+    record = record_for_broker(
+        organisation=scene.org, kind_slug="mantelzorger", pk=mantelzorger_person.extra["mantelzorger"].pk
+    )
+    broker_export = personal_data_collect(record.subject)
+    assert {s["id"] for s in broker_export["parts"]["caregivers"]["signals"]} >= {by_phone.pk, by_email.pk}
+    assert elsewhere.pk not in {s["id"] for s in broker_export["parts"]["caregivers"]["signals"]}

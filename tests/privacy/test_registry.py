@@ -20,6 +20,8 @@ def test_the_sources_have_stable_keys_in_order():
         "volunteers",
         "matches",
         "vacancy_responses",
+        "activity_signups",
+        "messages",
         "staff_memberships",
         "notifications",
         "privacy",

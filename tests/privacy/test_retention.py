@@ -349,6 +349,15 @@ def _vacancy_response(build, volunteer, sent_at):
     Response.objects.filter(pk=response.pk).update(created_at=sent_at)
 
 
+def _activity_signup(build, volunteer, ended):
+    from activities.models import Activity, SignUp
+
+    activity = Activity.objects.create(
+        organisation=build.org, title="Buurtmaaltijd", description="-", until=ended, participant_places=8
+    )
+    SignUp.objects.create(activity=activity, role="helper", volunteer=volunteer, status="confirmed")
+
+
 @pytest.fixture
 def everything_due(build, settings):
     """Records of every kind beyond their period, in two organisations, and some within."""
@@ -359,6 +368,7 @@ def everything_due(build, settings):
     volunteer = build.volunteer()
     build.match(request=request, volunteer=volunteer, ended=ago(months=85))
     _vacancy_response(build, volunteer, ago(months=13))
+    _activity_signup(build, volunteer, ended=ago(months=13).date())
     _checkin(mz, ago(months=91))
     log_read_at(mz, ago(months=61))
     row = Notification.objects.create(
@@ -555,3 +565,25 @@ def test_responses_to_vacancies_lose_the_person_after_their_period(build):
     assert (old.note, old.volunteer_id, old.status) == ("", None, "accepted")
     assert Response.objects.get(pk=recent.pk).note == "Recent"
     assert run(kinds=["vacancy_responses"])["vacancy_responses"] == 0
+
+
+def test_activity_sign_ups_lose_the_person_after_the_activity_and_its_period(build):
+    from activities.models import Activity, SignUp
+
+    def activity(until):
+        return Activity.objects.create(
+            organisation=build.org, title="Wandelen", description="-", until=until, participant_places=3
+        )
+
+    old, recent = activity((ago(months=12, days=2)).date()), activity((ago(months=11)).date())
+    volunteer = build.volunteer()
+    gone = SignUp.objects.create(
+        activity=old, role="helper", user=volunteer.user, volunteer=volunteer, status="confirmed"
+    )
+    kept = SignUp.objects.create(activity=recent, role="helper", volunteer=build.volunteer(), status="waiting")
+    assert run(kinds=["activity_signups"], dry_run=True)["activity_signups"] == 1
+    assert run(kinds=["activity_signups"])["activity_signups"] == 1
+    gone.refresh_from_db()
+    assert (gone.user_id, gone.volunteer_id, gone.status, gone.role) == (None, None, "confirmed", "helper")
+    assert SignUp.objects.get(pk=kept.pk).volunteer_id is not None
+    assert run(kinds=["activity_signups"])["activity_signups"] == 0

@@ -38,6 +38,7 @@ PAGES = {
     ),
     "figures": ("reports:dashboard", "reports:demand", "reports:csv", "reports:json"),
     "access_log": ("audit:*",),
+    "messages": ("conversations_broker:*",),
 }
 # Pages of those families that show none of the row's data: passing on a signal is an empty
 # form that brokers and admins may fill in, and the organisation's texts about carer

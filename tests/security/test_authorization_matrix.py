@@ -267,6 +267,10 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     "partner": lambda side, role: side.partner.pk,
     "vacancy": lambda side, role: side.vacancy.pk,
     "response": lambda side, role: side.response.pk,
+    # An open activity, the mantelzorger's place at it, the secret of an open offer.
+    "activity": lambda side, role: side.activity.pk,
+    "signup": lambda side, role: side.signup.pk,
+    "offer_token": lambda side, role: side.offer_token,
 }
 
 
@@ -320,6 +324,10 @@ TABLE: dict[str, Entry] = {
     "accessibility": Entry(Public()),
     "robots_txt": Entry(Public()),
     "sitemap": Entry(Public()),
+    # The installable web app (config/pwa.py): the same for everybody, nothing personal.
+    "web_manifest": Entry(Public()),
+    "service_worker": Entry(Public()),
+    "offline": Entry(Public()),
     # GET sends back to where one came from; POST switches the language and does the same.
     "set_language": Entry(Public(AWAY), methods="GET+POST"),
     # allauth's account pages
@@ -364,6 +372,9 @@ TABLE: dict[str, Entry] = {
     "caregivers:ask_thanks": Entry(Public()),
     "caregivers:request_detail": Entry(Owner("mantelzorger", "help_seeker"), args={"pk": "help_request"}),
     "caregivers:withdraw": Entry(Owner("mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "help_request"}),
+    "caregivers:request_ladder": Entry(
+        Owner("mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "help_request"}
+    ),
     "caregivers:respite_new": Entry(LoggedIn(AWAY, mantelzorger=OK), methods="GET+POST"),
     "caregivers:mantelzorger_home": Entry(LoggedIn(AWAY, mantelzorger=OK)),
     "caregivers:mantelzorger_start": Entry(LoggedIn(OK, mantelzorger=AWAY), methods="GET+POST"),
@@ -448,6 +459,8 @@ TABLE: dict[str, Entry] = {
     "api:evaluations": Entry(Staff(*CARE_FILES, anonymous=UNAUTHORISED)),
     "api:vacancies": Entry(Public()),
     "api:vacancy": Entry(PublicOfOrganisation(), args={"pk": "vacancy"}),
+    "api:activities": Entry(Public()),
+    "api:activity": Entry(PublicOfOrganisation(), args={"pk": "activity"}),
     # Signals are passed on with a write:signals token; a session has no such scope.
     "api:signals": Entry(Staff(anonymous=UNAUTHORISED), methods="POST"),
     "api_tokens:list": Entry(Staff("org_admin")),
@@ -552,6 +565,29 @@ TABLE: dict[str, Entry] = {
     "partners:responses": Entry(Owner("partner"), args={"vacancy_pk": "vacancy"}),
     "partners:response_accept": Entry(Owner("partner"), methods="POST", args={"response_pk": "response"}),
     "partners:response_decline": Entry(Owner("partner"), methods="POST", args={"response_pk": "response"}),
+    # activities: the public pages (anyone), signing oneself up or off (logged in: a
+    # person who cannot is sent back with the reason), the offer behind its secret
+    "activities:list": Entry(Public()),
+    "activities:detail": Entry(Public(), args={"pk": "activity"}),
+    "activities:signup": Entry(LoggedIn(), methods="POST", args={"pk": "activity"}),
+    "activities:cancel": Entry(LoggedIn(), methods="POST", args={"pk": "activity"}),
+    "activities:offer": Entry(Secret(), methods="GET+POST", args={"token": "offer_token"}),
+    # activities: the centre's pages (brokers and admins)
+    "activities_centre:list": Entry(Staff(*CASEWORK)),
+    "activities_centre:new": Entry(Staff(*CASEWORK), methods="GET+POST"),
+    "activities_centre:detail": Entry(Staff(*CASEWORK), args={"pk": "activity"}),
+    "activities_centre:signup": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
+    "activities_centre:order": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
+    "activities_centre:invite": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "activity"}),
+    "activities_centre:cancel": Entry(Staff(*CASEWORK), methods="POST", args={"pk": "signup"}),
+    # conversations: the people's threads (a match's volunteer and requester; a response's
+    # volunteer and partner) and the broker's thread of a match (brokers: care files)
+    "conversations:inbox": Entry(LoggedIn()),
+    "conversations:match": Entry(
+        Owner("volunteer", "mantelzorger", "help_seeker"), methods="GET+POST", args={"pk": "requester_match"}
+    ),
+    "conversations:response": Entry(Owner("volunteer", "partner"), methods="GET+POST", args={"pk": "response"}),
+    "conversations_broker:thread": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "match"}),
     # partners: the centre's partner page (admins)
     "partners_centre:list": Entry(Staff("org_admin")),
     "partners_centre:invite": Entry(Staff("org_admin"), methods="POST"),

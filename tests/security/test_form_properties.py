@@ -28,10 +28,12 @@ pytestmark = pytest.mark.django_db
 
 APPS = (
     "accounts",
+    "activities",
     "audit",
     "caregivers",
     "common",
     "config",
+    "conversations",
     "matches",
     "matching",
     "neighbourhoods",
@@ -93,12 +95,19 @@ def _brokers(w: World):
 
 BUILDERS: dict[str, Callable[[World], dict]] = {
     "accounts.forms.SignupForm": _none,
+    "activities.forms.ActivityForm": lambda w: {"organisation": w.a.organisation},
+    "activities.forms.DemandForm": _none,
+    "activities.forms.BrokerSignUpForm": _none,
+    "activities.forms.WaitingOrderForm": _none,
+    "activities.forms.SignUpForm": _none,
+    "activities.forms.OfferAnswerForm": _none,
     "caregivers.filters.RequestQueueFilter": lambda w: {
         "queryset": _requests_of(w),
         "organisation": w.a.organisation,
         "now": timezone.now(),
     },
     "caregivers.broker_forms.TimesForm": _none,
+    "conversations.forms.MessageForm": _none,
     "caregivers.broker_forms.IntakeForm": lambda w: {"organisation": w.a.organisation},
     "caregivers.broker_forms.NoteForm": _none,
     "caregivers.broker_forms.ReferForm": _none,
@@ -151,6 +160,7 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "reports.forms.MonthForm": _none,
     "reports.forms.ReportForm": lambda w: {"access": _access(w, "municipality")},
     "reports.forms.MunicipalityForm": lambda w: {"access": _access(w, "broker"), "municipality_required": False},
+    "reports.forms.MapZoomForm": lambda w: {"access": _access(w, "broker")},
     "reports.forms.ExportForm": lambda w: {"access": _access(w, "municipality")},
     "volunteers.forms.VolunteerDetailsForm": _none,
     "volunteers.forms.VolunteerSkillsForm": lambda w: {"organisation": w.a.organisation},

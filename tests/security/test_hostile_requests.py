@@ -51,7 +51,10 @@ RAW_FIELDS: dict[str, dict[str, list[str] | None]] = {
         "cursor": None,
         "page_size": ["1", "200"],
     },
+    "api:activities": {"cursor": None, "page_size": ["1", "200"]},
     "volunteers_broker:list": {"page": None},
+    # The demand signal an activity is made from (activities.forms.DemandForm on GET).
+    "activities_centre:new": {"neighbourhood": None, "skill": None, "weekday": ["0", "6"], "part": ["afternoon"]},
     "caregivers:care_recipient_new": {"next": ["respite"]},
 }
 

@@ -70,6 +70,9 @@ class Side:
     webauthn_keys: dict[str, int] = field(default_factory=dict)  # role -> its user's security key
     signal: Any = None  # an open signal about someone (CareSignal)
     saved_filter: Any = None  # the side's broker's saved queue filter (SavedQueueFilter)
+    activity: Any = None  # an open activity of the organisation (one place, taken)
+    signup: Any = None  # the mantelzorger's place at it
+    offer_token: str = ""  # the secret of the offer to the help seeker, next in line
 
 
 @dataclass
@@ -257,8 +260,12 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
     saved_filter = SavedQueueFilter.objects.create(
         user=broker, organisation=organisation, name=f"Filter {upper}", query="tab=all"
     )
+    activity, signup, offer_token = _activity_side(upper, organisation, broker, mantelzorger, users, located)
     return Side(
         saved_filter=saved_filter,
+        activity=activity,
+        signup=signup,
+        offer_token=offer_token,
         signal=signal,
         key=key,
         organisation=organisation,
@@ -311,6 +318,51 @@ def _partner_side(upper: str, organisation, user, volunteer, located: dict, skil
     VacancySlot.objects.create(vacancy=vacancy, weekday=1, start=datetime.time(14), end=datetime.time(16))
     response = Response.objects.create(vacancy=vacancy, volunteer=volunteer, note=f"Reactie van vrijwilliger {upper}")
     return partner, vacancy, response
+
+
+def _activity_side(upper: str, organisation, broker, mantelzorger, users, located: dict):
+    """An open activity with one place, taken by the mantelzorger; the help seeker was
+    next in line and holds an offer (its secret, as the offer mail has it)."""
+    from django.utils import timezone
+
+    from activities.models import OFFER_HOURS, Activity, ActivitySlot, SignUp
+    from activities.services import token_hash
+
+    now = timezone.now()
+    activity = Activity.objects.create(
+        organisation=organisation,
+        title=f"Activiteit {upper}",
+        description=f"Samen eten bij {upper}",
+        kind=Activity.Kind.MEAL,
+        schedule=Activity.Schedule.WEEKLY,
+        until=timezone.localdate() + datetime.timedelta(days=60),
+        participant_places=2,
+        volunteer_places=1,
+        place=located["place"],
+        latitude=located["latitude"],
+        longitude=located["longitude"],
+        created_by=broker,
+    )
+    ActivitySlot.objects.create(activity=activity, weekday=2, start=datetime.time(17), end=datetime.time(19))
+    signup = SignUp.objects.create(
+        activity=activity,
+        role=SignUp.Role.PARTICIPANT,
+        user=mantelzorger.user,
+        mantelzorger=mantelzorger,
+        status=SignUp.Status.CONFIRMED,
+        confirmed_at=now,
+    )
+    token = f"offer-{upper.lower()}-{'x' * 20}"
+    SignUp.objects.create(
+        activity=activity,
+        role=SignUp.Role.PARTICIPANT,
+        user=users["help_seeker"],
+        status=SignUp.Status.OFFERED,
+        offer_token_hash=token_hash(token),
+        offered_at=now,
+        offer_expires_at=now + datetime.timedelta(hours=OFFER_HOURS),
+    )
+    return activity, signup, token
 
 
 # The smallest valid PNG (1 x 1, transparent): the organisation logo the staff pages show.

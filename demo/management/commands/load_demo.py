@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from demo.conversations import demo_conversations_load
 from demo.history import demo_history_load
 from demo.people import DEMO_STAFF_ROLES, REGIONS, demo_accounts, demo_load
 from neighbourhoods.models import StaffMembership
@@ -62,6 +63,18 @@ class Command(BaseCommand):
                     f"Geschiedenis: {history['requests']} eerdere hulpvragen en {history['matches']} koppelingen "
                     f"in {options['history_months']} maanden."
                 )
+            broker = next(
+                (
+                    m.user
+                    for m in StaffMembership.objects.filter(organisation=organisation, role=StaffMembership.Role.BROKER)
+                    .select_related("user")
+                    .order_by("pk")
+                ),
+                None,
+            )
+            conversations = demo_conversations_load(organisation=organisation, broker=broker)
+            if conversations:
+                self.stdout.write(f"Berichten: voorbeeldgesprekken bij {conversations} lopende koppelingen.")
         # The report pages read stored figures: count them now, so the demo dashboard is fast at once.
         reports_refresh(months=NIGHTLY_MONTHS, organisation=result["organisation"])
         if settings.DEBUG:

@@ -288,6 +288,46 @@ def test_intake_page_saves_the_ladder_and_a_network_member(broker_client, make_r
     assert "Gerda" in detail and "Kookt op woensdag" in detail
 
 
+def test_saving_the_intake_again_keeps_the_members_that_were_not_changed(broker_client, make_request, catalogue):
+    """A second save of the intake page posts the stored members unchanged: they stay
+    (before, an unchanged row counted as empty and the member was deleted)."""
+    item = make_request()
+    member = NetworkMember.objects.create(
+        request=item,
+        name="Gerda",
+        relation="neighbour",
+        helps="now",
+        what="Kookt op woensdag",
+        contact_consent=True,
+        contact_consent_on=datetime.date(2030, 5, 1),
+        phone="06 12345678",
+    )
+    stored = {
+        "network-0-id": str(member.pk),
+        "network-0-name": "Gerda",
+        "network-0-relation": "neighbour",
+        "network-0-helps": "now",
+        "network-0-what": "Kookt op woensdag",
+        "network-0-contact_consent": "on",
+        "network-0-phone": "06 12345678",
+        "network-0-email": "",
+        "network-TOTAL_FORMS": "3",
+        "network-INITIAL_FORMS": "1",
+    }
+    assert broker_client.post(url("intake", item), intake_post(catalogue, **stored)).status_code == 302
+    [kept] = item.network.all()
+    assert (kept.pk, kept.name, kept.phone, kept.contact_consent_on) == (
+        member.pk,
+        "Gerda",
+        "06 12345678",
+        datetime.date(2030, 5, 1),
+    )
+    # Ticking "verwijderen" still removes the member.
+    removed = intake_post(catalogue, **stored, **{"network-0-DELETE": "on"})
+    assert broker_client.post(url("intake", item), removed).status_code == 302
+    assert not item.network.exists()
+
+
 @pytest.mark.parametrize(
     "members, overrides, message",
     [

@@ -715,7 +715,7 @@ def request_submit(
             from_status="",
             to_status=status,
             by=entered_by or requester,
-            note=_("Ingevoerd door makelaar") if entered_by is not None else _("Aangevraagd"),
+            code=RequestEvent.Code.ENTERED_BY_BROKER if entered_by is not None else RequestEvent.Code.SUBMITTED,
         )
     return help_request
 
@@ -794,13 +794,15 @@ def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpReque
         )
         # Open proposals end with the request (matches.receivers), in this transaction.
         request_withdrawn.send(sender=HelpRequest, request=locked, by=by)
-        prefix = _("Ingetrokken door makelaar") if is_broker and not is_own else _("Ingetrokken door aanvrager")
         RequestEvent.objects.create(
             request=locked,
             from_status=from_status,
             to_status=HelpRequest.Status.WITHDRAWN,
             by=by,
-            note=f"{prefix}: {reason}" if reason else prefix,
+            code=RequestEvent.Code.WITHDRAWN_BY_BROKER
+            if is_broker and not is_own
+            else RequestEvent.Code.WITHDRAWN_BY_REQUESTER,
+            note=reason,
         )
     request.status = HelpRequest.Status.WITHDRAWN
     request.status_changed_at = now
@@ -927,7 +929,7 @@ def requests_erase(*, request_ids: Iterable[int], by) -> int:
                     from_status=from_status,
                     to_status=HelpRequest.Status.WITHDRAWN,
                     by=by if getattr(by, "is_authenticated", False) else None,
-                    note=_("Ingetrokken: de gegevens zijn gewist op verzoek."),
+                    code=RequestEvent.Code.ERASED_ON_REQUEST,
                 )
     return len(ids)
 

@@ -377,8 +377,17 @@ class RequestEvent(StatusEvent):
         MATCH_STOPPED = "match_stopped", _("De koppeling met de vrijwilliger is gestopt.")
         MATCH_CANCELLED = "match_cancelled", _("De koppeling met de vrijwilliger is geannuleerd.")
         VOLUNTEER_STOPPED = "volunteer_stopped", _("De vrijwilliger is gestopt.")
+        # ``params["parts"]``: which of LADDER_PARTS changed (never what was typed).
+        LADDER_CHANGED = "ladder_changed", _("Zelf aangepast op de eigen pagina: %(parts)s.")
 
     NOTES = dict(Code.choices)
+    # The parts of the ladder the person can change on their own page.
+    LADDER_PARTS = {
+        "own_strength": _("wat de aanvrager zelf kan"),
+        "goal": _("het doel in eigen woorden"),
+        "network": _("het netwerk"),
+        "language": _("de taal"),
+    }
 
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
 
@@ -388,6 +397,8 @@ class RequestEvent(StatusEvent):
             params["goal"] = _choice_label(GoalReached, params["goal"])
         if "step" in params:
             params["step"] = _choice_label(LadderStep, params["step"])
+        if "parts" in params:
+            params["parts"] = ", ".join(str(self.LADDER_PARTS.get(part, part)) for part in params["parts"])
         return params
 
     class Meta(StatusEvent.Meta):

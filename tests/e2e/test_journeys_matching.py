@@ -285,7 +285,7 @@ def test_broker_finds_proposes_and_runs_a_batch_in_velp(page: Page, demo, matchi
     assert (batch_match.volunteer, batch_match.status, batch_match.batch) == (dirk, Match.Status.PROPOSED, run)
     assert batch_match.proposed_by == broker
     [event] = MatchEvent.objects.filter(match=batch_match)
-    assert (event.to_status, event.by, event.note) == (Match.Status.PROPOSED, broker, "voorgesteld uit een koppelronde")
+    assert (event.to_status, event.by, event.code) == (Match.Status.PROPOSED, broker, "from_batch")
     # The first request already had a proposal: the run left it alone.
     assert Match.objects.filter(request=first_request).count() == 1
     assert run.result["stats"].get("requests_with_open_match") == 1

@@ -38,6 +38,7 @@ APPS = (
     "matching",
     "neighbourhoods",
     "notifications",
+    "partners",
     "privacy",
     "reports",
     "volunteers",
@@ -183,6 +184,14 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "privacy.forms.BrokerEraseForm": lambda w: {"prefix": "erase"},
     "privacy.forms.EraseAccountForm": _none,
     "privacy.forms.RetentionSettingsForm": lambda w: {"months": _retention_months(w)},
+    # Partners: the centre's partner page, the partner's own pages, the public vacancy
+    # search and the response to a vacancy (with the age question its minimum age adds).
+    "partners.forms.PartnerInviteForm": _none,
+    "partners.forms.PartnerSettingsForm": _none,
+    "partners.forms.PartnerProfileForm": lambda w: {"instance": w.a.partner},
+    "partners.forms.VacancyForm": lambda w: {"organisation": w.a.organisation},
+    "partners.forms.ResponseForm": lambda w: {"vacancy": _vacancy_with_minimum_age(w)},
+    "partners.filters.VacancyFilter": lambda w: {"queryset": _public_vacancies()},
     "volunteers.forms.VolunteerFilter": lambda w: {
         "queryset": _volunteers_of(w),
         "organisation": w.a.organisation,
@@ -212,6 +221,19 @@ def _volunteers_of(world: World):
     from volunteers.selectors import volunteers_of_organisation
 
     return volunteers_of_organisation(organisation=world.a.organisation)
+
+
+def _vacancy_with_minimum_age(world: World):
+    vacancy = world.a.vacancy
+    vacancy.minimum_age = 18
+    vacancy.save(update_fields=["minimum_age"])
+    return vacancy
+
+
+def _public_vacancies():
+    from partners.selectors import public_vacancies
+
+    return public_vacancies().order_by("-published_at", "-pk")
 
 
 def _preferences(world: World):

@@ -32,6 +32,7 @@ class CaregiversConfig(AppConfig):
                 "caregivers.RequestEvent",
                 "caregivers.CareSignal",
                 "caregivers.NetworkMember",
+                "caregivers.SavedQueueFilter",
             ),
             order=10,
         )(caregivers_export)

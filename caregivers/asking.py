@@ -148,7 +148,7 @@ def request_without_account_submit(
             from_status="",
             to_status=HelpRequest.Status.NEW,
             by=None,
-            note=_("Gevraagd via de website, zonder account"),
+            code=RequestEvent.Code.ASKED_WITHOUT_ACCOUNT,
         )
     return help_request
 
@@ -193,7 +193,7 @@ def request_account_link(*, request: HelpRequest, by):
             from_status=request.status,
             to_status=request.status,
             by=by,
-            note=_("Gekoppeld aan het account van de hulpvrager"),
+            code=RequestEvent.Code.LINKED_TO_ACCOUNT,
         )
     request.requester = user
     return user

@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caregivers.desk import BULK_MAX, BulkAction
 from caregivers.forms import LanguageFormMixin
 from caregivers.intake import SOLVED_BY_OWN
 from caregivers.models import CareSignal, HelpRequest
@@ -643,3 +644,113 @@ class CarerSupportForm(forms.Form):
         widget=_textarea(5),
         error_messages=_too_long(),
     )
+
+
+# --- The desk: assignment, saved filters, bulk steps (caregivers.desk) ---------------------
+
+
+class _BrokerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.email
+
+
+def _broker_field(label, *, required: bool, brokers) -> _BrokerField:
+    return _BrokerField(
+        label=label,
+        queryset=brokers,
+        required=required,
+        empty_label=_("Niemand"),
+        error_messages={
+            "required": _("Kies een makelaar."),
+            "invalid_choice": _("Kies een makelaar van deze organisatie uit de lijst."),
+        },
+    )
+
+
+class AssignForm(forms.Form):
+    """Who looks after one request (empty: nobody)."""
+
+    assignee = forms.Field()  # replaced in __init__
+
+    def __init__(self, *args, brokers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"] = _broker_field(_("Makelaar"), required=False, brokers=brokers)
+
+
+class SaveFilterForm(forms.Form):
+    """A name for the queue's current filters (the filters come from the query string)."""
+
+    name = forms.CharField(
+        label=_("Naam van dit filter"),
+        max_length=60,
+        help_text=_("Bijvoorbeeld: Velp, dringend."),
+        error_messages={"required": _("Geef het filter een naam."), **_too_long()},
+    )
+
+
+class _IdListField(forms.Field):
+    """The ids of the selected requests (checkboxes named ``requests``)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Kies eerst een of meer vragen."),
+        "invalid": _("Kies vragen uit de lijst."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = []
+        for item in values:
+            text = str(item).strip()
+            if not text.isdigit() or len(text) > 12:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            ids.append(int(text))
+        return ids
+
+
+class BulkForm(forms.Form):
+    """One step for the selected requests of the queue (``caregivers.desk.requests_bulk``)."""
+
+    requests = _IdListField()
+    action = forms.ChoiceField(
+        label=_("Wat wilt u doen met de gekozen vragen?"),
+        choices=[],  # set in __init__ (caregivers.desk.BulkAction)
+        error_messages={
+            "required": _("Kies wat u met de vragen wilt doen."),
+            "invalid_choice": _("Deze actie kennen we niet. Kies een van de mogelijkheden."),
+        },
+    )
+    assignee = forms.Field(required=False)  # replaced in __init__
+    reason = forms.CharField(
+        label=_("Reden (bij intrekken)"),
+        required=False,
+        max_length=REASON_MAX,
+        error_messages=_too_long(),
+    )
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, brokers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Kies een actie")), *BulkAction.choices]
+        self.fields["assignee"] = _broker_field(_("Makelaar (bij toewijzen)"), required=False, brokers=brokers)
+
+    def clean(self):
+        data = super().clean()
+        ids = data.get("requests") or []
+        if len(set(ids)) > BULK_MAX:
+            self.add_error(
+                "requests",
+                _("Kies hoogstens %(limit)s vragen tegelijk, nu %(count)s.")
+                % {
+                    "limit": BULK_MAX,
+                    "count": len(set(ids)),
+                },
+            )
+        action = data.get("action")
+        if action == BulkAction.ASSIGN and not data.get("assignee") and "assignee" not in self.errors:
+            self.add_error("assignee", _("Kies aan wie u de vragen toewijst."))
+        if action == BulkAction.WITHDRAW and not (data.get("reason") or "").strip() and "reason" not in self.errors:
+            self.add_error("reason", _("Schrijf op waarom de vragen worden ingetrokken."))
+        return data

@@ -27,6 +27,10 @@ SORT_CHOICES = [
     ("newest", _("Nieuwste eerst")),
     ("waiting", _("Langst wachtend eerst")),
 ]
+ASSIGNED_CHOICES = [
+    ("me", _("Aan mij")),
+    ("none", _("Aan niemand")),
+]
 AGE_CHOICES = [
     ("7", _("langer dan 7 dagen")),
     ("14", _("langer dan 14 dagen")),
@@ -70,6 +74,9 @@ class RequestQueueFilter(django_filters.FilterSet):
     age = django_filters.ChoiceFilter(
         label=_("Wacht al"), choices=AGE_CHOICES, method="filter_age", empty_label=_("Maakt niet uit")
     )
+    assigned = django_filters.ChoiceFilter(
+        label=_("Toegewezen"), choices=ASSIGNED_CHOICES, method="filter_assigned", empty_label=_("Maakt niet uit")
+    )
 
     # The order of the list: the request priority (caregivers.priority) unless the
     # broker asks for the newest or the longest waiting first. The view applies it.
@@ -81,15 +88,16 @@ class RequestQueueFilter(django_filters.FilterSet):
         model = HelpRequest
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, organisation: Organisation, now: datetime.datetime, **kwargs):
+    def __init__(self, data=None, *args, organisation: Organisation, now: datetime.datetime, user=None, **kwargs):
         # Always bound, so that the default tab ("open") applies without parameters.
         super().__init__(data if data is not None else {}, *args, **kwargs)
         self.now = now
+        self.user = user  # the broker looking: "assigned to me"
         self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
             municipality__organisations=organisation
         ).select_related("municipality")
         error_messages = {"invalid_choice": _("Deze keuze kennen we niet. Kies een van de mogelijkheden.")}
-        for name in ("tab", "neighbourhood", "kind", "urgency", "status", "age", "sort"):
+        for name in ("tab", "neighbourhood", "kind", "urgency", "status", "age", "assigned", "sort"):
             self.form.fields[name].error_messages.update(error_messages)
         self.form.fields["q"].error_messages["max_length"] = _(
             "Zoek met hoogstens %(limit_value)d tekens (nu %(show_value)d)."
@@ -133,6 +141,14 @@ class RequestQueueFilter(django_filters.FilterSet):
             if number.isdigit() and len(number) < 10:
                 condition |= Q(pk=int(number))
             queryset = queryset.filter(condition)
+        return queryset
+
+    def filter_assigned(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        if value == "me":
+            user_id = getattr(self.user, "pk", None)
+            return queryset.filter(assigned_to_id=user_id) if user_id else queryset.none()
         return queryset
 
     def filter_age(self, queryset, name, value):

@@ -170,7 +170,10 @@ def _write(slug: str, rows: list[_Parsed], *, columns: set[str], status: str) ->
     RequestEvent.objects.bulk_create(
         [
             RequestEvent(
-                request=request, from_status=from_status, to_status=request.status, note=_("Ingelezen uit een bestand.")
+                request=request,
+                from_status=from_status,
+                to_status=request.status,
+                code=RequestEvent.Code.IMPORTED,
             )
             for request, from_status in events
         ],

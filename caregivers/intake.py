@@ -213,7 +213,7 @@ def queue_rows(*, pks: Sequence[int], organisation: Organisation) -> dict[int, H
         requests_of_organisation(organisation=organisation)
         .filter(pk__in=pks)
         .annotate(latest_checkin_id=_latest_checkin_id())
-        .select_related("neighbourhood", "mantelzorger")
+        .select_related("neighbourhood", "mantelzorger", "assigned_to")
         .prefetch_related(
             Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
             Prefetch("dates", queryset=RequestDate.objects.order_by("date", "start")),
@@ -286,7 +286,9 @@ def request_for_broker(*, organisation: Organisation, pk: int) -> HelpRequest:
     request = (
         requests_of_organisation(organisation=organisation)
         .filter(pk=pk)
-        .select_related("neighbourhood__municipality", "mantelzorger", "care_recipient", "entered_by", "requester")
+        .select_related(
+            "neighbourhood__municipality", "mantelzorger", "care_recipient", "entered_by", "requester", "assigned_to"
+        )
         .prefetch_related(
             Prefetch("skills", queryset=Skill.objects.order_by("code")),
             Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
@@ -376,6 +378,8 @@ def _transition(
     allowed_from: Iterable[str],
     by,
     note: str = "",
+    code: str = "",
+    params: dict[str, str] | None = None,
     updates: dict | None = None,
     check=None,
 ) -> HelpRequest:
@@ -398,7 +402,9 @@ def _transition(
         from_status = locked.status
         values = {"status": to, "status_changed_at": now, "updated_at": now, **cleaned}
         _claim(locked, from_status=from_status, values=values)
-        RequestEvent.objects.create(request=locked, from_status=from_status, to_status=to, by=by, note=note)
+        RequestEvent.objects.create(
+            request=locked, from_status=from_status, to_status=to, by=by, code=code, params=params, note=note
+        )
     for name in values:
         setattr(request, name, getattr(locked, name))
     return locked
@@ -512,19 +518,14 @@ def request_close_solved(
         # Proposals to volunteers end with it (matches.receivers), in this transaction.
         request_solved_without_volunteer.send(sender=HelpRequest, request=locked, by=by)
 
-    label = HelpRequest.LadderStep(ladder_step).label
-    event_note = _("Opgelost met %(step)s. Doel bereikt: %(goal)s.") % {
-        "step": label,
-        "goal": HelpRequest.GoalReached(goal_reached).label,
-    }
-    if note.strip():
-        event_note = f"{event_note}\n{note.strip()}"
     return _transition(
         request=request,
         to=Status.CLOSED,
         allowed_from=OPEN_STATUSES,
         by=by,
-        note=event_note[: RequestEvent._meta.get_field("note").max_length],
+        code=RequestEvent.Code.SOLVED_WITHOUT_VOLUNTEER,
+        params={"step": ladder_step, "goal": goal_reached},
+        note=note.strip()[: RequestEvent._meta.get_field("note").max_length],
         updates={"ladder_step": ladder_step, "goal_reached": goal_reached, "outcome": OUTCOME_FOR_GOAL[goal_reached]},
         check=cancel_proposals,
     )

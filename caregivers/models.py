@@ -269,6 +269,16 @@ class HelpRequest(Located):
     contact_name = models.CharField(_("gevraagd door"), max_length=150, blank=True)
     call_time = models.CharField(_("beste tijd om te bellen"), max_length=100, blank=True)
     status_changed_at = models.DateTimeField(_("stand gewijzigd op"), null=True, blank=True)
+    # The broker of the organisation who looks after this request (the desk's "assigned
+    # to me"); caregivers.desk.request_assign checks the role. Cleared when that account goes.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+        verbose_name=_("toegewezen aan"),
+    )
     needs_vog = models.BooleanField(_("VOG nodig"), default=False)
     max_distance_km = models.FloatField(
         _("maximale afstand (km)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -343,10 +353,63 @@ class RequestDate(models.Model):
         return f"{self.date:%d-%m-%Y} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
+def _choice_label(choices, value) -> str:
+    """The label of ``value`` in the active language; the value itself if unknown."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
 class RequestEvent(StatusEvent):
     """One step in a request's life: who, when, from which state to which, and why."""
 
+    class Code(models.TextChoices):
+        """What the system says about a step; the label is shown in the reader's language."""
+
+        SUBMITTED = "submitted", _("Aangevraagd")
+        ENTERED_BY_BROKER = "entered_by_broker", _("Ingevoerd door makelaar")
+        ASKED_WITHOUT_ACCOUNT = "asked_without_account", _("Gevraagd via de website, zonder account")
+        LINKED_TO_ACCOUNT = "linked_to_account", _("Gekoppeld aan het account van de hulpvrager")
+        IMPORTED = "imported", _("Ingelezen uit een bestand.")
+        WITHDRAWN_BY_BROKER = "withdrawn_by_broker", _("Ingetrokken door makelaar")
+        WITHDRAWN_BY_REQUESTER = "withdrawn_by_requester", _("Ingetrokken door aanvrager")
+        ERASED_ON_REQUEST = "erased_on_request", _("Ingetrokken: de gegevens zijn gewist op verzoek.")
+        REMATCH_AFTER_EVALUATION = "rematch_after_evaluation", _("Na de evaluatie: we zoeken een nieuwe vrijwilliger.")
+        REFER_AFTER_EVALUATION = (
+            "refer_after_evaluation",
+            _("Na de evaluatie: doorverwijzen. Leg vast naar wie en waarom."),
+        )
+        CLOSED_AFTER_EVALUATION = "closed_after_evaluation", _("Afgesloten na de evaluatie. Doel bereikt: %(goal)s.")
+        SOLVED_WITHOUT_VOLUNTEER = "solved_without_volunteer", _("Opgelost met %(step)s. Doel bereikt: %(goal)s.")
+        # The volunteer's name is not repeated here: the request's page lists its matches.
+        MATCHED = "matched", _("Gekoppeld aan een vrijwilliger.")
+        MATCH_STOPPED = "match_stopped", _("De koppeling met de vrijwilliger is gestopt.")
+        MATCH_CANCELLED = "match_cancelled", _("De koppeling met de vrijwilliger is geannuleerd.")
+        VOLUNTEER_STOPPED = "volunteer_stopped", _("De vrijwilliger is gestopt.")
+        # ``params["parts"]``: which of LADDER_PARTS changed (never what was typed).
+        LADDER_CHANGED = "ladder_changed", _("Zelf aangepast op de eigen pagina: %(parts)s.")
+
+    NOTES = dict(Code.choices)
+    # The parts of the ladder the person can change on their own page.
+    LADDER_PARTS = {
+        "own_strength": _("wat de aanvrager zelf kan"),
+        "goal": _("het doel in eigen woorden"),
+        "network": _("het netwerk"),
+        "language": _("de taal"),
+    }
+
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
+
+    def code_params(self) -> dict:
+        params = super().code_params()
+        if "goal" in params:
+            params["goal"] = _choice_label(GoalReached, params["goal"])
+        if "step" in params:
+            params["step"] = _choice_label(LadderStep, params["step"])
+        if "parts" in params:
+            params["parts"] = ", ".join(str(self.LADDER_PARTS.get(part, part)) for part in params["parts"])
+        return params
 
     class Meta(StatusEvent.Meta):
         # The reports look up referrals (and other steps) per month.
@@ -518,3 +581,28 @@ class CarerSupport(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class SavedQueueFilter(models.Model):
+    """A broker's named set of queue filters ("Mijn wijk, dringend"), for that broker in
+    that organisation only. ``query`` is the queue's query string as the filter form
+    accepted it (caregivers.desk.saved_filter_save keeps only known, valid parameters)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_queue_filters")
+    organisation = models.ForeignKey(
+        "neighbourhoods.Organisation", on_delete=models.CASCADE, related_name="saved_queue_filters"
+    )
+    name = models.CharField(_("naam"), max_length=60)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "name"], name="unique_saved_queue_filter_name"),
+        ]
+        verbose_name = _("bewaard filter")
+        verbose_name_plural = _("bewaarde filters")
+
+    def __str__(self) -> str:
+        return self.name

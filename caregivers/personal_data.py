@@ -1,10 +1,10 @@
 """The caregivers part of a person's data export (``accounts.personal_data``): the
 mantelzorger profile with the people cared for and the burden check-ins, who opened
 the care file and when, the help requests with their times and history, and the
-requests and signals this person entered or moved as a broker (ids and steps only), and
-the signals about the person: those that became one of their requests, and those nobody
-handled yet that name their e-mail address or phone number (the same lookup as the
-erasure, ``caregivers.outreach.open_signal_ids_about``)."""
+requests and signals this person entered, moved or was given as a broker (ids and steps
+only) with their saved queue filters, and the signals about the person: those that became
+one of their requests, and those nobody handled yet that name their e-mail address or phone
+number (the same lookup as the erasure, ``caregivers.outreach.open_signal_ids_about``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from accounts.personal_data import Subject
 from audit.selectors import reads_about_person, role_label
-from caregivers.models import CareSignal, HelpRequest, Mantelzorger, RequestEvent
+from caregivers.models import CareSignal, HelpRequest, Mantelzorger, RequestEvent, SavedQueueFilter
 from caregivers.outreach import open_signal_ids_about
 
 
@@ -42,6 +42,8 @@ def caregivers_export(subject: Subject) -> dict[str, Any]:
         "requests_entered": [],
         "request_steps_taken": [],
         "signals_entered": [],
+        "requests_assigned": [],
+        "saved_queue_filters": [],
         # Who else opened this person's file (the access log): the role and the
         # organisation, not the staff member's name; when, and what.
         "file_opened": [
@@ -78,6 +80,16 @@ def caregivers_export(subject: Subject) -> dict[str, Any]:
             for request_id, from_status, to_status, at in RequestEvent.objects.filter(by=subject.user)
             .order_by("at", "pk")
             .values_list("request_id", "from_status", "to_status", "at")
+        ]
+        # As a broker: the requests given to them (ids only) and their saved queue filters.
+        data["requests_assigned"] = list(
+            HelpRequest.objects.filter(assigned_to=subject.user).order_by("pk").values_list("pk", flat=True)
+        )
+        data["saved_queue_filters"] = [
+            {"organisation": organisation, "name": name, "query": query, "created_at": at}
+            for organisation, name, query, at in SavedQueueFilter.objects.filter(user=subject.user)
+            .order_by("organisation__name", "name", "pk")
+            .values_list("organisation__name", "name", "query", "created_at")
         ]
     return data
 

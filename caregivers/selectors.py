@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.selectors import reads_about_person, role_label
-from caregivers.models import BurdenCheckIn, CareRecipient, HelpRequest, Mantelzorger, RequestDate, RequestSlot
+from caregivers.models import (
+    BurdenCheckIn,
+    CareRecipient,
+    HelpRequest,
+    Mantelzorger,
+    RequestDate,
+    RequestEvent,
+    RequestSlot,
+)
 
 # Requests that the requester may still withdraw (nothing has been arranged yet).
 WITHDRAWABLE_STATUSES = (HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, HelpRequest.Status.READY)
@@ -65,8 +73,21 @@ def request_status_text(status: str) -> str:
     return str(REQUEST_STATUS_TEXT.get(status, status))
 
 
+# Steps that keep the status, as the requester reads them (by the event's code).
+REQUEST_EVENT_CODE_TEXT: dict[str, str] = {
+    RequestEvent.Code.LADDER_CHANGED: gettext_lazy("U heeft aangepast wat u zelf kunt en wie helpt"),
+}
+
+
 def request_event_text(status: str) -> str:
     return str(REQUEST_EVENT_TEXT.get(status, status))
+
+
+def request_event_line(event: RequestEvent) -> str:
+    """One line of the requester's history: the step's own text if it has one, else
+    the status it reached."""
+    text = REQUEST_EVENT_CODE_TEXT.get(event.code)
+    return str(text) if text is not None else request_event_text(event.to_status)
 
 
 # --- Where someone lives -------------------------------------------------------

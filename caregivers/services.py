@@ -715,7 +715,7 @@ def request_submit(
             from_status="",
             to_status=status,
             by=entered_by or requester,
-            note=_("Ingevoerd door makelaar") if entered_by is not None else _("Aangevraagd"),
+            code=RequestEvent.Code.ENTERED_BY_BROKER if entered_by is not None else RequestEvent.Code.SUBMITTED,
         )
     return help_request
 
@@ -794,17 +794,42 @@ def request_withdraw(*, request: HelpRequest, by, reason: str = "") -> HelpReque
         )
         # Open proposals end with the request (matches.receivers), in this transaction.
         request_withdrawn.send(sender=HelpRequest, request=locked, by=by)
-        prefix = _("Ingetrokken door makelaar") if is_broker and not is_own else _("Ingetrokken door aanvrager")
         RequestEvent.objects.create(
             request=locked,
             from_status=from_status,
             to_status=HelpRequest.Status.WITHDRAWN,
             by=by,
-            note=f"{prefix}: {reason}" if reason else prefix,
+            code=RequestEvent.Code.WITHDRAWN_BY_BROKER
+            if is_broker and not is_own
+            else RequestEvent.Code.WITHDRAWN_BY_REQUESTER,
+            note=reason,
         )
     request.status = HelpRequest.Status.WITHDRAWN
     request.status_changed_at = now
     return request
+
+
+def _ladder_changes(
+    locked: HelpRequest,
+    *,
+    texts: dict[str, str],
+    language: str,
+    stored: dict[int, NetworkMember],
+    members: Sequence[NetworkMemberData],
+) -> list[str]:
+    """Which parts of the ladder (``RequestEvent.LADDER_PARTS``) the person changed."""
+    changed = []
+    if texts["own_strength"] != locked.own_strength:
+        changed.append("own_strength")
+    if texts["goal_own_words"] != locked.goal_own_words:
+        changed.append("goal")
+    before = {pk: (m.name, m.relation, m.helps, m.what) for pk, m in stored.items()}
+    after = [(m.id, (m.name, m.relation, m.helps, m.what)) for m in members]
+    if len(after) != len(before) or any(pk is None or before.get(pk) != values for pk, values in after):
+        changed.append("network")
+    if language != locked.preferred_language:
+        changed.append("language")
+    return changed
 
 
 def request_ladder_update(
@@ -825,7 +850,8 @@ def request_ladder_update(
     ``id`` of this request stays, and keeps the contact details and consent the broker
     recorded (the person's own form has no contact fields); a member left out is
     removed. The broker's measurable goal and the ladder step are not the person's to
-    change. Bad input: :class:`DomainError`, nothing saved."""
+    change. A change is recorded in the request's history for the broker: who, when and
+    which parts, not what was typed. Bad input: :class:`DomainError`, nothing saved."""
     if not _is_own_request(request, by):
         raise DomainError(_("Alleen wie de vraag stelde, kan dit aanpassen."))
     texts = ladder_texts_check(own_strength=own_strength, goal_own_words=goal_own_words)
@@ -850,9 +876,21 @@ def request_ladder_update(
             else m
             for m in members
         ]
+        changed = _ladder_changes(locked, texts=texts, language=language, stored=stored, members=members)
         now = timezone.now()
         HelpRequest.objects.filter(pk=locked.pk).update(**texts, preferred_language=language, updated_at=now)
         network_replace(request=locked, members=members)
+        if changed:
+            # The broker sees in the history that (and which parts) changed; what was
+            # typed is on the request's page, not in the event.
+            RequestEvent.objects.create(
+                request=locked,
+                from_status=locked.status,
+                to_status=locked.status,
+                by=by,
+                code=RequestEvent.Code.LADDER_CHANGED,
+                params={"parts": changed},
+            )
     for name, value in {**texts, "preferred_language": language, "updated_at": now}.items():
         setattr(request, name, value)
     return request
@@ -927,7 +965,7 @@ def requests_erase(*, request_ids: Iterable[int], by) -> int:
                     from_status=from_status,
                     to_status=HelpRequest.Status.WITHDRAWN,
                     by=by if getattr(by, "is_authenticated", False) else None,
-                    note=_("Ingetrokken: de gegevens zijn gewist op verzoek."),
+                    code=RequestEvent.Code.ERASED_ON_REQUEST,
                 )
     return len(ids)
 

@@ -4,7 +4,7 @@ those views take ``slug``)."""
 
 from django.urls import include, path
 
-from caregivers.views import asking, broker, requester, signals, support
+from caregivers.views import asking, broker, desk, requester, signals, support
 
 requester_patterns = [
     path("", requester.my_requests, name="my_requests"),
@@ -28,6 +28,9 @@ requester_patterns = [
 broker_patterns = [
     path("", broker.queue, name="queue"),
     path("nieuw/", broker.request_new, name="new"),
+    path("bulk/", desk.bulk, name="bulk"),
+    path("bewaarde-filters/", desk.saved_filter_save_view, name="filter_save"),
+    path("bewaarde-filters/<int:pk>/verwijderen/", desk.saved_filter_delete_view, name="filter_delete"),
     path("<int:pk>/", broker.request_detail, name="detail"),
     path("<int:pk>/intake/", broker.request_intake, name="intake"),
     path("<int:pk>/gesprek-starten/", broker.request_start, name="start_intake"),
@@ -37,6 +40,7 @@ broker_patterns = [
     path("<int:pk>/opgelost/", broker.request_close_solved_view, name="close_solved"),
     path("<int:pk>/heropenen/", broker.request_reopen_view, name="reopen"),
     path("<int:pk>/zorg-gestopt/", broker.request_care_ended_view, name="care_ended"),
+    path("<int:pk>/toewijzen/", desk.request_assign_view, name="assign"),
     path("<int:pk>/account-koppelen/", broker.request_account_link_view, name="link_account"),
     path("signalen/nieuw/", signals.signal_new, name="signal_new"),
     path("mantelzorgsteun/", support.carer_support_edit, name="support_edit"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -60,12 +62,23 @@ class WeeklySlot(models.Model):
 
 
 class StatusEvent(models.Model):
-    """One recorded transition: who, when, from which state to which, and why."""
+    """One recorded transition: who, when, from which state to which, and why.
+
+    What the system says about a step is stored as a ``code`` (with ``params``, codes
+    and numbers only, never personal data) and rendered in the reader's language at
+    display time (:attr:`note_text`); ``note`` holds only what a person typed."""
+
+    # code -> the text shown for it (lazy, may use %(name)s from ``params``); each
+    # concrete model names its own.
+    NOTES: ClassVar[dict[str, Any]] = {}
 
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    code = models.CharField(max_length=40, blank=True)
+    # NULL for none: the bulk inserts (``matches.proposals._insert_many``) leave it out.
+    params = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True, max_length=2000)
 
     class Meta:
@@ -76,3 +89,22 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
+
+    def code_params(self) -> dict[str, Any]:
+        """The parameters of the code's text, ready to show (subclasses turn codes in
+        ``params`` into labels)."""
+        return dict(self.params or {})
+
+    @property
+    def code_text(self) -> str:
+        """The text of ``code`` in the active language; empty for no (or an unknown) code."""
+        message = self.NOTES.get(self.code)
+        if message is None:
+            return ""
+        params = self.code_params()
+        return str(message) % params if params else str(message)
+
+    @property
+    def note_text(self) -> str:
+        """What the history shows for this step: the code's text, then the typed note."""
+        return "\n".join(part for part in (self.code_text, self.note) if part)

@@ -285,13 +285,18 @@ def _availability(rng: random.Random) -> str:
 
 def _history(request: HelpRequest, *, broker: User, asked) -> None:
     """Events from 'new' up to the request's status, two days apart from ``asked``."""
-    steps = [("", HelpRequest.Status.NEW, request.requester, "Aangevraagd")]
+    # The first step is the system's (a code, shown in the reader's language); the
+    # others are notes as a broker types them.
+    steps = [("", HelpRequest.Status.NEW, request.requester, "")]
     if request.status in (HelpRequest.Status.INTAKE, HelpRequest.Status.READY):
         steps.append((HelpRequest.Status.NEW, HelpRequest.Status.INTAKE, broker, "Gebeld met de hulpvrager."))
     if request.status == HelpRequest.Status.READY:
         steps.append((HelpRequest.Status.INTAKE, HelpRequest.Status.READY, broker, "Vraag is helder."))
     for n, (before, after, by, note) in enumerate(steps):
-        event = RequestEvent.objects.create(request=request, from_status=before, to_status=after, by=by, note=note)
+        code = "" if before else RequestEvent.Code.SUBMITTED
+        event = RequestEvent.objects.create(
+            request=request, from_status=before, to_status=after, by=by, code=code, note=note
+        )
         RequestEvent.objects.filter(pk=event.pk).update(at=asked + timedelta(days=2 * n))
     HelpRequest.objects.filter(pk=request.pk).update(
         created_at=asked, status_changed_at=asked + timedelta(days=2 * (len(steps) - 1))

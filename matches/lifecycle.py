@@ -75,7 +75,6 @@ from matches.selectors import (
     _local_date,
     _today,
     _user,
-    _volunteer_name,
     is_match_requester,
     is_match_volunteer,
 )
@@ -190,7 +189,15 @@ def _lock(match: Match) -> Match:
 
 
 def _move(
-    locked: Match, *, to: str, by, note: str = "", fields: dict[str, Any] | None = None, departed: bool = False
+    locked: Match,
+    *,
+    to: str,
+    by,
+    note: str = "",
+    code: str = "",
+    params: dict[str, str] | None = None,
+    fields: dict[str, Any] | None = None,
+    departed: bool = False,
 ) -> MatchEvent:
     """Claim ``locked.status → to`` with a conditional UPDATE, save ``fields`` with
     it, and record the event. Raises the state error when the stored status moved.
@@ -206,7 +213,13 @@ def _move(
         setattr(locked, name, value)
     _bump_pool(locked)
     event = MatchEvent.objects.create(
-        match=locked, from_status=from_status, to_status=to, by=_user(by), note=note[:NOTE_MAX]
+        match=locked,
+        from_status=from_status,
+        to_status=to,
+        by=_user(by),
+        code=code,
+        params=params,
+        note=note[:NOTE_MAX],
     )
     # The people concerned hear of it through the outbox, in this same transaction.
     from matches.mails import match_event_notify
@@ -216,7 +229,15 @@ def _move(
 
 
 def _move_request(
-    request: HelpRequest, *, to: str, by, note: str, allowed_from: Iterable[str] = (RequestStatus.MATCHED,), **fields
+    request: HelpRequest,
+    *,
+    to: str,
+    by,
+    note: str = "",
+    code: str = "",
+    params: dict[str, str] | None = None,
+    allowed_from: Iterable[str] = (RequestStatus.MATCHED,),
+    **fields,
 ) -> bool:
     """Move the (locked) request when it is in ``allowed_from``; False (and nothing
     written) otherwise: a request that already moved on is left alone."""
@@ -230,7 +251,9 @@ def _move_request(
         raise DomainError(_("De hulpvraag is net veranderd. Laad de pagina opnieuw en probeer het nog eens."))
     for name, value in values.items():
         setattr(request, name, value)
-    RequestEvent.objects.create(request=request, from_status=from_status, to_status=to, by=_user(by), note=note)
+    RequestEvent.objects.create(
+        request=request, from_status=from_status, to_status=to, by=_user(by), code=code, params=params, note=note
+    )
     return True
 
 
@@ -261,14 +284,14 @@ def _sync(match: Match, locked: Match) -> Match:
 # --- Transitions -----------------------------------------------------------------------
 
 
-def _accept(match: Match, *, by, note: str = "", check=None) -> Match:
+def _accept(match: Match, *, by, code: str = "", check=None) -> Match:
     with transaction.atomic():
         locked = _lock(match)
         if check is not None:
             check(locked)
         if locked.status != Status.PROPOSED:
             raise match_state_error(locked.status)
-        _move(locked, to=Status.ACCEPTED_BY_VOLUNTEER, by=by, note=note, fields={"accepted_at": timezone.now()})
+        _move(locked, to=Status.ACCEPTED_BY_VOLUNTEER, by=by, code=code, fields={"accepted_at": timezone.now()})
     return _sync(match, locked)
 
 
@@ -280,18 +303,8 @@ def match_accept(*, match: Match, by) -> Match:
         if not (is_match_volunteer(by, locked) or is_broker_of(by, locked.organisation_id)):
             raise _not_allowed()
 
-    note = "" if is_match_volunteer(by, match) else _("Ja van de vrijwilliger, vastgelegd door de makelaar.")
-    return _accept(match, by=by, note=note, check=check)
-
-
-def _decline_note(*, side: str, reason: str, note: str) -> str:
-    sides = {
-        SIDE_VOLUNTEER: _("Afgewezen door de vrijwilliger"),
-        SIDE_REQUESTER: _("Afgewezen door de hulpvrager"),
-        SIDE_BROKER: _("Afgewezen, vastgelegd door de makelaar"),
-    }
-    text = f"{sides[side]}: {Match.DeclineReason(reason).label}"
-    return f"{text}. {note}" if note else text
+    code = "" if is_match_volunteer(by, match) else MatchEvent.Code.ACCEPTED_FOR_VOLUNTEER
+    return _accept(match, by=by, code=code, check=check)
 
 
 def _check_decline(side: str, reason: str, note: str) -> str:
@@ -313,12 +326,13 @@ def _decline(match: Match, *, by, side: str, reason: str, note: str, check=None)
         if locked.status not in DECLINE_FROM[side]:
             raise match_state_error(locked.status)
         was_active = locked.status == Status.ACTIVE
-        event_note = _decline_note(side=side, reason=reason, note=note)
         _move(
             locked,
             to=Status.DECLINED,
             by=by,
-            note=event_note,
+            code=MatchEvent.Code.DECLINED,
+            params={"side": side, "reason": reason},
+            note=note,
             fields={"decline_reason": reason, "declined_by_side": side, "ended_at": timezone.now()},
         )
         if was_active:
@@ -326,8 +340,7 @@ def _decline(match: Match, *, by, side: str, reason: str, note: str, check=None)
                 locked.request,
                 to=RequestStatus.READY,
                 by=by,
-                note=_("De koppeling met %(name)s is gestopt. %(why)s")
-                % {"name": _volunteer_name(locked), "why": event_note},
+                code=RequestEvent.Code.MATCH_STOPPED,
             )
     return _sync(match, locked)
 
@@ -406,7 +419,7 @@ def match_activate(*, match: Match, by, intro_meeting_at: datetime.datetime | No
             request,
             to=RequestStatus.MATCHED,
             by=by,
-            note=_("Gekoppeld aan %(name)s.") % {"name": _volunteer_name(locked)},
+            code=RequestEvent.Code.MATCHED,
             allowed_from=(RequestStatus.READY,),
         )
         others = Match.objects.select_for_update(of=("self",)).filter(
@@ -418,7 +431,7 @@ def match_activate(*, match: Match, by, intro_meeting_at: datetime.datetime | No
                 other,
                 to=Status.CANCELLED,
                 by=by,
-                note=_("Er helpt al een andere vrijwilliger bij deze vraag."),
+                code=MatchEvent.Code.OTHER_VOLUNTEER,
                 fields={"ended_at": timezone.now()},
             )
     return _sync(match, locked)
@@ -444,8 +457,8 @@ def match_cancel(*, match: Match, by, reason: str) -> Match:
                 locked.request,
                 to=RequestStatus.READY,
                 by=by,
-                note=_("De koppeling met %(name)s is geannuleerd: %(why)s")
-                % {"name": _volunteer_name(locked), "why": reason},
+                code=RequestEvent.Code.MATCH_CANCELLED,
+                note=reason,
             )
     return _sync(match, locked)
 
@@ -456,15 +469,21 @@ def matches_end_for_departing_volunteer(*, volunteer: Volunteer, by) -> int:
     help was running goes back to ``ready`` so a broker can find someone new. Returns how
     many ended. Runs inside the erasure's transaction."""
     ended = 0
-    note = _("De vrijwilliger is gestopt.")
     for match in Match.objects.filter(volunteer=volunteer, status__in=Match.OPEN_STATES).order_by("pk"):
         locked = _lock(match)
         if locked.status not in Match.OPEN_STATES:
             continue
         was_active = locked.status == Status.ACTIVE
-        _move(locked, to=Status.CANCELLED, by=by, note=note, fields={"ended_at": timezone.now()}, departed=True)
+        _move(
+            locked,
+            to=Status.CANCELLED,
+            by=by,
+            code=MatchEvent.Code.VOLUNTEER_STOPPED,
+            fields={"ended_at": timezone.now()},
+            departed=True,
+        )
         if was_active:
-            _move_request(locked.request, to=RequestStatus.READY, by=by, note=note)
+            _move_request(locked.request, to=RequestStatus.READY, by=by, code=RequestEvent.Code.VOLUNTEER_STOPPED)
         ended += 1
     return ended
 
@@ -475,12 +494,18 @@ def matches_end_for_erased_request(*, request: HelpRequest, by) -> int:
     details. The request itself is withdrawn by ``caregivers.services.requests_erase``.
     Returns how many ended. Runs inside the erasure's transaction."""
     ended = 0
-    note = _("De hulpvrager is gestopt.")
     for match in Match.objects.filter(request_id=request.pk, status__in=Match.OPEN_STATES).order_by("pk"):
         locked = _lock(match)
         if locked.status not in Match.OPEN_STATES:
             continue
-        _move(locked, to=Status.CANCELLED, by=by, note=note, fields={"ended_at": timezone.now()}, departed=True)
+        _move(
+            locked,
+            to=Status.CANCELLED,
+            by=by,
+            code=MatchEvent.Code.REQUESTER_STOPPED,
+            fields={"ended_at": timezone.now()},
+            departed=True,
+        )
         ended += 1
     return ended
 
@@ -547,14 +572,13 @@ def match_end(
             evaluation.full_clean(exclude=["match", "by"])
         except ValidationError as error:  # pragma: no cover - checked above
             raise DomainError(" ".join(error.messages))
-        goal = Evaluation.Goal(goal_reached).label
-        step = Evaluation.Next(next_step).label
         _move(
             locked,
             to=Status.ENDED,
             by=by,
-            note=_("Afgerond. Doel bereikt: %(goal)s. Verder: %(step)s.") % {"goal": goal, "step": step}
-            + (f" {note}" if note else ""),
+            code=MatchEvent.Code.ENDED,
+            params={"goal": goal_reached, "step": next_step},
+            note=note,
             fields={"ended_at": timezone.now()},
         )
         evaluation.save()
@@ -564,7 +588,8 @@ def match_end(
                 request,
                 to=RequestStatus.CLOSED,
                 by=by,
-                note=_("Afgesloten na de evaluatie. Doel bereikt: %(goal)s.") % {"goal": goal},
+                code=RequestEvent.Code.CLOSED_AFTER_EVALUATION,
+                params={"goal": goal_reached},
                 outcome=OUTCOME_FOR_GOAL[goal_reached],
                 # Solved on the ladder's volunteer step, with the evaluation's goal.
                 ladder_step=HelpRequest.LadderStep.VOLUNTEER,
@@ -575,14 +600,14 @@ def match_end(
                 request,
                 to=RequestStatus.READY,
                 by=by,
-                note=_("Na de evaluatie: we zoeken een nieuwe vrijwilliger."),
+                code=RequestEvent.Code.REMATCH_AFTER_EVALUATION,
             )
         else:
             _move_request(
                 request,
                 to=RequestStatus.INTAKE,
                 by=by,
-                note=_("Na de evaluatie: doorverwijzen. Leg vast naar wie en waarom."),
+                code=RequestEvent.Code.REFER_AFTER_EVALUATION,
             )
     _sync(match, locked)
     return evaluation
@@ -787,7 +812,7 @@ def match_link_use(*, secret: str, purpose: str, reason: str = Match.DeclineReas
         user = volunteer.user if volunteer is not None else None
         try:
             if purpose == MatchLinkToken.Purpose.ACCEPT:
-                _accept(match, by=user, note=_("Ja gezegd via de link in de e-mail."))
+                _accept(match, by=user, code=MatchEvent.Code.ACCEPTED_BY_MAIL)
             else:
                 _decline(match, by=user, side=SIDE_VOLUNTEER, reason=reason, note=note)
         except LinkError:

@@ -147,7 +147,42 @@ class BatchRejection(models.Model):
 class MatchEvent(StatusEvent):
     """One transition of a match: who, when, from which state to which, and why."""
 
+    class Code(models.TextChoices):
+        """What the system says about a step; the label is shown in the reader's language."""
+
+        REQUEST_WITHDRAWN = "request_withdrawn", _("De hulpvraag is ingetrokken.")
+        REQUEST_SOLVED = "request_solved", _("De vraag is opgelost zonder vrijwilliger.")
+        OTHER_VOLUNTEER = "other_volunteer", _("Er helpt al een andere vrijwilliger bij deze vraag.")
+        ACCEPTED_BY_MAIL = "accepted_by_mail", _("Ja gezegd via de link in de e-mail.")
+        ACCEPTED_FOR_VOLUNTEER = "accepted_for_volunteer", _("Ja van de vrijwilliger, vastgelegd door de makelaar.")
+        FROM_BATCH = "from_batch", _("voorgesteld uit een koppelronde")
+        DECLINED = "declined", _("%(side)s. Reden: %(reason)s.")
+        ENDED = "ended", _("Afgerond. Doel bereikt: %(goal)s. Verder: %(step)s.")
+        VOLUNTEER_STOPPED = "volunteer_stopped", _("De vrijwilliger is gestopt.")
+        REQUESTER_STOPPED = "requester_stopped", _("De hulpvrager is gestopt.")
+
+    # Who said no (``params["side"]`` of a declined step).
+    DECLINED_BY = {
+        "volunteer": _("Afgewezen door de vrijwilliger"),
+        "requester": _("Afgewezen door de hulpvrager"),
+        "broker": _("Afgewezen, vastgelegd door de makelaar"),
+    }
+    NOTES = dict(Code.choices)
+
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
+
+    def code_params(self) -> dict:
+        params = super().code_params()
+        labels = {
+            "side": self.DECLINED_BY,
+            "reason": dict(Match.DeclineReason.choices),
+            "goal": dict(Evaluation.Goal.choices),
+            "step": dict(Evaluation.Next.choices),
+        }
+        for name, known in labels.items():
+            if name in params:
+                params[name] = str(known.get(params[name], params[name]))
+        return params
 
     class Meta(StatusEvent.Meta):
         db_table = "matching_matchevent"

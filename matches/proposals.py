@@ -326,7 +326,8 @@ def _insert_proposals(*, pairs: Sequence[NewProposal], organisation_ids: Sequenc
             "to_status": Match.Status.PROPOSED,
             "by": getattr(who, "pk", None),
             "at": now,
-            "note": _("voorgesteld uit een koppelronde") if batch is not None else "",
+            "code": MatchEvent.Code.FROM_BATCH if batch is not None else "",
+            "note": "",
         },
         names=("match",),
         rows=[(pk,) for pk in pks],
@@ -451,7 +452,7 @@ def _build(
         from_status="",
         to_status=Match.Status.PROPOSED,
         by=who,
-        note=_("voorgesteld uit een koppelronde") if batch is not None else "",
+        code=MatchEvent.Code.FROM_BATCH if batch is not None else "",
     )
     return match, event
 

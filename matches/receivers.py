@@ -7,7 +7,6 @@ same transaction as the change."""
 from __future__ import annotations
 
 from django.dispatch import receiver
-from django.utils.translation import gettext as _
 
 from caregivers.signals import request_erasing, request_solved_without_volunteer, request_withdrawn
 from matches.lifecycle import matches_end_for_departing_volunteer, matches_end_for_erased_request
@@ -19,16 +18,16 @@ from volunteers.signals import volunteer_erasing
 def cancel_open_proposals(sender, *, request, by, **kwargs) -> None:
     """Proposals that were not yet active end when their request is withdrawn, so the
     volunteer's place frees up."""
-    _cancel_proposals(request=request, by=by, note=_("De hulpvraag is ingetrokken."))
+    _cancel_proposals(request=request, by=by, code=MatchEvent.Code.REQUEST_WITHDRAWN)
 
 
 @receiver(request_solved_without_volunteer, dispatch_uid="matches.request_solved_without_volunteer")
 def cancel_proposals_of_solved_request(sender, *, request, by, **kwargs) -> None:
     """The person's own strength or network solved it: proposals not yet active end."""
-    _cancel_proposals(request=request, by=by, note=_("De vraag is opgelost zonder vrijwilliger."))
+    _cancel_proposals(request=request, by=by, code=MatchEvent.Code.REQUEST_SOLVED)
 
 
-def _cancel_proposals(*, request, by, note: str) -> None:
+def _cancel_proposals(*, request, by, code: str) -> None:
     for match in Match.objects.select_for_update().filter(
         request=request, status__in=[Match.Status.PROPOSED, Match.Status.ACCEPTED_BY_VOLUNTEER]
     ):
@@ -37,7 +36,7 @@ def _cancel_proposals(*, request, by, note: str) -> None:
             from_status=match.status,
             to_status=Match.Status.CANCELLED,
             by=by,
-            note=note,
+            code=code,
         )
         match.status = Match.Status.CANCELLED
         match.save(update_fields=["status", "updated_at"])

@@ -65,10 +65,6 @@ def is_match_requester(user, match: Match) -> bool:
     ).exists()
 
 
-def _volunteer_name(match: Match) -> str:
-    return Volunteer.objects.filter(pk=match.volunteer_id).values_list("first_name", flat=True).first() or "?"
-
-
 @dataclass
 class ProposalSummary:
     """What a volunteer may see of a request before saying yes: no name, address or

@@ -42,6 +42,10 @@ __all__ = [
 ]
 
 DEFAULT_LIMIT = 10
+# The broker's compact list: distance and time have columns; then the three strongest reasons.
+WHEN_CODES = frozenset({"available", "dates"})
+COLUMN_CODES = WHEN_CODES | {"distance"}
+TOP_REASONS = 3
 
 MATCH_STATUS_BADGE: dict[str, str] = {
     Match.Status.PROPOSED: "badge--info",
@@ -71,6 +75,22 @@ class CandidateRow:
     @property
     def score_percent(self) -> int:
         return round(self.score * 100)
+
+    @property
+    def when_reasons(self) -> list[Reason]:
+        """When the volunteer is free for the requested times (the list's own column)."""
+        return [r for r in self.reasons if r.get("code") in WHEN_CODES]
+
+    @property
+    def top_reasons(self) -> list[Reason]:
+        """The strongest reasons besides distance and time (which have columns of their
+        own): the engine lists reasons most telling first."""
+        return [r for r in self.reasons if r.get("code") not in COLUMN_CODES][:TOP_REASONS]
+
+    @property
+    def more_reasons(self) -> list[Reason]:
+        """The other reasons, shown on demand."""
+        return [r for r in self.reasons if r.get("code") not in COLUMN_CODES][TOP_REASONS:]
 
 
 @dataclass

@@ -22,7 +22,18 @@ from audit.models import AccessLogEntry
 from audit.services import Subject, access_record
 from caregivers.access import request_read, signal_read
 from caregivers.asking import account_to_link, request_account_link
-from caregivers.broker_forms import BehalfRequestForm, CloseSolvedForm, IntakeForm, NoteForm, ReferForm, WithdrawForm
+from caregivers.broker_forms import (
+    AssignForm,
+    BehalfRequestForm,
+    BulkForm,
+    CloseSolvedForm,
+    IntakeForm,
+    NoteForm,
+    ReferForm,
+    SaveFilterForm,
+    WithdrawForm,
+)
+from caregivers.desk import ASSIGNABLE_STATUSES, organisation_brokers, queue_query_clean, saved_filters
 from caregivers.filters import TABS, RequestQueueFilter
 from caregivers.forms import CareEndedForm, network_formset, network_initial
 from caregivers.intake import (
@@ -89,7 +100,11 @@ def queue(request, slug):
     organisation = _organisation(request, slug)
     now = timezone.now()
     filterset = RequestQueueFilter(
-        request.GET, queryset=requests_of_organisation(organisation=organisation), organisation=organisation, now=now
+        request.GET,
+        queryset=requests_of_organisation(organisation=organisation),
+        organisation=organisation,
+        now=now,
+        user=request.user,
     )
     sort = filterset.sort_value
     if sort == "priority":
@@ -119,6 +134,8 @@ def queue(request, slug):
             obj=[entry.request for entry in page.object_list] + signals,
         )
     counts = queue_counts(organisation=organisation)
+    query = queue_query_clean(request.GET, organisation=organisation, user=request.user, now=now)
+    brokers = organisation_brokers(organisation=organisation)
     context = {
         "organisation": organisation,
         "filter": filterset,
@@ -127,6 +144,13 @@ def queue(request, slug):
         "tabs": [(key, label, counts[key]) for key, label in TABS.items()],
         "signals": signals,
         "now": now,
+        "query": query,
+        "saved_filters": saved_filters(user=request.user, organisation=organisation),
+        "save_filter_form": SaveFilterForm(),
+        "bulk_form": BulkForm(brokers=brokers, initial={"assignee": request.user.pk, "query": query}),
+        "mine_count": requests_of_organisation(organisation=organisation)
+        .filter(assigned_to=request.user, status__in=OPEN_STATUSES)
+        .count(),
     }
     # htmx swaps only the results; a history restore (back button) needs the whole page.
     context["partial"] = partial
@@ -206,6 +230,11 @@ def _render_detail(request, organisation, help_request, *, status: int = 200, no
         "language_label": language_label(help_request.preferred_language),
         # A request from the public form whose e-mail is an account's verified address.
         "account_to_link": account_to_link(help_request),
+        "assign_form": AssignForm(
+            brokers=organisation_brokers(organisation=organisation), initial={"assignee": help_request.assigned_to_id}
+        )
+        if help_request.status in ASSIGNABLE_STATUSES
+        else None,
         "can": {
             "start_intake": help_request.status == HelpRequest.Status.NEW,
             "intake": is_open,

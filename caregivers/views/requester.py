@@ -42,7 +42,7 @@ from caregivers.selectors import (
     latest_burden,
     mantelzorger_for_user,
     request_can_be_withdrawn,
-    request_event_text,
+    request_event_line,
     request_ladder_editable,
     request_of_user,
     request_status_text,
@@ -476,9 +476,7 @@ def request_detail(request, pk: int):
     if help_request is None:
         raise Http404
     row = _request_rows([help_request])[0]
-    events = [
-        {"event": event, "status_text": request_event_text(event.to_status)} for event in help_request.events.all()
-    ]
+    events = [{"event": event, "status_text": request_event_line(event)} for event in help_request.events.all()]
     return render(
         request,
         "caregivers/request_detail.html",

@@ -82,6 +82,12 @@ NOT_LOGGED = {
     "caregivers_broker:mark_ready": POST,
     "caregivers_broker:reopen": POST,
     "caregivers_broker:link_account": POST,
+    "caregivers_broker:assign": "POST; a refused assignment re-renders the request page, which logs 'request_detail'",
+    "caregivers_broker:bulk": (
+        "POST; the outcome names the requests and logs 'queue' about them (tests/caregivers/broker/test_desk.py)"
+    ),
+    "caregivers_broker:filter_save": POST,
+    "caregivers_broker:filter_delete": POST,
     "caregivers:ask": "the public form without an account: shows only what the visitor is typing",
     "caregivers:ask_thanks": "shows nothing that was sent (issue #18), only the centre's own number",
     "matching:propose": POST,

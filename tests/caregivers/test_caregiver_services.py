@@ -82,7 +82,7 @@ def test_respite_request_is_stored_with_times_skills_and_first_event(mark, froze
     # Respite always needs the respite skill; Oma Jo has dementia, so that too.
     assert {s.code for s in request.skills.all()} == {"respite", "dementia"}
     (event,) = request.events.all()
-    assert (event.from_status, event.to_status, event.by, event.note) == ("", "new", mark.user, "Aangevraagd")
+    assert (event.from_status, event.to_status, event.by, event.code) == ("", "new", mark.user, "submitted")
 
 
 def test_one_off_request_stores_dates_and_is_not_recurring(personas, frozen_now):
@@ -187,7 +187,7 @@ def test_broker_may_enter_respite_without_care_recipient(mark, personas, frozen_
     assert request.status == "ready" and request.entered_by == personas["broker_a"]
     assert {s.code for s in request.skills.all()} == {"respite"}  # no care recipient, so no dementia
     (event,) = request.events.all()
-    assert (event.to_status, event.by, event.note) == ("ready", personas["broker_a"], "Ingevoerd door makelaar")
+    assert (event.to_status, event.by, event.code) == ("ready", personas["broker_a"], "entered_by_broker")
 
 
 def test_only_a_broker_of_the_organisation_may_enter_for_someone(mark, personas, frozen_now):
@@ -239,7 +239,7 @@ def test_mantelzorger_may_withdraw_what_a_broker_entered_for_them(mark, personas
 def test_broker_of_the_organisation_may_withdraw(mark, personas, frozen_now):
     request = request_submit(**respite_kwargs(mark))
     request_withdraw(request=request, by=personas["broker_a"], reason="Telefonisch ingetrokken")
-    assert request.events.last().note.startswith("Ingetrokken door makelaar")
+    assert request.events.last().code == "withdrawn_by_broker"
 
 
 @pytest.mark.parametrize("who", ["volunteer", "broker_b", "nobody", "municipality"])

@@ -394,7 +394,7 @@ def test_request_for_oneself(client, personas, region, frozen_now):
     assert request.organisation == region["org_a"] and request.kind == "practical"
     assert {s.code for s in request.skills.all()} == {"shopping"}
     assert request.email == user.email and request.urgency == "high" and not request.needs_vog
-    assert request.entered_by is None and request.events.get().note == "Aangevraagd"
+    assert request.entered_by is None and request.events.get().code == "submitted"
     detail = page(client.get(response["Location"]))
     assert "elke vrijdag 10:00-11:30" in detail
     assert "Uw vraag is binnen" in detail
@@ -490,7 +490,8 @@ def test_withdraw_own_request(client, mark, frozen_now):
     assert response["Location"] == MY_REQUESTS
     request.refresh_from_db()
     assert request.status == "withdrawn"
-    assert request.events.last().note == "Ingetrokken door aanvrager: Mijn zus helpt nu."
+    event = request.events.last()
+    assert (event.code, event.note) == ("withdrawn_by_requester", "Mijn zus helpt nu.")
     assert "Deze vraag is ingetrokken" in page(client.get(MY_REQUESTS))
 
 
@@ -527,7 +528,7 @@ def test_withdraw_someone_elses_request_is_404(client, mark, personas):
 
 def test_detail_shows_history_in_plain_words_but_not_broker_notes(client, mark, personas):
     request = HelpRequest.objects.get(requester=mark.user)
-    RequestEvent.objects.create(request=request, from_status="", to_status="new", by=mark.user, note="Aangevraagd")
+    RequestEvent.objects.create(request=request, from_status="", to_status="new", by=mark.user, code="submitted")
     RequestEvent.objects.create(
         request=request, from_status="new", to_status="intake", by=personas["broker_a"], note="Intern: zoon helpt soms"
     )

@@ -334,3 +334,90 @@ def test_the_service_refuses_others_contact_details_and_a_closed_request(persona
         request_ladder_update(request=own_request, by=personas["nobody"], network=[], **kwargs)
     own_request.refresh_from_db()
     assert own_request.own_strength == "" and own_request.network.get().name == "Anja"
+
+
+# --- The change in the request's history ------------------------------------------------
+
+
+def _ladder_events(item):
+    return list(item.events.filter(code="ladder_changed"))
+
+
+def _same_as_stored(item) -> dict:
+    return {
+        "own-own_strength": item.own_strength,
+        "own-goal_own_words": item.goal_own_words,
+        "own-preferred_language": item.preferred_language,
+    }
+
+
+def test_a_change_on_the_own_page_is_a_line_in_the_history(client, personas, own_request, region):
+    from django.utils import translation
+
+    HelpRequest.objects.filter(pk=own_request.pk).update(organisation=region["org_a"])
+    own_request.refresh_from_db()
+    user = personas["nobody"]
+    log_in(client, user)
+    new = {"name": "De buurvrouw", "relation": "neighbour", "helps": "could", "what": "Kan rijden"}
+    data = own_post(own_request, members=[new], **{"own-preferred_language": "tr"})
+    assert client.post(ladder_url(own_request), data).status_code == 302
+    [event] = _ladder_events(own_request)
+    # Who, when, which parts; nothing of what was typed.
+    assert (event.by, event.from_status, event.to_status) == (user, "new", "new")
+    assert event.params == {"parts": ["own_strength", "goal", "network", "language"]} and event.note == ""
+    stored = f"{event.params} {event.note}"
+    assert "koken" not in stored and "buurvrouw" not in stored and "tr" not in event.params["parts"]
+
+    # The person reads it on their own page.
+    own_page = client.get(reverse("caregivers:request_detail", args=[own_request.pk])).content.decode()
+    assert "U heeft aangepast wat u zelf kunt en wie helpt" in own_page
+
+    # The broker sees it in the request's history, in Dutch and in English.
+    log_in(client, personas["broker_a"])
+    url = reverse("caregivers_broker:detail", kwargs={"slug": "org-a", "pk": own_request.pk})
+    with translation.override("nl"):
+        dutch = client.get(url).content.decode()
+    assert "aangepast door de aanvrager" in dutch
+    assert (
+        "Zelf aangepast op de eigen pagina: wat de aanvrager zelf kan, het doel in eigen woorden, het netwerk, de taal."
+        in dutch
+    )
+    client.cookies["django_language"] = "en"
+    with translation.override("nl"):
+        english = client.get(url).content.decode()
+    assert (
+        "Changed by the person who asked, on their own page: what they can do themselves, "
+        "the goal in their own words, the network, the language." in english
+    )
+
+
+@pytest.mark.parametrize(
+    "change, parts",
+    [
+        ({}, None),
+        ({"own-own_strength": "Ik kan nog fietsen."}, ["own_strength"]),
+        ({"network-0-what": "Boodschappen en koken"}, ["network"]),
+        ({"network-0-DELETE": "on"}, ["network"]),
+        ({"network-1-name": "Kees", "network-1-relation": "friend", "network-1-helps": "could"}, ["network"]),
+        ({"own-preferred_language": "en"}, ["language"]),
+    ],
+)
+def test_only_the_parts_that_changed_are_named_and_no_change_writes_no_line(
+    client, personas, own_request, change, parts
+):
+    log_in(client, personas["nobody"])
+    data = own_post(own_request, **{**_same_as_stored(own_request), **change})
+    assert client.post(ladder_url(own_request), data).status_code == 302
+    events = _ladder_events(own_request)
+    if parts is None:
+        assert events == []
+    else:
+        [event] = events
+        assert event.params == {"parts": parts}
+
+
+def test_bad_input_on_the_own_page_writes_no_line(client, personas, own_request):
+    log_in(client, personas["nobody"])
+    response = client.post(ladder_url(own_request), own_post(own_request, **{"own-own_strength": "x" * 2001}))
+    assert response.status_code == 400
+    assert _ladder_events(own_request) == []

@@ -74,6 +74,10 @@ PAGES = {
     "makelaar@buurtmakelaar.demo": [
         f"{BASE}/",
         f"{BASE}/vragen/",
+        f"{BASE}/vragen/?assigned=me&sort=newest",
+        # A ready request with its suggestions (the desk, issue #18): found after the demo loads.
+        f"{BASE}/vragen/{{ready_request}}/",
+        f"{BASE}/koppelen/{{ready_request}}/",
         f"{BASE}/vragen/nieuw/",
         f"{BASE}/vrijwilligers/",
         f"{BASE}/koppelingen/",
@@ -185,6 +189,11 @@ def test_every_roles_pages_pass_axe_at_desktop_and_phone_width(page: Page, peopl
     broken = {v["id"] for v in axe.run(page, options=OPTIONS).response["violations"]}
     assert {"image-alt", "label"} <= broken, broken
 
+    from caregivers.models import HelpRequest
+
+    ready = HelpRequest.objects.filter(organisation__slug="regio-arnhem", status=HelpRequest.Status.READY).first()
+    assert ready is not None, "the demo has no ready request for the desk's pages"
+
     # A conversation with messages: the demo's sample messages on a running match.
     from conversations.models import Thread
 
@@ -200,7 +209,7 @@ def test_every_roles_pages_pass_axe_at_desktop_and_phone_width(page: Page, peopl
             if callable(path):
                 path = path()
             elif "{" in path:
-                path = path.format(own_request=_own_request(who))
+                path = path.format(own_request=_own_request(who), ready_request=ready.pk)
             _check(page, axe, path, found)
         if who is not None:
             log_out(page)

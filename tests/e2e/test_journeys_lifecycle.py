@@ -222,7 +222,7 @@ def test_match_from_proposal_by_email_to_evaluation_in_huissen(page: Page, demo,
     assert match.status == Match.Status.ACCEPTED_BY_VOLUNTEER
     assert match.accepted_at is not None
     assert steps(match)[1:] == [("proposed", "accepted_by_volunteer", VOLUNTEER_EMAIL)]
-    assert match.events.order_by("at", "pk").last().note == "Ja gezegd via de link in de e-mail."
+    assert match.events.order_by("at", "pk").last().code == "accepted_by_mail"
     # Both links of the e-mail are used up together (the no link cannot undo the yes).
     assert not MatchLinkToken.objects.filter(match=match, used_at__isnull=True).exists()
     help_request.refresh_from_db()

@@ -180,13 +180,18 @@ def test_broker_finds_proposes_and_runs_a_batch_in_velp(page: Page, demo, matchi
     first, second = candidates.nth(0), candidates.nth(1)
     expect(first.get_by_role("heading", level=3)).to_have_text("1. Anna de Vries")
     expect(first).to_contain_text("0,8 km")
+    # One compact row each: the time, the strongest reasons, the rest under "Meer".
+    expect(first).to_contain_text("beschikbaar di 13:00-17:30")
+    strongest = first.get_by_role("list", name="Sterkste redenen")
+    expect(strongest).to_contain_text("heeft geldige VOG")
+    expect(strongest).to_contain_text("nog geen koppelingen")
+    first.locator("details summary").click()
     reasons = first.get_by_role("list", name="Waarom deze vrijwilliger")
     expect(reasons).to_contain_text("beschikbaar di 13:00-17:30")
-    expect(reasons).to_contain_text("heeft geldige VOG")
-    expect(reasons).to_contain_text("nog geen koppelingen")
+    expect(reasons).to_contain_text("0,8 km")
     expect(second.get_by_role("heading", level=3)).to_have_text("2. Bram Kuipers")
     expect(second).to_contain_text("3,0 km")
-    expect(second.get_by_role("list", name="Waarom deze vrijwilliger")).to_contain_text("beschikbaar di 13:00-17:30")
+    expect(second).to_contain_text("beschikbaar di 13:00-17:30")
     expect(suggestions).not_to_contain_text("Carla Smit")
     # Fewer than asked for: the summary says why the others fell out.
     expect(suggestions.get_by_role("heading", name="Waarom niet meer vrijwilligers?")).to_be_visible()
@@ -280,7 +285,7 @@ def test_broker_finds_proposes_and_runs_a_batch_in_velp(page: Page, demo, matchi
     assert (batch_match.volunteer, batch_match.status, batch_match.batch) == (dirk, Match.Status.PROPOSED, run)
     assert batch_match.proposed_by == broker
     [event] = MatchEvent.objects.filter(match=batch_match)
-    assert (event.to_status, event.by, event.note) == (Match.Status.PROPOSED, broker, "voorgesteld uit een koppelronde")
+    assert (event.to_status, event.by, event.code) == (Match.Status.PROPOSED, broker, "from_batch")
     # The first request already had a proposal: the run left it alone.
     assert Match.objects.filter(request=first_request).count() == 1
     assert run.result["stats"].get("requests_with_open_match") == 1

@@ -166,7 +166,7 @@ def test_a_broker_may_record_the_volunteers_yes(world):
     match_accept(match=match, by=world.broker)
     match.refresh_from_db()
     assert match.status == "accepted_by_volunteer"
-    assert "makelaar" in match.events.order_by("-pk").first().note
+    assert "makelaar" in match.events.order_by("-pk").first().note_text
 
 
 def test_activate_matches_the_request_and_cancels_the_other_proposals(world):
@@ -183,7 +183,7 @@ def test_activate_matches_the_request_and_cancels_the_other_proposals(world):
     event = RequestEvent.objects.filter(request=request).latest("pk")
     assert (event.from_status, event.to_status, event.by) == ("ready", "matched", world.broker)
     assert other.status == "cancelled"
-    assert "andere vrijwilliger" in other.events.latest("pk").note
+    assert "andere vrijwilliger" in other.events.latest("pk").note_text
 
 
 @pytest.mark.parametrize("request_status", ["withdrawn", "referred", "intake", "matched"])
@@ -211,7 +211,7 @@ def test_requester_stops_an_active_match_request_back_to_ready(world):
     match_decline(match=match, by=world.requester_user, side="requester", reason="no_click", note="Geen klik.")
     match.refresh_from_db()
     assert (match.status, match.declined_by_side, match.decline_reason) == ("declined", "requester", "no_click")
-    assert "hulpvrager" in match.events.latest("pk").note and "Geen klik." in match.events.latest("pk").note
+    assert "hulpvrager" in match.events.latest("pk").note_text and "Geen klik." in match.events.latest("pk").note_text
     request = HelpRequest.objects.get(pk=match.request_id)
     assert request.status == "ready"
     assert RequestEvent.objects.filter(request=request, from_status="matched", to_status="ready").exists()
@@ -308,7 +308,7 @@ def test_end_with_evaluation(world, goal, next_step, request_status, outcome):
     event = RequestEvent.objects.filter(request=request).latest("pk")
     assert event.from_status == "matched" and event.to_status == request_status
     if next_step == "refer":
-        assert "doorverwijzen" in event.note
+        assert "doorverwijzen" in event.note_text
 
 
 @pytest.mark.parametrize(

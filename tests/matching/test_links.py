@@ -41,7 +41,7 @@ def test_accept_by_link_marks_all_links_of_the_match_used(world):
     assert match_link_use(secret=accept, purpose="accept").pk == match.pk
     assert _status(match) == "accepted_by_volunteer"
     event = match.events.latest("pk")
-    assert event.by == world.volunteer_user and "link" in event.note
+    assert event.by == world.volunteer_user and "link" in event.note_text
     assert not MatchLinkToken.objects.filter(match=match, used_at__isnull=True).exists()
     with pytest.raises(LinkError, match="al gebruikt"):
         match_link_use(secret=decline, purpose="decline", reason="no_time")
@@ -194,7 +194,7 @@ def test_post_decline_asks_a_reason(client, world):
     assert done.status_code == 200
     match.refresh_from_db()
     assert match.status == "declined" and match.decline_reason == "not_my_thing"
-    assert "Liever buiten." in match.events.latest("pk").note
+    assert "Liever buiten." in match.events.latest("pk").note_text
 
 
 def test_expired_link_page(client, world):

@@ -257,7 +257,7 @@ def test_propose_many_writes_the_rows_a_single_proposal_writes(org, broker, make
         assert stored.created_at >= single.created_at
         (event,) = MatchEvent.objects.filter(match=stored)
         assert (event.from_status, event.to_status, event.by) == ("", Match.Status.PROPOSED, broker)
-        assert event.note == "voorgesteld uit een koppelronde" and event.at == stored.created_at
+        assert (event.code, event.note) == ("from_batch", "") and event.at == stored.created_at
     first = Match.objects.get(request=r1)
     assert (first.score, first.distance_km) == (0.8123, 3.24)
     assert first.reasons == [

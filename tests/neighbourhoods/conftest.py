@@ -48,7 +48,7 @@ class Builder:
             **fields,
         )
         HelpRequest.objects.filter(pk=request.pk).update(created_at=at, status_changed_at=at)
-        event = RequestEvent.objects.create(request=request, from_status="", to_status="new", note="Aangevraagd")
+        event = RequestEvent.objects.create(request=request, from_status="", to_status="new", code="submitted")
         RequestEvent.objects.filter(pk=event.pk).update(at=at)
         request.refresh_from_db()
         return request

@@ -532,13 +532,20 @@ def test_the_command_refuses_bad_arguments(args, kwargs):
     assert mail.outbox == []
 
 
-def test_the_command_line_exits_with_status_1_and_no_traceback(capsys):
+def test_the_command_line_exits_with_status_1_and_no_traceback(capsys, monkeypatch):
+    from django.db import connections
+
+    # run_from_argv closes every connection when it ends, the test database's too.
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # keep the test database open
+    queue()
     with pytest.raises(SystemExit) as info:
         execute_from_command_line(["manage.py", "send_pending_notifications", "--limit", "0"])
     assert info.value.code == 1
     captured = capsys.readouterr()
     assert "--limit 1 or more" in captured.err
     assert "Traceback" not in captured.err + captured.out
+    # The test's transaction is still there: nothing was sent, the row waits.
+    assert Notification.objects.filter(status=Notification.Status.PENDING).count() == 1
 
 
 # --- The periodic tasks ------------------------------------------------------------------------

@@ -92,6 +92,57 @@ def test_the_readable_page_shows_the_same(client, mantelzorger_person):
     assert "Mantelzorg en hulpvragen" in html
 
 
+def _keys(value, found: set[str]) -> set[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.add(key)
+            _keys(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _keys(item, found)
+    return found
+
+
+@pytest.mark.parametrize("kind", PEOPLE)
+def test_every_key_of_the_export_has_a_plain_label(request, client, scene, kind):
+    """The readable page names every part and field in plain words, not the JSON key."""
+    from privacy.export import LABELS
+
+    person = request.getfixturevalue(kind)
+    data, _text = download(client, person.user)
+    missing = sorted(_keys(data["parts"], set()) - set(LABELS))
+    assert not missing, f"Add a label to privacy.export.LABELS for: {missing}"
+
+
+def test_every_part_has_a_label_in_dutch_and_english():
+    from django.utils import translation
+
+    from accounts.personal_data import export_sources
+    from privacy.export import LABELS
+
+    for source in export_sources():
+        assert source.key in LABELS, source.key
+        with translation.override("nl"):
+            dutch = str(LABELS[source.key])
+        with translation.override("en"):
+            english = str(LABELS[source.key])
+        assert dutch != english and "_" not in dutch, source.key
+
+
+def test_the_readable_page_names_the_vacancy_responses_and_messages(client, volunteer_person):
+    from django.utils import translation
+
+    log_in(client, volunteer_person.user)
+    with translation.override("nl"):
+        html = client.get(reverse("mydata:export_page")).content.decode()
+    assert "Reacties op vacatures" in html and "Berichten" in html
+    assert "vacancy responses" not in html and "partner memberships" not in html
+    client.cookies["django_language"] = "en"
+    with translation.override("nl"):
+        english = client.get(reverse("mydata:export_page")).content.decode()
+    assert "Responses to vacancies" in english and "Reacties op vacatures" not in english
+
+
 def test_export_needs_a_login(client, db):
     for name in ("mydata:mine", "mydata:export_json", "mydata:export_page", "mydata:erase"):
         response = client.get(reverse(name))

@@ -237,6 +237,8 @@ KINDS: dict[str, Callable[[Side, str], object]] = {
     "help_request": lambda side, role: (side.open_request if role == "help_seeker" else side.carer_request).pk,
     "care_recipient": lambda side, role: side.care_recipient.pk,
     "signal": lambda side, role: side.signal.pk,
+    # The broker's own saved queue filter (anyone else's answers 404).
+    "saved_filter": lambda side, role: side.saved_filter.pk,
     "volunteer": lambda side, role: side.volunteer.pk,
     # The volunteer's side of a match (accepted: decline is possible).
     "volunteer_match": lambda side, role: side.match_accepted.pk,
@@ -397,6 +399,10 @@ TABLE: dict[str, Entry] = {
     "caregivers_broker:care_ended": Entry(Staff(*CARE_FILES), methods="GET+POST", args={"pk": "help_request"}),
     "caregivers_broker:reopen": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
     "caregivers_broker:link_account": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:assign": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "help_request"}),
+    "caregivers_broker:bulk": Entry(Staff(*CARE_FILES), methods="POST"),
+    "caregivers_broker:filter_save": Entry(Staff(*CARE_FILES), methods="POST"),
+    "caregivers_broker:filter_delete": Entry(Staff(*CARE_FILES), methods="POST", args={"pk": "saved_filter"}),
     "caregivers_broker:signal_new": Entry(Staff(*CASEWORK), methods="GET+POST"),
     "caregivers_broker:support_edit": Entry(Staff("org_admin"), methods="GET+POST"),
     "caregivers_broker:signal": Entry(Staff(*CARE_FILES), args={"pk": "signal"}),

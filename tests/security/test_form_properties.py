@@ -38,6 +38,7 @@ APPS = (
     "matching",
     "neighbourhoods",
     "notifications",
+    "partners",
     "privacy",
     "reports",
     "volunteers",
@@ -87,6 +88,12 @@ def _none(world: World) -> dict:
 
 
 # class path -> world -> the keyword arguments its view passes (besides the data).
+def _brokers(w: World):
+    from caregivers.desk import organisation_brokers
+
+    return organisation_brokers(organisation=w.a.organisation)
+
+
 BUILDERS: dict[str, Callable[[World], dict]] = {
     "accounts.forms.SignupForm": _none,
     "activities.forms.ActivityForm": lambda w: {"organisation": w.a.organisation},
@@ -108,6 +115,9 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "caregivers.broker_forms.NoteForm": _none,
     "caregivers.broker_forms.ReferForm": _none,
     "caregivers.broker_forms.WithdrawForm": _none,
+    "caregivers.broker_forms.AssignForm": lambda w: {"brokers": _brokers(w)},
+    "caregivers.broker_forms.SaveFilterForm": _none,
+    "caregivers.broker_forms.BulkForm": lambda w: {"brokers": _brokers(w)},
     "caregivers.broker_forms.CloseSolvedForm": _none,
     "caregivers.forms.OwnStrengthForm": lambda w: {"prefix": "own"},
     "caregivers.forms.NetworkMemberForm": lambda w: {"prefix": "network-0"},
@@ -176,6 +186,14 @@ BUILDERS: dict[str, Callable[[World], dict]] = {
     "privacy.forms.BrokerEraseForm": lambda w: {"prefix": "erase"},
     "privacy.forms.EraseAccountForm": _none,
     "privacy.forms.RetentionSettingsForm": lambda w: {"months": _retention_months(w)},
+    # Partners: the centre's partner page, the partner's own pages, the public vacancy
+    # search and the response to a vacancy (with the age question its minimum age adds).
+    "partners.forms.PartnerInviteForm": _none,
+    "partners.forms.PartnerSettingsForm": _none,
+    "partners.forms.PartnerProfileForm": lambda w: {"instance": w.a.partner},
+    "partners.forms.VacancyForm": lambda w: {"organisation": w.a.organisation},
+    "partners.forms.ResponseForm": lambda w: {"vacancy": _vacancy_with_minimum_age(w)},
+    "partners.filters.VacancyFilter": lambda w: {"queryset": _public_vacancies()},
     "volunteers.forms.VolunteerFilter": lambda w: {
         "queryset": _volunteers_of(w),
         "organisation": w.a.organisation,
@@ -205,6 +223,19 @@ def _volunteers_of(world: World):
     from volunteers.selectors import volunteers_of_organisation
 
     return volunteers_of_organisation(organisation=world.a.organisation)
+
+
+def _vacancy_with_minimum_age(world: World):
+    vacancy = world.a.vacancy
+    vacancy.minimum_age = 18
+    vacancy.save(update_fields=["minimum_age"])
+    return vacancy
+
+
+def _public_vacancies():
+    from partners.selectors import public_vacancies
+
+    return public_vacancies().order_by("-published_at", "-pk")
 
 
 def _preferences(world: World):

@@ -69,6 +69,7 @@ class Side:
     response: Any = None  # the side's volunteer's response to it (new)
     webauthn_keys: dict[str, int] = field(default_factory=dict)  # role -> its user's security key
     signal: Any = None  # an open signal about someone (CareSignal)
+    saved_filter: Any = None  # the side's broker's saved queue filter (SavedQueueFilter)
     activity: Any = None  # an open activity of the organisation (one place, taken)
     signup: Any = None  # the mantelzorger's place at it
     offer_token: str = ""  # the secret of the offer to the help seeker, next in line
@@ -256,11 +257,17 @@ def _side(key: str, *, skills, within: Side | None = None) -> Side:
         entered_by=broker,
     )
     partner, vacancy, response = _partner_side(upper, organisation, users["partner"], volunteer, located, skills)
+    from caregivers.models import SavedQueueFilter
+
+    saved_filter = SavedQueueFilter.objects.create(
+        user=broker, organisation=organisation, name=f"Filter {upper}", query="tab=all"
+    )
     activity, signup, offer_token = _activity_side(upper, organisation, broker, mantelzorger, users, located)
     partner_activity, partner_signup = _partner_activity_side(upper, partner, users["partner"], volunteer, located)
     return Side(
         partner_activity=partner_activity,
         partner_signup=partner_signup,
+        saved_filter=saved_filter,
         activity=activity,
         signup=signup,
         offer_token=offer_token,

@@ -237,7 +237,7 @@ def test_delete_ends_open_matches_and_the_other_side_hears_of_it(personas, regio
     volunteer_delete(volunteer=volunteer, by=personas[by])
     statuses = dict(Match.objects.values_list("pk", "status"))
     assert statuses == {proposed.pk: "cancelled", running.pk: "cancelled", ended.pk: "ended"}
-    assert MatchEvent.objects.filter(match=running, to_status="cancelled", note="De vrijwilliger is gestopt.").exists()
+    assert MatchEvent.objects.filter(match=running, to_status="cancelled", code="volunteer_stopped").exists()
     running_request.refresh_from_db()
     assert running_request.status == HelpRequest.Status.READY  # a broker can find someone new
     # The requester of the running help is told, with no detail about the volunteer.

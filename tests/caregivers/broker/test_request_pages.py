@@ -34,7 +34,7 @@ def respite(make_request, org_a):
         kind="respite", mantelzorger=mz, care_recipient=recipient, requester_first_name="Mieke", days_ago=23.5
     )
     RequestSlotFactory(request=item)
-    RequestEvent.objects.create(request=item, from_status="", to_status="new", note="Aangevraagd")
+    RequestEvent.objects.create(request=item, from_status="", to_status="new", code="submitted")
     return item
 
 

@@ -97,6 +97,9 @@ LABELS = {
     "read_at": _("gelezen op"),
     # Every other key of the export (tests/privacy/test_export.py checks that each has one).
     "vacancy_responses": _("Reacties op vacatures"),
+    "activity_signups": _("Aanmeldingen voor activiteiten"),
+    "requests_assigned": _("hulpvragen aan u toegewezen"),
+    "saved_queue_filters": _("bewaarde filters van de wachtrij"),
     "responses": _("reacties"),
     "partner_memberships": _("werk voor een partnerorganisatie"),
     "vacancy": _("vacature"),

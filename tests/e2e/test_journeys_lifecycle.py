@@ -157,6 +157,8 @@ def test_match_from_proposal_by_email_to_evaluation_in_huissen(page: Page, demo,
     expect(suggestions.get_by_role("heading", name="Vrijwilligers die passen")).to_be_visible()
     candidate = suggestions.locator("ol.candidates > li").filter(has_text=VOLUNTEER_NAME)
     expect(candidate).to_contain_text("1,0 km")
+    # The full reasons are behind "Meer" in the compact list (issue #18, the broker desk).
+    candidate.locator("summary").click()
     expect(candidate.get_by_role("list", name="Waarom deze vrijwilliger")).to_contain_text("heeft geldige VOG")
     shot(page, "journey8-1-who-can-help")
     candidate.get_by_role("button", name=re.compile(rf"^Voorstellen\s*:\s*{re.escape(VOLUNTEER_NAME)}$")).click()

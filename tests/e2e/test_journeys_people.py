@@ -238,7 +238,7 @@ def test_broker_takes_up_respite_request_and_refusal_to_refer_without_reason(pag
     expect(row).to_contain_text("mantelzorger zwaar belast")
     expect(row).to_contain_text("Respijtzorg")
     expect(row).to_contain_text("Huissen")
-    expect(row).to_contain_text("elke week di 13:00-17:00")
+    expect(row).to_contain_text("wekelijks di 13:00-17:00")
     expect_named_controls(page)
     shot(page, "journey6-2-queue")
     row.get_by_role("link", name="Ineke Bosman").click()

@@ -84,6 +84,10 @@ def test_every_figure_of_centrum_in_march(march, region):
         "vacancies_filled": 0,
         "vacancy_responses": 0,
         "vacancy_responses_accepted": 0,
+        # No activities here (tests/activities/test_figures.py counts them).
+        "activities_held": 0,
+        "activity_participants": 0,
+        "activity_waiting": 0,
     }
 
 

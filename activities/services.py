@@ -94,53 +94,11 @@ def _check_activity(*, schedule, dates, slots, until, participant_places, volunt
         raise DomainError(_("Vul de postcode of plaats in."), field="postcode")
 
 
-def activity_save(
-    *,
-    organisation: Organisation,
-    by,
-    activity: Activity | None = None,
-    title: str,
-    description: str,
-    kind: str = Activity.Kind.OTHER,
-    audience: str = Activity.Audience.EVERYONE,
-    partner: Partner | None = None,
-    schedule: str,
-    dates: Iterable[DateTime] = (),
-    slots: Iterable[Slot] = (),
-    until: datetime.date | None,
-    participant_places: int,
-    volunteer_places: int = 0,
-    waiting_order: str = Activity.WaitingOrder.FIRST_COME,
-    postcode: str = "",
-    house_number: str = "",
-    place: str = "",
-    point: Point | None = None,
-    demand: dict | None = None,
-) -> Activity:
-    """Create an activity (``activity`` None) or change one of the organisation's own."""
+def activity_save(*, organisation: Organisation, by, activity: Activity | None = None, **values) -> Activity:
+    """Create an activity (``activity`` None) or change one of the organisation's own; the
+    fields are those of :func:`_activity_write`. Only the organisation's brokers."""
     _require_broker(organisation, by)
-    return _activity_write(
-        organisation=organisation,
-        by=by,
-        activity=activity,
-        title=title,
-        description=description,
-        kind=kind,
-        audience=audience,
-        partner=partner,
-        schedule=schedule,
-        dates=dates,
-        slots=slots,
-        until=until,
-        participant_places=participant_places,
-        volunteer_places=volunteer_places,
-        waiting_order=waiting_order,
-        postcode=postcode,
-        house_number=house_number,
-        place=place,
-        point=point,
-        demand=demand,
-    )
+    return _activity_write(organisation=organisation, by=by, activity=activity, **values)
 
 
 def partner_activity_create(*, partner: Partner, by, **values) -> Activity:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -418,33 +418,18 @@ class Raw:
 
     def value(self, code: str) -> int | float | Decimal | None:
         """The exact figure (None where there is nothing to divide by)."""
+        if code in _COUNT_CODE_SET:
+            return self.counts.get(code, 0)
+        return _DERIVED[code](self)
+
+    def values(self) -> dict[str, int | float | Decimal | None]:
+        """Every figure of ``FIGURES`` at once (as :meth:`value` of each code): a report
+        table needs them all, for every row of every month."""
         c = self.counts
-        if code in COUNT_CODES:
-            return c.get(code, 0)
-        if code in ("answered_7d_pct", "answered_30d_pct"):
-            return _pct(c.get(code.removesuffix("_pct"), 0), c.get("requests_new", 0))
-        if code == "median_days_to_match":
-            return round(statistics.median(self.days_to_match), 1) if self.days_to_match else None
-        if code == "respite_hours":
-            return self.respite_hours if c.get("respite_households") else None
-        if code == "burden_avg":
-            return round(self.burden_sum / self.burden_checkins, 1) if self.burden_checkins else None
-        if code == "burden_high_pct":
-            return _pct(c.get("burden_high_people", 0), c.get("burden_people", 0))
-        if code == "goal_reached_pct":
-            return _pct(c.get("goal_yes", 0), c.get("matches_ended", 0))
-        if code == "burden_change_median":
-            return burden_change_median(c)
-        if code == "goals_reached_pct":
-            return _pct(c.get("goals_reached", 0), c.get("goals_recorded", 0))
-        for side in SIDES:
-            if code == f"satisfaction_{side}_median":
-                scores = self.scores(side)
-                return statistics.median(scores) if scores else None
-            if code == f"satisfaction_{side}_pct":
-                scores = self.scores(side)
-                return _pct(sum(1 for score in scores if score >= SATISFIED_FROM), len(scores))
-        raise KeyError(code)
+        result: dict[str, int | float | Decimal | None] = {code: c.get(code, 0) for code in COUNT_CODES}
+        for code, compute in _DERIVED.items():
+            result[code] = compute(self)
+        return result
 
     def scores(self, side: str) -> list[int]:
         """The satisfaction scores of one side, from their counts per score (sorted)."""
@@ -457,6 +442,41 @@ class Raw:
             if figure.base == f"satisfaction_{side}_n":
                 return sum(self.counts.get(f"satisfaction_{side}_{score}", 0) for score in SCORES)
         return self.counts.get(figure.base, 0)
+
+
+def _satisfaction_median(side: str):
+    def compute(raw: Raw) -> float | None:
+        scores = raw.scores(side)
+        return statistics.median(scores) if scores else None
+
+    return compute
+
+
+def _satisfaction_pct(side: str):
+    def compute(raw: Raw) -> float | None:
+        scores = raw.scores(side)
+        return _pct(sum(1 for score in scores if score >= SATISFIED_FROM), len(scores))
+
+    return compute
+
+
+# How each figure that is not a plain count follows from the raw numbers.
+_DERIVED: dict[str, Callable[[Raw], int | float | Decimal | None]] = {
+    "answered_7d_pct": lambda r: _pct(r.counts.get("answered_7d", 0), r.counts.get("requests_new", 0)),
+    "answered_30d_pct": lambda r: _pct(r.counts.get("answered_30d", 0), r.counts.get("requests_new", 0)),
+    "median_days_to_match": lambda r: round(statistics.median(r.days_to_match), 1) if r.days_to_match else None,
+    "respite_hours": lambda r: r.respite_hours if r.counts.get("respite_households") else None,
+    "burden_avg": lambda r: round(r.burden_sum / r.burden_checkins, 1) if r.burden_checkins else None,
+    "burden_high_pct": lambda r: _pct(r.counts.get("burden_high_people", 0), r.counts.get("burden_people", 0)),
+    "goal_reached_pct": lambda r: _pct(r.counts.get("goal_yes", 0), r.counts.get("matches_ended", 0)),
+    "burden_change_median": lambda r: burden_change_median(r.counts),
+    "goals_reached_pct": lambda r: _pct(r.counts.get("goals_reached", 0), r.counts.get("goals_recorded", 0)),
+    **{f"satisfaction_{side}_median": _satisfaction_median(side) for side in SIDES},
+    **{f"satisfaction_{side}_pct": _satisfaction_pct(side) for side in SIDES},
+}
+_COUNT_CODE_SET = frozenset(COUNT_CODES)
+# Every figure is either a count or derived, never both and never neither.
+assert set(_DERIVED) | _COUNT_CODE_SET == {f.code for f in FIGURES} and not set(_DERIVED) & _COUNT_CODE_SET
 
 
 def burden_change_median(counts: dict[str, int]) -> float | None:

@@ -229,7 +229,7 @@ def count_text(count: int) -> str:
     return SMALL if is_small(count) else str(count)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One figure as shown. ``status``: ``shown``; ``small`` (1-9 people, or resting on
     fewer than 10); ``hidden`` (secondary suppression); ``empty`` (nothing to show,
@@ -298,7 +298,8 @@ class MonthTable:
 
 
 def _cells(raw: Raw) -> dict[str, Cell]:
-    return {f.code: Cell(f, raw.value(f.code)) for f in FIGURES}
+    values = raw.values()
+    return {f.code: Cell(f, values[f.code]) for f in FIGURES}
 
 
 def _primary(row: Row) -> None:

@@ -4,11 +4,12 @@ spoken explanation (screen readers hear "minder dan 10", not "kleiner dan 10")."
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from reports.charts import number_text
-from reports.figures import HIDDEN, SMALL, Cell
+from reports.figures import HIDDEN, SMALL, Cell, Row
 
 register = template.Library()
 
@@ -37,6 +38,17 @@ def report_cell(cell: Cell) -> str:
     if cell.status == "empty" or cell.value is None:
         return format_html('<span aria-hidden="true">–</span><span class="visually-hidden">{}</span>', _("geen"))
     return number_text(cell.value, cell.figure.kind)
+
+
+@register.simple_tag
+def report_cells(row: Row, figures) -> str:
+    """The cells of ``figures`` in one row of a report table, each as ``<td class="num">``
+    with :func:`report_cell`: one tag per row instead of a loop of tags per cell (a
+    municipality's table has about 30 rows of 50 figures)."""
+    cells = row.cells
+    return mark_safe(  # noqa: S308 - every part is escaped by report_cell / conditional_escape
+        "".join(f'<td class="num">{conditional_escape(report_cell(cells[f.code]))}</td>' for f in figures)
+    )
 
 
 @register.simple_tag

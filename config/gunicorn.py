@@ -28,3 +28,16 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The reverse proxy on this machine sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "buurtmakelaar-web"
+
+
+def post_worker_init(worker):
+    """The application is loaded: load the rest and settle the memory (config.warmup)."""
+    from config.warmup import worker_ready
+
+    worker_ready()
+
+
+def post_request(worker, req, environ, resp):
+    from config.warmup import request_done
+
+    request_done(worker.nr)

@@ -31,6 +31,7 @@ import os
 import random
 import re
 import tempfile
+from html.parser import HTMLParser
 
 import gevent.lock
 import pyotp
@@ -69,6 +70,64 @@ def _secrets_write(key: str, secret: str) -> None:
     secrets = _secrets_read() | {key: secret}
     with open(SECRETS_FILE, "w", encoding="utf-8") as fh:
         json.dump(secrets, fh)
+
+
+class _FormDefaults(HTMLParser):
+    """The values a browser would send for a page's forms without typing: text inputs
+    and hidden fields with their value, checked radios and check boxes, the selected
+    (or else the first) option, text areas' text. Only the form whose action is ``action``."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action, self.inside, self.values = action, False, {}
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("method", "get").lower() == "post" and a.get("action", "") == self.action
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.values[name] = a.get("value", "on")
+            elif kind not in ("submit", "button", "file"):
+                self.values.setdefault(name, a.get("value") or "")
+        elif tag == "select" and name:
+            self._select, self._select_first = name, None
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in a:
+                self.values[self._select] = value
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select:
+            self.values.setdefault(self._select, self._select_first or "")
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def form_defaults(html: str, *, action: str) -> dict[str, str]:
+    parser = _FormDefaults(action)
+    parser.feed(html)
+    return parser.values
 
 
 _sessions: dict[str, list] = {}
@@ -279,6 +338,33 @@ class Mantelzorger(DemoUser):
     @task(2)
     def respite_form(self) -> None:
         self.page("/hulp/respijtzorg/", name="/hulp/respijtzorg/")
+
+    @task(1)
+    def ask_respite(self) -> None:
+        """Ask for respite as the browser would: the form's own values (the care
+        recipient, the address), a description and a weekly time. The answer must be the
+        redirect to the new request; the form shown again (an error) is a failure."""
+        page = self.page("/hulp/respijtzorg/", name="/hulp/respijtzorg/")
+        # All simulated mantelzorgers share one demo login, whose list of requests
+        # ("/hulp/") grows with every request asked: one in four form views is sent.
+        if page.status_code != 200 or random.random() >= 0.25:
+            return
+        data = form_defaults(page.text, action="/hulp/respijtzorg/")
+        data["description"] = "Even een middag vrij: iemand die bij mijn moeder blijft."
+        data["when-slots_text"] = "di 13:00-17:00"
+        data["csrfmiddlewaretoken"] = self._csrf(page.text)
+        with self.client.post(
+            "/hulp/respijtzorg/",
+            data=data,
+            name="/hulp/respijtzorg/ [POST]",
+            headers={"Referer": f"{self.host}/hulp/respijtzorg/"},
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                response.success()
+            else:
+                response.failure(f"status {response.status_code}: the respite request was not taken")
 
     @task(2)
     def my_requests(self) -> None:

@@ -243,7 +243,8 @@ class OpenMatches:
 def open_matches_of_organisation(
     *, organisation: Organisation, pages: Mapping[str, Any] | None = None, per_page: int | None = None
 ) -> OpenMatches:
-    """The organisation's open matches by state, a page of each (two queries per group).
+    """The organisation's open matches by state, a page of each (one query per group and
+    one for the three totals).
 
     ``pages`` maps a group name (``proposed``, ``accepted``, ``active``) to the page
     wanted, as typed in the address bar: anything that is not a page number gives the
@@ -275,9 +276,14 @@ def open_matches_of_organisation(
         "accepted": (Status.ACCEPTED_BY_VOLUNTEER, (Coalesce("accepted_at", "created_at").asc(), "pk")),
         "active": (Status.ACTIVE, (Coalesce("activated_at", "created_at").asc(), "pk")),
     }
+    # The three totals in one query instead of a COUNT per paginator.
+    counts = Match.objects.filter(organisation=organisation, status__in=Match.OPEN_STATES).aggregate(
+        **{name: Count("pk", filter=Q(status=status)) for name, (status, _order) in orders.items()}
+    )
     groups = {}
     for name, (status, order) in orders.items():
         paginator = Paginator(base.filter(status=status).order_by(*order), per_page)
+        paginator.count = counts[name]  # a cached_property: given, so the paginator does not count again
         groups[name] = paginator.get_page(pages.get(name))
     return OpenMatches(**groups)
 

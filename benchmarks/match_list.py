@@ -7,8 +7,8 @@
 What it does (the structure and helpers of ``benchmarks/queue_page.py``):
 
 1. Writes one synthetic organisation per size with ``benchmarks/synthetic.py``
-   (10,000 volunteers, 100 ready requests, and earlier matches for so many volunteers
-   that about N are open) into a fresh database: a temporary SQLite file, or the
+   (``--volunteers``, default 10,000; 100 ready requests; earlier matches for so
+   many volunteers that about N are open) into a fresh database: a temporary SQLite file, or the
    PostgreSQL database of the URL (dropped and created again: only a name starting
    with ``bm_`` or ``bench_`` is accepted). ``synthetic.open_matches_mix`` then makes
    10% of the open matches proposals waiting for the volunteer (0-20 days old), 10%
@@ -59,18 +59,18 @@ def measure(code: str, url: str, slug: str, views: int) -> dict:
     }
 
 
-def prepare(spec: str, sizes: list[int]) -> tuple[synthetic.Database, dict[int, str]]:
+def prepare(spec: str, sizes: list[int], volunteers: int = VOLUNTEERS) -> tuple[synthetic.Database, dict[int, str]]:
     db = database_fresh(spec)
     from neighbourhoods.models import Organisation
 
     slugs = {}
     for n in sizes:
-        if n > VOLUNTEERS * OPEN_SHARE:
-            raise SystemExit(f"--matches at most {int(VOLUNTEERS * OPEN_SHARE):,}")
+        if n > volunteers * OPEN_SHARE:
+            raise SystemExit(f"--matches at most {int(volunteers * OPEN_SHARE):,} for {volunteers:,} volunteers")
         result = synthetic.generate(
-            volunteers=VOLUNTEERS,
+            volunteers=volunteers,
             requests=READY_REQUESTS,
-            history=n / (VOLUNTEERS * OPEN_SHARE),
+            history=n / (volunteers * OPEN_SHARE),
             slug=f"matches-{n}",
             progress=lambda line: print(line, file=sys.stderr),
         )
@@ -88,6 +88,7 @@ def prepare(spec: str, sizes: list[int]) -> tuple[synthetic.Database, dict[int, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--matches", type=int, nargs="+", default=[1_000, 5_000], metavar="N")
+    parser.add_argument("--volunteers", type=int, default=VOLUNTEERS, help="volunteers per organisation")
     parser.add_argument("--database", default="sqlite", help="sqlite or a postgres:// URL (recreated)")
     parser.add_argument("--views", type=int, default=30, help="timed views per round")
     parser.add_argument("--rounds", type=int, default=3)
@@ -100,7 +101,7 @@ def main() -> None:
         return
     if min(args.matches) < 1 or args.views < 1 or args.rounds < 1:
         parser.error("--matches, --views and --rounds must be >= 1")
-    db, slugs = prepare(args.database, args.matches)
+    db, slugs = prepare(args.database, args.matches, args.volunteers)
     codes = ([str(Path(args.compare).resolve())] if args.compare else []) + [str(synthetic.ROOT)]
     runs: list[dict] = []
     try:

@@ -22,7 +22,9 @@ What it does (the structure and helpers of ``benchmarks/queue_page.py``):
    Each run also prints a digest of the page (the CSRF token taken out): the same
    digest for both codes means the same page, byte for byte.
 
-Prints one JSON object per round and a summary (p50/p95 per code and size).
+Prints one JSON object per round and a summary (p50/p95 per code and size, wall-clock,
+and the Django process's CPU time beside it: on a shared machine the wall-clock time
+also holds the wait for a core).
 """
 
 from __future__ import annotations
@@ -48,11 +50,12 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 def measure(code: str, url: str, slug: str, views: int) -> dict:
     """In a fresh process: time the open matches of ``slug`` with the code in ``code``."""
-    ms, html = page_time(code, url, f"/organisatie/{slug}/koppelingen/", views)
+    ms, cpu, html = page_time(code, url, f"/organisatie/{slug}/koppelingen/", views)
     return {
         "code": code,
         "slug": slug,
         **percentiles(ms),
+        **{f"cpu_{k}": v for k, v in percentiles(cpu).items()},
         "page_kb": round(len(html) / 1024, 1),
         "page_digest": hashlib.sha256(CSRF.sub("", html).encode()).hexdigest()[:12],
         "load_average": os.getloadavg()[0],
@@ -120,10 +123,12 @@ def main() -> None:
             mine = [r for r in runs if r["matches"] == n and r["code"] == code]
             p50 = sorted(r["p50"] for r in mine)[len(mine) // 2]
             p95 = sorted(r["p95"] for r in mine)[len(mine) // 2]
+            cpu50 = sorted(r["cpu_p50"] for r in mine)[len(mine) // 2]
+            cpu95 = sorted(r["cpu_p95"] for r in mine)[len(mine) // 2]
             loads = [r["load_average"] for r in mine]
             digests = sorted({r["page_digest"] for r in mine})
             print(
-                f"  {n:>6,} open matches  {code}: p50 {p50:.1f}  p95 {p95:.1f}  "
+                f"  {n:>6,} open matches  {code}: p50 {p50:.1f}  p95 {p95:.1f}  (CPU {cpu50:.1f} / {cpu95:.1f})  "
                 f"(page {mine[0]['page_kb']} kB, digest {', '.join(digests)}; "
                 f"load average {min(loads):.1f}-{max(loads):.1f})"
             )

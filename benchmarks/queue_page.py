@@ -41,12 +41,14 @@ VOLUNTEERS = 1_000
 WARMUP = 3
 
 
-def measure(code: str, url: str, slug: str, views: int) -> dict:
-    """In a fresh process: time the queue page of ``slug`` with the code in ``code``."""
+def page_time(code: str, url: str, path: str, views: int) -> tuple[list[float], list[float], str]:
+    """In a fresh process: log the bench broker in with the code in ``code`` and time
+    ``GET path`` ``views`` times after ``WARMUP`` views: wall-clock and this process's
+    CPU time (ms; the CPU time leaves out the database server and waiting for a core on
+    a shared machine), with the last page's HTML."""
     sys.path.insert(0, code)
     os.chdir(code)
     synthetic.django_setup(url)
-    import numpy as np
     from django.test import Client
 
     from accounts.models import User
@@ -54,28 +56,41 @@ def measure(code: str, url: str, slug: str, views: int) -> dict:
 
     client = Client(HTTP_HOST="localhost")
     log_in(client, User.objects.get(email="makelaar@bench.example.nl"))
-    path = f"/organisatie/{slug}/vragen/"
-    ms = []
+    ms, cpu = [], []
     for i in range(WARMUP + views):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.get(path)
-        elapsed = (time.perf_counter() - t) * 1000
+        elapsed, used = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"{path}: {response.status_code}")
         if i >= WARMUP:
             ms.append(elapsed)
-    rows = response.content.decode().count("<tr") - 1  # the header row
+            cpu.append(used)
+    return ms, cpu, response.content.decode()
+
+
+def percentiles(ms: list[float]) -> dict:
+    import numpy as np
+
+    return {"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95))}
+
+
+def measure(code: str, url: str, slug: str, views: int) -> dict:
+    """In a fresh process: time the queue page of ``slug`` with the code in ``code``."""
+    ms, _cpu, html = page_time(code, url, f"/organisatie/{slug}/vragen/", views)
+    rows = html.count("<tr") - 1  # the header row
     return {
         "code": code,
         "slug": slug,
-        "p50": float(np.percentile(ms, 50)),
-        "p95": float(np.percentile(ms, 95)),
+        **percentiles(ms),
         "rows_on_page": rows,
         "load_average": os.getloadavg()[0],
     }
 
 
-def prepare(spec: str, sizes: list[int]) -> tuple[synthetic.Database, dict[int, str]]:
+def database_fresh(spec: str) -> synthetic.Database:
+    """An empty, migrated database for ``spec`` (sqlite, or a PostgreSQL URL that is
+    dropped and created again: only a name starting with ``bm_`` or ``bench_``)."""
     if spec.startswith(("postgres://", "postgresql://")):
         name = spec.rsplit("/", 1)[1]
         if not name.startswith(("bm_", "bench_")):
@@ -85,6 +100,11 @@ def prepare(spec: str, sizes: list[int]) -> tuple[synthetic.Database, dict[int, 
     db = synthetic.database_prepare(spec)
     synthetic.django_setup(db.url)
     synthetic.migrate()
+    return db
+
+
+def prepare(spec: str, sizes: list[int]) -> tuple[synthetic.Database, dict[int, str]]:
+    db = database_fresh(spec)
     slugs = {}
     for n in sizes:
         result = synthetic.generate(

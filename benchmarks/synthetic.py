@@ -1049,6 +1049,53 @@ def history_write(
     }
 
 
+def open_matches_mix(
+    organisation, *, proposed: float = 0.1, accepted: float = 0.1, hours: float = 0.05, seed: int = 2026
+) -> dict:
+    """Give the organisation's active matches (``history_write`` makes them all
+    ``active``) the mix a broker's list holds: a share ``proposed`` (made 0-20 days
+    ago, so some wait past the reminder), a share ``accepted`` by the volunteer
+    (1-10 days ago), the rest active since their creation; and 1-3 hours entries
+    waiting for approval on a share ``hours`` of the active ones. Returns the counts."""
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from matches.models import HoursEntry, Match
+
+    rng = np.random.default_rng(seed)
+    now = timezone.now().replace(microsecond=0)
+    matches = list(Match.objects.filter(organisation=organisation, status=Match.Status.ACTIVE).order_by("pk"))
+    draw = rng.random(len(matches))
+    entries = []
+    for match, x in zip(matches, draw, strict=True):
+        if x < proposed:
+            match.status = Match.Status.PROPOSED
+            match.created_at = now - datetime.timedelta(days=int(rng.integers(0, 21)), hours=int(rng.integers(0, 24)))
+        elif x < proposed + accepted:
+            match.status = Match.Status.ACCEPTED_BY_VOLUNTEER
+            match.accepted_at = now - datetime.timedelta(days=int(rng.integers(1, 11)))
+        else:
+            match.activated_at = match.created_at
+            if rng.random() < hours:
+                for k in range(int(rng.integers(1, 4))):
+                    day = now.date() - datetime.timedelta(days=7 * k + int(rng.integers(0, 7)))
+                    entries.append(HoursEntry(match=match, date=day, hours=Decimal(int(rng.integers(2, 13))) / 4))
+    with transaction.atomic():
+        Match.objects.bulk_update(matches, ["status", "created_at", "accepted_at", "activated_at"], batch_size=500)
+        HoursEntry.objects.bulk_create(entries, batch_size=1000)
+    counts = dict.fromkeys(Match.Status.values, 0)
+    for match in matches:
+        counts[match.status] += 1
+    return {
+        "proposed": counts["proposed"],
+        "accepted": counts["accepted_by_volunteer"],
+        "active": counts["active"],
+        "hours_entries": len(entries),
+    }
+
+
 _REQUEST_NAMES = [
     "id",
     "organisation",

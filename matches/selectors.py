@@ -243,7 +243,8 @@ class OpenMatches:
 def open_matches_of_organisation(
     *, organisation: Organisation, pages: Mapping[str, Any] | None = None, per_page: int | None = None
 ) -> OpenMatches:
-    """The organisation's open matches by state, a page of each (two queries per group).
+    """The organisation's open matches by state, a page of each (one query per group and
+    one for the three totals).
 
     ``pages`` maps a group name (``proposed``, ``accepted``, ``active``) to the page
     wanted, as typed in the address bar: anything that is not a page number gives the
@@ -275,10 +276,22 @@ def open_matches_of_organisation(
         "accepted": (Status.ACCEPTED_BY_VOLUNTEER, (Coalesce("accepted_at", "created_at").asc(), "pk")),
         "active": (Status.ACTIVE, (Coalesce("activated_at", "created_at").asc(), "pk")),
     }
+    # The three totals in one query instead of a COUNT per paginator.
+    counts = Match.objects.filter(organisation=organisation, status__in=Match.OPEN_STATES).aggregate(
+        **{name: Count("pk", filter=Q(status=status)) for name, (status, _order) in orders.items()}
+    )
     groups = {}
     for name, (status, order) in orders.items():
-        paginator = Paginator(base.filter(status=status).order_by(*order), per_page)
-        groups[name] = paginator.get_page(pages.get(name))
+        # The page is chosen on the match table alone and only its rows are joined to their
+        # volunteer and request (a subquery): ordered with the joins, the database joined
+        # every open match of the organisation before keeping 50 (on PostgreSQL a hash join
+        # over all volunteers and requests).
+        keys = Match.objects.filter(organisation=organisation, status=status).order_by(*order)
+        paginator = Paginator(keys.values_list("pk", flat=True), per_page)
+        paginator.count = counts[name]  # a cached_property: given, so the paginator does not count again
+        page = paginator.get_page(pages.get(name))
+        page.object_list = base.filter(pk__in=page.object_list).order_by(*order)
+        groups[name] = page
     return OpenMatches(**groups)
 
 

@@ -10,23 +10,30 @@ admins of that organisation; 404 for everyone else) and looks the match up withi
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AccessLogEntry
 from caregivers.access import request_read
+from caregivers.models import HelpRequest
 from common.errors import DomainError
 from matches.lifecycle import hours_approve, hours_approve_all, match_activate, match_cancel, match_end
 from matches.models import Evaluation, HoursEntry, Match
 from matches.selectors import (
+    OpenMatches,
     hours_totals,
     match_for_broker,
     open_matches_of_organisation,
@@ -153,6 +160,9 @@ def match_list(request, slug) -> HttpResponse:
     """The organisation's open matches and the hours waiting for approval."""
     organisation = _organisation(request, slug)
     groups = open_matches_of_organisation(organisation=organisation, pages=request.GET)
+    per_volunteer = pending_hours_per_volunteer(organisation=organisation)
+    per_match = pending_hours_per_match(organisation=organisation)
+    _rows_prepare(groups, per_volunteer, per_match, slug=organisation.slug)
     now = timezone.now()
     for match in groups.proposed:
         match.waiting_days = (now - match.created_at).days
@@ -160,11 +170,50 @@ def match_list(request, slug) -> HttpResponse:
     context = {
         "organisation": organisation,
         "groups": groups,
-        "per_volunteer": pending_hours_per_volunteer(organisation=organisation),
-        "per_match": pending_hours_per_match(organisation=organisation),
+        "per_volunteer": per_volunteer,
+        "per_match": per_match,
         "wait_days": organisation.proposal_reminder_days,
     }
     return render(request, "matches/broker/list.html", context)
+
+
+def _rows_prepare(groups: OpenMatches, per_volunteer: list[dict], per_match: list[dict], *, slug: str) -> None:
+    """Work the list's template would otherwise repeat for every row, done once per
+    page with the same functions, so the page stays the same: the link to the match (one
+    ``reverse`` instead of one per row), the kind's label (``get_kind_display``
+    rebuilds the choices on each call), the date shown (the ``date`` filter: local
+    time, "j F Y"), and the hours' numbers (``localize`` and ``floatformat`` look the
+    locale's formats up on every call); dates and numbers once per distinct value."""
+    marker = 918273645
+    head, tail = reverse("matching_broker:detail", args=[slug, marker]).rsplit(str(marker), 1)
+    kinds = {value: str(label) for value, label in HelpRequest.Kind.choices}
+    days: dict[datetime.date, str] = {}
+
+    def day_text(moment: datetime.datetime | None) -> str:
+        if moment is None:
+            return ""
+        local = timezone.localtime(moment)
+        day = local.date()
+        if day not in days:
+            days[day] = date_format(local, "j F Y")
+        return days[day]
+
+    shown = {"proposed": "created_at", "accepted": "accepted_at", "active": "activated_at"}
+    for name, field in shown.items():
+        for match in getattr(groups, name):
+            match.detail_url = f"{head}{match.pk}{tail}"
+            match.kind_label = kinds.get(match.request.kind, match.request.kind)
+            match.date_text = day_text(getattr(match, field))
+    entries: dict[int, str] = {}
+    totals: dict[Decimal, str] = {}
+    for row in (*per_volunteer, *per_match):
+        if row["entries"] not in entries:
+            entries[row["entries"]] = localize(row["entries"])
+        if row["total"] not in totals:
+            totals[row["total"]] = floatformat(row["total"], "-2")
+        row["entries_text"], row["total_text"] = entries[row["entries"]], totals[row["total"]]
+    for row in per_match:
+        row["detail_url"] = f"{head}{row['match_id']}{tail}"
 
 
 def _render_detail(request, organisation, match, *, bound: dict | None = None, error=None, status=200):

@@ -76,6 +76,43 @@ def test_list_pages_each_group_and_counts_all(client, world, monkeypatch):
     assert [m.pk for m in second.context["groups"].proposed] == [proposals[2].pk]
 
 
+def test_list_queries_do_not_grow_with_the_rows(client, world):
+    """Links, labels, dates and hour totals are worked out per page, not looked up per
+    row: six times the rows, the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("list", world)).status_code == 200
+        return len(captured)
+
+    log_in(client, world.broker)
+    world.match("proposed")
+    HoursEntry.objects.create(match=world.match("active"), date=TODAY, hours="1.50")
+    world.match("accepted_by_volunteer")
+    few = queries()
+    for _ in range(5):
+        world.match("proposed")
+        HoursEntry.objects.create(match=world.match("active"), date=TODAY, hours="0.75")
+        world.match("accepted_by_volunteer")
+    assert queries() == few
+
+
+def test_list_rows_show_link_kind_date_and_hours(client, world):
+    match = world.match("active", request=world.new_request(status="matched", kind=HelpRequest.Kind.TRANSPORT))
+    Match.objects.filter(pk=match.pk).update(activated_at=datetime.datetime(2030, 3, 4, 23, 30, tzinfo=datetime.UTC))
+    HoursEntry.objects.create(match=match, date=TODAY, hours="1.50")
+    HoursEntry.objects.create(match=match, date=TODAY, hours="2.25")
+    log_in(client, world.broker)
+    body = client.get(url("list", world)).content.decode()
+    assert f'<a href="{url("detail", world, match.pk)}">' in body
+    assert f'<a href="{url("detail", world, match.pk)}#uren">' in body
+    # 23:30 UTC is the next day in Amsterdam; the kind's label; the hours with a decimal comma.
+    assert "vervoer voor Maria" in body and "gestart op 5 maart 2030" in body
+    assert '<td class="num">2</td><td class="num">3,75</td>' in body
+
+
 @pytest.mark.parametrize("page", ["x", "-1", "0", "99999999999999999999", "", "2.5"])
 def test_list_with_a_bad_page_number_shows_a_page(client, world, page):
     world.match("proposed")

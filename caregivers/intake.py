@@ -171,7 +171,10 @@ class _RankedQueue:
             if urgency == default:
                 same |= ~Q(urgency__in=list(URGENCY_VALUE))
             for burden in (False, True):
-                groups.append((urgency, burden, self.open.filter(same, burden_high=burden)))
+                # ``__in`` and not ``=``: Django writes ``burden_high=False`` as ``NOT burden_high``,
+                # which SQLite cannot match to the index request_queue_rank; it then walks
+                # the organisation's requests by date until it has found enough (issue #12).
+                groups.append((urgency, burden, self.open.filter(same, burden_high__in=[burden])))
         return groups
 
     def _open_ranks(self, stop: int) -> Iterator[_Rank]:

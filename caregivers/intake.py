@@ -210,17 +210,18 @@ class _RankedQueue:
         return ranks
 
 
-def queue_rows(*, pks: Sequence[int], organisation: Organisation) -> dict[int, HelpRequest]:
-    """The requests ``pks`` of ``organisation`` with what a queue row shows (no N+1)."""
-    requests = (
-        requests_of_organisation(organisation=organisation)
-        .filter(pk__in=pks)
-        .annotate(latest_checkin_id=_latest_checkin_id())
-        .select_related("neighbourhood", "mantelzorger", "assigned_to")
-        .prefetch_related(
-            Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
-            Prefetch("dates", queryset=RequestDate.objects.order_by("date", "start")),
-        )
+def queue_rows(
+    *, pks: Sequence[int], organisation: Organisation, latest_checkin: bool = True
+) -> dict[int, HelpRequest]:
+    """The requests ``pks`` of ``organisation`` with what a queue row shows (no N+1).
+    With ``latest_checkin`` each has ``latest_checkin_id`` too (for requests no longer
+    open, whose burden flag is not the stored one)."""
+    requests = requests_of_organisation(organisation=organisation).filter(pk__in=pks)
+    if latest_checkin:
+        requests = requests.annotate(latest_checkin_id=_latest_checkin_id())
+    requests = requests.select_related("neighbourhood", "assigned_to").prefetch_related(
+        Prefetch("slots", queryset=RequestSlot.objects.order_by("weekday", "start")),
+        Prefetch("dates", queryset=RequestDate.objects.order_by("date", "start")),
     )
     return {request.pk: request for request in requests}
 
@@ -240,8 +241,10 @@ def queue_page(
     or too-high page number gives the nearest valid page."""
     page = Paginator(_RankedQueue(queryset=queryset, now=now), per_page).get_page(page_number)
     ranks = list(page.object_list)
-    requests = queue_rows(pks=[rank.pk for rank in ranks], organisation=organisation)
-    checkins = _checkins(request.latest_checkin_id for request in requests.values())
+    # Open requests are ranked by their stored burden flag; only closed ones need the check-ins.
+    closed = any(rank.burden_high is None for rank in ranks)
+    requests = queue_rows(pks=[rank.pk for rank in ranks], organisation=organisation, latest_checkin=closed)
+    checkins = _checkins(request.latest_checkin_id for request in requests.values()) if closed else {}
     flag_after = datetime.timedelta(days=organisation.waiting_flag_days)
     entries = []
     for rank in ranks:

@@ -142,7 +142,7 @@ def queue(request, slug):
             obj=[entry.request for entry in page.object_list] + signals,
         )
     counts = queue_counts(organisation=organisation)
-    query = queue_query_clean(request.GET, organisation=organisation, user=request.user, now=now)
+    query = queue_query_clean(request.GET, organisation=organisation, user=request.user, now=now, filterset=filterset)
     brokers = organisation_brokers(organisation=organisation)
     context = {
         "organisation": organisation,

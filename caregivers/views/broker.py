@@ -224,7 +224,7 @@ def _queue_rows(entries: list[QueueEntry], *, organisation, user) -> list[QueueR
         day = created.date()
         if day not in dates:
             dates[day] = formats.date_format(created, "j F Y")
-        slots, when = list(item.slots.all()), list(item.dates.all())
+        slots, when = entry.slots, entry.dates
         broker = item.assigned_to
         rows.append(
             QueueRow(

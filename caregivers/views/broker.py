@@ -204,7 +204,8 @@ _TEMPLATE_CONTEXT = Context()
 
 
 def _text(message: str, **values) -> str:
-    return mark_safe(message % {key: render_value_in_context(v, _TEMPLATE_CONTEXT) for key, v in values.items()})  # noqa: S308
+    printed = {key: render_value_in_context(value, _TEMPLATE_CONTEXT) for key, value in values.items()}
+    return mark_safe(message % printed)  # noqa: S308 - a translation with escaped values, as blocktranslate gives
 
 
 def _choice_labels(field: str) -> dict:

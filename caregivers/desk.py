@@ -80,12 +80,17 @@ def request_assign(*, request: HelpRequest, to, by) -> HelpRequest:
 # --- Saved filters --------------------------------------------------------------------------
 
 
-def queue_query_clean(data: QueryDict, *, organisation: Organisation, user, now: datetime.datetime) -> str:
+def queue_query_clean(
+    data: QueryDict, *, organisation: Organisation, user, now: datetime.datetime, filterset=None
+) -> str:
     """The queue's query string with only the known parameters the filter form accepts
-    (an unknown status or a neighbourhood of another municipality is left out)."""
-    filterset = RequestQueueFilter(
-        data, queryset=HelpRequest.objects.none(), organisation=organisation, now=now, user=user
-    )
+    (an unknown status or a neighbourhood of another municipality is left out).
+    ``filterset``: the queue's own :class:`RequestQueueFilter` of ``data``, when the
+    caller has one (the queue page), so that the form is not built and checked twice."""
+    if filterset is None:
+        filterset = RequestQueueFilter(
+            data, queryset=HelpRequest.objects.none(), organisation=organisation, now=now, user=user
+        )
     form = filterset.form
     form.is_valid()
     pairs = []

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caregivers.intake import OPEN_STATUSES, OTHER_STATUSES
 from caregivers.models import HelpRequest
+from common.widgets import Select
 from neighbourhoods.models import Neighbourhood, Organisation
 
 TABS = {
@@ -63,25 +64,39 @@ class RequestQueueFilter(django_filters.FilterSet):
         field_name="neighbourhood",
         empty_label=_("Alle buurten"),
         null_label=_("Buurt onbekend"),
+        widget=Select,
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Soort hulp"), choices=HelpRequest.Kind.choices, empty_label=_("Alle soorten")
+        label=_("Soort hulp"), choices=HelpRequest.Kind.choices, empty_label=_("Alle soorten"), widget=Select
     )
-    urgency = django_filters.ChoiceFilter(label=_("Haast"), choices=HelpRequest.Urgency.choices, empty_label=_("Alle"))
+    urgency = django_filters.ChoiceFilter(
+        label=_("Haast"), choices=HelpRequest.Urgency.choices, empty_label=_("Alle"), widget=Select
+    )
     status = django_filters.ChoiceFilter(
-        label=_("Stand van zaken"), choices=HelpRequest.Status.choices, empty_label=_("Alle van dit tabblad")
+        label=_("Stand van zaken"),
+        choices=HelpRequest.Status.choices,
+        empty_label=_("Alle van dit tabblad"),
+        widget=Select,
     )
     age = django_filters.ChoiceFilter(
-        label=_("Wacht al"), choices=AGE_CHOICES, method="filter_age", empty_label=_("Maakt niet uit")
+        label=_("Wacht al"), choices=AGE_CHOICES, method="filter_age", empty_label=_("Maakt niet uit"), widget=Select
     )
     assigned = django_filters.ChoiceFilter(
-        label=_("Toegewezen"), choices=ASSIGNED_CHOICES, method="filter_assigned", empty_label=_("Maakt niet uit")
+        label=_("Toegewezen"),
+        choices=ASSIGNED_CHOICES,
+        method="filter_assigned",
+        empty_label=_("Maakt niet uit"),
+        widget=Select,
     )
 
     # The order of the list: the request priority (caregivers.priority) unless the
     # broker asks for the newest or the longest waiting first. The view applies it.
     sort = django_filters.ChoiceFilter(
-        label=_("Volgorde"), choices=SORT_CHOICES, method="filter_sort", empty_label=_("Belangrijkste eerst")
+        label=_("Volgorde"),
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label=_("Belangrijkste eerst"),
+        widget=Select,
     )
 
     class Meta:

@@ -311,3 +311,53 @@ def test_queue_sort_pages_and_refuses_an_unknown_order(broker_client, org_a):
     bad = broker_client.get(queue_url(), {"sort": "random"})
     assert bad.status_code == 200 and "sort" in bad.context["filter"].errors
     assert len(bad.context["page"].object_list) == 50
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "nl",
+            [
+                "Kies vraag #{pk} van {name}",
+                "wekelijks di 13:00-17:00",
+                "en meer",
+                "wacht al 23 dagen",
+                "23 dagen geleden",
+                "via de website, zonder account",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Choose request #{pk} of {name}",
+                "weekly Tue 13:00-17:00",
+                "and more",
+                "waiting for 23 days",
+                "23 days ago",
+                "on the website, without an account",
+            ],
+        ),
+    ],
+)
+def test_a_row_says_its_texts_in_the_readers_language_with_the_name_escaped(
+    broker_client, make_request, language, texts
+):
+    """The row's texts are made once per row in Python (caregivers.views.broker.QueueRow,
+    issue #12) and must read as the template's blocktranslate made them."""
+    item = make_request(requester_first_name="Zoë <b>&'\"", days_ago=23.2, source=HelpRequest.Source.WEB_NO_ACCOUNT)
+    item.slots.all().delete()
+    item.dates.all().delete()
+    for weekday in (1, 3, 4):
+        RequestSlotFactory(request=item, weekday=weekday)
+    broker_client.cookies["django_language"] = language
+    html = broker_client.get(queue_url()).content.decode()
+    name = "Zoë &lt;b&gt;&amp;&#x27;&quot;"
+    label, weekly, more, waiting, age, source = (text.format(pk=item.pk, name=name) for text in texts)
+    assert f'aria-label="{label}"' in html
+    assert f"<li>{weekly}</li>" in html and html.count(f"<li>{weekly.split()[0]} ") == 2  # two of the three
+    assert f'<li class="muted small">{more}</li>' in html
+    assert f'<span class="badge badge--danger">{waiting}</span>' in html
+    assert f'<span class="muted small">{age}</span>' in html
+    assert f'<span class="badge badge--info">{source}</span>' in html
+    assert "<b>" not in html.split('<table class="queue-table">')[1]

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from audit.models import AccessLogEntry
 from caregivers.models import HelpRequest, RequestEvent
@@ -81,7 +82,8 @@ def test_history_shows_who_when_from_to_and_note(broker_client, make_request, br
     html = broker_client.get(url("detail", item)).content.decode()
     assert "nieuw → in gesprek" in html
     assert "Gebeld, afspraak dinsdag" in html
-    assert str(broker) in html
+    # As the page writes it: escaped (a generated name can hold an apostrophe: "D'Hondt").
+    assert escape(str(broker)) in html
 
 
 # --- Transition buttons --------------------------------------------------------------------

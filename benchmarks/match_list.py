@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import re
 import sys
@@ -40,7 +39,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic  # noqa: E402  (the folder is on the path now)
-from queue_page import database_fresh, page_time, percentiles  # noqa: E402
+from queue_page import (  # noqa: E402
+    arguments_parse,
+    codes_to_measure,
+    database_fresh,
+    measure_child,
+    page_time,
+    percentiles,
+    rounds_interleaved,
+)
 
 VOLUNTEERS = 10_000
 READY_REQUESTS = 100
@@ -92,31 +99,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--matches", type=int, nargs="+", default=[1_000, 5_000], metavar="N")
     parser.add_argument("--volunteers", type=int, default=VOLUNTEERS, help="volunteers per organisation")
-    parser.add_argument("--database", default="sqlite", help="sqlite or a postgres:// URL (recreated)")
-    parser.add_argument("--views", type=int, default=30, help="timed views per round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--compare", metavar="DIR", help="a checkout to measure interleaved with this one")
-    parser.add_argument("--measure", nargs=4, metavar=("CODE", "URL", "SLUG", "VIEWS"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments_parse(parser, views=30)
     if args.measure:
-        code, url, slug, views = args.measure
-        print(json.dumps(measure(code, url, slug, int(views))))
+        measure_child(args.measure, measure)
         return
     if min(args.matches) < 1 or args.views < 1 or args.rounds < 1:
         parser.error("--matches, --views and --rounds must be >= 1")
     db, slugs = prepare(args.database, args.matches, args.volunteers)
-    codes = ([str(Path(args.compare).resolve())] if args.compare else []) + [str(synthetic.ROOT)]
-    runs: list[dict] = []
-    try:
-        for _round in range(args.rounds):
-            for n, slug in slugs.items():
-                for code in codes:
-                    r = synthetic.run_child([__file__, "--measure", code, db.url, slug, str(args.views)])
-                    r["matches"] = n
-                    runs.append(r)
-                    print(json.dumps(r), flush=True)
-    finally:
-        db.cleanup()
+    codes = codes_to_measure(args.compare)
+    runs = rounds_interleaved(__file__, db, slugs, codes, views=args.views, rounds=args.rounds, size_key="matches")
     print("\nsummary (median of the rounds' p50 and p95, ms):")
     for n in slugs:
         for code in codes:

@@ -120,34 +120,66 @@ def prepare(spec: str, sizes: list[int]) -> tuple[synthetic.Database, dict[int, 
     return db, slugs
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, nargs="+", default=[1_000, 10_000], metavar="N")
-    parser.add_argument("--database", default="sqlite", help="sqlite or a postgres:// URL (recreated)")
-    parser.add_argument("--views", type=int, default=60, help="timed views per round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--compare", metavar="DIR", help="a checkout to measure interleaved with this one")
-    parser.add_argument("--measure", nargs=4, metavar=("CODE", "URL", "SLUG", "VIEWS"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:
-        code, url, slug, views = args.measure
-        print(json.dumps(measure(code, url, slug, int(views))))
-        return
-    if min(args.requests) < 1 or args.views < 1 or args.rounds < 1:
-        parser.error("--requests, --views and --rounds must be >= 1")
-    db, slugs = prepare(args.database, args.requests)
-    codes = ([str(Path(args.compare).resolve())] if args.compare else []) + [str(synthetic.ROOT)]
+def codes_to_measure(compare: str | None) -> list[str]:
+    """The checkouts to measure: ``--compare``'s (first) and this one."""
+    return ([str(Path(compare).resolve())] if compare else []) + [str(synthetic.ROOT)]
+
+
+def rounds_interleaved(
+    script: str,
+    db: synthetic.Database,
+    slugs: dict[int, str],
+    codes: list[str],
+    *,
+    views: int,
+    rounds: int,
+    size_key: str,
+) -> list[dict]:
+    """Each round measures every size with every checkout in turn, each in a fresh
+    process (``script --measure``), so before and after share the machine's load.
+    The database is removed afterwards."""
     runs: list[dict] = []
     try:
-        for _round in range(args.rounds):
+        for _round in range(rounds):
             for n, slug in slugs.items():
                 for code in codes:
-                    r = synthetic.run_child([__file__, "--measure", code, db.url, slug, str(args.views)])
-                    r["requests"] = n
+                    r = synthetic.run_child([script, "--measure", code, db.url, slug, str(views)])
+                    r[size_key] = n
                     runs.append(r)
                     print(json.dumps(r), flush=True)
     finally:
         db.cleanup()
+    return runs
+
+
+def arguments_parse(parser: argparse.ArgumentParser, *, views: int) -> argparse.Namespace:
+    """The options every page benchmark of this kind has (after the script's own)."""
+    parser.add_argument("--database", default="sqlite", help="sqlite or a postgres:// URL (recreated)")
+    parser.add_argument("--views", type=int, default=views, help="timed views per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--compare", metavar="DIR", help="a checkout to measure interleaved with this one")
+    parser.add_argument("--measure", nargs=4, metavar=("CODE", "URL", "SLUG", "VIEWS"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def measure_child(spec: list[str], measure_one) -> None:
+    """The child process of one measurement: print its figures as JSON."""
+    code, url, slug, views = spec
+    print(json.dumps(measure_one(code, url, slug, int(views))))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, nargs="+", default=[1_000, 10_000], metavar="N")
+    args = arguments_parse(parser, views=60)
+    if args.measure:
+        measure_child(args.measure, measure)
+        return
+    if min(args.requests) < 1 or args.views < 1 or args.rounds < 1:
+        parser.error("--requests, --views and --rounds must be >= 1")
+    db, slugs = prepare(args.database, args.requests)
+    codes = codes_to_measure(args.compare)
+    runs = rounds_interleaved(__file__, db, slugs, codes, views=args.views, rounds=args.rounds, size_key="requests")
     print("\nsummary (median of the rounds' p50 and p95, ms):")
     for n in slugs:
         for code in codes:

@@ -21,7 +21,8 @@ For every database and pool size:
    * **JSON API**: ``GET /organisatie/<slug>/koppelen/api/<pk>/?limit=10``
      (``api.views.matching.Suggestions``, the REST API's suggestions at their first
      address) for 200 random ready requests (seeded), after
-     10 warm-up requests, with the per-process pool cache warm. Timed around
+     10 warm-up requests, with the per-process pool cache warm and the process's
+     long-lived objects frozen as a gunicorn worker's (``config.warmup``). Timed around
      ``client.get``: URL routing, all middleware (session, auth, CSRF, locale,
      messages, allauth), the view, every database query, the engine, the JSON
      encoding. Not included: a network socket, a WSGI server, TLS;
@@ -123,6 +124,7 @@ def measure(
 
     from accounts.models import User
     from caregivers.models import HelpRequest
+    from config.warmup import settle_memory
     from matching import loaders
     from matching.engine import suggest
     from matching.selectors import request_for_matching
@@ -167,6 +169,9 @@ def measure(
     for pk in warm:
         assert client.get(api(pk)).status_code == 200
         assert client.get(page(pk), HTTP_HX_REQUEST="true").status_code == 200
+    # As a gunicorn worker does once it has loaded (config.warmup): what lives as long as
+    # the process is frozen, so the collector's full runs do not walk it in a request.
+    settle_memory()
 
     def count_queries(url: str, **headers) -> int:
         # CaptureQueriesContext would not do: Django clears the query log when a request starts.
@@ -474,7 +479,8 @@ created by the script, dropped afterwards; `--pg-name` for another name starting
 
 What is timed: `django.test.Client.get` in one process with a logged-in broker (the session and
 the user are read from the database on every request), for {SAMPLES} random ready requests after
-{WARMUP} warm-up requests, with the per-process pool cache warm. That covers URL routing, all
+{WARMUP} warm-up requests, with the per-process pool cache warm and what the process holds frozen for the
+garbage collector, as a gunicorn worker does after loading (`config/warmup.py`). That covers URL routing, all
 middleware, the view, every query, the engine and the JSON or template rendering; not a socket,
 a WSGI server or TLS. **JSON** is `GET /organisatie/<slug>/koppelen/api/<pk>/?limit=10`
 (`api.views.matching.Suggestions`, the REST API's suggestions at their first address);

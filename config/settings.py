@@ -179,6 +179,10 @@ MFA_FORMS = {
     "reauthenticate_webauthn": "accounts.forms.SecurityKeyConfirmForm",
 }
 MFA_TOTP_ISSUER = "Buurtmakelaar"
+# A code read off the app in the last seconds of its 30-second window reaches the server
+# in the next one: accept the window before and after too (RFC 6238, section 5.2, allows
+# one step for such delays). A code still works only once (allauth remembers used codes).
+MFA_TOTP_TOLERANCE = 1
 # The local run speaks plain HTTP on 127.0.0.1: browsers allow WebAuthn there, and the
 # origin check may then accept it. Production checks the origin.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION

@@ -165,6 +165,26 @@ def test_login_asks_for_the_code_and_refuses_a_wrong_one(client, broker_with_app
     assert client.get(staff_url("broker_a")).status_code == 200
 
 
+def test_a_code_from_the_window_before_still_works(client, broker_with_app):
+    """Read off the app at 09:00:29, sent at 09:00:31: the next 30-second window."""
+    with time_machine.travel("2026-03-10 09:00:29 +01:00", tick=False):
+        code = pyotp.TOTP(TEST_TOTP_SECRET).now()
+    with time_machine.travel("2026-03-10 09:00:31 +01:00", tick=False):
+        password_login(client, broker_with_app.email)
+        assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+
+
+def test_a_code_two_windows_old_is_refused(client, broker_with_app):
+    with time_machine.travel("2026-03-10 09:00:29 +01:00", tick=False):
+        code = pyotp.TOTP(TEST_TOTP_SECRET).now()
+    with time_machine.travel("2026-03-10 09:01:01 +01:00", tick=False):
+        password_login(client, broker_with_app.email)
+        response = client.post(reverse("mfa_authenticate"), {"code": code})
+        assert response.status_code == 200
+        assert "Deze code klopt niet" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+
+
 def test_a_code_works_once(client, broker_with_app):
     with time_machine.travel("2026-03-10 09:00:05 +01:00", tick=False):
         code = pyotp.TOTP(TEST_TOTP_SECRET).now()

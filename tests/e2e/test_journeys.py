@@ -99,8 +99,11 @@ def _fresh_demo_code(email: str) -> str:
 
     totp = pyotp.TOTP(settings.DEMO_TOTP_SECRET)
     code = totp.now()
+    remaining = totp.interval - time.time() % totp.interval
+    # The server accepts the window before too (MFA_TOTP_TOLERANCE), but a code used once
+    # is refused in every window: wait for a new one when this code was used.
     if code == _last_code.get(email):
-        time.sleep(totp.interval - time.time() % totp.interval + 0.5)
+        time.sleep(remaining + 0.5)
         code = totp.now()
     _last_code[email] = code
     return code

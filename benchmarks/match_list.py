@@ -46,6 +46,7 @@ from queue_page import (  # noqa: E402
     measure_child,
     page_time,
     percentiles,
+    round_median,
     rounds_interleaved,
 )
 
@@ -112,10 +113,8 @@ def main() -> None:
     for n in slugs:
         for code in codes:
             mine = [r for r in runs if r["matches"] == n and r["code"] == code]
-            p50 = sorted(r["p50"] for r in mine)[len(mine) // 2]
-            p95 = sorted(r["p95"] for r in mine)[len(mine) // 2]
-            cpu50 = sorted(r["cpu_p50"] for r in mine)[len(mine) // 2]
-            cpu95 = sorted(r["cpu_p95"] for r in mine)[len(mine) // 2]
+            p50, p95 = round_median(mine, "p50"), round_median(mine, "p95")
+            cpu50, cpu95 = round_median(mine, "cpu_p50"), round_median(mine, "cpu_p95")
             loads = [r["load_average"] for r in mine]
             digests = sorted({r["page_digest"] for r in mine})
             print(

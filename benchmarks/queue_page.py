@@ -168,6 +168,11 @@ def measure_child(spec: list[str], measure_one) -> None:
     print(json.dumps(measure_one(code, url, slug, int(views))))
 
 
+def round_median(runs: list[dict], key: str) -> float:
+    """The median over the rounds of one figure (the rounds' p50 or p95)."""
+    return sorted(r[key] for r in runs)[len(runs) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, nargs="+", default=[1_000, 10_000], metavar="N")
@@ -184,8 +189,7 @@ def main() -> None:
     for n in slugs:
         for code in codes:
             mine = [r for r in runs if r["requests"] == n and r["code"] == code]
-            p50 = sorted(r["p50"] for r in mine)[len(mine) // 2]
-            p95 = sorted(r["p95"] for r in mine)[len(mine) // 2]
+            p50, p95 = round_median(mine, "p50"), round_median(mine, "p95")
             loads = [r["load_average"] for r in mine]
             print(
                 f"  {n:>6,} requests  {code}: p50 {p50:.1f}  p95 {p95:.1f}  "
